@@ -1,0 +1,88 @@
+/**
+ * A monitor that re-runs a search on a schedule: `data` of `monitor.created|updated|deleted`.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Entity } from "./Entity.js"
+import { Metadata } from "./Metadata.js"
+import { MonitorRun } from "./MonitorRun.js"
+import { NullableTimestamp, Timestamp } from "./Timestamp.js"
+import { WebsetSearchBehavior } from "./WebsetSearch.js"
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MonitorStatus: Schema.Literal<["enabled", "disabled"]> = Schema.Literal("enabled", "disabled")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type MonitorStatus = typeof MonitorStatus.Type
+
+/**
+ * When the monitor runs: a 5-field Unix cron expression (at most daily) in an IANA time zone
+ * (`Etc/UTC` when absent).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MonitorCadence = Schema.Struct({
+  cron: Schema.String,
+  timezone: Schema.optionalWith(Schema.String, { exact: true })
+}).annotations({ identifier: "MonitorCadence" })
+
+/**
+ * What each run does: a search with the given configuration; omitted parameters reuse the last search's.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MonitorBehavior = Schema.Struct({
+  type: Schema.Literal("search"),
+  config: Schema.Struct({
+    query: Schema.optionalWith(Schema.String, { exact: true }),
+    criteria: Schema.optionalWith(Schema.Array(Schema.Struct({ description: Schema.String })), { exact: true }),
+    entity: Schema.optionalWith(Entity, { exact: true }),
+    count: Schema.Finite,
+    behavior: Schema.optionalWith(WebsetSearchBehavior, { exact: true })
+  })
+}).annotations({ identifier: "MonitorBehavior" })
+
+const Monitor_ = Schema.Struct({
+  id: Schema.String,
+  object: Schema.Literal("monitor"),
+  status: MonitorStatus,
+  websetId: Schema.String,
+  cadence: MonitorCadence,
+  behavior: MonitorBehavior,
+  lastRun: Schema.NullOr(MonitorRun),
+  nextRunAt: NullableTimestamp,
+  metadata: Metadata,
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+})
+
+/**
+ * A monitor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Monitor extends Schema.Schema.Type<typeof Monitor_> {}
+
+/**
+ * The JSON form of a {@link Monitor}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MonitorEncoded extends Schema.Schema.Encoded<typeof Monitor_> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Monitor: Schema.Schema<Monitor, MonitorEncoded> = Monitor_.annotations({ identifier: "Monitor" })

@@ -1,0 +1,150 @@
+/**
+ * A search run on a webset: `data` of the `webset.search.*` events, and nested in `Webset.searches`.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Entity } from "./Entity.js"
+import { Metadata } from "./Metadata.js"
+import { SourceKind, SourceRef } from "./SourceRef.js"
+import { NullableTimestamp, Timestamp } from "./Timestamp.js"
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearchStatus: Schema.Literal<["created", "pending", "running", "completed", "canceled"]> = Schema
+  .Literal("created", "pending", "running", "completed", "canceled")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WebsetSearchStatus = typeof WebsetSearchStatus.Type
+
+/**
+ * Why a search was canceled.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearchCanceledReason: Schema.Literal<["webset_deleted", "webset_canceled", "out_of_credits"]> =
+  Schema.Literal("webset_deleted", "webset_canceled", "out_of_credits")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WebsetSearchCanceledReason = typeof WebsetSearchCanceledReason.Type
+
+/**
+ * How a search treats the webset's existing items: `override` re-evaluates them, `append` only adds.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearchBehavior: Schema.Literal<["override", "append"]> = Schema.Literal("override", "append")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WebsetSearchBehavior = typeof WebsetSearchBehavior.Type
+
+/**
+ * A criterion items are evaluated against, with the share of items (0 to 100) that met it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearchCriterion = Schema.Struct({
+  description: Schema.String,
+  successRate: Schema.Finite
+}).annotations({ identifier: "WebsetSearchCriterion" })
+
+/**
+ * A source the search is limited to, optionally through a relationship.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearchScope = Schema.Struct({
+  source: SourceKind,
+  id: Schema.String,
+  relationship: Schema.optionalWith(Schema.Struct({ definition: Schema.String, limit: Schema.Finite }), { exact: true })
+}).annotations({ identifier: "WebsetSearchScope" })
+
+/**
+ * How far the search has got; `timeLeft` is in seconds, `null` when unknown.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearchProgress = Schema.Struct({
+  found: Schema.Finite,
+  analyzed: Schema.Finite,
+  completion: Schema.Finite,
+  timeLeft: Schema.NullOr(Schema.Finite)
+}).annotations({ identifier: "WebsetSearchProgress" })
+
+/**
+ * The expected number of matching items, with a confidence and bounds.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearchRecall = Schema.Struct({
+  expected: Schema.Struct({
+    total: Schema.Finite,
+    confidence: Schema.Literal("high", "medium", "low"),
+    bounds: Schema.Struct({ min: Schema.Finite, max: Schema.Finite })
+  }),
+  reasoning: Schema.String
+}).annotations({ identifier: "WebsetSearchRecall" })
+
+const WebsetSearch_ = Schema.Struct({
+  id: Schema.String,
+  object: Schema.Literal("webset_search"),
+  status: WebsetSearchStatus,
+  websetId: Schema.String,
+  query: Schema.String,
+  entity: Schema.NullOr(Entity),
+  criteria: Schema.Array(WebsetSearchCriterion),
+  count: Schema.Finite,
+  // Added in 2026: absent from searches stored before then, `null` when no cap was asked for.
+  maxPeoplePerCompany: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
+  behavior: Schema.optionalWith(WebsetSearchBehavior, { exact: true }),
+  exclude: Schema.Array(SourceRef),
+  scope: Schema.Array(WebsetSearchScope),
+  progress: WebsetSearchProgress,
+  recall: Schema.NullOr(WebsetSearchRecall),
+  metadata: Schema.optionalWith(Metadata, { exact: true }),
+  canceledAt: NullableTimestamp,
+  canceledReason: Schema.NullOr(WebsetSearchCanceledReason),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+})
+
+/**
+ * A search on a webset.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebsetSearch extends Schema.Schema.Type<typeof WebsetSearch_> {}
+
+/**
+ * The JSON form of a {@link WebsetSearch}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebsetSearchEncoded extends Schema.Schema.Encoded<typeof WebsetSearch_> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetSearch: Schema.Schema<WebsetSearch, WebsetSearchEncoded> = WebsetSearch_.annotations({
+  identifier: "WebsetSearch"
+})
