@@ -4,11 +4,13 @@
  * @since 0.1.0
  */
 import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import type * as SchemaAST from "effect/SchemaAST"
 import * as Schema from "effect/Schema"
 import * as EventType from "./EventType.js"
 import { Import } from "./Import.js"
+import * as Decoder from "./internal/decoder.js"
 import { Monitor } from "./Monitor.js"
 import { MonitorRun } from "./MonitorRun.js"
 import { Timestamp } from "./Timestamp.js"
@@ -430,14 +432,38 @@ export const match = <A>(event: Event, cases: Cases<A> | PartialCases<A>): A => 
   return handler !== undefined ? handler(event) : (cases as PartialCases<A>).orElse(event)
 }
 
+const decoder = Decoder.make(Event)
+
 /**
  * Decodes an unknown value (parsed JSON) into an {@link Event}.
+ *
+ * Same result and errors as `Schema.decodeUnknown(Event)`, several times faster: valid payloads take a
+ * compiled path; anything else is handed to Effect Schema for the error.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const decode: (u: unknown, options?: SchemaAST.ParseOptions) => Effect.Effect<Event, ParseResult.ParseError> =
-  Schema.decodeUnknown(Event)
+  decoder.effect
+
+/**
+ * Decodes an unknown value into an {@link Event}, as an `Either`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeEither: (
+  u: unknown,
+  options?: SchemaAST.ParseOptions
+) => Either.Either<Event, ParseResult.ParseError> = decoder.either
+
+/**
+ * Decodes an unknown value into an {@link Event}, throwing a `ParseError` when it is not one.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeSync: (u: unknown, options?: SchemaAST.ParseOptions) => Event = decoder.sync
 
 /**
  * Encodes an {@link Event} back to its JSON form.

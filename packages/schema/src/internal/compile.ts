@@ -1,0 +1,291 @@
+/**
+ * A compiled fast path for decoding, exact by construction.
+ *
+ * Effect Schema's interpreter is general (effects, error trees, every option) and pays for it on every field. For
+ * the plain JSON shapes our schemas use, this module compiles the schema's AST once into straight-line validators
+ * that build the same output. The contract:
+ *
+ * - the fast path returns a value only when Effect Schema would return an equal value for that input;
+ * - otherwise it returns `FAIL` (the input is invalid) or `BAIL` (it cannot tell), and the caller runs Effect
+ *   Schema itself, which produces the result and the error message. The fast path never builds errors.
+ *
+ * Any AST node it does not fully understand makes `compile` return `undefined`, so the schema is decoded by
+ * Effect Schema alone. The property tests in `test/Decoder.test.ts` compare both paths on generated and mutated
+ * inputs.
+ *
+ * @internal
+ */
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as AST from "effect/SchemaAST"
+
+/** The input is invalid: Effect Schema will fail on it too. */
+export const FAIL: unique symbol = Symbol.for("@effect-exa/schema/FAIL") as any
+/** The fast path cannot decide: let Effect Schema decode. */
+export const BAIL: unique symbol = Symbol.for("@effect-exa/schema/BAIL") as any
+
+/**
+ * An annotation holding a hand-written decoder for a node, used instead of compiling it. It must accept exactly
+ * what the node accepts and return an equal value (or `FAIL`).
+ */
+export const FastDecode: unique symbol = Symbol.for("@effect-exa/schema/FastDecode") as any
+
+export type Outcome = unknown
+export type Decode = (input: unknown) => Outcome
+
+const isRecord = (u: unknown): u is Record<PropertyKey, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+const hasOwn = (u: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(u, key)
+
+const options = AST.defaultParseOption
+
+/** Compiles a schema AST for decoding, or `undefined` when some node is outside what the fast path handles. */
+export const compile = (ast: AST.AST, options: { readonly codegen?: boolean } = {}): Decode | undefined => {
+  const cache = new Map<AST.AST, Decode | undefined>()
+  const codegen = options.codegen ?? true
+  const go = (ast: AST.AST): Decode | undefined => {
+    if (cache.has(ast)) return cache.get(ast)
+    const out = build(ast, go, codegen)
+    cache.set(ast, out)
+    return out
+  }
+  return go(ast)
+}
+
+const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined, codegen: boolean): Decode | undefined => {
+  const custom = ast.annotations[FastDecode]
+  if (typeof custom === "function") return custom as Decode
+  switch (ast._tag) {
+    case "StringKeyword":
+      return (u) => (typeof u === "string" ? u : FAIL)
+    case "NumberKeyword":
+      return (u) => (typeof u === "number" ? u : FAIL)
+    case "BooleanKeyword":
+      return (u) => (typeof u === "boolean" ? u : FAIL)
+    case "UnknownKeyword":
+    case "AnyKeyword":
+      return (u) => u
+    case "Literal": {
+      const literal = ast.literal
+      return (u) => (u === literal ? u : FAIL)
+    }
+    case "Refinement": {
+      const from = go(ast.from)
+      if (from === undefined) return undefined
+      const filter = ast.filter
+      return (u) => {
+        const a = from(u)
+        if (a === FAIL || a === BAIL) return a
+        return Option.isNone(filter(a, options, ast)) ? a : FAIL
+      }
+    }
+    case "Declaration": {
+      const parse = ast.decodeUnknown(...ast.typeParameters)
+      return (u) => settle(parse(u, options, ast))
+    }
+    case "Transformation": {
+      const from = go(ast.from)
+      const to = go(ast.to)
+      if (from === undefined || to === undefined) return undefined
+      if (ast.transformation._tag !== "FinalTransformation") return undefined
+      const transform = ast.transformation.decode
+      return (u) => {
+        const a = from(u)
+        if (a === FAIL || a === BAIL) return a
+        const b = settle(transform(a, options, ast, u))
+        if (b === FAIL || b === BAIL) return b
+        return to(b)
+      }
+    }
+    case "TupleType": {
+      // Only `Array<T>`: no fixed elements, one rest element.
+      if (ast.elements.length !== 0 || ast.rest.length !== 1) return undefined
+      const item = go(ast.rest[0]!.type)
+      if (item === undefined) return undefined
+      return (u) => {
+        if (!Array.isArray(u)) return FAIL
+        const out = new Array(u.length)
+        for (let i = 0; i < u.length; i++) {
+          const a = item(u[i])
+          if (a === FAIL || a === BAIL) return a
+          out[i] = a
+        }
+        return out
+      }
+    }
+    case "TypeLiteral":
+      return typeLiteral(ast, go, codegen)
+    case "Union":
+      return union(ast, go)
+    default:
+      return undefined
+  }
+}
+
+// Effect Schema parsers return an `Either` when they are synchronous; anything else is for Effect to run.
+const settle = (result: unknown): Outcome => {
+  if (!Either.isEither(result)) return BAIL
+  return Either.isRight(result) ? result.right : FAIL
+}
+
+const typeLiteral = (
+  ast: AST.TypeLiteral,
+  go: (ast: AST.AST) => Decode | undefined,
+  codegen: boolean
+): Decode | undefined => {
+  // An empty struct means "not nullish" to Effect Schema; not used here.
+  if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) return undefined
+  const names: Array<PropertyKey> = []
+  const optional: Array<boolean> = []
+  const decoders: Array<Decode> = []
+  for (const ps of ast.propertySignatures) {
+    const decode = go(ps.type)
+    if (decode === undefined) return undefined
+    names.push(ps.name)
+    optional.push(ps.isOptional)
+    decoders.push(decode)
+  }
+  if (ast.indexSignatures.length > 1) return undefined
+  let index: { readonly decode: Decode } | undefined
+  if (ast.indexSignatures.length === 1) {
+    const signature = ast.indexSignatures[0]!
+    // Only string keys (`Record<string, T>`), whose keys are `Object.keys` of the input.
+    if (signature.parameter._tag !== "StringKeyword") return undefined
+    const decode = go(signature.type)
+    if (decode === undefined) return undefined
+    index = { decode }
+  }
+  const expected = new Set(names)
+  return (codegen ? generated(names, optional, decoders, index) : undefined) ??
+    interpreted(names, optional, decoders, index, expected)
+}
+
+// A struct decoder as straight-line code with constant property names: V8 then keeps one hidden class per struct
+// and monomorphic property access, which a loop over names cannot get. Where code generation is not allowed
+// (a content security policy, some edge runtimes), `interpreted` does the same work.
+const generated = (
+  names: ReadonlyArray<PropertyKey>,
+  optional: ReadonlyArray<boolean>,
+  decoders: ReadonlyArray<Decode>,
+  index: { readonly decode: Decode } | undefined
+): Decode | undefined => {
+  if (index !== undefined || !names.every((name) => typeof name === "string")) return undefined
+  const lines: Array<string> = [
+    "return function decodeStruct(u) {",
+    "if (typeof u !== 'object' || u === null || Array.isArray(u)) return FAIL",
+    "const out = {}",
+    "let a"
+  ]
+  names.forEach((name, i) => {
+    const key = JSON.stringify(name)
+    const read = `a = d[${i}](u[${key}]); if (a === FAIL || a === BAIL) return a; out[${key}] = a`
+    // A missing required key is decoded as `undefined`, as Effect Schema does outside `exact` mode.
+    lines.push(optional[i] ? `if (hasOwn.call(u, ${key})) { ${read} }` : read)
+  })
+  lines.push("return out", "}")
+  try {
+    return new Function("d", "FAIL", "BAIL", "hasOwn", lines.join("\n"))(
+      decoders,
+      FAIL,
+      BAIL,
+      Object.prototype.hasOwnProperty
+    ) as Decode
+  } catch {
+    return undefined
+  }
+}
+
+const interpreted = (
+  names: ReadonlyArray<PropertyKey>,
+  optional: ReadonlyArray<boolean>,
+  decoders: ReadonlyArray<Decode>,
+  index: { readonly decode: Decode } | undefined,
+  expected: ReadonlySet<PropertyKey>
+): Decode => {
+  const count = names.length
+  return (u) => {
+    if (!isRecord(u)) return FAIL
+    const out: Record<PropertyKey, unknown> = {}
+    for (let i = 0; i < count; i++) {
+      const name = names[i]!
+      // A missing required key is decoded as `undefined`, as Effect Schema does outside `exact` mode.
+      if (optional[i] && !hasOwn(u, name)) continue
+      const a = decoders[i]!(u[name])
+      if (a === FAIL || a === BAIL) return a
+      out[name] = a
+    }
+    if (index !== undefined) {
+      for (const key of Object.keys(u)) {
+        const a = index.decode(u[key])
+        if (a === FAIL || a === BAIL) return a
+        if (!expected.has(key)) out[key] = a
+      }
+    }
+    return out
+  }
+}
+
+// The required literal fields of a union member, read on its encoded side: a member whose literal does not match
+// the input fails in Effect Schema too, so it need not be tried.
+const literalsOf = (ast: AST.AST): Map<PropertyKey, unknown> => {
+  const out = new Map<PropertyKey, unknown>()
+  const encoded = AST.encodedAST(ast)
+  if (encoded._tag === "TypeLiteral") {
+    for (const ps of encoded.propertySignatures) {
+      if (!ps.isOptional && ps.type._tag === "Literal") out.set(ps.name, ps.type.literal)
+    }
+  }
+  return out
+}
+
+const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode | undefined => {
+  const members = ast.types
+  if (members.every((m) => m._tag === "Literal")) {
+    const set = new Set(members.map((m) => (m as AST.Literal).literal))
+    return (u) => (set.has(u as any) ? u : FAIL)
+  }
+  const decoders: Array<Decode> = []
+  for (const member of members) {
+    const decode = go(member)
+    if (decode === undefined) return undefined
+    decoders.push(decode)
+  }
+  // Dispatch on a key whose literal every literal-bearing member has (`type` for events); members without it
+  // are always candidates.
+  const literals = members.map(literalsOf)
+  const withLiterals = literals.filter((m) => m.size > 0)
+  const key = withLiterals.length === 0 ? undefined : [...withLiterals[0]!.keys()].find((k) => withLiterals.every((m) => m.has(k)))
+  const buckets = new Map<unknown, Array<Decode>>()
+  const always: Array<Decode> = []
+  members.forEach((_, i) => {
+    const decode = decoders[i]!
+    if (key !== undefined && literals[i]!.has(key)) {
+      const literal = literals[i]!.get(key)
+      const bucket = buckets.get(literal)
+      if (bucket === undefined) buckets.set(literal, [decode])
+      else bucket.push(decode)
+    } else {
+      always.push(decode)
+    }
+  })
+  const none: Array<Decode> = []
+  return (u) => {
+    const bucket = key !== undefined && isRecord(u) && hasOwn(u, key) ? buckets.get(u[key]) ?? none : none
+    // Effect Schema returns the first member (in its own order) that succeeds. Rather than reproduce that order,
+    // every candidate is tried: exactly one success is the answer; more than one, and Effect Schema decides.
+    let result: Outcome = FAIL
+    let found = false
+    for (const candidates of [bucket, always]) {
+      for (const decode of candidates) {
+        const a = decode(u)
+        if (a === BAIL) return BAIL
+        if (a === FAIL) continue
+        if (found) return BAIL
+        result = a
+        found = true
+      }
+    }
+    return result
+  }
+}

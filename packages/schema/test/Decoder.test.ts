@@ -1,0 +1,151 @@
+import { Event, ListEventsResponse, Timestamp } from "@effect-exa/schema"
+import { Fixtures } from "@effect-exa/testing"
+import { assert, describe, expect, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
+import * as DateTime from "effect/DateTime"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
+import { BAIL, compile, FAIL } from "../src/internal/compile.js"
+import * as Decoder from "../src/internal/decoder.js"
+
+// The fast path must agree with Effect Schema: same success or failure, and an equivalent value.
+const equivalence = Schema.equivalence(Event.Event)
+const slow = Schema.decodeUnknownEither(Event.Event)
+const compiled = { codegen: compile(Event.Event.ast)!, interpreted: compile(Event.Event.ast, { codegen: false })! }
+
+const agree = (input: unknown) => {
+  const expected = slow(input)
+  for (const [name, fast] of Object.entries(compiled)) {
+    const actual = fast(input)
+    if (Either.isRight(expected)) {
+      // Never FAIL on a valid input (BAIL would be allowed, but our schemas have no node that needs it).
+      assert(actual !== FAIL && actual !== BAIL, `${name} rejected a valid input`)
+      assert(equivalence(actual as Event.Event, expected.right), `${name} decoded a different value`)
+      expect((actual as object).constructor).toBe(expected.right.constructor)
+    } else {
+      assert(actual === FAIL || actual === BAIL, `${name} accepted an input Effect Schema rejects`)
+    }
+    // And the public decoder gives Effect Schema's answer either way.
+  }
+  const viaPublic = Event.decodeEither(input)
+  expect(Either.isRight(viaPublic)).toBe(Either.isRight(expected))
+}
+
+// Random edits of a valid JSON payload: delete a key, set a key to another JSON value, or swap in null.
+const mutate = (value: unknown, path: ReadonlyArray<number>, replacement: unknown): unknown => {
+  if (typeof value !== "object" || value === null || path.length === 0) return replacement
+  const keys = Object.keys(value)
+  if (keys.length === 0) return replacement
+  const key = keys[path[0]! % keys.length]!
+  const copy: any = Array.isArray(value) ? [...value] : { ...value }
+  if (path.length === 1 && replacement === undefined) {
+    if (Array.isArray(copy)) copy.splice(Number(key), 1)
+    else delete copy[key]
+  } else {
+    copy[key] = mutate(copy[key], path.slice(1), replacement)
+  }
+  return copy
+}
+
+describe("the compiled decoder", () => {
+  it("compiles the Event and ListEventsResponse schemas (the fast path is in use)", () => {
+    expect(Decoder.isCompiled(Event.Event)).toBe(true)
+    expect(Decoder.isCompiled(ListEventsResponse.ListEventsResponse)).toBe(true)
+  })
+
+  it("agrees with Effect Schema on every fixture", () => {
+    for (const json of Fixtures.allEvents) agree(json)
+  })
+
+  it("agrees with Effect Schema on generated events", () => {
+    const encode = Schema.encodeSync(Event.Event)
+    FastCheck.assert(
+      FastCheck.property(Arbitrary.make(Event.Event), (event) => agree(JSON.parse(JSON.stringify(encode(event))))),
+      { numRuns: 300 }
+    )
+  })
+
+  it("agrees with Effect Schema on mutated payloads", () => {
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.constantFrom(...Fixtures.allEvents),
+        FastCheck.array(FastCheck.nat(40), { minLength: 1, maxLength: 6 }),
+        FastCheck.oneof(
+          FastCheck.constant(undefined),
+          FastCheck.constant(null),
+          FastCheck.jsonValue({ maxDepth: 2 }),
+          FastCheck.constantFrom("webset.created", "2025-01-01T00:00:00Z", "event", "company", 1.5, 42, [], {})
+        ),
+        (json, path, replacement) => agree(mutate(json, path, replacement))
+      ),
+      { numRuns: 2000 }
+    )
+  })
+
+  it("keeps Effect Schema's output for optional keys and extra keys", () => {
+    const json: any = structuredClone(Fixtures.events["webset.item.enriched"])
+    json.data.unexpected = 1
+    delete json.data.evaluations[2].references
+    agree(json)
+  })
+
+  it("errors still come from Effect Schema, with the full message", () => {
+    const result = Event.decodeEither({ ...Fixtures.events["webset.idle"], createdAt: "soon" })
+    assert(Either.isLeft(result))
+    expect(result.left.message).toContain("RFC 3339")
+  })
+
+  it("non-default parse options bypass the fast path", () => {
+    const json = { ...Fixtures.events["monitor.run.completed"], extra: true }
+    expect(Either.isRight(Event.decodeEither(json))).toBe(true)
+    expect(Either.isLeft(Event.decodeEither(json, { onExcessProperty: "error" }))).toBe(true)
+  })
+})
+
+describe("Timestamp.parse", () => {
+  it("agrees with Date.parse on generated RFC 3339 timestamps", () => {
+    const pad = (n: number, width = 2) => String(n).padStart(width, "0")
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.date({ min: new Date("0100-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
+        FastCheck.constantFrom("", ".5", ".12", ".123", ".123456"),
+        FastCheck.constantFrom("Z", "+00:00", "+05:30", "-08:00", "z"),
+        (date, fraction, zone) => {
+          const text = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T` +
+            `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${fraction}${zone}`
+          const reference = Date.parse(text.replace(/(\.\d{3})\d+/, "$1").replace(/z$/, "Z"))
+          expect(Timestamp.parse(text)).toBe(reference)
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+
+  it("rejects impossible dates and times", () => {
+    for (
+      const text of [
+        "2025-02-29T00:00:00Z",
+        "2024-02-30T00:00:00Z",
+        "2025-04-31T00:00:00Z",
+        "2025-00-10T00:00:00Z",
+        "2025-01-01T24:00:00Z",
+        "2025-01-01T00:60:00Z",
+        "2025-01-01T00:00:60Z",
+        "2025-01-01T00:00:00+24:00",
+        "2025-01-01T00:00:00.Z",
+        "2025-01-01T00:00:00+0100",
+        "2025-01-01T00:00:00Zjunk"
+      ]
+    ) {
+      expect(Timestamp.parse(text), text).toBeUndefined()
+    }
+    expect(Timestamp.parse("2024-02-29T12:00:00Z")).toBe(Date.parse("2024-02-29T12:00:00Z"))
+  })
+
+  it("handles years before 100", () => {
+    const millis = Timestamp.parse("0042-06-01T00:00:00Z")!
+    expect(new Date(millis).getUTCFullYear()).toBe(42)
+    expect(DateTime.formatIso(DateTime.unsafeMake(millis))).toBe("0042-06-01T00:00:00.000Z")
+  })
+})
