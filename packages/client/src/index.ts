@@ -1,1 +1,12 @@
-export {}
+/**
+ * An Effect-native client for the Exa Websets Events API.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Errors from "./Errors.js"
+/** @since 0.1.0 */
+export * as EventsClient from "./EventsClient.js"
+/** @since 0.1.0 */
+export * as Retry from "./Retry.js"

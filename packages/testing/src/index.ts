@@ -6,3 +6,7 @@
 
 /** @since 0.1.0 */
 export * as Fixtures from "./Fixtures.js"
+/** @since 0.1.0 */
+export * as ExaApi from "./ExaApi.js"
+/** @since 0.1.0 */
+export * as ExaApiServer from "./ExaApiServer.js"

@@ -1,0 +1,136 @@
+/**
+ * The retry policy: which failures are worth another attempt, and when.
+ *
+ * The client applies `Retry.schedule()` by default. Replace it with options (`retry: { maxRetries: 5 }`), any
+ * `Schedule` whose input is the error, or turn it off (`retry: false`) and compose `Effect.retry` yourself.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import type { EventsError } from "./Errors.js"
+
+/**
+ * How the default schedule behaves.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Retries after the first attempt. Default 2. */
+  readonly maxRetries?: number | undefined
+  /** The first backoff delay; each next one doubles. Default 500 millis. */
+  readonly initialDelay?: Duration.DurationInput | undefined
+  /** The largest backoff delay. Default 8 seconds. */
+  readonly maxDelay?: Duration.DurationInput | undefined
+  /** The largest server-requested delay (`Retry-After`) that is honoured as such; longer ones are capped to it. Default 60 seconds. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /** Multiply each backoff delay by a random factor in [0.75, 1), so clients do not retry in step. Default true. */
+  readonly jitter?: boolean | undefined
+}
+
+/**
+ * What the client accepts as its `retry` option: options for the default schedule, a schedule of your own (its
+ * input is the failed attempt's error), or `false` for no retries.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Policy = Options | Schedule.Schedule<unknown, EventsError> | false
+
+/**
+ * The defaults, matching the best SDKs: 2 retries, 0.5 s doubling to at most 8 s, with jitter, and server delays
+ * honoured up to 60 s.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaults: Required<{ readonly [K in keyof Options]: Exclude<Options[K], undefined> }> = {
+  maxRetries: 2,
+  initialDelay: Duration.millis(500),
+  maxDelay: Duration.seconds(8),
+  maxRetryAfter: Duration.seconds(60),
+  jitter: true
+}
+
+/**
+ * Whether a failure is safe and useful to retry: 429, 408, 409, 5xx, transport failures and timeouts. Never
+ * 401/403/404, a decode failure, other 4xx, or an invalid request.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryable = (error: EventsError): boolean => {
+  switch (error._tag) {
+    case "RateLimited":
+    case "Transport":
+    case "Timeout":
+      return true
+    case "ApiError":
+      return error.status === 408 || error.status === 409 || error.status >= 500
+    default:
+      return false
+  }
+}
+
+/**
+ * The delay a failure asks for, if any (`Retry-After` on a 429 or a 503).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const requestedDelay = (error: EventsError): Duration.Duration | undefined =>
+  error._tag === "RateLimited" || error._tag === "ApiError" ? error.retryAfter : undefined
+
+/**
+ * The default retry schedule: retries only what `isRetryable` accepts, at most `maxRetries` times, waiting for
+ * the server's `Retry-After` when it gave one (capped at `maxRetryAfter`), else an exponential backoff with jitter.
+ *
+ * @example
+ * ```ts
+ * import { EventsClient, Retry } from "@effect-exa/client"
+ * import { Effect } from "effect"
+ *
+ * // Retry harder than the default, and give the whole call 2 minutes.
+ * const program = EventsClient.getEvent("ev_123").pipe(
+ *   Effect.retry(Retry.schedule({ maxRetries: 6, maxDelay: "30 seconds" })),
+ *   Effect.timeout("2 minutes")
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category schedules
+ */
+export const schedule = (options: Options = {}): Schedule.Schedule<unknown, EventsError> => {
+  const maxRetries = options.maxRetries ?? defaults.maxRetries
+  const maxDelay = Duration.decode(options.maxDelay ?? defaults.maxDelay)
+  const maxRetryAfter = Duration.decode(options.maxRetryAfter ?? defaults.maxRetryAfter)
+  const exponential = Schedule.exponential(options.initialDelay ?? defaults.initialDelay, 2).pipe(
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay))
+  )
+  const backoff = (options.jitter ?? defaults.jitter)
+    ? Schedule.jitteredWith(exponential, { min: 0.75, max: 1 })
+    : exponential
+  return Schedule.identity<EventsError>().pipe(
+    Schedule.intersect(backoff),
+    Schedule.intersect(Schedule.recurs(maxRetries)),
+    Schedule.whileInput(isRetryable),
+    Schedule.modifyDelay(([[error]], delay) => {
+      const requested = requestedDelay(error)
+      return requested === undefined ? delay : Duration.min(requested, maxRetryAfter)
+    })
+  )
+}
+
+/**
+ * Applies a retry policy to an effect that fails with client errors.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const apply = (policy: Policy) => <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  if (policy === false) return self
+  const chosen = Schedule.isSchedule(policy) ? policy : schedule(policy)
+  return Effect.retry(self, chosen as Schedule.Schedule<unknown, E>)
+}

@@ -1,0 +1,106 @@
+/**
+ * The in-memory Exa Events API served over real HTTP on 127.0.0.1 (a port chosen by the OS), for end-to-end tests
+ * and the demo. The server closes with its scope. Node only.
+ *
+ * @since 0.1.0
+ */
+import * as EventsClient from "@effect-exa/client/EventsClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Runtime from "effect/Runtime"
+import type * as Http from "node:http"
+import * as ExaApi from "./ExaApi.js"
+
+/**
+ * Where the server listens.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `http://127.0.0.1:<port>`: pass it as the client's `baseUrl`. */
+  readonly url: string
+}
+
+/**
+ * The running server's tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ExaApiServer extends Context.Tag("@effect-exa/testing/ExaApiServer")<ExaApiServer, Service>() {}
+
+const headersOf = (request: Http.IncomingMessage): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value
+  }
+  return out
+}
+
+/**
+ * Serves the emulator in context over loopback HTTP while the scope is open.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = Layer.scoped(
+  ExaApiServer,
+  Effect.gen(function*() {
+    const api = yield* ExaApi.ExaApi
+    const runtime = yield* Effect.runtime<never>()
+    // Imported lazily so that merely importing this module does not load `node:http` (and browsers never do).
+    const http = yield* Effect.promise(() => import("node:http"))
+    const server = http.createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1")
+      // The body of a GET is ignored, but it is read so that keep-alive connections stay usable.
+      request.resume()
+      Runtime.runFork(runtime)(
+        Effect.map(api.handle({ method: request.method ?? "GET", url, headers: headersOf(request) }), (outcome) => {
+          if (outcome._tag === "Transport") {
+            request.socket.destroy()
+            return
+          }
+          response.writeHead(outcome.reply.status, outcome.reply.headers)
+          response.end(outcome.reply.body)
+        })
+      )
+    })
+    const port = yield* Effect.async<number>((resume) => {
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address()
+        resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
+      })
+    })
+    yield* Effect.addFinalizer(() =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+    )
+    return ExaApiServer.of({ url: `http://127.0.0.1:${port}` })
+  })
+)
+
+/**
+ * A ready `EventsClient` talking over real HTTP (`FetchHttpClient`) to an emulator served on loopback, plus the
+ * `ExaApi` control service and the server's address.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerClient = (
+  options: ExaApi.Options & { readonly client?: Omit<EventsClient.Options, "apiKey" | "baseUrl"> | undefined } = {}
+): Layer.Layer<EventsClient.EventsClient | ExaApi.ExaApi | ExaApiServer> => {
+  const server = layer.pipe(Layer.provideMerge(ExaApi.layer(options)))
+  const client = Layer.unwrapEffect(
+    Effect.gen(function*() {
+      const api = yield* ExaApi.ExaApi
+      const { url } = yield* ExaApiServer
+      return EventsClient.layer({ ...options.client, apiKey: api.apiKey, baseUrl: url })
+    })
+  )
+  return client.pipe(Layer.provide(FetchHttpClient.layer), Layer.provideMerge(server))
+}
