@@ -164,7 +164,23 @@ const listRequest = (params: ListEventsParams): Either.Either<HttpClientRequest.
   return Either.right(request)
 }
 
-const decodeFailure = (error: ParseResult.ParseError): string => ParseResult.TreeFormatter.formatErrorSync(error)
+// A readable reason for a body that is JSON but not an event. Effect Schema's tree names the path and the
+// expectation; for a body with no `type` at all that tree would list all 18 variants, so it is summed up instead.
+const eventFailure = (json: unknown, error: ParseResult.ParseError): string => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return `expected an event object, got ${Array.isArray(json) ? "an array" : json === null ? "null" : typeof json}`
+  }
+  const record = json as Record<string, unknown>
+  if (typeof record.type !== "string") {
+    const message = record.error ?? record.message
+    return message !== undefined
+      ? `the body is an error object, not an event: ${JSON.stringify(message)}`
+      : "the body has no string \"type\", so it is not an event"
+  }
+  return ParseResult.TreeFormatter.formatErrorSync(error)
+}
+
+const pageFailure = (_: unknown, error: ParseResult.ParseError): string => ParseResult.TreeFormatter.formatErrorSync(error)
 
 /**
  * Builds the service from an `HttpClient`.
@@ -249,7 +265,10 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
       return new Errors.ApiError({ status, apiMessage: info.message, ...codeField, ...delayField, ...idField })
     }
 
-    const decodeBody = <A>(decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>) =>
+    const decodeBody = <A>(
+      decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>,
+      describe: (json: unknown, error: ParseResult.ParseError) => string
+    ) =>
     (body: string, response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, Errors.Decode> => {
       const requestId = response.headers["x-request-id"]
       const fail = (reason: string) =>
@@ -264,11 +283,11 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
         return fail(`the body is not valid JSON (${(error as Error).message})`)
       }
       const decoded = decode(json)
-      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : fail(decodeFailure(decoded.left))
+      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : fail(describe(json, decoded.left))
     }
 
-    const decodeEvent = decodeBody((u) => Event.decodeEither(u))
-    const decodePage = decodeBody((u) => ListEventsResponse.decodeEither(u))
+    const decodeEvent = decodeBody((u) => Event.decodeEither(u), eventFailure)
+    const decodePage = decodeBody((u) => ListEventsResponse.decodeEither(u), pageFailure)
 
     const getEvent = (id: string): Effect.Effect<Event.Event, Errors.GetEventError> => {
       if (typeof id !== "string" || id.length === 0) return invalid("the event id must be a non-empty string")

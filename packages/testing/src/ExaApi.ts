@@ -315,6 +315,9 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
  */
 export const layer = (options: Options = {}): Layer.Layer<ExaApi> => Layer.effect(ExaApi, make(options))
 
+// Statuses that cannot carry a body (a web `Response` refuses one, and HTTP drops it).
+const nullBodyStatuses: ReadonlySet<number> = new Set([101, 204, 205, 304])
+
 /**
  * An `HttpClient` answered by the emulator in context, without sockets.
  *
@@ -338,7 +341,10 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, ExaApi> 
           : Effect.succeed(
             HttpClientResponse.fromWeb(
               request,
-              new Response(outcome.reply.body, { status: outcome.reply.status, headers: outcome.reply.headers })
+              new Response(nullBodyStatuses.has(outcome.reply.status) ? null : outcome.reply.body, {
+                status: outcome.reply.status,
+                headers: outcome.reply.headers
+              })
             )
           ))
     ))
