@@ -313,6 +313,32 @@ export const KnownEvent: Schema.Union<[
 export type KnownEvent = typeof KnownEvent.Type
 
 /**
+ * The variant class of each known type, e.g. `variants["webset.idle"]` is `WebsetIdleEvent`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const variants: { readonly [K in EventType.KnownEventType]: Schema.Schema<ByType<K>, Extract<typeof KnownEvent.Encoded, { readonly type: K }>> } = {
+  "webset.created": WebsetCreatedEvent,
+  "webset.deleted": WebsetDeletedEvent,
+  "webset.idle": WebsetIdleEvent,
+  "webset.paused": WebsetPausedEvent,
+  "webset.item.created": WebsetItemCreatedEvent,
+  "webset.item.enriched": WebsetItemEnrichedEvent,
+  "webset.search.created": WebsetSearchCreatedEvent,
+  "webset.search.updated": WebsetSearchUpdatedEvent,
+  "webset.search.canceled": WebsetSearchCanceledEvent,
+  "webset.search.completed": WebsetSearchCompletedEvent,
+  "import.created": ImportCreatedEvent,
+  "import.completed": ImportCompletedEvent,
+  "monitor.created": MonitorCreatedEvent,
+  "monitor.updated": MonitorUpdatedEvent,
+  "monitor.deleted": MonitorDeletedEvent,
+  "monitor.run.created": MonitorRunCreatedEvent,
+  "monitor.run.completed": MonitorRunCompletedEvent
+}
+
+/**
  * The event schema: the 17 published variants, plus {@link UnknownEvent} for any other type string.
  *
  * A payload whose `type` is one of the 17 known types but that does not match that variant fails; it never

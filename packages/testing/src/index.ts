@@ -10,3 +10,5 @@ export * as Fixtures from "./Fixtures.js"
 export * as ExaApi from "./ExaApi.js"
 /** @since 0.1.0 */
 export * as ExaApiServer from "./ExaApiServer.js"
+/** @since 0.1.0 */
+export * as Arbitraries from "./Arbitraries.js"

@@ -1,0 +1,35 @@
+// #region retry-options
+import { EventsClient, Retry } from "@effect-exa/client"
+import { FetchHttpClient } from "@effect/platform"
+import { Effect, Layer, Redacted, Schedule } from "effect"
+
+const apiKey = Redacted.make("exa-key")
+
+// The default: 2 retries of 429/408/409/5xx/transport/timeouts, 0.5 s doubling (jittered), Retry-After honoured.
+export const Default = EventsClient.layer({ apiKey })
+
+// Tuned: more retries, a shorter per-attempt timeout.
+export const Patient = EventsClient.layer({
+  apiKey,
+  timeout: "10 seconds",
+  retry: { maxRetries: 5, initialDelay: "200 millis", maxDelay: "5 seconds" }
+}).pipe(Layer.provide(FetchHttpClient.layer))
+
+// Your own schedule: its input is the failed attempt's error.
+export const Custom = EventsClient.layer({
+  apiKey,
+  retry: Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(3)), Schedule.whileInput(Retry.isRetryable))
+})
+// #endregion retry-options
+
+// #region retry-compose
+// Or no retries in the layer, and policies composed where you call it.
+export const Bare = EventsClient.layer({ apiKey, retry: false })
+
+export const fetchWithDeadline = (id: string) =>
+  EventsClient.getEvent(id).pipe(
+    Effect.retry(Retry.schedule({ maxRetries: 3 })),
+    // An overall deadline around every attempt and wait.
+    Effect.timeout("45 seconds")
+  )
+// #endregion retry-compose
