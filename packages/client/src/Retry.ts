@@ -129,8 +129,19 @@ export const schedule = (options: Options = {}): Schedule.Schedule<unknown, Even
  * @since 0.1.0
  * @category combinators
  */
-export const apply = (policy: Policy) => <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-  if (policy === false) return self
-  const chosen = Schedule.isSchedule(policy) ? policy : schedule(policy)
-  return Effect.retry(self, chosen as Schedule.Schedule<unknown, E>)
+export const apply = (policy: Policy) => {
+  if (policy === false) return <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => self
+  const chosen = (Schedule.isSchedule(policy) ? policy : schedule(policy)) as Schedule.Schedule<unknown, EventsError>
+  return <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    // The schedule's machinery is only set up once a first attempt has failed: the common, successful call pays
+    // nothing for it. The first failure is fed to the schedule as `Effect.retry` would.
+    Effect.catchAll(self, (first) => {
+      let replayed = false
+      const again = Effect.suspend(() => {
+        if (replayed) return self
+        replayed = true
+        return Effect.fail(first)
+      })
+      return Effect.retry(again, chosen as Schedule.Schedule<unknown, E>)
+    })
 }

@@ -400,7 +400,7 @@ const recordingTracer = () => {
 }
 
 describe("tracing", () => {
-  it.effect("getEvent is a span with the event id and type; the key is in no span", () => {
+  it.effect("getEvent is a span with the event id, type, status and request id; no HTTP span by default", () => {
     const { spans, tracer } = recordingTracer()
     const layer = ExaApi.layerClient({ events: [idle] })
     return Effect.gen(function*() {
@@ -408,9 +408,27 @@ describe("tracing", () => {
       const span = spans.find((s) => s.name === "EventsClient.getEvent")!
       expect(span.attributes.get("exa.event.id")).toBe(idle.id)
       expect(span.attributes.get("exa.event.type")).toBe("webset.idle")
-      expect(spans.some((s) => s.name.startsWith("http.client"))).toBe(true)
+      expect(span.attributes.get("http.response.status_code")).toBe(200)
+      expect(span.attributes.get("exa.request_id")).toMatch(/^req_/)
+      expect(spans.map((s) => s.name)).toEqual(["EventsClient.getEvent"])
+      const api = yield* ExaApi.ExaApi
+      expect(Object.keys((yield* api.requests)[0]!.headers)).not.toContain("traceparent")
+    }).pipe(Effect.provide(layer), Effect.withTracer(tracer))
+  })
+
+  it.effect("with httpSpans, the platform's HTTP span is nested, with trace headers; the key is in no span", () => {
+    const { spans, tracer } = recordingTracer()
+    const layer = ExaApi.layerClient({ events: [idle], client: { httpSpans: true } })
+    return Effect.gen(function*() {
+      yield* EventsClient.getEvent(idle.id)
+      expect(spans.map((s) => s.name)).toEqual(["EventsClient.getEvent", "http.client GET"])
+      const api = yield* ExaApi.ExaApi
+      expect(Object.keys((yield* api.requests)[0]!.headers)).toContain("traceparent")
       const key = Redacted.value(ExaApi.defaultApiKey)
-      const everything = JSON.stringify(spans.map((s) => [s.name, [...s.attributes.entries()], s.events]), (_, v) => typeof v === "bigint" ? String(v) : v)
+      const everything = JSON.stringify(
+        spans.map((s) => [s.name, [...s.attributes.entries()], s.events]),
+        (_, v) => (typeof v === "bigint" ? String(v) : v)
+      )
       expect(everything).not.toContain(key)
       expect(everything).toContain("x-api-key")
     }).pipe(Effect.provide(layer), Effect.withTracer(tracer))
