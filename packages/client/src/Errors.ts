@@ -58,13 +58,16 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-exa/
 export class Decode extends Schema.TaggedError<Decode>("@effect-exa/client/Decode")("Decode", {
   /** What was wrong, readably (for a schema mismatch, the path and the expectation). */
   reason: Schema.String,
-  /** The response body, exactly as received. */
+  /** The response body (or webhook delivery body), exactly as received. */
   body: Schema.String,
-  status: Schema.Number,
+  /** The HTTP status of the response; absent for a webhook delivery. */
+  status: Schema.optionalWith(Schema.Number, { exact: true }),
   requestId
 }) {
   override get message(): string {
-    return `Could not decode the response (status ${this.status}): ${this.reason}`
+    return this.status === undefined
+      ? `Could not decode the delivery: ${this.reason}`
+      : `Could not decode the response (status ${this.status}): ${this.reason}`
   }
 }
 

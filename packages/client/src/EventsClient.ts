@@ -89,7 +89,7 @@ export interface Options {
   readonly apiKey: Redacted.Redacted<string>
   /** Default `https://api.exa.ai`. Requests go to `{baseUrl}/websets/v0/events…`. */
   readonly baseUrl?: string | undefined
-  /** The longest one attempt may take; it is aborted then and fails with `Timeout`. Default 30 seconds. */
+  /** The longest one attempt may take; it is aborted then and fails with `Timeout`. Default 30 seconds; `Infinity` for none. */
   readonly timeout?: Duration.DurationInput | undefined
   /** The retry policy (see `Retry`). Default `Retry.schedule()`: 2 retries of what is safe to retry. */
   readonly retry?: Retry.Policy | undefined

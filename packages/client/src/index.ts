@@ -10,3 +10,5 @@ export * as Errors from "./Errors.js"
 export * as EventsClient from "./EventsClient.js"
 /** @since 0.1.0 */
 export * as Retry from "./Retry.js"
+/** @since 0.1.0 */
+export * as Webhook from "./Webhook.js"

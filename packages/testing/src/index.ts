@@ -12,3 +12,5 @@ export * as ExaApi from "./ExaApi.js"
 export * as ExaApiServer from "./ExaApiServer.js"
 /** @since 0.1.0 */
 export * as Arbitraries from "./Arbitraries.js"
+/** @since 0.1.0 */
+export * as Webhooks from "./Webhooks.js"

@@ -19,9 +19,11 @@ const liveClock = Effect.runSync(Effect.clock)
 
 export const timeoutFail = <E2>(duration: Duration.Duration, onTimeout: () => E2) => {
   const millis = Duration.toMillis(duration)
+  // An infinite timeout is no timeout.
+  if (!Number.isFinite(millis)) return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> => self
   return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> =>
     Effect.flatMap(Effect.clock, (clock) =>
-      clock !== liveClock || !Number.isFinite(millis)
+      clock !== liveClock
         ? Effect.timeoutFail(self, { duration, onTimeout })
         : Effect.flatMap(Effect.runtime<R>(), (runtime) =>
           Effect.async<A, E | E2>((resume) => {

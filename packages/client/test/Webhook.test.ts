@@ -1,0 +1,161 @@
+import { Webhook } from "@effect-exa/client"
+import { Event } from "@effect-exa/schema"
+import { Fixtures, Webhooks } from "@effect-exa/testing"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { assert, describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import { createHmac } from "node:crypto"
+
+const SECRET = "whsec_test_4f8a2c"
+const secret = Redacted.make(SECRET)
+const NOW = 1_767_225_600 // 2026-01-01T00:00:00Z
+const body = JSON.stringify(Fixtures.events["webset.item.enriched"])
+
+// Computed independently of the code under test, with node:crypto.
+const hmac = (key: string, t: number, payload: string | Buffer) =>
+  createHmac("sha256", key).update(`${t}.`).update(payload).digest("hex")
+
+const at = <A, E, R>(seconds: number, effect: Effect.Effect<A, E, R>) =>
+  Effect.zipRight(TestClock.setTime(seconds * 1000), effect)
+
+const verify = (header: string | undefined, payload: string | Uint8Array = body, tolerance?: Duration.DurationInput) =>
+  Webhook.verify({ secret, header, body: payload, ...(tolerance ? { tolerance } : {}) })
+
+describe("Webhook.verify", () => {
+  it.effect("accepts a known-answer signature and decodes the event", () =>
+    at(NOW, Effect.gen(function*() {
+      const event = yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
+      assert.instanceOf(event, Event.WebsetItemEnrichedEvent)
+      expect(event.id).toBe(Fixtures.events["webset.item.enriched"].id)
+    })))
+
+  it.effect("a fixed vector: the header for a given secret, timestamp and body", () =>
+    at(1234567890, Effect.gen(function*() {
+      const vector = `{"id":"ev_1","object":"event","type":"webset.export.created","data":{},"createdAt":"2009-02-13T23:31:30Z"}`
+      const expected = createHmac("sha256", "whsec_vector").update(`1234567890.${vector}`).digest("hex")
+      expect(yield* Webhooks.sign(vector, { secret: "whsec_vector", timestamp: 1234567890 })).toBe(`t=1234567890,v1=${expected}`)
+      const event = yield* Webhook.verify({ secret: Redacted.make("whsec_vector"), header: `t=1234567890,v1=${expected}`, body: vector })
+      assert.instanceOf(event, Event.UnknownEvent)
+    })))
+
+  it.effect("verifies the raw bytes, also as a Uint8Array", () =>
+    at(NOW, Effect.gen(function*() {
+      const bytes = new TextEncoder().encode(body)
+      const event = yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, Buffer.from(bytes))}`, bytes)
+      expect(event.type).toBe("webset.item.enriched")
+    })))
+
+  it.effect("rejects a tampered body and a wrong secret", () =>
+    at(NOW, Effect.gen(function*() {
+      const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+      const tampered = yield* Effect.flip(verify(header, body.replace("Ledgerly", "Ledgerlz")))
+      expect(tampered._tag).toBe("SignatureMismatch")
+      // Re-serialised JSON is not the raw body: it does not verify either.
+      const reserialised = yield* Effect.flip(verify(header, JSON.stringify(JSON.parse(body), null, 1)))
+      expect(reserialised._tag).toBe("SignatureMismatch")
+      const wrong = yield* Effect.flip(verify(`t=${NOW},v1=${hmac("whsec_other", NOW, body)}`))
+      expect(wrong._tag).toBe("SignatureMismatch")
+      // The timestamp is signed too.
+      const moved = yield* Effect.flip(verify(`t=${NOW + 1},v1=${hmac(SECRET, NOW, body)}`))
+      expect(moved._tag).toBe("SignatureMismatch")
+    })))
+
+  it.effect("accepts when any one of several v1 signatures matches", () =>
+    at(NOW, Effect.gen(function*() {
+      const header = `t=${NOW},v1=${hmac("whsec_old", NOW, body)},v1=${hmac(SECRET, NOW, body)},v1=${"0".repeat(64)}`
+      expect((yield* verify(header)).type).toBe("webset.item.enriched")
+      const made = yield* Webhooks.sign(body, { secret: SECRET, timestamp: NOW, extraSignatures: ["a".repeat(64)] })
+      expect((yield* verify(made)).type).toBe("webset.item.enriched")
+    })))
+
+  it.effect("enforces the tolerance at its edges, past and future", () =>
+    Effect.gen(function*() {
+      const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+      yield* at(NOW + 300, verify(header))
+      yield* at(NOW - 300, verify(header))
+      const late = yield* at(NOW + 301, Effect.flip(verify(header)))
+      assert(late._tag === "TimestampOutOfTolerance")
+      expect([late.timestamp, late.now]).toEqual([NOW, NOW + 301])
+      expect((yield* at(NOW - 301, Effect.flip(verify(header))))._tag).toBe("TimestampOutOfTolerance")
+      // A custom tolerance.
+      yield* at(NOW + 3000, verify(header, body, "1 hour"))
+      expect((yield* at(NOW + 31, Effect.flip(verify(header, body, "30 seconds"))))._tag).toBe("TimestampOutOfTolerance")
+    }))
+
+  it.effect("tolerates spaces and unknown keys in the header", () =>
+    at(NOW, Effect.gen(function*() {
+      const header = ` t=${NOW} , v0=legacy,  v1=${hmac(SECRET, NOW, body).toUpperCase()} , x=1,`
+      expect((yield* verify(header)).type).toBe("webset.item.enriched")
+    })))
+
+  it.effect("a missing or malformed header fails with its own tag", () =>
+    at(NOW, Effect.gen(function*() {
+      expect((yield* Effect.flip(verify(undefined)))._tag).toBe("SignatureMissing")
+      expect((yield* Effect.flip(verify("   ")))._tag).toBe("SignatureMissing")
+      const sig = hmac(SECRET, NOW, body)
+      for (const header of [`v1=${sig}`, `t=${NOW}`, `t=soon,v1=${sig}`, `t=${NOW},v1=xyz`, `t=${NOW},t=${NOW},v1=${sig}`, "garbage", `x-exa-timestamp: ${NOW}`]) {
+        const error = yield* Effect.flip(verify(header))
+        expect(error._tag, header).toBe("SignatureMalformed")
+      }
+    })))
+
+  it.effect("a signed body that is not an event is a Decode error keeping the body", () =>
+    at(NOW, Effect.gen(function*() {
+      for (const payload of ["", "not json", `{"type":"webset.idle"}`]) {
+        const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, payload)}`, payload))
+        assert(error._tag === "Decode")
+        expect(error.body).toBe(payload)
+        expect(error.status).toBeUndefined()
+      }
+      const invalidUtf8 = new Uint8Array([0xff, 0xfe, 0x7b])
+      const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, Buffer.from(invalidUtf8))}`, invalidUtf8))
+      assert(error._tag === "Decode")
+      expect(error.reason).toContain("UTF-8")
+    })))
+
+  it.effect("the secret appears in no error", () =>
+    at(NOW, Effect.gen(function*() {
+      const errors = [
+        yield* Effect.flip(verify(undefined)),
+        yield* Effect.flip(verify("t=1,v1=zz")),
+        yield* Effect.flip(verify(`t=${NOW},v1=${"1".repeat(64)}`)),
+        yield* Effect.flip(verify(`t=${NOW - 999},v1=${hmac(SECRET, NOW - 999, body)}`))
+      ]
+      for (const error of errors) {
+        for (const text of [String(error), error.message, JSON.stringify(error)]) expect(text).not.toContain(SECRET)
+      }
+    })))
+
+  it("parseHeader reads t and every v1", () => {
+    const parsed = Webhook.parseHeader(`t=12,v1=${"a".repeat(64)},v1=${"B".repeat(64)}`)
+    assert(Either.isRight(parsed))
+    expect(parsed.right).toEqual({ timestamp: 12, signatures: ["a".repeat(64), "b".repeat(64)] })
+  })
+})
+
+describe("Webhook.verifyRequest", () => {
+  // A web handler (works on Node, Bun, Deno, edge runtimes) that accepts verified deliveries.
+  const handler = HttpApp.toWebHandler(
+    Webhook.verifyRequest({ secret }).pipe(
+      Effect.map((event) => HttpServerResponse.unsafeJson({ received: event.id })),
+      Effect.catchAll((error) => Effect.succeed(HttpServerResponse.unsafeJson({ error: error._tag }, { status: 400 })))
+    )
+  )
+
+  it("reads the raw body and the Exa-Signature header of the request", async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const header = `t=${now},v1=${hmac(SECRET, now, body)}`
+    const ok = await handler(new Request("http://hook.test/", { method: "POST", headers: { "Exa-Signature": header }, body }))
+    expect(await ok.json()).toEqual({ received: Fixtures.events["webset.item.enriched"].id })
+    const bad = await handler(new Request("http://hook.test/", { method: "POST", headers: { "Exa-Signature": header }, body: body + " " }))
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toEqual({ error: "SignatureMismatch" })
+    const none = await handler(new Request("http://hook.test/", { method: "POST", body }))
+    expect(await none.json()).toEqual({ error: "SignatureMissing" })
+  })
+})
