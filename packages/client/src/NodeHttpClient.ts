@@ -114,6 +114,11 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | stri
 /**
  * Builds the client, with its own keep-alive agents.
  *
+ * Built on `HttpClient.makeWith` rather than `HttpClient.make`: the latter wraps every request in an
+ * `AbortController`, a finalization registry entry and an interruptible response wrapper, which a client that
+ * buffers the whole body and aborts through its own canceller does not need. Consequently it creates no
+ * `@effect/platform` HTTP span and sends no trace headers.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -121,8 +126,13 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
   const agentOptions = { keepAlive: true, keepAliveMsecs: options.keepAliveMsecs ?? 30_000, maxSockets: options.maxSockets ?? 64 }
   const http = new Http.Agent(agentOptions)
   const https = new Https.Agent(agentOptions)
-  return HttpClient.make((request, url) =>
+  const send = (request: HttpClientRequest.HttpClientRequest) =>
     Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+      const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+      if (url._tag === "Left") {
+        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })))
+        return
+      }
       const body = bodyOf(request)
       if (body === false) {
         resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })))
@@ -135,8 +145,8 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
         if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
         headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
       }
-      const secure = url.protocol === "https:"
-      const req = (secure ? Https : Http).request(url, { method: request.method, headers, agent: secure ? https : http })
+      const secure = url.right.protocol === "https:"
+      const req = (secure ? Https : Http).request(url.right, { method: request.method, headers, agent: secure ? https : http })
       req.on("error", transport)
       req.on("response", (res) => {
         const chunks: Array<Buffer> = []
@@ -144,7 +154,13 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
         res.on("error", transport)
         res.on("end", () => {
           resume(Effect.succeed(
-            new BufferedResponse(request, res.statusCode ?? 0, res.headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), res.socket?.remoteAddress)
+            new BufferedResponse(
+              request,
+              res.statusCode ?? 0,
+              res.headers,
+              chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+              res.socket?.remoteAddress
+            )
           ))
         })
       })
@@ -152,6 +168,9 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
       // Interruption (a timeout, a cancelled fiber) aborts the request and frees the socket.
       return Effect.sync(() => req.destroy())
     })
+  return HttpClient.makeWith(
+    (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) => Effect.flatMap(request, send),
+    Effect.succeed
   )
 }
 

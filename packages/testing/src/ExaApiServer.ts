@@ -6,6 +6,7 @@
  */
 import * as EventsClient from "@effect-exa/client/EventsClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -85,14 +86,18 @@ export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = Layer.scop
 )
 
 /**
- * A ready `EventsClient` talking over real HTTP (`FetchHttpClient`) to an emulator served on loopback, plus the
- * `ExaApi` control service and the server's address.
+ * A ready `EventsClient` talking over real HTTP (`FetchHttpClient` unless another client is given) to an emulator
+ * served on loopback, plus the `ExaApi` control service and the server's address.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerClient = (
-  options: ExaApi.Options & { readonly client?: Omit<EventsClient.Options, "apiKey" | "baseUrl"> | undefined } = {}
+  options: ExaApi.Options & {
+    readonly client?: Omit<EventsClient.Options, "apiKey" | "baseUrl"> | undefined
+    /** The HTTP client to talk through. Default `FetchHttpClient.layer`. */
+    readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
+  } = {}
 ): Layer.Layer<EventsClient.EventsClient | ExaApi.ExaApi | ExaApiServer> => {
   const server = layer.pipe(Layer.provideMerge(ExaApi.layer(options)))
   const client = Layer.unwrapEffect(
@@ -102,5 +107,5 @@ export const layerClient = (
       return EventsClient.layer({ ...options.client, apiKey: api.apiKey, baseUrl: url })
     })
   )
-  return client.pipe(Layer.provide(FetchHttpClient.layer), Layer.provideMerge(server))
+  return client.pipe(Layer.provide(options.httpClient ?? FetchHttpClient.layer), Layer.provideMerge(server))
 }

@@ -3,6 +3,7 @@
  * real loopback HTTP (FetchHttpClient against the emulator served by node:http).
  */
 import { EventsClient } from "@effect-exa/client"
+import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { Event, EventType } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
@@ -33,6 +34,11 @@ const transports = [
   {
     name: "loopback HTTP",
     layer: (options: ExaApi.Options, client: ClientOptions) => ExaApiServer.layerClient({ ...options, client })
+  },
+  {
+    name: "loopback HTTP with NodeHttpClient",
+    layer: (options: ExaApi.Options, client: ClientOptions) =>
+      ExaApiServer.layerClient({ ...options, client, httpClient: NodeHttpClient.layer() })
   }
 ] as const
 
@@ -79,6 +85,9 @@ for (const transport of transports) {
 
     it.live("a wrong key is Unauthorized and the key never shows", () =>
       Effect.gen(function*() {
+        const http = transport.name === "loopback HTTP with NodeHttpClient"
+          ? NodeHttpClient.layer()
+          : (yield* Effect.promise(() => import("@effect/platform/FetchHttpClient"))).layer
         const layer = transport.name === "in-memory"
           ? EventsClient.EventsClient.pipe(() =>
             EventsClient.layer({ ...fast, apiKey: Redacted.make("wrong-key") }).pipe(
@@ -88,7 +97,7 @@ for (const transport of transports) {
           )
           : Layer.unwrapEffect(Effect.map(ExaApiServer.ExaApiServer, ({ url }) =>
             EventsClient.layer({ ...fast, apiKey: Redacted.make("wrong-key"), baseUrl: url }))).pipe(
-              Layer.provide((yield* Effect.promise(() => import("@effect/platform/FetchHttpClient"))).layer),
+              Layer.provide(http),
               Layer.provideMerge(ExaApiServer.layer),
               Layer.provideMerge(ExaApi.layer({ events: many }))
             )

@@ -1,10 +1,12 @@
 /**
- * `pnpm bench [decode|roundtrip]`: the benchmarks, printed as Markdown tables.
+ * `pnpm bench [decode|roundtrip|bundle]`: the benchmarks, printed as Markdown tables.
  */
+import { runBundle } from "./bundle.js"
 import { runDecode } from "./decode.js"
 import { runRoundTrip } from "./roundtrip.js"
 
 const only = process.argv[2]
 if (only === undefined || only === "decode") console.log(runDecode())
 if (only === undefined || only === "roundtrip") console.log(await runRoundTrip())
+if (only === undefined || only === "bundle") console.log(await runBundle())
 process.exit(0)
