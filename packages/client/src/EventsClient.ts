@@ -27,7 +27,8 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Errors from "./Errors.js"
 import { parseErrorBody, retryAfter } from "./internal/response.js"
-import { timeoutFail } from "./internal/timeout.js"
+import { currentTimeout, supportsTransportTimeouts, TimeoutExceeded } from "./internal/deadline.js"
+import { liveClock, timeoutFail } from "./internal/timeout.js"
 import { version } from "./internal/version.js"
 import * as Retry from "./Retry.js"
 
@@ -215,11 +216,22 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
         )
       )
     )
+    // A transport that enforces timeouts itself (NodeHttpClient) is told the timeout on the live clock; otherwise
+    // (any other HttpClient, or TestClock) the attempt is raced against a timer.
+    const timerTimeout = timeoutFail(timeout, () => new Errors.Timeout({ timeout }))
+    const millis = Duration.toMillis(timeout)
+    const withTimeout = supportsTransportTimeouts(base) && Number.isFinite(millis)
+      ? <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | Errors.Timeout, R> =>
+        Effect.flatMap(Effect.clock, (clock) =>
+          clock === liveClock ? Effect.locally(self, currentTimeout, millis) : timerTimeout(self))
+      : timerTimeout
     const traced = options.httpSpans === true ? prepared : HttpClient.withTracerDisabledWhen(prepared, () => true)
     const client = options.transformClient ? options.transformClient(traced) : traced
 
-    const transport = (error: HttpClientError.HttpClientError): Errors.Transport | Errors.InvalidRequest =>
-      error._tag === "RequestError" && error.reason !== "Transport"
+    const transport = (error: HttpClientError.HttpClientError): Errors.Transport | Errors.InvalidRequest | Errors.Timeout =>
+      error.cause instanceof TimeoutExceeded
+        ? new Errors.Timeout({ timeout })
+        : error._tag === "RequestError" && error.reason !== "Transport"
         ? new Errors.InvalidRequest({ reason: error.message })
         : new Errors.Transport({
           description: error._tag === "RequestError" ? error.message : `reading the response failed: ${error.message}`,
@@ -255,7 +267,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
             Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(response, body, now, onNotFound)))
           )
         }),
-        timeoutFail(timeout, () => new Errors.Timeout({ timeout }))
+        withTimeout
       )
 
     const failure = <E>(

@@ -18,12 +18,14 @@ import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Cookies from "@effect/platform/Cookies"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import { currentTimeout, TimeoutExceeded, TransportTimeouts } from "./internal/deadline.js"
 
 /**
  * Connection settings.
@@ -126,7 +128,7 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
   const agentOptions = { keepAlive: true, keepAliveMsecs: options.keepAliveMsecs ?? 30_000, maxSockets: options.maxSockets ?? 64 }
   const http = new Http.Agent(agentOptions)
   const https = new Https.Agent(agentOptions)
-  const send = (request: HttpClientRequest.HttpClientRequest) =>
+  const send = (request: HttpClientRequest.HttpClientRequest, timeout: number | undefined) =>
     Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
       const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
       if (url._tag === "Left") {
@@ -138,8 +140,6 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
         resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })))
         return
       }
-      const transport = (cause: unknown) =>
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
       const headers: Record<string, string> = { ...request.headers }
       if (body !== undefined && request.body._tag !== "Empty") {
         if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
@@ -147,12 +147,22 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
       }
       const secure = url.right.protocol === "https:"
       const req = (secure ? Https : Http).request(url.right, { method: request.method, headers, agent: secure ? https : http })
+      // The EventsClient's per-attempt timeout, enforced here without a timer fiber (see internal/deadline).
+      const timer = timeout === undefined ? undefined : setTimeout(() => {
+        req.destroy()
+        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new TimeoutExceeded(timeout) })))
+      }, timeout)
+      const transport = (cause: unknown) => {
+        clearTimeout(timer)
+        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+      }
       req.on("error", transport)
       req.on("response", (res) => {
         const chunks: Array<Buffer> = []
         res.on("data", (chunk: Buffer) => chunks.push(chunk))
         res.on("error", transport)
         res.on("end", () => {
+          clearTimeout(timer)
           resume(Effect.succeed(
             new BufferedResponse(
               request,
@@ -166,12 +176,17 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
       })
       req.end(body)
       // Interruption (a timeout, a cancelled fiber) aborts the request and frees the socket.
-      return Effect.sync(() => req.destroy())
+      return Effect.sync(() => {
+        clearTimeout(timer)
+        req.destroy()
+      })
     })
-  return HttpClient.makeWith(
-    (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) => Effect.flatMap(request, send),
+  const client = HttpClient.makeWith(
+    (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
+      Effect.flatMap(request, (r) => Effect.flatMap(FiberRef.get(currentTimeout), (timeout) => send(r, timeout))),
     Effect.succeed
   )
+  return Object.assign(client, { [TransportTimeouts]: true })
 }
 
 /**

@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Runtime from "effect/Runtime"
 
-const liveClock = Effect.runSync(Effect.clock)
+export const liveClock = Effect.runSync(Effect.clock)
 
 export const timeoutFail = <E2>(duration: Duration.Duration, onTimeout: () => E2) => {
   const millis = Duration.toMillis(duration)
