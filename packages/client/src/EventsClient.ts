@@ -22,11 +22,12 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Errors from "./Errors.js"
 import { parseErrorBody, retryAfter } from "./internal/response.js"
+import { decodeJsonText, describeEventFailure, describePageFailure } from "./internal/body.js"
 import { currentTimeout, supportsTransportTimeouts, TimeoutExceeded } from "./internal/deadline.js"
 import { liveClock, timeoutFail } from "./internal/timeout.js"
 import { version } from "./internal/version.js"
@@ -172,24 +173,6 @@ const listRequest = (params: ListEventsParams): Either.Either<HttpClientRequest.
   return Either.right(request)
 }
 
-// A readable reason for a body that is JSON but not an event. Effect Schema's tree names the path and the
-// expectation; for a body with no `type` at all that tree would list all 18 variants, so it is summed up instead.
-const eventFailure = (json: unknown, error: ParseResult.ParseError): string => {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    return `expected an event object, got ${Array.isArray(json) ? "an array" : json === null ? "null" : typeof json}`
-  }
-  const record = json as Record<string, unknown>
-  if (typeof record.type !== "string") {
-    const message = record.error ?? record.message
-    return message !== undefined
-      ? `the body is an error object, not an event: ${JSON.stringify(message)}`
-      : "the body has no string \"type\", so it is not an event"
-  }
-  return ParseResult.TreeFormatter.formatErrorSync(error)
-}
-
-const pageFailure = (_: unknown, error: ParseResult.ParseError): string => ParseResult.TreeFormatter.formatErrorSync(error)
-
 /**
  * Builds the service from an `HttpClient`.
  *
@@ -299,24 +282,21 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
       describe: (json: unknown, error: ParseResult.ParseError) => string
     ) =>
     (body: string, response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, Errors.Decode> => {
+      const result = decodeJsonText(body, decode, describe)
+      if (Either.isRight(result)) return Effect.succeed(result.right)
       const requestId = response.headers["x-request-id"]
-      const fail = (reason: string) =>
-        Effect.fail(
-          new Errors.Decode({ reason, body, status: response.status, ...(requestId === undefined ? {} : { requestId }) })
-        )
-      if (body.length === 0) return fail("the body is empty")
-      let json: unknown
-      try {
-        json = JSON.parse(body)
-      } catch (error) {
-        return fail(`the body is not valid JSON (${(error as Error).message})`)
-      }
-      const decoded = decode(json)
-      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : fail(describe(json, decoded.left))
+      return Effect.fail(
+        new Errors.Decode({
+          reason: result.left,
+          body,
+          status: response.status,
+          ...(requestId === undefined ? {} : { requestId })
+        })
+      )
     }
 
-    const decodeEvent = decodeBody((u) => Event.decodeEither(u), eventFailure)
-    const decodePage = decodeBody((u) => ListEventsResponse.decodeEither(u), pageFailure)
+    const decodeEvent = decodeBody((u) => Event.decodeEither(u), describeEventFailure)
+    const decodePage = decodeBody((u) => ListEventsResponse.decodeEither(u), describePageFailure)
 
     const getEvent = (id: string): Effect.Effect<Event.Event, Errors.GetEventError> => {
       if (typeof id !== "string" || id.length === 0) return invalid("the event id must be a non-empty string")

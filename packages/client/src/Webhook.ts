@@ -14,10 +14,10 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Errors from "./Errors.js"
+import { decodeJsonText, describeEventFailure } from "./internal/body.js"
 
 /**
  * The header Exa signs deliveries with.
@@ -254,18 +254,10 @@ export const verify = (
     } catch {
       return Effect.fail(new Errors.Decode({ reason: "the body is not UTF-8", body: "" }))
     }
-    const fail = (reason: string) => Effect.fail(new Errors.Decode({ reason, body: text }))
-    if (text.length === 0) return fail("the body is empty")
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch (error) {
-      return fail(`the body is not valid JSON (${(error as Error).message})`)
-    }
-    const decoded = Event.decodeEither(json)
-    return Either.isRight(decoded)
-      ? Effect.succeed(decoded.right)
-      : fail(ParseResult.TreeFormatter.formatErrorSync(decoded.left))
+    const result = decodeJsonText(text, (u) => Event.decodeEither(u), describeEventFailure)
+    return Either.isRight(result)
+      ? Effect.succeed(result.right)
+      : Effect.fail(new Errors.Decode({ reason: result.left, body: text }))
   })
 
 /**
