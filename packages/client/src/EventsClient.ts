@@ -143,8 +143,11 @@ const toTimestamp = (
   })
 }
 
-const listRequest = (params: ListEventsParams): Either.Either<HttpClientRequest.HttpClientRequest, Errors.InvalidRequest> => {
-  let request = HttpClientRequest.get("/websets/v0/events")
+const listRequest = (
+  base: HttpClientRequest.HttpClientRequest,
+  params: ListEventsParams
+): Either.Either<HttpClientRequest.HttpClientRequest, Errors.InvalidRequest> => {
+  let request = HttpClientRequest.appendUrl(base, "/websets/v0/events")
   const fail = (reason: string) => Either.left(new Errors.InvalidRequest({ reason }))
   if (params.cursor !== undefined) {
     if (typeof params.cursor !== "string" || params.cursor.length === 0) return fail("cursor must be a non-empty string")
@@ -186,19 +189,16 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
     const retry = Retry.apply(options.retry ?? {})
     const apiKey = options.apiKey
     const base = yield* HttpClient.HttpClient
-    const prepared = base.pipe(
-      HttpClient.mapRequest((request) =>
-        request.pipe(
-          HttpClientRequest.prependUrl(baseUrl),
-          HttpClientRequest.setHeaders({
-            // The key stays Redacted until this point, and platform redacts `x-api-key` in logs and spans.
-            "x-api-key": Redacted.value(apiKey),
-            accept: "application/json",
-            "user-agent": `effect-exa/${version}`
-          })
-        )
-      )
+    // Every request starts from this one: the headers are built once, not per call. The key stays Redacted until
+    // here, and platform's Headers redact `x-api-key` when logged or traced.
+    const template = HttpClientRequest.get(baseUrl).pipe(
+      HttpClientRequest.setHeaders({
+        "x-api-key": Redacted.value(apiKey),
+        accept: "application/json",
+        "user-agent": `effect-exa/${version}`
+      })
     )
+    const prepared = base
     // A transport that enforces timeouts itself (NodeHttpClient) is told the timeout on the live clock; otherwise
     // (any other HttpClient, or TestClock) the attempt is raced against a timer.
     const timerTimeout = timeoutFail(timeout, () => new Errors.Timeout({ timeout }))
@@ -301,7 +301,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
     const getEvent = (id: string): Effect.Effect<Event.Event, Errors.GetEventError> => {
       if (typeof id !== "string" || id.length === 0) return invalid("the event id must be a non-empty string")
       if (dotSegment(id)) return invalid(`the event id ${JSON.stringify(id)} cannot be put in a URL path`)
-      const request = HttpClientRequest.get(`/websets/v0/events/${encodeURIComponent(id)}`)
+      const request = HttpClientRequest.appendUrl(template, `/websets/v0/events/${encodeURIComponent(id)}`)
       return attempt(request, decodeEvent, (requestId) =>
         new Errors.NotFound({ id, ...(requestId === undefined ? {} : { requestId }) })).pipe(
           retry,
@@ -314,7 +314,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
     const listEvents = (
       params: ListEventsParams = {}
     ): Effect.Effect<ListEventsResponse.ListEventsResponse, Errors.ListEventsError> => {
-      const request = listRequest(params)
+      const request = listRequest(template, params)
       if (Either.isLeft(request)) return Effect.fail(request.left)
       return attempt<ListEventsResponse.ListEventsResponse, Errors.Decode, never>(request.right, decodePage, () => undefined).pipe(
         retry,
