@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packaging checks for the three packages: build ESM + CJS + .d.ts, pack each as it would be published
 # (pnpm pack rewrites workspace: ranges), then run publint and @arethetypeswrong/cli on every entry point.
+# Last, the API reference is generated from the JSDoc (typedoc; warnings are errors, e.g. broken links).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corepack pnpm build >/dev/null
@@ -19,4 +20,6 @@ for name in schema client testing; do
   # shellcheck disable=SC2086
   if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints ${entries[$name]}; then failed=1; fi
 done
+echo "== API reference (typedoc -> docs/api)"
+if ! corepack pnpm exec typedoc --logLevel Warn; then failed=1; fi
 exit $failed
