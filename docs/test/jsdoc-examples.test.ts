@@ -1,0 +1,61 @@
+/**
+ * Type-checks every `@example` in the packages' JSDoc, against the packages' sources, so that no example in the
+ * API reference can rot.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import ts from "typescript"
+
+const root = new URL("../..", import.meta.url).pathname
+
+const examples = ["schema", "client", "testing"].flatMap((pkg) => {
+  const dir = join(root, "packages", pkg, "src")
+  return readdirSync(dir).filter((f) => f.endsWith(".ts")).flatMap((file) => {
+    const text = readFileSync(join(dir, file), "utf8")
+    return [...text.matchAll(/@example\s*\n\s*\* ```ts\n([\s\S]*?)\n\s*\* ```/g)].map((m, i) => ({
+      name: `${pkg}/${file}#${i + 1}`,
+      path: join(root, "docs", "test", `__example_${pkg}_${file.replace(".ts", "")}_${i + 1}.ts`),
+      code: m[1]!.split("\n").map((line) => line.replace(/^\s*\* ?/, "")).join("\n")
+    }))
+  })
+})
+
+describe("JSDoc examples", () => {
+  it("exist for the main entry points", () => {
+    expect(examples.length).toBeGreaterThanOrEqual(8)
+  })
+
+  it("all type-check", () => {
+    const config = ts.getParsedCommandLineOfConfigFile(join(root, "docs", "tsconfig.test.json"), {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => {}
+    })!
+    const options: ts.CompilerOptions = {
+      ...config.options,
+      noEmit: true,
+      composite: false,
+      incremental: false,
+      noUnusedLocals: false,
+      declaration: false,
+      declarationMap: false
+    }
+    const host = ts.createCompilerHost(options)
+    const virtual = new Map(examples.map((e) => [e.path, e.code]))
+    const getSourceFile = host.getSourceFile
+    host.getSourceFile = (file, language, ...rest) =>
+      virtual.has(file) ? ts.createSourceFile(file, virtual.get(file)!, language) : getSourceFile(file, language, ...rest)
+    const fileExists = host.fileExists
+    host.fileExists = (file) => virtual.has(file) || fileExists(file)
+    const readFile = host.readFile
+    host.readFile = (file) => virtual.get(file) ?? readFile(file)
+    const program = ts.createProgram([...virtual.keys()], options, host)
+    const problems = ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file !== undefined && virtual.has(d.file.fileName))
+      .map((d) => {
+        const example = examples.find((e) => e.path === d.file!.fileName)!
+        return `${example.name}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+      })
+    expect(problems).toEqual([])
+  }, 60_000)
+})
