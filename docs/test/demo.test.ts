@@ -2,6 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
+import * as Redacted from "effect/Redacted"
 import { main } from "../examples/demo.js"
 import { recording } from "./console.js"
 
@@ -27,6 +29,26 @@ describe("the demo (corepack pnpm example)", () => {
         expect(output).toMatch(/Done\.$/)
         expect(output).not.toMatch(/The demo failed|Error:|undefined|NaN/)
       })
+    )
+  }, 20_000)
+
+  it.live("with EXA_API_KEY and EXA_BASE_URL set, talks to that server instead", () => {
+    const { lines, withConsole } = recording()
+    return Effect.gen(function*() {
+      const api = yield* ExaApi.ExaApi
+      const { url } = yield* ExaApiServer.ExaApiServer
+      const env = ConfigProvider.fromMap(new Map([["EXA_API_KEY", Redacted.value(api.apiKey)], ["EXA_BASE_URL", url]]))
+      yield* main.pipe(withConsole, Effect.provide(Layer.setConfigProvider(env)))
+      const output = lines.join("\n")
+      expect(output).toContain(`Talking to ${url} (EXA_API_KEY is set).`)
+      expect(output).toContain("webset.item.enriched")
+      expect(output).toContain("Unauthorized (401)")
+      // The parts that need a scripted server are skipped.
+      expect(output).not.toContain("Retry-After")
+      expect(output).toMatch(/Done\.$/)
+    }).pipe(
+      Effect.provide(ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events: Fixtures.allEvents })))),
+      Effect.scoped
     )
   }, 20_000)
 })

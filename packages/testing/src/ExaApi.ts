@@ -19,6 +19,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Webhooks from "./Webhooks.js"
 
 /**
  * A scripted failure for the next request(s).
@@ -92,6 +93,15 @@ export interface Service {
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   /** Forgets recorded requests and scripted failures. */
   readonly reset: Effect.Effect<void>
+  /**
+   * Delivers a held event to a webhook URL as Exa does: a POST of its JSON, signed with `secret`
+   * (`Exa-Signature`). Gives the receiver's status and body, or `undefined` when no event has that id.
+   */
+  readonly deliver: (
+    url: string,
+    eventId: string,
+    options: Webhooks.SignOptions & { readonly tamper?: ((body: string) => string) | undefined }
+  ) => Effect.Effect<{ readonly status: number; readonly body: string } | undefined>
   /** Answers one request; the HTTP layers call this. */
   readonly handle: (request: {
     readonly method: string
@@ -303,6 +313,11 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       failNext: (failure, times = 1) => Ref.update(failures, (queue) => [...queue, ...Array.from({ length: times }, () => failure)]),
       requests: Ref.get(recorded),
       reset: Effect.zipRight(Ref.set(recorded, []), Ref.set(failures, [])),
+      deliver: (url, eventId, signing) =>
+        Effect.flatMap(Ref.get(store), (events) => {
+          const event = events.find((e) => e.id === eventId)
+          return event === undefined ? Effect.succeed(undefined) : Webhooks.deliver(url, event, signing)
+        }),
       handle
     })
   })

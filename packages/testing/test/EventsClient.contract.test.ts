@@ -186,6 +186,14 @@ for (const transport of transports) {
         expect((yield* api.requests).length).toBe(5)
       })))
 
+    it.live("streamEvents is lazy: taking a few events requests one page", () =>
+      run(Effect.gen(function*() {
+        const events = yield* EventsClient.streamEvents({ limit: 10 }).pipe(Stream.take(3), Stream.runCollect)
+        expect(Chunk.size(events)).toBe(3)
+        const api = yield* ExaApi.ExaApi
+        expect((yield* api.requests).length).toBe(1)
+      })))
+
     it.live("listEvents follows cursors and the types filter", () =>
       run(Effect.gen(function*() {
         const types = ["webset.item.enriched", "monitor.run.completed"] as const

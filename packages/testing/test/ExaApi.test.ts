@@ -4,6 +4,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
+import { createHmac } from "node:crypto"
+import { createServer } from "node:http"
 
 const KEY = "test-api-key"
 const events = Array.from({ length: 7 }, (_, i) =>
@@ -149,4 +151,30 @@ describe("ExaApi emulator", () => {
       yield* api.removeEvent("ev_new")
       expect((yield* get("/websets/v0/events/ev_new")).status).toBe(404)
     })))
+
+  it.live("delivers a held event to a URL, signed", () =>
+    Effect.gen(function*() {
+      const received: Array<{ signature: string | undefined; body: string }> = []
+      const server = createServer((req, res) => {
+        let body = ""
+        req.on("data", (c) => (body += c))
+        req.on("end", () => {
+          received.push({ signature: req.headers["exa-signature"] as string | undefined, body })
+          res.writeHead(204).end()
+        })
+      })
+      yield* Effect.acquireRelease(
+        Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
+        () => Effect.sync(() => server.close())
+      )
+      const address = server.address() as { port: number }
+      const api = yield* ExaApi.ExaApi
+      const reply = yield* api.deliver(`http://127.0.0.1:${address.port}/hook`, "ev_2", { secret: "whsec_x", timestamp: 1700000000 })
+      expect(reply?.status).toBe(204)
+      expect(yield* api.deliver("http://127.0.0.1:1/", "ev_missing", { secret: "whsec_x" })).toBeUndefined()
+      const [delivery] = received
+      expect(JSON.parse(delivery!.body)).toEqual(events[2])
+      const expected = createHmac("sha256", "whsec_x").update(`1700000000.${delivery!.body}`).digest("hex")
+      expect(delivery!.signature).toBe(`t=1700000000,v1=${expected}`)
+    }).pipe(Effect.provide(ExaApi.layer({ events })), Effect.scoped))
 })
