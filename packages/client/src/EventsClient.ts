@@ -28,7 +28,7 @@ import * as Stream from "effect/Stream"
 import * as Errors from "./Errors.js"
 import { parseErrorBody, retryAfter } from "./internal/response.js"
 import { decodeJsonText, describeEventFailure, describePageFailure } from "./internal/body.js"
-import { currentTimeout, supportsTransportTimeouts, TimeoutExceeded } from "./internal/deadline.js"
+import { TimeoutExceeded, transportTimeouts } from "./internal/deadline.js"
 import { liveClock, timeoutFail } from "./internal/timeout.js"
 import { version } from "./internal/version.js"
 import * as Retry from "./Retry.js"
@@ -199,17 +199,20 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
       })
     )
     const prepared = base
-    // A transport that enforces timeouts itself (NodeHttpClient) is told the timeout on the live clock; otherwise
-    // (any other HttpClient, or TestClock) the attempt is raced against a timer.
+    // A transport that can enforce timeouts itself (NodeHttpClient) gets a variant with the timeout built in, used
+    // on the live clock; otherwise (any other HttpClient, or TestClock) each attempt is raced against a timer.
+    // NodeHttpClient makes no platform spans, so it needs no tracing switch either.
     const timerTimeout = timeoutFail(timeout, () => new Errors.Timeout({ timeout }))
     const millis = Duration.toMillis(timeout)
-    const withTimeout = supportsTransportTimeouts(base) && Number.isFinite(millis)
-      ? <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | Errors.Timeout, R> =>
-        Effect.flatMap(Effect.clock, (clock) =>
-          clock === liveClock ? Effect.locally(self, currentTimeout, millis) : timerTimeout(self))
-      : timerTimeout
-    const traced = options.httpSpans === true ? prepared : HttpClient.withTracerDisabledWhen(prepared, () => true)
-    const client = options.transformClient ? options.transformClient(traced) : traced
+    const timedTransport = transportTimeouts(base)
+    const finish = (c: HttpClient.HttpClient): HttpClient.HttpClient => {
+      const traced = options.httpSpans === true || timedTransport !== undefined
+        ? c
+        : HttpClient.withTracerDisabledWhen(c, () => true)
+      return options.transformClient ? options.transformClient(traced) : traced
+    }
+    const client = finish(prepared)
+    const timedClient = timedTransport !== undefined && Number.isFinite(millis) ? finish(timedTransport(millis)) : undefined
 
     const transport = (error: HttpClientError.HttpClientError): Errors.Transport | Errors.InvalidRequest | Errors.Timeout =>
       error.cause instanceof TimeoutExceeded
@@ -221,6 +224,18 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
           ...(error.cause === undefined ? {} : { cause: error.cause })
         })
 
+    // Send and read the whole body, within the attempt's timeout.
+    const fetchBody = (c: HttpClient.HttpClient, request: HttpClientRequest.HttpClientRequest) =>
+      Effect.mapError(
+        Effect.flatMap(c.execute(request), (response) => Effect.map(response.text, (body) => [response, body] as const)),
+        transport
+      )
+    const exchange = (request: HttpClientRequest.HttpClientRequest) =>
+      timedClient === undefined
+        ? timerTimeout(fetchBody(client, request))
+        : Effect.flatMap(Effect.clock, (clock) =>
+          clock === liveClock ? fetchBody(timedClient, request) : timerTimeout(fetchBody(client, request)))
+
     // One attempt: send, read the body, map the status. Every outcome is a value of this package.
     const attempt = <A, E1, E2>(
       request: HttpClientRequest.HttpClientRequest,
@@ -230,9 +245,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
       A,
       E1 | E2 | Errors.Unauthorized | Errors.RateLimited | Errors.ApiError | Errors.Transport | Errors.Timeout | Errors.InvalidRequest
     > =>
-      client.execute(request).pipe(
-        Effect.flatMap((response) => Effect.map(response.text, (body) => [response, body] as const)),
-        Effect.mapError(transport),
+      exchange(request).pipe(
         Effect.flatMap(([response, body]): Effect.Effect<
           A,
           E1 | E2 | Errors.Unauthorized | Errors.RateLimited | Errors.ApiError
@@ -249,8 +262,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
             annotate,
             Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(response, body, now, onNotFound)))
           )
-        }),
-        withTimeout
+        })
       )
 
     const failure = <E>(

@@ -18,14 +18,13 @@ import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Cookies from "@effect/platform/Cookies"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import { currentTimeout, TimeoutExceeded, TransportTimeouts } from "./internal/deadline.js"
+import { TimeoutExceeded, TransportTimeouts } from "./internal/deadline.js"
 
 /**
  * Connection settings.
@@ -126,9 +125,13 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | stri
  */
 export const make = (options: Options = {}): HttpClient.HttpClient => {
   const agentOptions = { keepAlive: true, keepAliveMsecs: options.keepAliveMsecs ?? 30_000, maxSockets: options.maxSockets ?? 64 }
-  const http = new Http.Agent(agentOptions)
-  const https = new Https.Agent(agentOptions)
-  const send = (request: HttpClientRequest.HttpClientRequest, timeout: number | undefined) =>
+  return withAgents(new Http.Agent(agentOptions), new Https.Agent(agentOptions), undefined)
+}
+
+// A client over these agents; with `timeout`, each request is aborted after that many milliseconds (the
+// EventsClient's per-attempt timeout, see internal/deadline). Variants share the agents, so the sockets.
+const withAgents = (http: Http.Agent, https: Https.Agent, timeout: number | undefined): HttpClient.HttpClient => {
+  const send = (request: HttpClientRequest.HttpClientRequest) =>
     Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
       const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
       if (url._tag === "Left") {
@@ -147,7 +150,6 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
       }
       const secure = url.right.protocol === "https:"
       const req = (secure ? Https : Http).request(url.right, { method: request.method, headers, agent: secure ? https : http })
-      // The EventsClient's per-attempt timeout, enforced here without a timer fiber (see internal/deadline).
       const timer = timeout === undefined ? undefined : setTimeout(() => {
         req.destroy()
         resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new TimeoutExceeded(timeout) })))
@@ -183,10 +185,10 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
     })
   const client = HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
-      Effect.flatMap(request, (r) => Effect.flatMap(FiberRef.get(currentTimeout), (timeout) => send(r, timeout))),
+      Effect.flatMap(request, send),
     Effect.succeed
   )
-  return Object.assign(client, { [TransportTimeouts]: true })
+  return Object.assign(client, { [TransportTimeouts]: (millis: number) => withAgents(http, https, millis) })
 }
 
 /**

@@ -1,24 +1,25 @@
 /**
- * Timeouts enforced by the transport itself. An `HttpClient` that marks itself with `TransportTimeouts` reads
- * `currentTimeout` when it sends a request and, once that many milliseconds pass, aborts the request and fails
- * with a `RequestError` whose cause is a `TimeoutExceeded`. The client then needs no timer fiber of its own.
+ * Timeouts enforced by the transport itself. An `HttpClient` carrying a `TransportTimeouts` function can make a
+ * variant of itself that aborts each request after that many milliseconds, failing with a `RequestError` whose
+ * cause is a `TimeoutExceeded`. The EventsClient builds that variant once, so a call pays for no timer fiber and
+ * no fiber-local state.
  *
  * @internal
  */
-import * as FiberRef from "effect/FiberRef"
-import * as GlobalValue from "effect/GlobalValue"
+import type * as HttpClient from "@effect/platform/HttpClient"
 
 export const TransportTimeouts: unique symbol = Symbol.for("@effect-exa/client/TransportTimeouts") as any
-
-export const currentTimeout: FiberRef.FiberRef<number | undefined> = GlobalValue.globalValue(
-  "@effect-exa/client/currentTimeout",
-  () => FiberRef.unsafeMake<number | undefined>(undefined)
-)
 
 export class TimeoutExceeded {
   readonly _tag = "TimeoutExceeded"
   constructor(readonly millis: number) {}
 }
 
-export const supportsTransportTimeouts = (client: object): boolean =>
-  (client as { readonly [TransportTimeouts]?: boolean })[TransportTimeouts] === true
+export interface WithTransportTimeouts {
+  readonly [TransportTimeouts]: (millis: number) => HttpClient.HttpClient
+}
+
+export const transportTimeouts = (client: HttpClient.HttpClient): ((millis: number) => HttpClient.HttpClient) | undefined => {
+  const make = (client as Partial<WithTransportTimeouts>)[TransportTimeouts]
+  return typeof make === "function" ? make : undefined
+}
