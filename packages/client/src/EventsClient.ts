@@ -198,7 +198,6 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
         "user-agent": `effect-exa/${version}`
       })
     )
-    const prepared = base
     // A transport that can enforce timeouts itself (NodeHttpClient) gets a variant with the timeout built in, used
     // on the live clock; otherwise (any other HttpClient, or TestClock) each attempt is raced against a timer.
     // NodeHttpClient makes no platform spans, so it needs no tracing switch either.
@@ -211,7 +210,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
         : HttpClient.withTracerDisabledWhen(c, () => true)
       return options.transformClient ? options.transformClient(traced) : traced
     }
-    const client = finish(prepared)
+    const client = finish(base)
     const timedClient = timedTransport !== undefined && Number.isFinite(millis) ? finish(timedTransport(millis)) : undefined
 
     const transport = (error: HttpClientError.HttpClientError): Errors.Transport | Errors.InvalidRequest | Errors.Timeout =>
