@@ -17,7 +17,8 @@ const regions = sources.flatMap((path) =>
   [...read(path).matchAll(/\/\/ #region (\S+)\n([\s\S]*?)\/\/ #endregion/g)].map((m) => ({ path, name: m[1], text: m[2]!.trimEnd() }))
 )
 
-const pages = readdirSync(docs).filter((f) => f.endsWith(".md"))
+// The docs pages, and the repository's README.
+const pages = [...readdirSync(docs).filter((f) => f.endsWith(".md")), "../README.md"]
 
 describe("docs", () => {
   it("has pages with examples", () => {
