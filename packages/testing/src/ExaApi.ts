@@ -18,7 +18,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import * as Schema from "effect/Schema"
+import { toJson } from "./internal/json.js"
 import * as Webhooks from "./Webhooks.js"
 
 /**
@@ -139,9 +139,6 @@ export interface Options {
  */
 export const defaultApiKey: Redacted.Redacted<string> = Redacted.make("test-api-key")
 
-const encodeEvent = Schema.encodeSync(Event.Event)
-const toJson = (event: Event.Event | Event.Encoded): Event.Encoded =>
-  Schema.is(Event.Event)(event) ? encodeEvent(event) : event
 
 const newestFirst = (a: Event.Encoded, b: Event.Encoded): number =>
   a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : (Timestamp.parse(b.createdAt) ?? 0) - (Timestamp.parse(a.createdAt) ?? 0)

@@ -12,7 +12,6 @@ import type { WebsetEncoded } from "@effect-exa/schema/Webset"
 import type { WebsetEnrichmentEncoded } from "@effect-exa/schema/WebsetEnrichment"
 import type { WebsetItemEncoded } from "@effect-exa/schema/WebsetItem"
 import type { WebsetSearchEncoded } from "@effect-exa/schema/WebsetSearch"
-import * as Schema from "effect/Schema"
 
 const WEBSET_ID = "webset_01jx4m8a5x9vq0c3z2k7r6t1bd"
 const SEARCH_ID = "ws_01jx4m8b2qf6y7w8e9r0t1y2u3"
@@ -529,7 +528,6 @@ export const make = <T extends EventType.EventType>(type: T, overrides: Override
   } as EncodedOf<T>
 }
 
-const decodeEventSync = Schema.decodeUnknownSync(Event.Event)
 
 /**
  * Builds a decoded event of the given type from its sample, with overrides.
@@ -541,4 +539,4 @@ export const makeEvent = <T extends EventType.EventType>(
   type: T,
   overrides: Overrides<T> = {}
 ): T extends EventType.KnownEventType ? Event.ByType<T> : Event.UnknownEvent =>
-  decodeEventSync(make(type, overrides)) as any
+  Event.decodeSync(make(type, overrides)) as any

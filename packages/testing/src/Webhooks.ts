@@ -8,7 +8,7 @@ import * as Event from "@effect-exa/schema/Event"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import { toJson } from "./internal/json.js"
 
 /**
  * What to sign with.
@@ -60,8 +60,6 @@ export interface Delivery {
   readonly headers: Readonly<Record<string, string>>
 }
 
-const encodeEvent = Schema.encodeSync(Event.Event)
-
 /**
  * A signed delivery of an event (decoded or JSON).
  *
@@ -69,7 +67,7 @@ const encodeEvent = Schema.encodeSync(Event.Event)
  * @category signing
  */
 export const delivery = (event: Event.Event | Event.Encoded, options: SignOptions): Effect.Effect<Delivery> => {
-  const body = JSON.stringify(Schema.is(Event.Event)(event) ? encodeEvent(event) : event)
+  const body = JSON.stringify(toJson(event))
   return Effect.map(sign(body, options), (signature) => ({
     body,
     headers: { "content-type": "application/json", "exa-signature": signature }
