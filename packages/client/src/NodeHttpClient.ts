@@ -1,7 +1,8 @@
 /**
- * An `HttpClient` for Node on `node:http`/`node:https` with keep-alive connections: several times the throughput
- * of `fetch` for small JSON requests. Import it from `@effect-exa/client/NodeHttpClient`; it is not re-exported
- * from the package index, so that browser bundles never see `node:http`.
+ * An `HttpClient` for Node on undici's connection pools (the engine of Node's own `fetch`, used directly, without
+ * `fetch`'s streams): several times the throughput of `fetch` for small JSON requests. Import it from
+ * `@effect-exa/client/NodeHttpClient`; it is not re-exported from the package index, so that browser bundles
+ * never see it.
  *
  * It reads each response body fully before handing the response over (fine for JSON APIs, not for streaming
  * downloads), supports request bodies that are empty, text or bytes, and aborts the request when the calling
@@ -21,9 +22,9 @@ import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as Http from "node:http"
-import * as Https from "node:https"
+import { Agent, type Dispatcher } from "undici"
 import { TimeoutExceeded, TransportTimeouts } from "./internal/deadline.js"
 
 /**
@@ -33,10 +34,15 @@ import { TimeoutExceeded, TransportTimeouts } from "./internal/deadline.js"
  * @category models
  */
 export interface Options {
-  /** Sockets kept per origin. Default 64. */
-  readonly maxSockets?: number | undefined
-  /** How long an idle socket is kept. Default 30 seconds (in milliseconds). */
-  readonly keepAliveMsecs?: number | undefined
+  /** Connections kept per origin. Default: as many as there are requests in flight. */
+  readonly connections?: number | undefined
+  /** How long an idle connection is kept, in milliseconds, unless the server asks for less. Default 4 seconds. */
+  readonly keepAliveTimeout?: number | undefined
+  /**
+   * An undici `Dispatcher` to send through instead of a new `Agent` (a `ProxyAgent`, a `MockAgent`, an agent shared
+   * with the rest of the application). It is used as it is and never closed by this module.
+   */
+  readonly dispatcher?: Dispatcher | undefined
 }
 
 class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
@@ -48,12 +54,11 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly status: number,
-    headers: Http.IncomingHttpHeaders,
-    private readonly body: Buffer,
-    private readonly address: string | undefined
+    private readonly rawHeaders: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>,
+    private readonly body: Buffer
   ) {
     super()
-    this.headers = Headers.fromInput(headers as Record<string, string | ReadonlyArray<string>>)
+    this.headers = Headers.fromInput(rawHeaders as Record<string, string | ReadonlyArray<string>>)
   }
 
   private decodeError(cause: unknown) {
@@ -61,14 +66,19 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
   }
 
   get remoteAddress(): Option.Option<string> {
-    return Option.fromNullable(this.address)
+    return Option.none()
   }
   get cookies(): Cookies.Cookies {
-    const setCookie = this.headers["set-cookie"]
-    return Cookies.fromSetCookie(setCookie === undefined ? [] : setCookie.split(", "))
+    // Kept as the list the server sent: joined with ", ", a cookie's `Expires` date could not be split back.
+    const setCookie = this.rawHeaders["set-cookie"]
+    return Cookies.fromSetCookie(setCookie === undefined ? [] : typeof setCookie === "string" ? [setCookie] : setCookie)
   }
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.sync(() => (this.cachedText ??= this.body.toString("utf8")))
+    return Effect.sync(() => this.textSync())
+  }
+  /** The body as UTF-8 text, decoded once. */
+  textSync(): string {
+    return (this.cachedText ??= this.body.toString("utf8"))
   }
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
@@ -112,8 +122,17 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | stri
   }
 }
 
+/** Why a request was aborted by this module: the fiber was interrupted. */
+class Interrupted extends Error {}
+
+// undici reports a malformed request (a header value with a newline, say) with this code: the caller's mistake,
+// not the network's.
+const isInvalidArgument = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && (error as { code?: unknown }).code === "UND_ERR_INVALID_ARG"
+
 /**
- * Builds the client, with its own keep-alive agents.
+ * Builds the client over a new undici `Agent` (or `options.dispatcher`). The agent lives as long as the client;
+ * prefer `layer`, which closes it with its scope.
  *
  * Built on `HttpClient.makeWith` rather than `HttpClient.make`: the latter wraps every request in an
  * `AbortController`, a finalization registry entry and an interruptible response wrapper, which a client that
@@ -123,14 +142,17 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | stri
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): HttpClient.HttpClient => {
-  const agentOptions = { keepAlive: true, keepAliveMsecs: options.keepAliveMsecs ?? 30_000, maxSockets: options.maxSockets ?? 64 }
-  return withAgents(new Http.Agent(agentOptions), new Https.Agent(agentOptions), undefined)
-}
+export const make = (options: Options = {}): HttpClient.HttpClient => withDispatcher(options.dispatcher ?? newAgent(options), undefined)
 
-// A client over these agents; with `timeout`, each request is aborted after that many milliseconds (the
-// EventsClient's per-attempt timeout, see internal/deadline). Variants share the agents, so the sockets.
-const withAgents = (http: Http.Agent, https: Https.Agent, timeout: number | undefined): HttpClient.HttpClient => {
+const newAgent = (options: Options): Agent =>
+  new Agent({
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+    ...(options.keepAliveTimeout === undefined ? {} : { keepAliveTimeout: options.keepAliveTimeout })
+  })
+
+// A client over this dispatcher; with `timeout`, each request is aborted after that many milliseconds (the
+// EventsClient's per-attempt timeout, see internal/deadline). Variants share the dispatcher, so the connections.
+const withDispatcher = (dispatcher: Dispatcher, timeout: number | undefined): HttpClient.HttpClient => {
   const send = (request: HttpClientRequest.HttpClientRequest) =>
     Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
       const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
@@ -143,44 +165,72 @@ const withAgents = (http: Http.Agent, https: Https.Agent, timeout: number | unde
         resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })))
         return
       }
-      const headers: Record<string, string> = { ...request.headers }
-      if (body !== undefined && request.body._tag !== "Empty") {
-        if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
-        headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
+      let headers: Record<string, string> = request.headers
+      if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
+        headers = { ...headers, "content-type": request.body.contentType }
       }
-      const secure = url.right.protocol === "https:"
-      const req = (secure ? Https : Http).request(url.right, { method: request.method, headers, agent: secure ? https : http })
+      // Settled once: by the response, an error, the timer or an interruption, whichever comes first.
+      let settled = false
+      let controller: Dispatcher.DispatchController | undefined
+      let abortWith: Error | undefined
+      const abort = (reason: Error) => {
+        abortWith = reason
+        controller?.abort(reason)
+      }
+      const fail = (reason: HttpClientError.RequestError["reason"], cause: unknown) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resume(Effect.fail(new HttpClientError.RequestError({ request, reason, cause })))
+      }
       const timer = timeout === undefined ? undefined : setTimeout(() => {
-        req.destroy()
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new TimeoutExceeded(timeout) })))
+        const cause = new TimeoutExceeded(timeout)
+        fail("Transport", cause)
+        abort(new Error(`timed out after ${timeout} ms`))
       }, timeout)
-      const transport = (cause: unknown) => {
-        clearTimeout(timer)
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-      }
-      req.on("error", transport)
-      req.on("response", (res) => {
-        const chunks: Array<Buffer> = []
-        res.on("data", (chunk: Buffer) => chunks.push(chunk))
-        res.on("error", transport)
-        res.on("end", () => {
+      let status = 0
+      let responseHeaders: Record<string, string | Array<string> | undefined> = {}
+      const chunks: Array<Buffer> = []
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c
+          // Aborted before undici got this far (interrupted while queued for a connection).
+          if (abortWith !== undefined) c.abort(abortWith)
+        },
+        onResponseStart(_, statusCode, h) {
+          status = statusCode
+          responseHeaders = h
+        },
+        onResponseData(_, chunk) {
+          chunks.push(chunk)
+        },
+        onResponseEnd() {
+          if (settled) return
+          settled = true
           clearTimeout(timer)
-          resume(Effect.succeed(
-            new BufferedResponse(
-              request,
-              res.statusCode ?? 0,
-              res.headers,
-              chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-              res.socket?.remoteAddress
-            )
-          ))
-        })
-      })
-      req.end(body)
-      // Interruption (a timeout, a cancelled fiber) aborts the request and frees the socket.
+          const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+          resume(Effect.succeed(new BufferedResponse(request, status, responseHeaders, data)))
+        },
+        onResponseError(_, error) {
+          fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
+        }
+      }
+      try {
+        dispatcher.dispatch({
+          origin: url.right.origin,
+          path: url.right.pathname + url.right.search,
+          method: request.method as Dispatcher.HttpMethod,
+          headers,
+          body: body ?? null
+        }, handler)
+      } catch (error) {
+        fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
+      }
+      // Interruption (a timeout, a cancelled fiber) aborts the request and frees its connection.
       return Effect.sync(() => {
+        settled = true
         clearTimeout(timer)
-        req.destroy()
+        abort(new Interrupted("the request was interrupted"))
       })
     })
   const client = HttpClient.makeWith(
@@ -188,7 +238,7 @@ const withAgents = (http: Http.Agent, https: Https.Agent, timeout: number | unde
       Effect.flatMap(request, send),
     Effect.succeed
   )
-  return Object.assign(client, { [TransportTimeouts]: (millis: number) => withAgents(http, https, millis) })
+  return Object.assign(client, { [TransportTimeouts]: (millis: number) => withDispatcher(dispatcher, millis) })
 }
 
 /**
@@ -207,4 +257,11 @@ const withAgents = (http: Http.Agent, https: Https.Agent, timeout: number | unde
  * @category layers
  */
 export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.sync(HttpClient.HttpClient, () => make(options))
+  Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), (dispatcher) => withDispatcher(dispatcher, undefined)))
+
+// The layer's dispatcher: the caller's, untouched, or a new agent closed with the scope (connections still in use
+// are destroyed, not waited for: the scope is ending).
+const dispatcherOf = (options: Options): Effect.Effect<Dispatcher, never, Scope.Scope> =>
+  options.dispatcher !== undefined
+    ? Effect.succeed(options.dispatcher)
+    : Effect.acquireRelease(Effect.sync(() => newAgent(options)), (agent) => Effect.promise(() => agent.destroy()))

@@ -10,13 +10,15 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { MockAgent } from "undici"
 
 // A loopback server whose handler the test chooses; it records when a request's connection closes.
 const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
   Effect.acquireRelease(
-    Effect.async<{ url: string; closed: Array<string>; bodies: Array<string> }>((resume) => {
+    Effect.async<{ url: string; closed: Array<string>; bodies: Array<string>; sockets: Array<string> }>((resume) => {
       const closed: Array<string> = []
       const bodies: Array<string> = []
+      const sockets: Array<string> = []
       const s = createServer((req, res) => {
         let body = ""
         req.on("data", (c) => (body += c))
@@ -24,9 +26,10 @@ const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
         res.on("close", () => closed.push(req.url ?? ""))
         handler(req, res)
       })
+      s.on("connection", (socket) => socket.on("close", () => sockets.push("closed")))
       s.listen(0, "127.0.0.1", () => {
         const address = s.address()
-        resume(Effect.succeed({ url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, closed, bodies, s } as any))
+        resume(Effect.succeed({ url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, closed, bodies, sockets, s } as any))
       })
     }),
     (info: any) => Effect.sync(() => {
@@ -82,4 +85,66 @@ describe("NodeHttpClient", () => {
       yield* Effect.sleep("50 millis")
       expect(closed).toEqual(["/slow"])
     }).pipe(Effect.scoped))
+
+  it.live("headers: a repeated response header is kept whole (set-cookie), request headers are sent as given", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server((req, res) => {
+        res.setHeader("set-cookie", ["a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT", "b=2"])
+        res.setHeader("x-echo", String(req.headers["x-team"]))
+        res.end("ok")
+      })
+      const response = yield* NodeHttpClient.make().execute(HttpClientRequest.get(`${url}/c`).pipe(HttpClientRequest.setHeader("x-team", "growth")))
+      expect(response.headers["x-echo"]).toBe("growth")
+      expect(Object.keys(response.cookies.cookies).sort()).toEqual(["a", "b"])
+    }).pipe(Effect.scoped))
+
+  it.live("a header value undici refuses is a RequestError (Encode), which the EventsClient reports as InvalidRequest", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server((_, res) => res.end("{}"))
+      const error = yield* Effect.flip(
+        NodeHttpClient.make().execute(HttpClientRequest.get(`${url}/x`).pipe(HttpClientRequest.setHeader("x-bad", "a\r\nb")))
+      )
+      expect([error._tag, error.reason]).toEqual(["RequestError", "Encode"])
+      const layer = EventsClient.layer({
+        apiKey: Redacted.make("k\nk"),
+        baseUrl: url,
+        retry: false
+      }).pipe(Layer.provide(NodeHttpClient.layer()))
+      const failure = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
+      expect(failure._tag).toBe("InvalidRequest")
+    }).pipe(Effect.scoped))
+
+  it.live("the layer closes the connections it opened when its scope ends", () =>
+    Effect.gen(function*() {
+      const { url, sockets } = yield* server((_, res) => res.end("ok"))
+      yield* Effect.scoped(Effect.gen(function*() {
+        const context = yield* Layer.build(NodeHttpClient.layer())
+        const response = yield* HttpClient.get(`${url}/a`).pipe(Effect.provide(context))
+        expect(response.status).toBe(200)
+        // Kept alive after the response: the layer's scope is still open.
+        yield* Effect.sleep("30 millis")
+        expect(sockets).toEqual([])
+      }))
+      yield* Effect.sleep("30 millis")
+      expect(sockets).toEqual(["closed"])
+    }).pipe(Effect.scoped))
+
+  it.live("any undici dispatcher can be given (here a MockAgent, so no network at all); it is not closed", () =>
+    Effect.gen(function*() {
+      const agent = new MockAgent()
+      agent.disableNetConnect()
+      agent.get("https://api.exa.ai").intercept({ path: "/websets/v0/events/ev_1", method: "GET" })
+        .reply(404, { statusCode: 404, message: "Event not found", error: "Not Found" }, { headers: { "x-request-id": "req_9" } })
+        .times(2)
+      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), retry: false }).pipe(
+        Layer.provide(NodeHttpClient.layer({ dispatcher: agent }))
+      )
+      const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
+      expect(error).toMatchObject({ _tag: "NotFound", id: "ev_1", requestId: "req_9" })
+      // The first layer's scope has ended; the agent still works for a second one.
+      const again = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
+      expect(again._tag).toBe("NotFound")
+      agent.assertNoPendingInterceptors()
+      yield* Effect.promise(() => agent.close())
+    }))
 })

@@ -10,8 +10,8 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import ExaModule from "exa-js"
 import { fork } from "node:child_process"
-import * as Http from "node:http"
 import { fileURLToPath } from "node:url"
+import { Agent } from "undici"
 import { fmt, table } from "./harness.js"
 
 interface Contender {
@@ -54,7 +54,7 @@ export const contenders = (port: number, extra: ReadonlyArray<Contender> = []) =
     websets: { events: { get: (id: string) => Promise<unknown> } }
   }
   const exa = new Exa(apiKey, baseUrl)
-  const agent = new Http.Agent({ keepAlive: true, maxSockets: 64 })
+  const agent = new Agent()
   const nodeRuntime = ManagedRuntime.make(
     EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.provide(NodeHttpClient.layer()))
   )
@@ -68,17 +68,16 @@ export const contenders = (port: number, extra: ReadonlyArray<Contender> = []) =
     },
     { name: "exa-js 2.23 websets.events.get (no validation)", call: () => exa.websets.events.get(id) },
     {
-      name: "node:http keep-alive + JSON.parse (the transport's limit, no validation)",
+      name: "undici dispatch + JSON.parse (the transport's limit, no validation)",
       call: () =>
         new Promise((resolve, reject) => {
-          const req = Http.request(`${baseUrl}/websets/v0/events/${id}`, { agent, headers: { "x-api-key": apiKey } }, (res) => {
-            const chunks: Array<Buffer> = []
-            res.on("data", (c: Buffer) => chunks.push(c))
-            res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))))
-            res.on("error", reject)
+          const chunks: Array<Buffer> = []
+          agent.dispatch({ origin: baseUrl, path: `/websets/v0/events/${id}`, method: "GET", headers: { "x-api-key": apiKey } }, {
+            onRequestStart: () => {},
+            onResponseData: (_, chunk) => void chunks.push(chunk),
+            onResponseEnd: () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))),
+            onResponseError: (_, error) => reject(error)
           })
-          req.on("error", reject)
-          req.end()
         })
     },
     {
@@ -91,7 +90,7 @@ export const contenders = (port: number, extra: ReadonlyArray<Contender> = []) =
     },
     ...extra
   ]
-  return { list, dispose: () => Promise.all([fetchRuntime.dispose(), nodeRuntime.dispose()]) }
+  return { list, dispose: () => Promise.all([fetchRuntime.dispose(), nodeRuntime.dispose(), agent.close()]) }
 }
 
 export const runRoundTrip = async (extra: (port: number) => ReadonlyArray<Contender> = () => []): Promise<string> => {
