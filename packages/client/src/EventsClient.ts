@@ -25,10 +25,12 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import * as Errors from "./Errors.js"
 import { parseErrorBody, retryAfter } from "./internal/response.js"
 import { decodeJsonText, describeEventFailure, describePageFailure } from "./internal/body.js"
 import { TimeoutExceeded, transportTimeouts } from "./internal/deadline.js"
+import { traced } from "./internal/span.js"
 import { liveClock, timeoutFail } from "./internal/timeout.js"
 import { version } from "./internal/version.js"
 import * as Retry from "./Retry.js"
@@ -238,6 +240,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
     // One attempt: send, read the body, map the status. Every outcome is a value of this package.
     const attempt = <A, E1, E2>(
       request: HttpClientRequest.HttpClientRequest,
+      span: Tracer.Span | undefined,
       onSuccess: (body: string, response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, E1>,
       onNotFound: (requestId: string | undefined) => E2 | undefined
     ): Effect.Effect<
@@ -250,17 +253,13 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
           E1 | E2 | Errors.Unauthorized | Errors.RateLimited | Errors.ApiError
         > => {
           const status = response.status
-          const requestId = response.headers["x-request-id"]
-          const annotate = Effect.annotateCurrentSpan(
-            requestId === undefined
-              ? { "http.response.status_code": status }
-              : { "http.response.status_code": status, "exa.request_id": requestId }
-          )
-          if (status >= 200 && status < 300) return Effect.zipRight(annotate, onSuccess(body, response))
-          return Effect.zipRight(
-            annotate,
-            Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(response, body, now, onNotFound)))
-          )
+          if (span !== undefined) {
+            span.attribute("http.response.status_code", status)
+            const requestId = response.headers["x-request-id"]
+            if (requestId !== undefined) span.attribute("exa.request_id", requestId)
+          }
+          if (status >= 200 && status < 300) return onSuccess(body, response)
+          return Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(response, body, now, onNotFound)))
         })
       )
 
@@ -313,13 +312,20 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
       if (typeof id !== "string" || id.length === 0) return invalid("the event id must be a non-empty string")
       if (dotSegment(id)) return invalid(`the event id ${JSON.stringify(id)} cannot be put in a URL path`)
       const request = HttpClientRequest.appendUrl(template, `/websets/v0/events/${encodeURIComponent(id)}`)
-      return attempt(request, decodeEvent, (requestId) =>
-        new Errors.NotFound({ id, ...(requestId === undefined ? {} : { requestId }) })).pipe(
-          retry,
-          Effect.tap((event) => Effect.annotateCurrentSpan("exa.event.type", event.type)),
-          // No stack trace capture: it costs an `Error().stack` per call, a measurable share of a round trip.
-          Effect.withSpan("EventsClient.getEvent", { attributes: { "exa.event.id": id }, captureStackTrace: false })
-        )
+      const notFound = (requestId: string | undefined) => new Errors.NotFound({ id, ...(requestId === undefined ? {} : { requestId }) })
+      return traced("EventsClient.getEvent", { "exa.event.id": id }, (span) =>
+        retry(
+          attempt(
+            request,
+            span,
+            span === undefined ? decodeEvent : (body, response) =>
+              Effect.map(decodeEvent(body, response), (event) => {
+                span.attribute("exa.event.type", event.type)
+                return event
+              }),
+            notFound
+          )
+        ))
     }
 
     const listEvents = (
@@ -327,18 +333,24 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
     ): Effect.Effect<ListEventsResponse.ListEventsResponse, Errors.ListEventsError> => {
       const request = listRequest(template, params)
       if (Either.isLeft(request)) return Effect.fail(request.left)
-      return attempt<ListEventsResponse.ListEventsResponse, Errors.Decode, never>(request.right, decodePage, () => undefined).pipe(
-        retry,
-        Effect.tap((page) => Effect.annotateCurrentSpan("exa.events.count", page.data.length)),
-        Effect.withSpan("EventsClient.listEvents", {
-          attributes: {
-            ...(params.types === undefined ? {} : { "exa.event.types": params.types.join(",") }),
-            ...(params.cursor === undefined ? {} : { "exa.cursor": params.cursor }),
-            ...(params.limit === undefined ? {} : { "exa.limit": params.limit })
-          },
-          captureStackTrace: false
-        })
-      )
+      const attributes = {
+        ...(params.types === undefined ? {} : { "exa.event.types": params.types.join(",") }),
+        ...(params.cursor === undefined ? {} : { "exa.cursor": params.cursor }),
+        ...(params.limit === undefined ? {} : { "exa.limit": params.limit })
+      }
+      return traced("EventsClient.listEvents", attributes, (span) =>
+        retry(
+          attempt<ListEventsResponse.ListEventsResponse, Errors.Decode, never>(
+            request.right,
+            span,
+            span === undefined ? decodePage : (body, response) =>
+              Effect.map(decodePage(body, response), (page) => {
+                span.attribute("exa.events.count", page.data.length)
+                return page
+              }),
+            () => undefined
+          )
+        ))
     }
 
     const streamEvents = (params: ListEventsParams = {}): Stream.Stream<Event.Event, Errors.ListEventsError> =>

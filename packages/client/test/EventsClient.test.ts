@@ -434,6 +434,30 @@ describe("tracing", () => {
     }).pipe(Effect.provide(layer), Effect.withTracer(tracer))
   })
 
+  it.effect("under Effect's default tracer, which exports nothing, no span is made at all; a parent span is kept", () => {
+    const native = Effect.runSync(Effect.tracer)
+    const made: Array<string> = []
+    const span = native.span
+    return Effect.gen(function*() {
+      // Spy on the default tracer itself: the client must recognise it and skip its own spans.
+      ;(native as { span: Tracer.Tracer["span"] }).span = (name, ...rest) => {
+        made.push(name)
+        return span(name, ...rest)
+      }
+      const parent = yield* Effect.withSpan(
+        Effect.zipRight(EventsClient.getEvent(idle.id), Effect.currentSpan),
+        "user.work"
+      )
+      expect(parent.name).toBe("user.work")
+      expect(made).toEqual(["user.work"])
+      yield* EventsClient.listEvents({ limit: 1 })
+      expect(made).toEqual(["user.work"])
+    }).pipe(
+      Effect.provide(ExaApi.layerClient({ events: [idle] })),
+      Effect.ensuring(Effect.sync(() => ((native as { span: Tracer.Tracer["span"] }).span = span)))
+    )
+  })
+
   it.effect("listEvents is a span with its filters", () => {
     const { spans, tracer } = recordingTracer()
     return Effect.gen(function*() {
