@@ -5,6 +5,7 @@
 import { EventsClient } from "@effect-exa/client"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
@@ -16,7 +17,10 @@ import { fmt, table } from "./harness.js"
 
 interface Contender {
   readonly name: string
-  readonly call: () => Promise<unknown>
+  /** One call, started from outside Effect (a Promise per call). */
+  readonly call?: () => Promise<unknown>
+  /** Or: runs `concurrency` calls in flight for `ms`, its own way, and returns completed calls per second. */
+  readonly slice?: (concurrency: number, ms: number) => Promise<number>
 }
 
 const startServer = (size: string) =>
@@ -26,7 +30,7 @@ const startServer = (size: string) =>
   })
 
 // Runs `call` with `concurrency` calls in flight for `ms`, and returns completed calls per second.
-const slice = async (call: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> => {
+const promiseSlice = async (call: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> => {
   let done = 0
   const end = performance.now() + ms
   const worker = async () => {
@@ -39,6 +43,23 @@ const slice = async (call: () => Promise<unknown>, concurrency: number, ms: numb
   await Promise.all(Array.from({ length: concurrency }, worker))
   return done / ((performance.now() - start) / 1000)
 }
+
+const slice = (c: Contender, concurrency: number, ms: number): Promise<number> =>
+  c.slice !== undefined ? c.slice(concurrency, ms) : promiseSlice(c.call!, concurrency, ms)
+
+// The same measure from inside one Effect program: `concurrency` fibers calling `effect` in a loop until the time
+// is up (how an Effect application calls the client; no Promise or root fiber per call).
+const effectSlice = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>, effect: Effect.Effect<unknown, unknown, R>) =>
+  async (concurrency: number, ms: number): Promise<number> => {
+    let done = 0
+    const end = performance.now() + ms
+    const loop: Effect.Effect<void, unknown, R> = Effect.suspend(() =>
+      performance.now() < end ? Effect.flatMap(effect, () => (done++, loop)) : Effect.void
+    )
+    const start = performance.now()
+    await runtime.runPromise(Effect.forEach(Array.from({ length: concurrency }), () => loop, { concurrency: "unbounded", discard: true }))
+    return done / ((performance.now() - start) / 1000)
+  }
 
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
@@ -88,6 +109,10 @@ export const contenders = (port: number, extra: ReadonlyArray<Contender> = []) =
       name: "effect-exa getEvent, NodeHttpClient",
       call: () => nodeRuntime.runPromise(EventsClient.getEvent(id))
     },
+    {
+      name: "effect-exa getEvent, NodeHttpClient, inside one Effect program",
+      slice: effectSlice(nodeRuntime, EventsClient.getEvent(id))
+    },
     ...extra
   ]
   return { list, dispose: () => Promise.all([fetchRuntime.dispose(), nodeRuntime.dispose(), agent.close()]) }
@@ -104,12 +129,12 @@ export const runRoundTrip = async (extra: (port: number) => ReadonlyArray<Conten
     const results = new Map<string, { c1: Array<number>; c16: Array<number> }>()
     for (const c of list) {
       results.set(c.name, { c1: [], c16: [] })
-      await slice(c.call, 4, 300) // warm up
+      await slice(c, 4, 300) // warm up
     }
     for (let round = 0; round < 7; round++) {
       for (const c of list) {
-        results.get(c.name)!.c1.push(await slice(c.call, 1, 300))
-        results.get(c.name)!.c16.push(await slice(c.call, 16, 300))
+        results.get(c.name)!.c1.push(await slice(c, 1, 300))
+        results.get(c.name)!.c16.push(await slice(c, 16, 300))
       }
     }
     const base = results.get(list[0]!.name)!
