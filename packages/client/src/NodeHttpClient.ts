@@ -48,7 +48,7 @@ export interface Options {
 class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId = IncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly headers: Headers.Headers
+  private cachedHeaders: Headers.Headers | undefined
   private cachedText: string | undefined
 
   constructor(
@@ -58,7 +58,11 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     private readonly body: Buffer
   ) {
     super()
-    this.headers = Headers.fromInput(rawHeaders as Record<string, string | ReadonlyArray<string>>)
+  }
+
+  // Built on first use: the EventsClient reads a header or two only when tracing or failing.
+  get headers(): Headers.Headers {
+    return (this.cachedHeaders ??= Headers.fromInput(this.rawHeaders as Record<string, string | ReadonlyArray<string>>))
   }
 
   private decodeError(cause: unknown) {
@@ -150,6 +154,68 @@ const newAgent = (options: Options): Agent =>
     ...(options.keepAliveTimeout === undefined ? {} : { keepAliveTimeout: options.keepAliveTimeout })
   })
 
+type Resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void
+
+// One request in flight, as undici's handler. A single object with its state in fields, rather than a handful of
+// closures, since one is made per request. It settles once: by the response, an error, the timer or an
+// interruption, whichever comes first.
+class Exchange implements Dispatcher.DispatchHandler {
+  private settled = false
+  private controller: Dispatcher.DispatchController | undefined = undefined
+  private abortWith: Error | undefined = undefined
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined
+  private status = 0
+  private headers: Record<string, string | Array<string> | undefined> = {}
+  private readonly chunks: Array<Buffer> = []
+
+  constructor(private readonly request: HttpClientRequest.HttpClientRequest, private readonly resume: Resume) {}
+
+  startTimer(millis: number) {
+    this.timer = setTimeout(() => {
+      this.fail("Transport", new TimeoutExceeded(millis))
+      this.abort(new Error(`timed out after ${millis} ms`))
+    }, millis)
+  }
+  fail(reason: HttpClientError.RequestError["reason"], cause: unknown) {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    this.resume(Effect.fail(new HttpClientError.RequestError({ request: this.request, reason, cause })))
+  }
+  abort(reason: Error) {
+    this.abortWith = reason
+    this.controller?.abort(reason)
+  }
+  interrupt() {
+    this.settled = true
+    clearTimeout(this.timer)
+    this.abort(new Interrupted("the request was interrupted"))
+  }
+  onRequestStart(controller: Dispatcher.DispatchController) {
+    this.controller = controller
+    // Aborted before undici got this far (interrupted while queued for a connection).
+    if (this.abortWith !== undefined) controller.abort(this.abortWith)
+  }
+  onResponseStart(_: Dispatcher.DispatchController, status: number, headers: Record<string, string | Array<string> | undefined>) {
+    this.status = status
+    this.headers = headers
+  }
+  onResponseData(_: Dispatcher.DispatchController, chunk: Buffer) {
+    this.chunks.push(chunk)
+  }
+  onResponseEnd() {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    const chunks = this.chunks
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+    this.resume(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, body)))
+  }
+  onResponseError(_: Dispatcher.DispatchController, error: Error) {
+    this.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
+  }
+}
+
 // A client over this dispatcher; with `timeout`, each request is aborted after that many milliseconds (the
 // EventsClient's per-attempt timeout, see internal/deadline). Variants share the dispatcher, so the connections.
 const withDispatcher = (dispatcher: Dispatcher, timeout: number | undefined): HttpClient.HttpClient => {
@@ -169,52 +235,8 @@ const withDispatcher = (dispatcher: Dispatcher, timeout: number | undefined): Ht
       if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
         headers = { ...headers, "content-type": request.body.contentType }
       }
-      // Settled once: by the response, an error, the timer or an interruption, whichever comes first.
-      let settled = false
-      let controller: Dispatcher.DispatchController | undefined
-      let abortWith: Error | undefined
-      const abort = (reason: Error) => {
-        abortWith = reason
-        controller?.abort(reason)
-      }
-      const fail = (reason: HttpClientError.RequestError["reason"], cause: unknown) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason, cause })))
-      }
-      const timer = timeout === undefined ? undefined : setTimeout(() => {
-        const cause = new TimeoutExceeded(timeout)
-        fail("Transport", cause)
-        abort(new Error(`timed out after ${timeout} ms`))
-      }, timeout)
-      let status = 0
-      let responseHeaders: Record<string, string | Array<string> | undefined> = {}
-      const chunks: Array<Buffer> = []
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(c) {
-          controller = c
-          // Aborted before undici got this far (interrupted while queued for a connection).
-          if (abortWith !== undefined) c.abort(abortWith)
-        },
-        onResponseStart(_, statusCode, h) {
-          status = statusCode
-          responseHeaders = h
-        },
-        onResponseData(_, chunk) {
-          chunks.push(chunk)
-        },
-        onResponseEnd() {
-          if (settled) return
-          settled = true
-          clearTimeout(timer)
-          const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-          resume(Effect.succeed(new BufferedResponse(request, status, responseHeaders, data)))
-        },
-        onResponseError(_, error) {
-          fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
-        }
-      }
+      const exchange = new Exchange(request, resume)
+      if (timeout !== undefined) exchange.startTimer(timeout)
       try {
         dispatcher.dispatch({
           origin: url.right.origin,
@@ -222,16 +244,12 @@ const withDispatcher = (dispatcher: Dispatcher, timeout: number | undefined): Ht
           method: request.method as Dispatcher.HttpMethod,
           headers,
           body: body ?? null
-        }, handler)
+        }, exchange)
       } catch (error) {
-        fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
+        exchange.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
       }
       // Interruption (a timeout, a cancelled fiber) aborts the request and frees its connection.
-      return Effect.sync(() => {
-        settled = true
-        clearTimeout(timer)
-        abort(new Interrupted("the request was interrupted"))
-      })
+      return Effect.sync(() => exchange.interrupt())
     })
   const client = HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
