@@ -10,7 +10,6 @@ import * as Timestamp from "@effect-exa/schema/Timestamp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
@@ -29,7 +28,7 @@ import type * as Tracer from "effect/Tracer"
 import * as Errors from "./Errors.js"
 import { parseErrorBody, retryAfter } from "./internal/response.js"
 import { decodeJsonText, describeEventFailure, describePageFailure } from "./internal/body.js"
-import { TimeoutExceeded, transportTimeouts } from "./internal/deadline.js"
+import { directTransport, type Reply, TimeoutExceeded } from "./internal/transport.js"
 import { traced } from "./internal/span.js"
 import { liveClock, timeoutFail } from "./internal/timeout.js"
 import { version } from "./internal/version.js"
@@ -200,20 +199,17 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
         "user-agent": `effect-exa/${version}`
       })
     )
-    // A transport that can enforce timeouts itself (NodeHttpClient) gets a variant with the timeout built in, used
-    // on the live clock; otherwise (any other HttpClient, or TestClock) each attempt is raced against a timer.
-    // NodeHttpClient makes no platform spans, so it needs no tracing switch either.
+    // Requests go through the HttpClient (with the platform's per-request span only when asked for, and the
+    // caller's transformClient), each attempt raced against a timer. NodeHttpClient offers a direct exchange
+    // instead (see internal/transport): the transport enforces the timeout and the body is read in its callback.
+    // It is used on the live clock when there is no transformClient to honour (under TestClock, the timer race
+    // is what `TestClock.adjust` drives); it makes no platform spans.
     const timerTimeout = timeoutFail(timeout, () => new Errors.Timeout({ timeout }))
     const millis = Duration.toMillis(timeout)
-    const timedTransport = transportTimeouts(base)
-    const finish = (c: HttpClient.HttpClient): HttpClient.HttpClient => {
-      const traced = options.httpSpans === true || timedTransport !== undefined
-        ? c
-        : HttpClient.withTracerDisabledWhen(c, () => true)
-      return options.transformClient ? options.transformClient(traced) : traced
-    }
-    const client = finish(base)
-    const timedClient = timedTransport !== undefined && Number.isFinite(millis) ? finish(timedTransport(millis)) : undefined
+    const untraced = options.httpSpans === true ? base : HttpClient.withTracerDisabledWhen(base, () => true)
+    const client = options.transformClient ? options.transformClient(untraced) : untraced
+    const direct = options.transformClient === undefined ? directTransport(base) : undefined
+    const directTimeout = Number.isFinite(millis) ? millis : undefined
 
     const transport = (error: HttpClientError.HttpClientError): Errors.Transport | Errors.InvalidRequest | Errors.Timeout =>
       error.cause instanceof TimeoutExceeded
@@ -225,53 +221,53 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
           ...(error.cause === undefined ? {} : { cause: error.cause })
         })
 
-    // Send and read the whole body, within the attempt's timeout.
-    const fetchBody = (c: HttpClient.HttpClient, request: HttpClientRequest.HttpClientRequest) =>
-      Effect.mapError(
-        Effect.flatMap(c.execute(request), (response) => Effect.map(response.text, (body) => [response, body] as const)),
+    // Send and read the whole body through the HttpClient, within the attempt's timeout.
+    const viaClient = (request: HttpClientRequest.HttpClientRequest) =>
+      timerTimeout(Effect.mapError(
+        Effect.flatMap(client.execute(request), (response) =>
+          Effect.map(response.text, (body): Reply => ({ status: response.status, header: (name) => response.headers[name], body }))),
         transport
-      )
-    const exchange = (request: HttpClientRequest.HttpClientRequest) =>
-      timedClient === undefined
-        ? timerTimeout(fetchBody(client, request))
-        : Effect.flatMap(Effect.clock, (clock) =>
-          clock === liveClock ? fetchBody(timedClient, request) : timerTimeout(fetchBody(client, request)))
+      ))
+
+    // One exchange, its reply judged by `judge` (which says what the attempt ends in).
+    const exchange = <A, E>(
+      request: HttpClientRequest.HttpClientRequest,
+      judge: (reply: Reply, clock: Clock.Clock) => Effect.Effect<A, E>
+    ): Effect.Effect<A, E | Errors.Transport | Errors.InvalidRequest | Errors.Timeout> =>
+      Effect.flatMap(Effect.clock, (clock) =>
+        direct !== undefined && clock === liveClock
+          ? Effect.flatten(Effect.mapError(direct(request, directTimeout, (reply) => judge(reply, clock)), transport))
+          : Effect.flatMap(viaClient(request), (reply) => judge(reply, clock)))
 
     // One attempt: send, read the body, map the status. Every outcome is a value of this package.
     const attempt = <A, E1, E2>(
       request: HttpClientRequest.HttpClientRequest,
       span: Tracer.Span | undefined,
-      onSuccess: (body: string, response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, E1>,
+      onSuccess: (reply: Reply) => Effect.Effect<A, E1>,
       onNotFound: (requestId: string | undefined) => E2 | undefined
     ): Effect.Effect<
       A,
       E1 | E2 | Errors.Unauthorized | Errors.RateLimited | Errors.ApiError | Errors.Transport | Errors.Timeout | Errors.InvalidRequest
     > =>
-      exchange(request).pipe(
-        Effect.flatMap(([response, body]): Effect.Effect<
-          A,
-          E1 | E2 | Errors.Unauthorized | Errors.RateLimited | Errors.ApiError
-        > => {
-          const status = response.status
-          if (span !== undefined) {
-            span.attribute("http.response.status_code", status)
-            const requestId = response.headers["x-request-id"]
-            if (requestId !== undefined) span.attribute("exa.request_id", requestId)
-          }
-          if (status >= 200 && status < 300) return onSuccess(body, response)
-          return Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(response, body, now, onNotFound)))
-        })
-      )
+      exchange(request, (reply, clock): Effect.Effect<A, E1 | E2 | Errors.Unauthorized | Errors.RateLimited | Errors.ApiError> => {
+        const status = reply.status
+        if (span !== undefined) {
+          span.attribute("http.response.status_code", status)
+          const requestId = reply.header("x-request-id")
+          if (requestId !== undefined) span.attribute("exa.request_id", requestId)
+        }
+        if (status >= 200 && status < 300) return onSuccess(reply)
+        return Effect.fail(failure(reply, clock.unsafeCurrentTimeMillis(), onNotFound))
+      })
 
     const failure = <E>(
-      response: HttpClientResponse.HttpClientResponse,
-      body: string,
+      reply: Reply,
       now: number,
       onNotFound: (requestId: string | undefined) => E | undefined
     ): E | Errors.Unauthorized | Errors.RateLimited | Errors.ApiError => {
-      const status = response.status
-      const info = parseErrorBody(body, status)
-      const requestId = response.headers["x-request-id"] ?? info.requestId
+      const status = reply.status
+      const info = parseErrorBody(reply.body, status)
+      const requestId = reply.header("x-request-id") ?? info.requestId
       const idField = requestId === undefined ? {} : { requestId }
       const codeField = info.code === undefined ? {} : { code: info.code }
       if (status === 404) {
@@ -281,7 +277,7 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
       if (status === 401 || status === 403) {
         return new Errors.Unauthorized({ status, apiMessage: info.message, ...codeField, ...idField })
       }
-      const delay = retryAfter(response.headers, now)
+      const delay = retryAfter(reply.header, now)
       const delayField = delay === undefined ? {} : { retryAfter: delay }
       if (status === 429) return new Errors.RateLimited({ apiMessage: info.message, ...delayField, ...idField })
       return new Errors.ApiError({ status, apiMessage: info.message, ...codeField, ...delayField, ...idField })
@@ -291,15 +287,15 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
       decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>,
       describe: (json: unknown, error: ParseResult.ParseError) => string
     ) =>
-    (body: string, response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, Errors.Decode> => {
-      const result = decodeJsonText(body, decode, describe)
+    (reply: Reply): Effect.Effect<A, Errors.Decode> => {
+      const result = decodeJsonText(reply.body, decode, describe)
       if (Either.isRight(result)) return Effect.succeed(result.right)
-      const requestId = response.headers["x-request-id"]
+      const requestId = reply.header("x-request-id")
       return Effect.fail(
         new Errors.Decode({
           reason: result.left,
-          body,
-          status: response.status,
+          body: reply.body,
+          status: reply.status,
           ...(requestId === undefined ? {} : { requestId })
         })
       )
@@ -318,8 +314,8 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
           attempt(
             request,
             span,
-            span === undefined ? decodeEvent : (body, response) =>
-              Effect.map(decodeEvent(body, response), (event) => {
+            span === undefined ? decodeEvent : (reply) =>
+              Effect.map(decodeEvent(reply), (event) => {
                 span.attribute("exa.event.type", event.type)
                 return event
               }),
@@ -343,8 +339,8 @@ export const make: (options: Options) => Effect.Effect<Service, never, HttpClien
           attempt<ListEventsResponse.ListEventsResponse, Errors.Decode, never>(
             request.right,
             span,
-            span === undefined ? decodePage : (body, response) =>
-              Effect.map(decodePage(body, response), (page) => {
+            span === undefined ? decodePage : (reply) =>
+              Effect.map(decodePage(reply), (page) => {
                 span.attribute("exa.events.count", page.data.length)
                 return page
               }),

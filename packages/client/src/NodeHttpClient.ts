@@ -25,7 +25,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { Agent, type Dispatcher } from "undici"
-import { TimeoutExceeded, TransportTimeouts } from "./internal/deadline.js"
+import { type Direct, DirectTransport, type Reply, TimeoutExceeded } from "./internal/transport.js"
 
 /**
  * Connection settings.
@@ -146,7 +146,7 @@ const isInvalidArgument = (error: unknown): boolean =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): HttpClient.HttpClient => withDispatcher(options.dispatcher ?? newAgent(options), undefined)
+export const make = (options: Options = {}): HttpClient.HttpClient => withDispatcher(options.dispatcher ?? newAgent(options))
 
 const newAgent = (options: Options): Agent =>
   new Agent({
@@ -154,21 +154,25 @@ const newAgent = (options: Options): Agent =>
     ...(options.keepAliveTimeout === undefined ? {} : { keepAliveTimeout: options.keepAliveTimeout })
   })
 
-type Resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void
+type Headers_ = Record<string, string | Array<string> | undefined>
 
 // One request in flight, as undici's handler. A single object with its state in fields, rather than a handful of
 // closures, since one is made per request. It settles once: by the response, an error, the timer or an
-// interruption, whichever comes first.
-class Exchange implements Dispatcher.DispatchHandler {
+// interruption, whichever comes first. The whole response is handed to `read` in undici's callback.
+class Exchange<A> implements Dispatcher.DispatchHandler {
   private settled = false
   private controller: Dispatcher.DispatchController | undefined = undefined
   private abortWith: Error | undefined = undefined
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
   private status = 0
-  private headers: Record<string, string | Array<string> | undefined> = {}
+  private headers: Headers_ = {}
   private readonly chunks: Array<Buffer> = []
 
-  constructor(private readonly request: HttpClientRequest.HttpClientRequest, private readonly resume: Resume) {}
+  constructor(
+    private readonly request: HttpClientRequest.HttpClientRequest,
+    private readonly resume: (effect: Effect.Effect<A, HttpClientError.HttpClientError>) => void,
+    private readonly read: (status: number, headers: Headers_, body: Buffer) => A
+  ) {}
 
   startTimer(millis: number) {
     this.timer = setTimeout(() => {
@@ -196,7 +200,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     // Aborted before undici got this far (interrupted while queued for a connection).
     if (this.abortWith !== undefined) controller.abort(this.abortWith)
   }
-  onResponseStart(_: Dispatcher.DispatchController, status: number, headers: Record<string, string | Array<string> | undefined>) {
+  onResponseStart(_: Dispatcher.DispatchController, status: number, headers: Headers_) {
     this.status = status
     this.headers = headers
   }
@@ -208,55 +212,77 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.settled = true
     clearTimeout(this.timer)
     const chunks = this.chunks
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-    this.resume(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, body)))
+    let result: Effect.Effect<A, HttpClientError.HttpClientError>
+    try {
+      result = Effect.succeed(this.read(this.status, this.headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))
+    } catch (defect) {
+      // `read` is this package's code and does not throw; if it ever did, the fiber must still resume.
+      result = Effect.die(defect)
+    }
+    this.resume(result)
   }
   onResponseError(_: Dispatcher.DispatchController, error: Error) {
     this.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
   }
 }
 
-// A client over this dispatcher; with `timeout`, each request is aborted after that many milliseconds (the
-// EventsClient's per-attempt timeout, see internal/deadline). Variants share the dispatcher, so the connections.
-const withDispatcher = (dispatcher: Dispatcher, timeout: number | undefined): HttpClient.HttpClient => {
-  const send = (request: HttpClientRequest.HttpClientRequest) =>
-    Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-      const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-      if (url._tag === "Left") {
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })))
-        return
-      }
-      const body = bodyOf(request)
-      if (body === false) {
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })))
-        return
-      }
-      let headers: Record<string, string> = request.headers
-      if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
-        headers = { ...headers, "content-type": request.body.contentType }
-      }
-      const exchange = new Exchange(request, resume)
-      if (timeout !== undefined) exchange.startTimer(timeout)
-      try {
-        dispatcher.dispatch({
-          origin: url.right.origin,
-          path: url.right.pathname + url.right.search,
-          method: request.method as Dispatcher.HttpMethod,
-          headers,
-          body: body ?? null
-        }, exchange)
-      } catch (error) {
-        exchange.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
-      }
-      // Interruption (a timeout, a cancelled fiber) aborts the request and frees its connection.
-      return Effect.sync(() => exchange.interrupt())
-    })
+// Sends one request through the dispatcher, aborting it after `timeout` milliseconds if given.
+const exchange = <A>(
+  dispatcher: Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  timeout: number | undefined,
+  read: (status: number, headers: Headers_, body: Buffer) => A
+): Effect.Effect<A, HttpClientError.HttpClientError> =>
+  Effect.async<A, HttpClientError.HttpClientError>((resume) => {
+    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+    if (url._tag === "Left") {
+      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })))
+      return
+    }
+    const body = bodyOf(request)
+    if (body === false) {
+      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })))
+      return
+    }
+    let headers: Record<string, string> = request.headers
+    if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
+      headers = { ...headers, "content-type": request.body.contentType }
+    }
+    const handler = new Exchange(request, resume, read)
+    if (timeout !== undefined) handler.startTimer(timeout)
+    try {
+      dispatcher.dispatch({
+        origin: url.right.origin,
+        path: url.right.pathname + url.right.search,
+        method: request.method as Dispatcher.HttpMethod,
+        headers,
+        body: body ?? null
+      }, handler)
+    } catch (error) {
+      handler.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
+    }
+    // Interruption (a timeout, a cancelled fiber) aborts the request and frees its connection.
+    return Effect.sync(() => handler.interrupt())
+  })
+
+const header = (headers: Headers_) => (name: string): string | undefined => {
+  const value = headers[name]
+  return value === undefined || typeof value === "string" ? value : value.join(", ")
+}
+
+// A client over this dispatcher, which also offers the EventsClient its direct exchange (see internal/transport).
+const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient => {
   const client = HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
-      Effect.flatMap(request, send),
+      Effect.flatMap(request, (request) =>
+        exchange(dispatcher, request, undefined, (status, headers, body): HttpClientResponse.HttpClientResponse =>
+          new BufferedResponse(request, status, headers, body))),
     Effect.succeed
   )
-  return Object.assign(client, { [TransportTimeouts]: (millis: number) => withDispatcher(dispatcher, millis) })
+  const direct: Direct = (request, timeout, read) =>
+    exchange(dispatcher, request, timeout, (status, headers, body) =>
+      read({ status, header: header(headers), body: body.toString("utf8") } satisfies Reply))
+  return Object.assign(client, { [DirectTransport]: direct })
 }
 
 /**
@@ -275,7 +301,7 @@ const withDispatcher = (dispatcher: Dispatcher, timeout: number | undefined): Ht
  * @category layers
  */
 export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), (dispatcher) => withDispatcher(dispatcher, undefined)))
+  Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher))
 
 // The layer's dispatcher: the caller's, untouched, or a new agent closed with the scope (connections still in use
 // are destroyed, not waited for: the scope is ending).

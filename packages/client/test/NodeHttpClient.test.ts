@@ -1,5 +1,6 @@
 import { EventsClient } from "@effect-exa/client"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import { Fixtures } from "@effect-exa/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -11,6 +12,8 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { MockAgent } from "undici"
+
+const idleJson = JSON.parse(JSON.stringify(Fixtures.make("webset.idle")))
 
 // A loopback server whose handler the test chooses; it records when a request's connection closes.
 const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
@@ -147,4 +150,24 @@ describe("NodeHttpClient", () => {
       agent.assertNoPendingInterceptors()
       yield* Effect.promise(() => agent.close())
     }))
+
+  it.live("with a transformClient every request goes through it, and the timeout still holds", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server((req, res) => {
+        if (req.url === "/websets/v0/events/slow") return // never answers
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(JSON.stringify({ ...idleJson, id: String(req.headers["x-team"]) }))
+      })
+      const layer = EventsClient.layer({
+        apiKey: Redacted.make("k"),
+        baseUrl: url,
+        timeout: "100 millis",
+        retry: false,
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-team", "growth"))
+      }).pipe(Layer.provide(NodeHttpClient.layer()))
+      const event = yield* EventsClient.getEvent("ev_1").pipe(Effect.provide(layer))
+      expect(event.id).toBe("growth")
+      const error = yield* Effect.flip(EventsClient.getEvent("slow")).pipe(Effect.provide(layer))
+      expect(error._tag).toBe("Timeout")
+    }).pipe(Effect.scoped))
 })

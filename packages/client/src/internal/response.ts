@@ -58,10 +58,10 @@ export const parseErrorBody = (body: string, status: number): ErrorInfo => {
  * The delay a response asks for: `retry-after-ms` (milliseconds), else `Retry-After` as seconds or as an HTTP
  * date (relative to `now`). Negative or unreadable values are ignored.
  */
-export const retryAfter = (headers: Readonly<Record<string, string | undefined>>, now: number): Duration.Duration | undefined => {
-  const ms = headers["retry-after-ms"]
+export const retryAfter = (header: (name: string) => string | undefined, now: number): Duration.Duration | undefined => {
+  const ms = header("retry-after-ms")
   if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Duration.millis(Number(ms))
-  const value = headers["retry-after"]?.trim()
+  const value = header("retry-after")?.trim()
   if (value === undefined || value.length === 0) return undefined
   if (/^\d+(\.\d+)?$/.test(value)) return Duration.seconds(Number(value))
   const date = Date.parse(value)
