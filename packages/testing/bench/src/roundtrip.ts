@@ -1,10 +1,15 @@
 /**
  * Round trip over loopback HTTP: our client against raw fetch + JSON.parse and the official exa-js SDK, on the
  * same server (a child process), interleaved in one run, at concurrency 1 and 16.
+ *
+ * Each client runs in a process of its own (this module, forked with `--contender`), so that no client pays for
+ * another's garbage or JIT state; the parent interleaves the rounds, asking one process at a time to run a slice,
+ * so drift (CPU frequency, the other core) hits every client alike.
  */
 import { EventsClient } from "@effect-exa/client"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -16,7 +21,6 @@ import { Agent } from "undici"
 import { fmt, table } from "./harness.js"
 
 interface Contender {
-  readonly name: string
   /** One call, started from outside Effect (a Promise per call). */
   readonly call?: () => Promise<unknown>
   /** Or: runs `concurrency` calls in flight for `ms`, its own way, and returns completed calls per second. */
@@ -63,34 +67,45 @@ const effectSlice = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>, effect
 
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-export const contenders = (port: number, extra: ReadonlyArray<Contender> = []) => {
-  const baseUrl = `http://127.0.0.1:${port}`
-  const id = "ev_bench"
-  const apiKey = "bench-key"
-  const fetchRuntime = ManagedRuntime.make(
-    EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.provide(FetchHttpClient.layer))
-  )
-  // exa-js is CommonJS with a default export.
-  const Exa = ((ExaModule as any).default ?? ExaModule) as new(key: string, url: string) => {
-    websets: { events: { get: (id: string) => Promise<unknown> } }
-  }
-  const exa = new Exa(apiKey, baseUrl)
-  const agent = new Agent()
-  const nodeRuntime = ManagedRuntime.make(
-    EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.provide(NodeHttpClient.layer()))
-  )
-  const list: Array<Contender> = [
-    {
-      name: "raw fetch + JSON.parse (no validation)",
-      call: async () => {
-        const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, { headers: { "x-api-key": apiKey } })
-        return JSON.parse(await response.text())
+const id = "ev_bench"
+const apiKey = "bench-key"
+
+const eventsRuntime = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
+  ManagedRuntime.make(EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.provide(http)))
+
+// Every client measured, in table order: a name, and how to build it against the server at `baseUrl`.
+const definitions: ReadonlyArray<{
+  readonly name: string
+  readonly make: (baseUrl: string) => { readonly contender: Contender; readonly dispose: () => Promise<unknown> }
+}> = [
+  {
+    name: "raw fetch + JSON.parse (no validation)",
+    make: (baseUrl) => ({
+      contender: {
+        call: async () => {
+          const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, { headers: { "x-api-key": apiKey } })
+          return JSON.parse(await response.text())
+        }
+      },
+      dispose: async () => {}
+    })
+  },
+  {
+    name: "exa-js 2.23 websets.events.get (no validation)",
+    make: (baseUrl) => {
+      // exa-js is CommonJS with a default export.
+      const Exa = ((ExaModule as any).default ?? ExaModule) as new(key: string, url: string) => {
+        websets: { events: { get: (id: string) => Promise<unknown> } }
       }
-    },
-    { name: "exa-js 2.23 websets.events.get (no validation)", call: () => exa.websets.events.get(id) },
-    {
-      name: "undici dispatch + JSON.parse (the transport's limit, no validation)",
-      call: () =>
+      const exa = new Exa(apiKey, baseUrl)
+      return { contender: { call: () => exa.websets.events.get(id) }, dispose: async () => {} }
+    }
+  },
+  {
+    name: "undici dispatch + JSON.parse (the transport's limit, no validation)",
+    make: (baseUrl) => {
+      const agent = new Agent()
+      const call = () =>
         new Promise((resolve, reject) => {
           const chunks: Array<Buffer> = []
           agent.dispatch({ origin: baseUrl, path: `/websets/v0/events/${id}`, method: "GET", headers: { "x-api-key": apiKey } }, {
@@ -100,52 +115,95 @@ export const contenders = (port: number, extra: ReadonlyArray<Contender> = []) =
             onResponseError: (_, error) => reject(error)
           })
         })
-    },
-    {
-      name: "effect-exa getEvent, FetchHttpClient",
-      call: () => fetchRuntime.runPromise(EventsClient.getEvent(id))
-    },
-    {
-      name: "effect-exa getEvent, NodeHttpClient",
-      call: () => nodeRuntime.runPromise(EventsClient.getEvent(id))
-    },
-    {
-      name: "effect-exa getEvent, NodeHttpClient, inside one Effect program",
-      slice: effectSlice(nodeRuntime, EventsClient.getEvent(id))
-    },
-    ...extra
-  ]
-  return { list, dispose: () => Promise.all([fetchRuntime.dispose(), nodeRuntime.dispose(), agent.close()]) }
+      return { contender: { call }, dispose: () => agent.close() }
+    }
+  },
+  {
+    name: "effect-exa getEvent, FetchHttpClient",
+    make: (baseUrl) => {
+      const runtime = eventsRuntime(baseUrl, FetchHttpClient.layer)
+      return { contender: { call: () => runtime.runPromise(EventsClient.getEvent(id)) }, dispose: () => runtime.dispose() }
+    }
+  },
+  {
+    name: "effect-exa getEvent, NodeHttpClient",
+    make: (baseUrl) => {
+      const runtime = eventsRuntime(baseUrl, NodeHttpClient.layer())
+      return { contender: { call: () => runtime.runPromise(EventsClient.getEvent(id)) }, dispose: () => runtime.dispose() }
+    }
+  },
+  {
+    name: "effect-exa getEvent, NodeHttpClient, inside one Effect program",
+    make: (baseUrl) => {
+      const runtime = eventsRuntime(baseUrl, NodeHttpClient.layer())
+      return { contender: { slice: effectSlice(runtime, EventsClient.getEvent(id)) }, dispose: () => runtime.dispose() }
+    }
+  }
+]
+
+// A contender's process: waits for `{ concurrency, ms }` messages and answers each with the rate it measured.
+const serveContender = (port: number, index: number) => {
+  const { contender, dispose } = definitions[index]!.make(`http://127.0.0.1:${port}`)
+  process.on("message", (message: { concurrency: number; ms: number } | "exit") => {
+    if (message === "exit") {
+      void dispose().then(() => process.exit(0))
+      return
+    }
+    void slice(contender, message.concurrency, message.ms).then((rate) => process.send!(rate))
+  })
+  process.send!("ready")
 }
 
-export const runRoundTrip = async (extra: (port: number) => ReadonlyArray<Contender> = () => []): Promise<string> => {
+interface Runner {
+  readonly run: (concurrency: number, ms: number) => Promise<number>
+  readonly stop: () => void
+}
+
+const startContender = (port: number, index: number) =>
+  new Promise<Runner>((resolve) => {
+    const child = fork(fileURLToPath(import.meta.url), ["--contender", String(port), String(index)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
+    child.once("message", () =>
+      resolve({
+        run: (concurrency, ms) =>
+          new Promise((done) => {
+            child.once("message", (rate) => done(rate as number))
+            child.send({ concurrency, ms })
+          }),
+        stop: () => void child.send("exit")
+      }))
+  })
+
+export const runRoundTrip = async (): Promise<string> => {
   const out: Array<string> = [
-    "## Round trip over loopback HTTP (server in a child process; 7 interleaved rounds of 300 ms slices, medians)",
+    "## Round trip over loopback HTTP (server in a child process, each client in its own process; 7 interleaved rounds of 300 ms slices, medians)",
     ""
   ]
   for (const size of ["small", "medium", "large"]) {
     const server = await startServer(size)
-    const { list, dispose } = contenders(server.port, extra(server.port))
-    const results = new Map<string, { c1: Array<number>; c16: Array<number> }>()
-    for (const c of list) {
-      results.set(c.name, { c1: [], c16: [] })
-      await slice(c, 4, 300) // warm up
+    const runners = await Promise.all(definitions.map((_, index) => startContender(server.port, index)))
+    const results = definitions.map(() => ({ c1: [] as Array<number>, c16: [] as Array<number> }))
+    // Warm up: JIT, and V8's heap sizing, which takes a couple of seconds of steady load to settle.
+    for (const runner of runners) {
+      await runner.run(16, 1500)
+      await runner.run(1, 500)
     }
     for (let round = 0; round < 7; round++) {
-      for (const c of list) {
-        results.get(c.name)!.c1.push(await slice(c, 1, 300))
-        results.get(c.name)!.c16.push(await slice(c, 16, 300))
+      for (const [index, runner] of runners.entries()) {
+        results[index]!.c1.push(await runner.run(1, 300))
+        results[index]!.c16.push(await runner.run(16, 300))
       }
     }
-    const base = results.get(list[0]!.name)!
-    const exa = results.get(list[1]!.name)!
+    const base = results[0]!
+    const exa = results[1]!
     out.push(`### ${size} event`, "")
     out.push(table(
       ["client", "c=1 req/s", "c=16 req/s", "c=1 x fetch", "c=16 x fetch", "c=1 x exa-js", "c=16 x exa-js"],
-      list.map((c) => {
-        const r = results.get(c.name)!
+      definitions.map(({ name }, index) => {
+        const r = results[index]!
         return [
-          c.name,
+          name,
           fmt(median(r.c1)),
           fmt(median(r.c16)),
           fmt(median(r.c1) / median(base.c1), 2),
@@ -155,8 +213,10 @@ export const runRoundTrip = async (extra: (port: number) => ReadonlyArray<Conten
         ]
       })
     ), "")
-    await dispose()
+    for (const runner of runners) runner.stop()
     server.stop()
   }
   return out.join("\n")
 }
+
+if (process.argv[2] === "--contender") serveContender(Number(process.argv[3]), Number(process.argv[4]))
