@@ -11,7 +11,9 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { MockAgent } from "undici"
+import { readFileSync } from "node:fs"
+import { createServer as createHttpsServer } from "node:https"
+import { Agent, MockAgent } from "undici"
 
 const idleJson = JSON.parse(JSON.stringify(Fixtures.make("webset.idle")))
 
@@ -169,5 +171,38 @@ describe("NodeHttpClient", () => {
       expect(event.id).toBe("growth")
       const error = yield* Effect.flip(EventsClient.getEvent("slow")).pipe(Effect.provide(layer))
       expect(error._tag).toBe("Timeout")
+    }).pipe(Effect.scoped))
+
+  it.live("https: TLS through undici (a self-signed test certificate, trusted through the dispatcher option)", () =>
+    Effect.gen(function*() {
+      const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url))
+      const cert = fixture("localhost-cert.pem")
+      const url = yield* Effect.acquireRelease(
+        Effect.async<{ url: string; close: () => void }>((resume) => {
+          const s = createHttpsServer({ key: fixture("localhost-key.pem"), cert }, (req, res) => {
+            res.writeHead(200, { "content-type": "application/json" })
+            res.end(JSON.stringify({ ...idleJson, id: `tls ${req.url}` }))
+          })
+          s.listen(0, "127.0.0.1", () => {
+            const address = s.address()
+            const port = typeof address === "object" && address ? address.port : 0
+            resume(Effect.succeed({ url: `https://127.0.0.1:${port}`, close: () => (s.closeAllConnections(), s.close()) }))
+          })
+        }),
+        (server) => Effect.sync(server.close)
+      ).pipe(Effect.map((server) => server.url))
+      const agent = new Agent({ connect: { ca: cert } })
+      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeHttpClient.layer({ dispatcher: agent }))
+      )
+      const event = yield* EventsClient.getEvent("ev_1").pipe(Effect.provide(layer))
+      expect(event.id).toBe("tls /websets/v0/events/ev_1")
+      // Without trusting the certificate, the handshake fails: a Transport error, not a defect.
+      const untrusted = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeHttpClient.layer())
+      )
+      const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(untrusted))
+      expect(error._tag).toBe("Transport")
+      yield* Effect.promise(() => agent.close())
     }).pipe(Effect.scoped))
 })
