@@ -6,9 +6,9 @@
  * instead, skipping the parts that need a scripted server.
  */
 import { Errors, EventsClient } from "@effect-exa/client"
+import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { Event, EventType } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Chunk from "effect/Chunk"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
@@ -87,9 +87,10 @@ export interface Target {
   readonly api: Option.Option<ExaApi.Service>
 }
 
+// On Node, NodeHttpClient (undici's connection pools); FetchHttpClient.layer works too, at about half the speed.
 const clientFor = (target: Target, options: Partial<EventsClient.Options> = {}) =>
   EventsClient.layer({ apiKey: target.apiKey, baseUrl: target.baseUrl, ...options }).pipe(
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(NodeHttpClient.layer())
   )
 
 /** The demo program, against a target. */
