@@ -205,4 +205,35 @@ describe("NodeHttpClient", () => {
       expect(error._tag).toBe("Transport")
       yield* Effect.promise(() => agent.close())
     }).pipe(Effect.scoped))
+
+  it.live("a caller's Effect.timeout around getEvent aborts the request: the server sees the connection close", () =>
+    Effect.gen(function*() {
+      const { url, closed } = yield* server(() => {})
+      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeHttpClient.layer())
+      )
+      const result = yield* EventsClient.getEvent("ev_slow").pipe(Effect.timeout("100 millis"), Effect.option, Effect.provide(layer))
+      expect(result._tag).toBe("None")
+      yield* Effect.sleep("50 millis")
+      expect(closed).toEqual(["/websets/v0/events/ev_slow"])
+    }).pipe(Effect.scoped))
+
+  it.live("many requests from one long-lived fiber leave nothing registered on it", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server((_, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(JSON.stringify(idleJson))
+      })
+      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url }).pipe(Layer.provide(NodeHttpClient.layer()))
+      // White-box: the transport watches the calling fiber's exit only while a request is in flight.
+      const observers = Effect.withFiberRuntime((fiber) => Effect.succeed((fiber as unknown as { _observers: Array<unknown> })._observers.length))
+      const before = yield* observers
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          for (let i = 0; i < 50; i++) yield* EventsClient.getEvent(`ev_${i}`)
+          expect(yield* observers).toBe(before)
+        }),
+        layer
+      )
+    }).pipe(Effect.scoped))
 })
