@@ -6,10 +6,12 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Chunk from "effect/Chunk"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { readFileSync } from "node:fs"
 import { createServer as createHttpsServer } from "node:https"
@@ -71,8 +73,11 @@ describe("NodeHttpClient", () => {
       const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, timeout: "150 millis", retry: false }).pipe(
         Layer.provide(NodeHttpClient.layer())
       )
+      // Built for the whole test, so that only the request's own abort can close the connection (ending the
+      // layer would close it too).
+      const context = yield* Layer.build(layer)
       const start = Date.now()
-      const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
+      const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(context))
       expect(error._tag).toBe("Timeout")
       expect(Date.now() - start).toBeGreaterThanOrEqual(140)
       if (error._tag === "Timeout") expect(Duration.toMillis(error.timeout)).toBe(150)
@@ -83,7 +88,8 @@ describe("NodeHttpClient", () => {
   it.live("interrupting a request closes its socket", () =>
     Effect.gen(function*() {
       const { url, closed } = yield* server(() => {})
-      const fiber = yield* Effect.fork(HttpClient.get(`${url}/slow`).pipe(Effect.provide(NodeHttpClient.layer())))
+      const http = yield* Layer.build(NodeHttpClient.layer())
+      const fiber = yield* Effect.fork(HttpClient.get(`${url}/slow`).pipe(Effect.provide(http)))
       yield* Effect.sleep("50 millis")
       const exit = yield* Fiber.interrupt(fiber)
       expect(Exit.isInterrupted(exit)).toBe(true)
@@ -212,7 +218,8 @@ describe("NodeHttpClient", () => {
       const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
         Layer.provide(NodeHttpClient.layer())
       )
-      const result = yield* EventsClient.getEvent("ev_slow").pipe(Effect.timeout("100 millis"), Effect.option, Effect.provide(layer))
+      const context = yield* Layer.build(layer)
+      const result = yield* EventsClient.getEvent("ev_slow").pipe(Effect.timeout("100 millis"), Effect.option, Effect.provide(context))
       expect(result._tag).toBe("None")
       yield* Effect.sleep("50 millis")
       expect(closed).toEqual(["/websets/v0/events/ev_slow"])
@@ -235,5 +242,31 @@ describe("NodeHttpClient", () => {
         }),
         layer
       )
+    }).pipe(Effect.scoped))
+
+  it.live("Effect.race: the losing request is aborted; a stream interrupted mid-page aborts its page request", () =>
+    Effect.gen(function*() {
+      const { url, closed } = yield* server((req, res) => {
+        if (req.url?.includes("slow") || req.url?.includes("cursor=")) return // never answers
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(req.url?.startsWith("/websets/v0/events/")
+          ? JSON.stringify(idleJson)
+          : JSON.stringify({ data: [idleJson], hasMore: true, nextCursor: "c2" }))
+      })
+      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeHttpClient.layer())
+      )
+      const context = yield* Layer.build(layer)
+      const winner = yield* Effect.race(EventsClient.getEvent("ev_slow"), EventsClient.getEvent("ev_fast")).pipe(Effect.provide(context))
+      expect(winner.id).toBe(idleJson.id)
+      // The second page never comes: taking one event ends the stream before it is needed; taking two waits
+      // for it, until the timeout below interrupts the stream.
+      const first = yield* EventsClient.streamEvents().pipe(Stream.take(1), Stream.runCollect, Effect.provide(context))
+      expect(Chunk.size(first)).toBe(1)
+      const two = yield* EventsClient.streamEvents().pipe(Stream.take(2), Stream.runCollect, Effect.timeout("100 millis"), Effect.option, Effect.provide(context))
+      expect(two._tag).toBe("None")
+      yield* Effect.sleep("50 millis")
+      expect(closed).toContain("/websets/v0/events/ev_slow")
+      expect(closed).toContain("/websets/v0/events?cursor=c2")
     }).pipe(Effect.scoped))
 })
