@@ -79,11 +79,7 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     return Cookies.fromSetCookie(setCookie === undefined ? [] : typeof setCookie === "string" ? [setCookie] : setCookie)
   }
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.sync(() => this.textSync())
-  }
-  /** The body as UTF-8 text, decoded once. */
-  textSync(): string {
-    return (this.cachedText ??= this.body.toString("utf8"))
+    return Effect.sync(() => (this.cachedText ??= this.body.toString("utf8")))
   }
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
@@ -141,8 +137,8 @@ const isInvalidArgument = (error: unknown): boolean =>
  *
  * Built on `HttpClient.makeWith` rather than `HttpClient.make`: the latter wraps every request in an
  * `AbortController`, a finalization registry entry and an interruptible response wrapper, which a client that
- * buffers the whole body and aborts through its own canceller does not need. Consequently it creates no
- * `@effect/platform` HTTP span and sends no trace headers.
+ * buffers the whole body and aborts on its own (when the calling fiber ends) does not need. Consequently it
+ * creates no `@effect/platform` HTTP span and sends no trace headers.
  *
  * @since 0.1.0
  * @category constructors
@@ -203,6 +199,8 @@ class Exchange<A> implements Dispatcher.DispatchHandler {
     this.abortWith = reason
     this.controller?.abort(reason)
   }
+  // Not `settle()`: this runs as one of the fiber's exit observers, and removing an observer while Effect walks
+  // that list would shift the others.
   interrupt() {
     this.settled = true
     clearTimeout(this.timer)
