@@ -15,26 +15,28 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import ExaModule from "exa-js"
-import { fork } from "node:child_process"
+import { type ChildProcess, fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { Agent } from "undici"
 import { fmt, table } from "./harness.js"
 
-interface Contender {
-  /** One call, started from outside Effect (a Promise per call). */
-  readonly call?: () => Promise<unknown>
-  /** Or: runs `concurrency` calls in flight for `ms`, its own way, and returns completed calls per second. */
-  readonly slice?: (concurrency: number, ms: number) => Promise<number>
-}
+/** Runs `concurrency` calls in flight for `ms`, and returns completed calls per second. */
+type Slice = (concurrency: number, ms: number) => Promise<number>
 
-const startServer = (size: string) =>
-  new Promise<{ port: number; stop: () => void }>((resolve) => {
-    const child = fork(fileURLToPath(new URL("./server.js", import.meta.url)), [size], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
-    child.once("message", (port) => resolve({ port: port as number, stop: () => child.kill() }))
+// A child process of this bench (the server, or a contender), once it has sent its first message.
+const forkReady = (module: URL, args: ReadonlyArray<string>) =>
+  new Promise<{ child: ChildProcess; message: unknown }>((resolve) => {
+    const child = fork(fileURLToPath(module), args, { stdio: ["ignore", "inherit", "inherit", "ipc"] })
+    child.once("message", (message) => resolve({ child, message }))
   })
 
-// Runs `call` with `concurrency` calls in flight for `ms`, and returns completed calls per second.
-const promiseSlice = async (call: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> => {
+const startServer = async (size: string) => {
+  const { child, message } = await forkReady(new URL("./server.js", import.meta.url), [size])
+  return { port: message as number, stop: () => child.kill() }
+}
+
+// Calls started from outside Effect: a Promise per call.
+const promiseSlice = (call: () => Promise<unknown>): Slice => async (concurrency, ms) => {
   let done = 0
   const end = performance.now() + ms
   const worker = async () => {
@@ -48,13 +50,10 @@ const promiseSlice = async (call: () => Promise<unknown>, concurrency: number, m
   return done / ((performance.now() - start) / 1000)
 }
 
-const slice = (c: Contender, concurrency: number, ms: number): Promise<number> =>
-  c.slice !== undefined ? c.slice(concurrency, ms) : promiseSlice(c.call!, concurrency, ms)
-
 // The same measure from inside one Effect program: `concurrency` fibers calling `effect` in a loop until the time
 // is up (how an Effect application calls the client; no Promise or root fiber per call).
-const effectSlice = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>, effect: Effect.Effect<unknown, unknown, R>) =>
-  async (concurrency: number, ms: number): Promise<number> => {
+const effectSlice = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>, effect: Effect.Effect<unknown, unknown, R>): Slice =>
+  async (concurrency, ms) => {
     let done = 0
     const end = performance.now() + ms
     const loop: Effect.Effect<void, unknown, R> = Effect.suspend(() =>
@@ -76,17 +75,15 @@ const eventsRuntime = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>
 // Every client measured, in table order: a name, and how to build it against the server at `baseUrl`.
 const definitions: ReadonlyArray<{
   readonly name: string
-  readonly make: (baseUrl: string) => { readonly contender: Contender; readonly dispose: () => Promise<unknown> }
+  readonly make: (baseUrl: string) => { readonly slice: Slice; readonly dispose: () => Promise<unknown> }
 }> = [
   {
     name: "raw fetch + JSON.parse (no validation)",
     make: (baseUrl) => ({
-      contender: {
-        call: async () => {
-          const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, { headers: { "x-api-key": apiKey } })
-          return JSON.parse(await response.text())
-        }
-      },
+      slice: promiseSlice(async () => {
+        const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, { headers: { "x-api-key": apiKey } })
+        return JSON.parse(await response.text())
+      }),
       dispose: async () => {}
     })
   },
@@ -98,7 +95,7 @@ const definitions: ReadonlyArray<{
         websets: { events: { get: (id: string) => Promise<unknown> } }
       }
       const exa = new Exa(apiKey, baseUrl)
-      return { contender: { call: () => exa.websets.events.get(id) }, dispose: async () => {} }
+      return { slice: promiseSlice(() => exa.websets.events.get(id)), dispose: async () => {} }
     }
   },
   {
@@ -115,41 +112,41 @@ const definitions: ReadonlyArray<{
             onResponseError: (_, error) => reject(error)
           })
         })
-      return { contender: { call }, dispose: () => agent.close() }
+      return { slice: promiseSlice(call), dispose: () => agent.close() }
     }
   },
   {
     name: "effect-exa getEvent, FetchHttpClient",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, FetchHttpClient.layer)
-      return { contender: { call: () => runtime.runPromise(EventsClient.getEvent(id)) }, dispose: () => runtime.dispose() }
+      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
     }
   },
   {
     name: "effect-exa getEvent, NodeHttpClient",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, NodeHttpClient.layer())
-      return { contender: { call: () => runtime.runPromise(EventsClient.getEvent(id)) }, dispose: () => runtime.dispose() }
+      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
     }
   },
   {
     name: "effect-exa getEvent, NodeHttpClient, inside one Effect program",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, NodeHttpClient.layer())
-      return { contender: { slice: effectSlice(runtime, EventsClient.getEvent(id)) }, dispose: () => runtime.dispose() }
+      return { slice: effectSlice(runtime, EventsClient.getEvent(id)), dispose: () => runtime.dispose() }
     }
   }
 ]
 
 // A contender's process: waits for `{ concurrency, ms }` messages and answers each with the rate it measured.
 const serveContender = (port: number, index: number) => {
-  const { contender, dispose } = definitions[index]!.make(`http://127.0.0.1:${port}`)
+  const { slice, dispose } = definitions[index]!.make(`http://127.0.0.1:${port}`)
   process.on("message", (message: { concurrency: number; ms: number } | "exit") => {
     if (message === "exit") {
       void dispose().then(() => process.exit(0))
       return
     }
-    void slice(contender, message.concurrency, message.ms).then((rate) => process.send!(rate))
+    void slice(message.concurrency, message.ms).then((rate) => process.send!(rate))
   })
   process.send!("ready")
 }
@@ -159,21 +156,17 @@ interface Runner {
   readonly stop: () => void
 }
 
-const startContender = (port: number, index: number) =>
-  new Promise<Runner>((resolve) => {
-    const child = fork(fileURLToPath(import.meta.url), ["--contender", String(port), String(index)], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"]
-    })
-    child.once("message", () =>
-      resolve({
-        run: (concurrency, ms) =>
-          new Promise((done) => {
-            child.once("message", (rate) => done(rate as number))
-            child.send({ concurrency, ms })
-          }),
-        stop: () => void child.send("exit")
-      }))
-  })
+const startContender = async (port: number, index: number): Promise<Runner> => {
+  const { child } = await forkReady(new URL(import.meta.url), ["--contender", String(port), String(index)])
+  return {
+    run: (concurrency, ms) =>
+      new Promise((done) => {
+        child.once("message", (rate) => done(rate as number))
+        child.send({ concurrency, ms })
+      }),
+    stop: () => void child.send("exit")
+  }
+}
 
 export const runRoundTrip = async (): Promise<string> => {
   const out: Array<string> = [
