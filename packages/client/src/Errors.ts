@@ -1,28 +1,49 @@
 /**
- * Every way a request to the Events API can fail, as tagged errors.
+ * Every way a request to the Exa API can fail, as tagged errors.
  *
  * No `@effect/platform` error, `ParseError` or `TimeoutException` escapes the client: each outcome is one of
  * these, and none of them ever holds the API key.
  *
  * @since 0.1.0
  */
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+
+/**
+ * The mark every error of this package carries. It is a registered symbol, so `isEventsError` recognises errors made
+ * by another copy of the package (its ESM and CJS builds, two installed versions), where `instanceof` would not.
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@effect-exa/client/Error") as any
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
 
 const requestId = Schema.optionalWith(Schema.String, { exact: true })
 
+const capitalized = (resource: string): string => resource.length === 0 ? resource : resource[0]!.toUpperCase() + resource.slice(1)
+
 /**
- * The event does not exist (HTTP 404 from `GET /websets/v0/events/{id}`).
+ * The resource asked for does not exist (HTTP 404 from an endpoint that names one: `GET /websets/v0/events/{id}`,
+ * a webhook, …). `resource` says which kind (`"event"` unless stated), `id` which one.
  *
  * @since 0.1.0
  * @category errors
  */
 export class NotFound extends Schema.TaggedError<NotFound>("@effect-exa/client/NotFound")("NotFound", {
+  /** The kind of resource: `"event"`, `"webhook"`, …. Defaults to `"event"`. */
+  resource: Schema.optionalWith(Schema.String, { default: () => "event" }),
   /** The id that was asked for. */
   id: Schema.String,
   requestId
 }) {
   override get message(): string {
-    return `Event ${JSON.stringify(this.id)} not found`
+    return `${capitalized(this.resource)} ${JSON.stringify(this.id)} not found`
   }
 }
 
@@ -110,18 +131,88 @@ export class ApiError extends Schema.TaggedError<ApiError>("@effect-exa/client/A
 }
 
 /**
- * The request did not complete: connection refused or reset, DNS failure, the body cut off mid-read.
+ * The request did not complete: connection refused or reset, DNS failure, a TLS certificate rejected, the body cut
+ * off mid-read, or a transport that was already closed. `description` says which, naming the host and port.
  *
  * @since 0.1.0
  * @category errors
  */
 export class Transport extends Schema.TaggedError<Transport>("@effect-exa/client/Transport")("Transport", {
-  /** What failed, without the request's headers. */
+  /** What failed, readably (`connection refused by api.exa.ai:443`), without the request's headers. */
   description: Schema.String,
+  /** The underlying error's code when it had one (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`, …). */
+  code: Schema.optionalWith(Schema.String, { exact: true }),
+  /** A copy of the underlying error (name, message, code): never the request it belonged to. */
   cause: Schema.optionalWith(Schema.Defect, { exact: true })
 }) {
   override get message(): string {
     return `Transport error: ${this.description}`
+  }
+}
+
+/**
+ * The server answered with a redirect (3xx), or a redirect-following `HttpClient` (say,
+ * `HttpClient.followRedirects()` in `transformClient`) tried to leave the API's origin. The client never follows a
+ * redirect to another origin, so the API key is never sent there and nothing from there is taken as an answer.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Redirected extends Schema.TaggedError<Redirected>("@effect-exa/client/Redirected")("Redirected", {
+  /** The redirect's status; absent when a redirect-following client was stopped before leaving the origin. */
+  status: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** Where the server pointed (its `Location`), when known. */
+  location: Schema.optionalWith(Schema.String, { exact: true }),
+  requestId
+}) {
+  override get message(): string {
+    const where = this.location === undefined ? "elsewhere" : `to ${this.location}`
+    return this.status === undefined
+      ? `The request was redirected ${where}, outside the API's origin; it was not sent there`
+      : `The server redirected (${this.status}) ${where}; redirects are not followed`
+  }
+}
+
+/**
+ * The response body is larger than the client's `maxResponseSize` (a `content-length` over it, refused before
+ * reading, or a body, compressed or not, that grew past it, cut off).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>("@effect-exa/client/ResponseTooLarge")(
+  "ResponseTooLarge",
+  {
+    /** The limit, in bytes. */
+    limit: Schema.Number,
+    /** The HTTP status of the response. */
+    status: Schema.Number,
+    /** The size the server announced, when it did. */
+    contentLength: Schema.optionalWith(Schema.Number, { exact: true }),
+    requestId
+  }
+) {
+  override get message(): string {
+    return this.contentLength === undefined
+      ? `The response body (status ${this.status}) grew past the limit of ${this.limit} bytes and was cut off`
+      : `The response body (status ${this.status}) is ${this.contentLength} bytes, over the limit of ${this.limit}`
+  }
+}
+
+/**
+ * The server broke the API's own contract in a way no retry fixes: a page that says `hasMore` with no
+ * `nextCursor`, or a `nextCursor` that was already followed (which would page forever). The stream ends with it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServerFault extends Schema.TaggedError<ServerFault>("@effect-exa/client/ServerFault")("ServerFault", {
+  /** What was wrong. */
+  reason: Schema.String,
+  requestId
+}) {
+  override get message(): string {
+    return `The server broke the API contract: ${this.reason}`
   }
 }
 
@@ -155,20 +246,45 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-
 }
 
 /**
+ * What every request can fail with, whatever the endpoint.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RequestError =
+  | Unauthorized
+  | Decode
+  | RateLimited
+  | ApiError
+  | Redirected
+  | ResponseTooLarge
+  | Transport
+  | Timeout
+  | InvalidRequest
+
+/**
  * What `getEvent` can fail with.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetEventError = NotFound | Unauthorized | Decode | RateLimited | ApiError | Transport | Timeout | InvalidRequest
+export type GetEventError = NotFound | RequestError
 
 /**
- * What `listEvents` and `streamEvents` can fail with (a 404 there is an `ApiError`: the list always exists).
+ * What `listEvents` can fail with (a 404 there is an `ApiError`: the list always exists).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListEventsError = Unauthorized | Decode | RateLimited | ApiError | Transport | Timeout | InvalidRequest
+export type ListEventsError = RequestError
+
+/**
+ * What `streamEvents` can fail with: what `listEvents` can, and `ServerFault` for a page chain that would never end.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type StreamEventsError = RequestError | ServerFault
 
 /**
  * Any error of this client.
@@ -176,7 +292,7 @@ export type ListEventsError = Unauthorized | Decode | RateLimited | ApiError | T
  * @since 0.1.0
  * @category errors
  */
-export type EventsError = GetEventError
+export type EventsError = NotFound | RequestError | ServerFault
 
 /**
  * The schema of any error of this client, for sending errors across a wire.
@@ -190,17 +306,52 @@ export const EventsError: Schema.Union<[
   typeof Decode,
   typeof RateLimited,
   typeof ApiError,
+  typeof Redirected,
+  typeof ResponseTooLarge,
+  typeof ServerFault,
   typeof Transport,
   typeof Timeout,
   typeof InvalidRequest
-]> = Schema.Union(NotFound, Unauthorized, Decode, RateLimited, ApiError, Transport, Timeout, InvalidRequest)
+]> = Schema.Union(
+  NotFound,
+  Unauthorized,
+  Decode,
+  RateLimited,
+  ApiError,
+  Redirected,
+  ResponseTooLarge,
+  ServerFault,
+  Transport,
+  Timeout,
+  InvalidRequest
+)
 
-const classes = [NotFound, Unauthorized, Decode, RateLimited, ApiError, Transport, Timeout, InvalidRequest] as const
+const tags: ReadonlySet<string> = new Set([
+  "NotFound",
+  "Unauthorized",
+  "Decode",
+  "RateLimited",
+  "ApiError",
+  "Redirected",
+  "ResponseTooLarge",
+  "ServerFault",
+  "Transport",
+  "Timeout",
+  "InvalidRequest"
+])
+
+// The mark lives on each class's prototype: no instance carries an extra own property (so `JSON.stringify` and
+// `Equal` see only the fields).
+for (const member of EventsError.members) {
+  Object.defineProperty(member.prototype, TypeId, { value: TypeId })
+}
 
 /**
- * Whether a value is an error of this client.
+ * Whether a value is an error of this client. It works across copies of the package (ESM and CJS builds, two
+ * versions): it checks the package's mark and the tag, not `instanceof`.
  *
  * @since 0.1.0
  * @category guards
  */
-export const isEventsError = (u: unknown): u is EventsError => classes.some((error) => u instanceof error)
+export const isEventsError = (u: unknown): u is EventsError =>
+  Predicate.hasProperty(u, TypeId) && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)

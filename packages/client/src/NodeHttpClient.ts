@@ -5,8 +5,14 @@
  * never see it.
  *
  * It reads each response body fully before handing the response over (fine for JSON APIs, not for streaming
- * downloads), supports request bodies that are empty, text or bytes, and aborts the request when the calling
- * fiber is interrupted (as that fiber ends: after its finalizers, if it has any).
+ * downloads), never more of it than `ResponseLimit.MaxResponseBytes` allows (the clients set it per request);
+ * decompresses `gzip`, `deflate` and `br` bodies as `fetch` does (and asks for them with `accept-encoding`); reads
+ * text as `fetch`'s `text()` does (UTF-8, a leading BOM dropped); never follows redirects; supports request bodies
+ * that are empty, text or bytes; and aborts the request when the calling fiber is interrupted (as that fiber ends:
+ * after its finalizers, if it has any).
+ *
+ * undici is an optional peer dependency of `@effect-exa/client`: install it (`npm install undici@^7`) to use this
+ * module; browser and edge users never need it.
  *
  * @since 0.1.0
  */
@@ -18,6 +24,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Cookies from "@effect/platform/Cookies"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
@@ -25,8 +32,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
-import { type Direct, DirectTransport, type Reply, TimeoutExceeded } from "./internal/transport.js"
+import * as ResponseLimit from "./ResponseLimit.js"
 
 /**
  * Connection settings.
@@ -79,7 +87,9 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     return Cookies.fromSetCookie(setCookie === undefined ? [] : typeof setCookie === "string" ? [setCookie] : setCookie)
   }
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.sync(() => (this.cachedText ??= this.body.toString("utf8")))
+    // A TextDecoder, as `fetch`'s `text()` uses: the same text on every transport (a leading BOM dropped, invalid
+    // sequences replaced).
+    return Effect.sync(() => (this.cachedText ??= utf8.decode(this.body)))
   }
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
@@ -92,7 +102,7 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     return Effect.sync(() => this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer)
   }
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.succeed(new Uint8Array(this.body))
+    return Stream.succeed(this.body)
   }
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     return Effect.tryPromise({
@@ -108,6 +118,8 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     })
   }
 }
+
+const utf8 = new TextDecoder()
 
 const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined | false => {
   const body = request.body
@@ -153,23 +165,59 @@ const newAgent = (options: Options): Agent =>
 
 type Headers_ = Record<string, string | Array<string> | undefined>
 
+const acceptEncoding = "gzip, deflate, br"
+
+const single = (value: string | Array<string> | undefined): string | undefined =>
+  value === undefined || typeof value === "string" ? value : value.join(", ")
+
+// Decodes a body as `fetch` does for its `content-encoding` (codings applied in order, so undone in reverse; an
+// unknown coding leaves the body as it is), never producing more than `limit` bytes.
+const decompress = (
+  body: Buffer,
+  encoding: string,
+  limit: number,
+  done: (error: Error | null, result: Buffer) => void
+): void => {
+  const codings = encoding.toLowerCase().split(",").map((coding) => coding.trim()).filter((coding) => coding.length > 0).reverse()
+  const step = (index: number, current: Buffer) => {
+    if (index === codings.length) return done(null, current)
+    const options = { maxOutputLength: limit }
+    const next = (error: Error | null, result: Buffer) => (error !== null ? done(error, current) : step(index + 1, result))
+    switch (codings[index]) {
+      case "gzip":
+      case "x-gzip":
+        return Zlib.gunzip(current, { ...options, finishFlush: Zlib.constants.Z_SYNC_FLUSH }, next)
+      case "deflate":
+        // Servers send both zlib-wrapped and raw deflate under this name; a zlib header says which.
+        return current.length > 0 && (current[0]! & 0x0f) === 8
+          ? Zlib.inflate(current, options, next)
+          : Zlib.inflateRaw(current, options, next)
+      case "br":
+        return Zlib.brotliDecompress(current, options, next)
+      default:
+        return step(index + 1, current)
+    }
+  }
+  step(0, body)
+}
+
 // One request in flight, as undici's handler. A single object with its state in fields, rather than a handful of
-// closures, since one is made per request. It settles once: by the response, an error, the timer or an
-// interruption, whichever comes first. The whole response is handed to `read` in undici's callback.
-class Exchange<A> implements Dispatcher.DispatchHandler {
+// closures, since one is made per request. It settles once: by the response, an error, the size limit or an
+// interruption, whichever comes first.
+class Exchange implements Dispatcher.DispatchHandler {
   private settled = false
   private controller: Dispatcher.DispatchController | undefined = undefined
   private abortWith: Error | undefined = undefined
-  private timer: ReturnType<typeof setTimeout> | undefined = undefined
   private status = 0
   private headers: Headers_ = {}
+  private size = 0
   private readonly chunks: Array<Buffer> = []
 
   constructor(
     private readonly request: HttpClientRequest.HttpClientRequest,
-    private readonly resume: (effect: Effect.Effect<A, HttpClientError.HttpClientError>) => void,
-    private readonly read: (status: number, headers: Headers_, body: Buffer) => A,
-    private readonly fiber: Fiber.RuntimeFiber<A, HttpClientError.HttpClientError>
+    private readonly resume: (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void,
+    private readonly fiber: Fiber.RuntimeFiber<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>,
+    private readonly limit: number
   ) {
     fiber.addObserver(this.onFiberExit)
   }
@@ -180,16 +228,9 @@ class Exchange<A> implements Dispatcher.DispatchHandler {
 
   private settle() {
     this.settled = true
-    clearTimeout(this.timer)
     this.fiber.removeObserver(this.onFiberExit)
   }
 
-  startTimer(millis: number) {
-    this.timer = setTimeout(() => {
-      this.fail("Transport", new TimeoutExceeded(millis))
-      this.abort(new Error(`timed out after ${millis} ms`))
-    }, millis)
-  }
   fail(reason: HttpClientError.RequestError["reason"], cause: unknown) {
     if (this.settled) return
     this.settle()
@@ -199,11 +240,16 @@ class Exchange<A> implements Dispatcher.DispatchHandler {
     this.abortWith = reason
     this.controller?.abort(reason)
   }
+  // Over the limit: the rest of the body is not read.
+  private exceeded(contentLength?: number) {
+    const error = new ResponseLimit.Exceeded(this.limit, this.status, contentLength)
+    this.fail("Transport", error)
+    this.abort(error)
+  }
   // Not `settle()`: this runs as one of the fiber's exit observers, and removing an observer while Effect walks
   // that list would shift the others.
   interrupt() {
     this.settled = true
-    clearTimeout(this.timer)
     this.abort(new Interrupted("the request was interrupted"))
   }
   onRequestStart(controller: Dispatcher.DispatchController) {
@@ -214,36 +260,43 @@ class Exchange<A> implements Dispatcher.DispatchHandler {
   onResponseStart(_: Dispatcher.DispatchController, status: number, headers: Headers_) {
     this.status = status
     this.headers = headers
+    const length = single(headers["content-length"])
+    if (length !== undefined && /^\d{1,15}$/.test(length) && Number(length) > this.limit) this.exceeded(Number(length))
   }
   onResponseData(_: Dispatcher.DispatchController, chunk: Buffer) {
+    if (this.settled) return
+    this.size += chunk.length
+    if (this.size > this.limit) return this.exceeded()
     this.chunks.push(chunk)
   }
   onResponseEnd() {
     if (this.settled) return
-    this.settle()
     const chunks = this.chunks
-    let result: Effect.Effect<A, HttpClientError.HttpClientError>
-    try {
-      result = Effect.succeed(this.read(this.status, this.headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))
-    } catch (defect) {
-      // `read` is this package's code and does not throw; if it ever did, the fiber must still resume.
-      result = Effect.die(defect)
-    }
-    this.resume(result)
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size)
+    const encoding = single(this.headers["content-encoding"])
+    if (encoding === undefined || encoding === "identity" || body.length === 0) return this.respond(body)
+    decompress(body, encoding, this.limit, (error, decoded) => {
+      if (this.settled) return
+      if (error === null) return this.respond(decoded)
+      if ((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") return this.exceeded()
+      this.fail("Transport", error)
+    })
+  }
+  private respond(body: Buffer) {
+    this.settle()
+    this.resume(Effect.succeed(new BufferedResponse(this.request, this.status, this.headers, body)))
   }
   onResponseError(_: Dispatcher.DispatchController, error: Error) {
     this.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
   }
 }
 
-// Sends one request through the dispatcher, aborting it after `timeout` milliseconds if given.
-const exchange = <A>(
+// Sends one request through the dispatcher.
+const exchange = (
   dispatcher: Dispatcher,
-  request: HttpClientRequest.HttpClientRequest,
-  timeout: number | undefined,
-  read: (status: number, headers: Headers_, body: Buffer) => A
-): Effect.Effect<A, HttpClientError.HttpClientError> =>
-  Effect.withFiberRuntime<A, HttpClientError.HttpClientError>((fiber) => Effect.async((resume) => {
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+  Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => Effect.async((resume) => {
     const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
     if (url._tag === "Left") {
       resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })))
@@ -255,11 +308,12 @@ const exchange = <A>(
       return
     }
     let headers: Record<string, string> = request.headers
+    if (headers["accept-encoding"] === undefined) headers = { ...headers, "accept-encoding": acceptEncoding }
     if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
       headers = { ...headers, "content-type": request.body.contentType }
     }
-    const handler = new Exchange(request, resume, read, fiber)
-    if (timeout !== undefined) handler.startTimer(timeout)
+    const limit = Context.get(fiber.currentContext, ResponseLimit.MaxResponseBytes)
+    const handler = new Exchange(request, resume, fiber, limit)
     try {
       dispatcher.dispatch({
         origin: url.right.origin,
@@ -276,25 +330,13 @@ const exchange = <A>(
     // an interruption always leads to, aborts the request instead (see Exchange.onFiberExit).
   }))
 
-const header = (headers: Headers_) => (name: string): string | undefined => {
-  const value = headers[name]
-  return value === undefined || typeof value === "string" ? value : value.join(", ")
-}
-
-// A client over this dispatcher, which also offers the EventsClient its direct exchange (see internal/transport).
-const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient => {
-  const client = HttpClient.makeWith(
+// A client over this dispatcher.
+const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
+  HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
-      Effect.flatMap(request, (request) =>
-        exchange(dispatcher, request, undefined, (status, headers, body): HttpClientResponse.HttpClientResponse =>
-          new BufferedResponse(request, status, headers, body))),
+      Effect.flatMap(request, (request) => exchange(dispatcher, request)),
     Effect.succeed
   )
-  const direct: Direct = (request, timeout, read) =>
-    exchange(dispatcher, request, timeout, (status, headers, body) =>
-      read({ status, header: header(headers), body: body.toString("utf8") } satisfies Reply))
-  return Object.assign(client, { [DirectTransport]: direct })
-}
 
 /**
  * The client as a layer.

@@ -13,6 +13,8 @@ type GetEventError =
   | Errors.Decode
   | Errors.RateLimited
   | Errors.ApiError
+  | Errors.Redirected
+  | Errors.ResponseTooLarge
   | Errors.Transport
   | Errors.Timeout
   | Errors.InvalidRequest
@@ -27,13 +29,14 @@ describe("public types", () => {
       .toEqualTypeOf<never>()
   })
 
-  it("listEvents and streamEvents fail with the same union minus NotFound", () => {
+  it("listEvents fails with the same union minus NotFound; streamEvents adds ServerFault", () => {
     expectTypeOf(EventsClient.listEvents()).toEqualTypeOf<
       Effect.Effect<ListEventsResponse.ListEventsResponse, Exclude<GetEventError, Errors.NotFound>, EventsClient.EventsClient>
     >()
     expectTypeOf(EventsClient.streamEvents()).toEqualTypeOf<
-      Stream.Stream<Event.Event, Exclude<GetEventError, Errors.NotFound>, EventsClient.EventsClient>
+      Stream.Stream<Event.Event, Exclude<GetEventError, Errors.NotFound> | Errors.ServerFault, EventsClient.EventsClient>
     >()
+    expectTypeOf<Errors.EventsError>().toEqualTypeOf<GetEventError | Errors.ServerFault>()
   })
 
   it("catchTag narrows each error to its fields", async () => {
@@ -55,10 +58,10 @@ describe("public types", () => {
     expect(result).toBe(`missing ev_missing`)
   })
 
-  it("layers: layer needs an HttpClient; layerConfig may fail with a ConfigError", () => {
+  it("layers: layer needs an HttpClient; both may fail with a ConfigError (a bad option)", () => {
     type Out<L> = L extends import("effect/Layer").Layer<infer A, infer E, infer R> ? [A, E, R] : never
     expectTypeOf<Out<ReturnType<typeof EventsClient.layer>>>().toEqualTypeOf<
-      [EventsClient.EventsClient, never, import("@effect/platform/HttpClient").HttpClient]
+      [EventsClient.EventsClient, import("effect/ConfigError").ConfigError, import("@effect/platform/HttpClient").HttpClient]
     >()
     expectTypeOf<Out<ReturnType<typeof EventsClient.layerConfig>>[1]>().toEqualTypeOf<import("effect/ConfigError").ConfigError>()
     expect(typeof EventsClient.layer).toBe("function")

@@ -116,10 +116,12 @@ describe("NodeHttpClient", () => {
         NodeHttpClient.make().execute(HttpClientRequest.get(`${url}/x`).pipe(HttpClientRequest.setHeader("x-bad", "a\r\nb")))
       )
       expect([error._tag, error.reason]).toEqual(["RequestError", "Encode"])
+      // A key like that is refused when the layer is built; a header a transformClient adds reaches undici.
       const layer = EventsClient.layer({
-        apiKey: Redacted.make("k\nk"),
+        apiKey: Redacted.make("test-key"),
         baseUrl: url,
-        retry: false
+        retry: false,
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-bad", "a\r\nb"))
       }).pipe(Layer.provide(NodeHttpClient.layer()))
       const failure = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
       expect(failure._tag).toBe("InvalidRequest")

@@ -386,5 +386,6 @@ export const layerClient = (
   const client = Layer.unwrapEffect(
     Effect.map(ExaApi, (service) => EventsClient.layer({ ...options.client, apiKey: service.apiKey }))
   )
-  return client.pipe(Layer.provide(layerHttpClient), Layer.provideMerge(api))
+  // The emulator's key and address are valid; a bad client option passed here is a mistake in the test, so a defect.
+  return client.pipe(Layer.orDie, Layer.provide(layerHttpClient), Layer.provideMerge(api))
 }

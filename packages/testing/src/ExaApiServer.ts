@@ -107,5 +107,6 @@ export const layerClient = (
       return EventsClient.layer({ ...options.client, apiKey: api.apiKey, baseUrl: url })
     })
   )
-  return client.pipe(Layer.provide(options.httpClient ?? FetchHttpClient.layer), Layer.provideMerge(server))
+  // The emulator's key and address are valid; a bad client option passed here is a mistake in the test, so a defect.
+  return client.pipe(Layer.orDie, Layer.provide(options.httpClient ?? FetchHttpClient.layer), Layer.provideMerge(server))
 }

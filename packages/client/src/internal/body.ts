@@ -22,8 +22,28 @@ export const decodeJsonText = <A>(
   } catch (error) {
     return Either.left(`the body is not valid JSON (${(error as Error).message})`)
   }
-  const decoded = decode(json)
-  return Either.isRight(decoded) ? Either.right(decoded.right) : Either.left(describe(json, decoded.left))
+  // Decoding and describing walk the value; JSON nested thousands of levels deep may exhaust the stack there (a
+  // RangeError), which must stay a reason, never a defect.
+  let decoded: Either.Either<A, ParseResult.ParseError>
+  try {
+    decoded = decode(json)
+  } catch (error) {
+    return Either.left(`the body could not be decoded (${errorMessage(error)})`)
+  }
+  if (Either.isRight(decoded)) return Either.right(decoded.right)
+  try {
+    return Either.left(describe(json, decoded.left))
+  } catch (error) {
+    return Either.left(`the body does not match the schema (${errorMessage(error)})`)
+  }
+}
+
+const errorMessage = (error: unknown): string => {
+  try {
+    return error instanceof Error ? error.message : String(error)
+  } catch {
+    return "unknown error"
+  }
 }
 
 /**

@@ -14,7 +14,8 @@ export interface ErrorInfo {
 const str = (u: unknown): string | undefined => (typeof u === "string" && u.length > 0 ? u : undefined)
 
 const snippet = (body: string): string => {
-  const collapsed = body.replace(/\s+/g, " ").trim()
+  // Only the start is shown, so only the start is looked at (a body may be megabytes).
+  const collapsed = body.slice(0, 2000).replace(/\s+/g, " ").trim()
   return collapsed.length > 300 ? `${collapsed.slice(0, 300)}…` : collapsed
 }
 
@@ -54,17 +55,37 @@ export const parseErrorBody = (body: string, status: number): ErrorInfo => {
   return { message, ...(code ? { code } : {}), ...(requestId ? { requestId } : {}) }
 }
 
+const months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+// RFC 9110 section 5.6.7: IMF-fixdate, and the two obsolete forms recipients must still accept.
+const imfFixdate = new RegExp(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (${months}) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT$`)
+const rfc850 = new RegExp(
+  `^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-(${months})-\\d{2} \\d{2}:\\d{2}:\\d{2} GMT$`
+)
+const asctime = new RegExp(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (${months}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}$`)
+
+/** The instant an HTTP-date names, in epoch milliseconds, or `undefined` if it is not one. */
+export const parseHttpDate = (value: string): number | undefined => {
+  if (!imfFixdate.test(value) && !rfc850.test(value) && !asctime.test(value)) return undefined
+  // asctime has no zone: it is GMT by definition.
+  const parsed = Date.parse(asctime.test(value) ? `${value} GMT` : value)
+  return Number.isNaN(parsed) ? undefined : parsed
+}
+
 /**
- * The delay a response asks for: `retry-after-ms` (milliseconds), else `Retry-After` as seconds or as an HTTP
- * date (relative to `now`). Negative or unreadable values are ignored.
+ * The delay a response asks for: `retry-after-ms` (a non-negative number of milliseconds), else `Retry-After` as
+ * delta-seconds (digits only) or an HTTP-date (relative to `now`; one in the past means now). Anything else (a
+ * negative number, a list, a header sent twice, which arrives joined with ", ", garbage) is ignored, so the caller
+ * falls back to its own backoff.
  */
 export const retryAfter = (header: (name: string) => string | undefined, now: number): Duration.Duration | undefined => {
-  const ms = header("retry-after-ms")
-  if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Duration.millis(Number(ms))
+  const ms = header("retry-after-ms")?.trim()
+  if (ms !== undefined && /^\d{1,15}(\.\d+)?$/.test(ms)) return Duration.millis(Number(ms))
   const value = header("retry-after")?.trim()
   if (value === undefined || value.length === 0) return undefined
-  if (/^\d+(\.\d+)?$/.test(value)) return Duration.seconds(Number(value))
-  const date = Date.parse(value)
-  if (Number.isNaN(date)) return undefined
-  return Duration.millis(Math.max(0, date - now))
+  if (/^\d+$/.test(value)) {
+    const seconds = Number(value)
+    return Number.isFinite(seconds) ? Duration.seconds(seconds) : Duration.infinity
+  }
+  const date = parseHttpDate(value)
+  return date === undefined ? undefined : Duration.millis(Math.max(0, date - now))
 }

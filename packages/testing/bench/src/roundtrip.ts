@@ -70,7 +70,7 @@ const id = "ev_bench"
 const apiKey = "bench-key"
 
 const eventsRuntime = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
-  ManagedRuntime.make(EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.provide(http)))
+  ManagedRuntime.make(EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.orDie, Layer.provide(http)))
 
 // Every client measured, in table order: a name, and how to build it against the server at `baseUrl`.
 const definitions: ReadonlyArray<{

@@ -1,0 +1,49 @@
+/**
+ * Walking a cursor-paginated list as a stream.
+ *
+ * @internal
+ */
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Errors from "../Errors.js"
+
+type Position = { readonly _tag: "Next"; readonly cursor: string | undefined } | {
+  readonly _tag: "Fault"
+  readonly error: Errors.ServerFault
+}
+
+/**
+ * Every item of a cursor-paginated list, page by page as the stream is pulled. The server's cursors are checked:
+ * `hasMore` with no cursor, or a cursor already followed, ends the stream with `ServerFault` after the page's items
+ * (never a silent end, never an endless loop).
+ */
+export const pages = <P extends { readonly hasMore: boolean; readonly nextCursor: string | null }, A, E>(
+  start: string | undefined,
+  fetch: (cursor: string | undefined) => Effect.Effect<P, E>,
+  items: (page: P) => Array<A>
+): Stream.Stream<A, E | Errors.ServerFault> =>
+  // Each run of the stream remembers its own cursors.
+  Stream.suspend(() => {
+  const followed = new Set<string>(start === undefined ? [] : [start])
+  return Stream.paginateChunkEffect<Position, A, E | Errors.ServerFault, never>(
+    { _tag: "Next", cursor: start },
+    (position) => {
+      if (position._tag === "Fault") return Effect.fail(position.error)
+      return Effect.map(fetch(position.cursor), (page): [Chunk.Chunk<A>, Option.Option<Position>] => {
+        const chunk = Chunk.unsafeFromArray(items(page))
+        if (!page.hasMore) return [chunk, Option.none()]
+        const next = page.nextCursor
+        if (next === null || next.length === 0) {
+          return [chunk, Option.some({ _tag: "Fault", error: new Errors.ServerFault({ reason: "a page says hasMore but gives no nextCursor" }) })]
+        }
+        if (followed.has(next)) {
+          return [chunk, Option.some({ _tag: "Fault", error: new Errors.ServerFault({ reason: `the server gave the cursor ${JSON.stringify(next.slice(0, 80))} again, which would page forever` }) })]
+        }
+        followed.add(next)
+        return [chunk, Option.some({ _tag: "Next", cursor: next })]
+      })
+    }
+  )
+})
