@@ -5,7 +5,8 @@
  * never see it.
  *
  * It reads each response body fully before handing the response over (fine for JSON APIs, not for streaming
- * downloads), never more of it than `ResponseLimit.MaxResponseBytes` allows (the clients set it per request);
+ * downloads), never more of it than `RequestLimits` allow (the clients set them per request), and aborts a request
+ * whose `RequestLimits` deadline expires (its layer says so with `RequestLimits.HonoursDeadline`);
  * decompresses `gzip`, `deflate` and `br` bodies as `fetch` does (and asks for them with `accept-encoding`); reads
  * text as `fetch`'s `text()` does (UTF-8, a leading BOM dropped); never follows redirects; supports request bodies
  * that are empty, text or bytes; and aborts the request when the calling fiber is interrupted (as that fiber ends:
@@ -24,7 +25,6 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Cookies from "@effect/platform/Cookies"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
@@ -34,7 +34,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
-import * as ResponseLimit from "./ResponseLimit.js"
+import * as RequestLimits from "./RequestLimits.js"
 
 /**
  * Connection settings.
@@ -212,14 +212,25 @@ class Exchange implements Dispatcher.DispatchHandler {
   private headers: Headers_ = {}
   private size = 0
   private readonly chunks: Array<Buffer> = []
+  private readonly limit: number
+  private unsubscribe: (() => void) | undefined = undefined
 
   constructor(
     private readonly request: HttpClientRequest.HttpClientRequest,
     private readonly resume: (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void,
-    private readonly fiber: Fiber.RuntimeFiber<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>,
-    private readonly limit: number
+    private readonly fiber: Fiber.RuntimeFiber<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
   ) {
+    const limits = fiber.getFiberRef(RequestLimits.current)
+    this.limit = limits.maxResponseBytes
     fiber.addObserver(this.onFiberExit)
+    if (limits.deadline !== undefined) this.unsubscribe = limits.deadline.subscribe(this.onDeadline)
+  }
+
+  // The attempt's time is up.
+  private readonly onDeadline = () => {
+    const error = new RequestLimits.DeadlineExceeded()
+    this.fail("Transport", error)
+    this.abort(error)
   }
 
   // The calling fiber ended while the request was in flight: it was interrupted (nothing else ends a fiber
@@ -229,6 +240,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private settle() {
     this.settled = true
     this.fiber.removeObserver(this.onFiberExit)
+    this.unsubscribe?.()
   }
 
   fail(reason: HttpClientError.RequestError["reason"], cause: unknown) {
@@ -242,7 +254,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
   // Over the limit: the rest of the body is not read.
   private exceeded(contentLength?: number) {
-    const error = new ResponseLimit.Exceeded(this.limit, this.status, contentLength)
+    const error = new RequestLimits.Exceeded(this.limit, this.status, contentLength)
     this.fail("Transport", error)
     this.abort(error)
   }
@@ -250,6 +262,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   // that list would shift the others.
   interrupt() {
     this.settled = true
+    this.unsubscribe?.()
     this.abort(new Interrupted("the request was interrupted"))
   }
   onRequestStart(controller: Dispatcher.DispatchController) {
@@ -312,8 +325,7 @@ const exchange = (
     if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
       headers = { ...headers, "content-type": request.body.contentType }
     }
-    const limit = Context.get(fiber.currentContext, ResponseLimit.MaxResponseBytes)
-    const handler = new Exchange(request, resume, fiber, limit)
+    const handler = new Exchange(request, resume, fiber)
     try {
       dispatcher.dispatch({
         origin: url.right.origin,
@@ -339,7 +351,8 @@ const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   )
 
 /**
- * The client as a layer.
+ * The client as a layer, with `RequestLimits.HonoursDeadline`: the clients of this package let it keep each
+ * attempt's deadline itself.
  *
  * @example
  * ```ts
@@ -353,8 +366,11 @@ const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher))
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursDeadline> =>
+  Layer.merge(
+    Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher)),
+    Layer.succeed(RequestLimits.HonoursDeadline, true)
+  )
 
 // The layer's dispatcher: the caller's, untouched, or a new agent closed with the scope (connections still in use
 // are destroyed, not waited for: the scope is ending).

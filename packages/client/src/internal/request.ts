@@ -4,7 +4,8 @@
  * means); `Core.run` does the rest:
  *
  * 1. the URL from the validated `baseUrl` and the path, with the key, `accept` and `user-agent` headers;
- * 2. per attempt: a client-side rate limit if set, then the one timeout implementation (`./timeout.ts`);
+ * 2. per attempt: a client-side rate limit if set, then the attempt within its limits (`./attempt.ts`: the one
+ *    timer, and the size limit the transport is told of);
  * 3. the exchange through the user's `HttpClient` (its `transformClient` applied), which may never leave the API's
  *    origin and never follows a redirect by itself;
  * 4. the body read within `maxResponseSize`, then status → tagged error, or JSON → schema decode;
@@ -25,6 +26,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
@@ -33,13 +35,13 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import * as Errors from "../Errors.js"
-import * as ResponseLimit from "../ResponseLimit.js"
+import * as RequestLimits from "../RequestLimits.js"
 import * as Retry from "../Retry.js"
 import { decodeJsonText } from "./body.js"
 import { describeTransport } from "./cause.js"
 import { parseErrorBody, retryAfter } from "./response.js"
 import { traced } from "./span.js"
-import { timeoutFail } from "./timeout.js"
+import { runner } from "./attempt.js"
 import { version } from "./version.js"
 
 /**
@@ -184,7 +186,7 @@ const settingsOf = (options: Options): Settings => {
       if (retry[name] !== undefined) duration(`retry.${name}`, retry[name])
     }
   }
-  const maxResponseBytes = options.maxResponseSize ?? ResponseLimit.defaultMaxResponseBytes
+  const maxResponseBytes = options.maxResponseSize ?? RequestLimits.defaultMaxResponseBytes
   if (typeof maxResponseBytes !== "number" || !Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
     throw new BadOption("maxResponseSize", "must be a whole number of bytes, 1 or more")
   }
@@ -265,17 +267,16 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
   Effect.gen(function*() {
     const config = yield* settings(options)
     const base = yield* HttpClient.HttpClient
+    const honoursDeadline = Option.isSome(yield* Effect.serviceOption(RequestLimits.HonoursDeadline))
     const limiter = config.rateLimit === undefined ? undefined : yield* RateLimiter.make(config.rateLimit)
     const key = config.key
     // Anything from outside (a body, a header, an error message) may echo the key back; it never reaches an error.
     const scrub = (text: string): string => (key.length >= 4 && text.includes(key) ? text.split(key).join("<redacted>") : text)
     const limit = config.maxResponseBytes
-    const timeoutMillis = Duration.toMillis(config.timeout)
     const retry = Retry.apply(config.retry)
-    // The platform's own per-request span is always off: when `httpSpans` is on, the core makes the HTTP span itself,
-    // the same on every transport.
-    const guarded = HttpClient.withTracerDisabledWhen(sameOriginOnly(base, config.origin), () => true)
-    const client = config.transformClient === undefined ? guarded : config.transformClient(guarded)
+    // Our own requests never leave the origin; a transformClient's might (it may follow redirects), so below it
+    // every request is checked.
+    const client = config.transformClient === undefined ? base : config.transformClient(sameOriginOnly(base, config.origin))
     const headers = {
       "x-api-key": key,
       accept: "application/json",
@@ -291,20 +292,25 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       return request
     }
 
-    // What every exchange runs with: `fetch` never follows a redirect (a 3xx comes back as it is, and is an error
-    // here; the caller's own RequestInit is kept otherwise), and transports that buffer bodies know the limit.
-    const requestContext = (context: Context.Context<never>): Context.Context<never> => {
-      const init = Context.getOption(context, FetchHttpClient.RequestInit)
-      return Context.add(
-        Context.add(context, FetchHttpClient.RequestInit, init._tag === "Some" ? { ...init.value, redirect: "manual" } : manual),
-        ResponseLimit.MaxResponseBytes,
-        limit
-      )
-    }
+    // A forked attempt (see ./attempt.ts) runs with `fetch` told never to follow a redirect (a 3xx comes back as it
+    // is, and is an error here; the caller's own RequestInit is kept otherwise), and with the platform's own
+    // per-request span off: when `httpSpans` is on, the core makes the HTTP span itself, the same on every transport.
+    const attempt = runner({
+      millis: Duration.toMillis(config.timeout),
+      maxResponseBytes: limit,
+      onTimeout: () => new Errors.Timeout({ timeout: config.timeout }),
+      direct: honoursDeadline && config.transformClient === undefined,
+      context: (context) => {
+        const init = Context.getOption(context, FetchHttpClient.RequestInit)
+        return Context.add(context, FetchHttpClient.RequestInit, init._tag === "Some" ? { ...init.value, redirect: "manual" } : manual)
+      },
+      fiberRefs: [[HttpClient.currentTracerDisabledWhen, () => true]]
+    })
 
     const fromHttpError = (error: HttpClientError.HttpClientError, url: string): Errors.RequestError => {
       const cause = error.cause
-      if (ResponseLimit.isExceeded(cause)) {
+      if (RequestLimits.isDeadlineExceeded(cause)) return new Errors.Timeout({ timeout: config.timeout })
+      if (RequestLimits.isExceeded(cause)) {
         return new Errors.ResponseTooLarge({
           limit,
           status: cause.status,
@@ -439,10 +445,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       http: Tracer.Span | undefined
     ): Effect.Effect<A, Errors.RequestError | Errors.NotFound> =>
       Effect.flatMap(
-        Effect.mapInputContext(
-          Effect.mapError(client.execute(request), (error) => fromHttpError(error, request.url)),
-          requestContext
-        ),
+        Effect.mapError(client.execute(request), (error) => fromHttpError(error, request.url)),
         (response) => Effect.flatMap(readBody(response), (text) => judge(endpoint, response, text, span, http))
       )
 
@@ -468,8 +471,6 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
         (http) => exchange(endpoint, HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(http)), span, http)
       )
 
-    const timeout = timeoutFail(timeoutMillis, () => new Errors.Timeout({ timeout: config.timeout }))
-
     const run = <A>(endpoint: Endpoint<A>): Effect.Effect<A, Errors.RequestError | Errors.NotFound> => {
       let request = HttpClientRequest.appendUrl(template(endpoint.method), endpoint.path)
       if (endpoint.query !== undefined) {
@@ -481,11 +482,11 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       const built = request
       // A span is only made when a tracer other than Effect's default can see it (see ./span.ts).
       return traced(endpoint.span, endpoint.attributes ?? {}, (span) => {
-        const attempt = config.httpSpans && span !== undefined
+        const once = config.httpSpans && span !== undefined
           ? httpSpan(endpoint, built, span)
           : exchange(endpoint, built, span, undefined)
-        const timed = timeout(attempt)
-        return retry(limiter === undefined ? timed : limiter(timed))
+        const limited = attempt(once)
+        return retry(limiter === undefined ? limited : limiter(limited))
       })
     }
 
