@@ -12,6 +12,7 @@ import * as Timestamp from "@effect-exa/schema/Timestamp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -34,10 +35,18 @@ export type Failure =
   | { readonly _tag: "RateLimited"; readonly retryAfter?: Duration.DurationInput }
   /** The connection fails before any response (refused or reset). */
   | { readonly _tag: "Transport" }
-  /** A response with this raw body (default status 200), e.g. truncated JSON or an HTML page. */
-  | { readonly _tag: "Body"; readonly body: string; readonly status?: number; readonly contentType?: string }
+  /** A response with this raw body (default status 200), e.g. truncated JSON or an HTML page, and extra headers. */
+  | {
+    readonly _tag: "Body"
+    readonly body: string
+    readonly status?: number
+    readonly contentType?: string
+    readonly headers?: Record<string, string>
+  }
   /** Answer normally, but only after this delay (on the Effect clock, so `TestClock` drives it). */
   | { readonly _tag: "Delay"; readonly delay: Duration.DurationInput }
+  /** Never answer: the request hangs until the client gives up (its timeout, or an interruption). */
+  | { readonly _tag: "Stall" }
 
 /**
  * A request the API received. Credentials are redacted.
@@ -129,6 +138,11 @@ export interface Options {
   readonly events?: Iterable<Event.Event | Event.Encoded> | undefined
   /** The key requests must carry. Default `test-api-key`. */
   readonly apiKey?: Redacted.Redacted<string> | string | undefined
+  /**
+   * Answer 429 (with `Retry-After`) to requests beyond this rate, as the real API does: a token bucket holding
+   * `limit` requests, refilled at `limit` per `interval` on the Effect clock. Default none.
+   */
+  readonly rateLimit?: { readonly limit: number; readonly interval: Duration.DurationInput } | undefined
 }
 
 /**
@@ -275,14 +289,39 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
             _tag: "Reply",
             reply: {
               status: failure.status ?? 200,
-              headers: { "content-type": failure.contentType ?? "application/json", "x-request-id": requestId },
+              headers: { "content-type": failure.contentType ?? "application/json", "x-request-id": requestId, ...failure.headers },
               body: failure.body
             }
           })
         case "Delay":
           return Effect.as(Effect.sleep(failure.delay), undefined)
+        case "Stall":
+          return Effect.never
       }
     }
+
+    // The rate limit: a token bucket, refilled continuously.
+    const bucket = options.rateLimit === undefined ? undefined : {
+      limit: options.rateLimit.limit,
+      perMillis: Duration.toMillis(options.rateLimit.interval) / options.rateLimit.limit,
+      tokens: options.rateLimit.limit,
+      at: 0
+    }
+    const overLimit = (now: number): number | undefined => {
+      if (bucket === undefined) return undefined
+      if (bucket.at === 0) bucket.at = now
+      bucket.tokens = Math.min(bucket.limit, bucket.tokens + (now - bucket.at) / bucket.perMillis)
+      bucket.at = now
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1
+        return undefined
+      }
+      return (1 - bucket.tokens) * bucket.perMillis
+    }
+    const rateLimited = (requestId: string, waitMillis: number): Outcome =>
+      reply(429, { error: `You've exceeded your Exa rate limit of ${bucket!.limit} requests.` }, requestId, {
+        "retry-after": String(Math.max(1, Math.ceil(waitMillis / 1000)))
+      })
 
     const handle: Service["handle"] = (request) =>
       Effect.gen(function*() {
@@ -294,6 +333,8 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
           query: [...request.url.searchParams.entries()],
           headers: redactedHeaders(request.headers)
         }])
+        const wait = overLimit(yield* Clock.currentTimeMillis)
+        if (wait !== undefined) return rateLimited(requestId, wait)
         const failure = yield* Ref.modify(failures, (queue) => [queue[0], queue.slice(1)] as const)
         if (failure !== undefined) {
           const outcome = yield* scripted(failure, requestId)

@@ -58,7 +58,7 @@ export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = Layer.scop
       const url = new URL(request.url ?? "/", "http://127.0.0.1")
       // The body of a GET is ignored, but it is read so that keep-alive connections stay usable.
       request.resume()
-      Runtime.runFork(runtime)(
+      const fiber = Runtime.runFork(runtime)(
         Effect.map(api.handle({ method: request.method ?? "GET", url, headers: headersOf(request) }), (outcome) => {
           if (outcome._tag === "Transport") {
             request.socket.destroy()
@@ -68,6 +68,8 @@ export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = Layer.scop
           response.end(outcome.reply.body)
         })
       )
+      // A client that gave up (a timeout, an interruption) closes the connection: stop answering it.
+      response.on("close", () => fiber.unsafeInterruptAsFork(fiber.id()))
     })
     const port = yield* Effect.async<number>((resume) => {
       server.listen(0, "127.0.0.1", () => {

@@ -1,0 +1,38 @@
+/**
+ * The transports every behaviour suite runs over, with identical expectations: the in-memory emulator, and the
+ * emulator served on loopback HTTP through `FetchHttpClient` and through `NodeHttpClient`.
+ */
+import type { EventsClient } from "@effect-exa/client"
+import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import { ExaApi, ExaApiServer } from "@effect-exa/testing"
+import type * as Layer from "effect/Layer"
+
+export type ClientOptions = Omit<EventsClient.Options, "apiKey" | "baseUrl">
+
+export interface Transport {
+  readonly name: string
+  /** Whether the emulator is reached over real HTTP. */
+  readonly http: boolean
+  readonly layer: (
+    options: ExaApi.Options,
+    client: ClientOptions
+  ) => Layer.Layer<EventsClient.EventsClient | ExaApi.ExaApi>
+}
+
+export const transports: ReadonlyArray<Transport> = [
+  {
+    name: "in-memory",
+    http: false,
+    layer: (options, client) => ExaApi.layerClient({ ...options, client })
+  },
+  {
+    name: "loopback HTTP",
+    http: true,
+    layer: (options, client) => ExaApiServer.layerClient({ ...options, client })
+  },
+  {
+    name: "loopback HTTP with NodeHttpClient",
+    http: true,
+    layer: (options, client) => ExaApiServer.layerClient({ ...options, client, httpClient: NodeHttpClient.layer() })
+  }
+]
