@@ -26,6 +26,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as RateLimiter from "effect/RateLimiter"
@@ -348,8 +349,12 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       const lengthText = response.headers["content-length"]
       const length = lengthText !== undefined && /^\d{1,15}$/.test(lengthText) ? Number(lengthText) : undefined
       if (length !== undefined && length > limit) {
-        // Refused before reading: pulling the stream once and stopping closes the connection's body.
-        return Effect.zipRight(Effect.ignore(Stream.runHead(response.stream)), Effect.fail(tooLarge(response, length)))
+        // Refused before reading. Reading the body in a fiber that is interrupted at once makes the platform's
+        // clients abort it (closing the connection) without waiting for a byte of it.
+        return Effect.zipRight(
+          Effect.flatMap(Effect.fork(Stream.runDrain(response.stream)), Fiber.interruptFork),
+          Effect.fail(tooLarge(response, length))
+        )
       }
       const encoding = response.headers["content-encoding"]
       if (length !== undefined && (encoding === undefined || encoding === "identity")) {
