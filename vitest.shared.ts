@@ -5,5 +5,7 @@ import { defineConfig } from "vitest/config"
 // Vite's defaults, which are listed again.
 export default defineConfig({
   ssr: { resolve: { conditions: ["source", "module", "node", "development|production"] } },
-  test: { include: ["test/**/*.test.ts"] }
+  // No test may depend on how fast the machine is today: the default budget is generous, and the heaviest tests
+  // (property tests, type-checking the docs, the demo in a subprocess) set larger ones of their own.
+  test: { include: ["test/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 }
 })

@@ -26,7 +26,7 @@ describe("JSDoc examples", () => {
     expect(examples.length).toBeGreaterThanOrEqual(8)
   })
 
-  it("all type-check", () => {
+  it("all type-check", { timeout: 120_000 }, () => {
     const config = ts.getParsedCommandLineOfConfigFile(join(root, "docs", "tsconfig.test.json"), {}, {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: () => {}

@@ -24,7 +24,7 @@ const headers = FastCheck.dictionary(
 )
 
 describe("getEvent never dies", () => {
-  it("for any response the server can send", async () => {
+  it("for any response the server can send", { timeout: 120_000 }, async () => {
     const runtime = ManagedRuntime.make(
       ExaApi.layerClient({ events: Fixtures.allEvents, client: { retry: false } }).pipe(Layer.orDie)
     )

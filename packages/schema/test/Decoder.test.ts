@@ -58,7 +58,7 @@ describe("the compiled decoder", () => {
     for (const json of Fixtures.allEvents) agree(json)
   })
 
-  it("agrees with Effect Schema on generated events", () => {
+  it("agrees with Effect Schema on generated events", { timeout: 120_000 }, () => {
     const encode = Schema.encodeSync(Event.Event)
     FastCheck.assert(
       FastCheck.property(Arbitrary.make(Event.Event), (event) => agree(JSON.parse(JSON.stringify(encode(event))))),
@@ -66,7 +66,7 @@ describe("the compiled decoder", () => {
     )
   })
 
-  it("agrees with Effect Schema on mutated payloads", () => {
+  it("agrees with Effect Schema on mutated payloads", { timeout: 120_000 }, () => {
     FastCheck.assert(
       FastCheck.property(
         FastCheck.constantFrom(...Fixtures.allEvents),
@@ -104,7 +104,7 @@ describe("the compiled decoder", () => {
 })
 
 describe("Timestamp.parse", () => {
-  it("agrees with Date.parse on generated RFC 3339 timestamps", () => {
+  it("agrees with Date.parse on generated RFC 3339 timestamps", { timeout: 120_000 }, () => {
     const pad = (n: number, width = 2) => String(n).padStart(width, "0")
     FastCheck.assert(
       FastCheck.property(

@@ -23,11 +23,11 @@ const roundTrips = <A, I>(schema: Schema.Schema<A, I>, runs: number) => {
 }
 
 describe("Event properties", () => {
-  it("every generated event encodes, survives JSON, and decodes back to an equal value", () => {
+  it("every generated event encodes, survives JSON, and decodes back to an equal value", { timeout: 120_000 }, () => {
     roundTrips(Event.Event, 300)
   })
 
-  it("every generated known event keeps its variant", () => {
+  it("every generated known event keeps its variant", { timeout: 120_000 }, () => {
     FastCheck.assert(
       FastCheck.property(Arbitrary.make(Event.KnownEvent), (event) => {
         const decoded = Schema.decodeUnknownSync(Event.Event)(Schema.encodeSync(Event.Event)(event))
@@ -38,7 +38,7 @@ describe("Event properties", () => {
     )
   })
 
-  it("every generated page round-trips", () => {
+  it("every generated page round-trips", { timeout: 120_000 }, () => {
     roundTrips(ListEventsResponse.ListEventsResponse, 30)
   })
 })

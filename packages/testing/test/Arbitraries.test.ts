@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 
 describe("Arbitraries", () => {
-  it("encodedEvent generates JSON that decodes", () => {
+  it("encodedEvent generates JSON that decodes", { timeout: 120_000 }, () => {
     for (const json of FastCheck.sample(Arbitraries.encodedEvent, 100)) {
       expect(Event.decodeSync(JSON.parse(JSON.stringify(json))).id).toBe(json.id)
     }

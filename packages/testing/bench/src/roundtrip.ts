@@ -9,7 +9,9 @@
 import { EventsClient } from "@effect-exa/client"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import { Event } from "@effect-exa/schema"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -116,6 +118,32 @@ const definitions: ReadonlyArray<{
     }
   },
   {
+    name: "fetch + Event.decodeSync (an abort signal, our headers: the floor for a validating fetch client)",
+    make: (baseUrl) => ({
+      slice: promiseSlice(async () => {
+        const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, {
+          headers: { "x-api-key": apiKey, accept: "application/json", "user-agent": "effect-exa/0.1.0" },
+          redirect: "manual",
+          signal: new AbortController().signal
+        })
+        return Event.decodeSync(JSON.parse(await response.text()))
+      }),
+      dispose: async () => {}
+    })
+  },
+  {
+    name: "@effect/platform FetchHttpClient alone (execute + text + JSON.parse, tracer off)",
+    make: (baseUrl) => {
+      const runtime = ManagedRuntime.make(FetchHttpClient.layer)
+      const request = HttpClientRequest.get(`${baseUrl}/websets/v0/events/${id}`).pipe(HttpClientRequest.setHeader("x-api-key", apiKey))
+      const call = Effect.flatMap(HttpClient.HttpClient, (client) =>
+        Effect.flatMap(client.execute(request), (response) => Effect.map(response.text, (text) => JSON.parse(text)))).pipe(
+          Effect.withTracerEnabled(false)
+        )
+      return { slice: promiseSlice(() => runtime.runPromise(call)), dispose: () => runtime.dispose() }
+    }
+  },
+  {
     name: "effect-exa getEvent, FetchHttpClient",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, FetchHttpClient.layer)
@@ -190,19 +218,19 @@ export const runRoundTrip = async (): Promise<string> => {
     }
     const base = results[0]!
     const exa = results[1]!
+    const undici = results[2]!
     out.push(`### ${size} event`, "")
     out.push(table(
-      ["client", "c=1 req/s", "c=16 req/s", "c=1 x fetch", "c=16 x fetch", "c=1 x exa-js", "c=16 x exa-js"],
+      ["client", "c=1 req/s", "c=16 req/s", "× fetch (c=1 / c=16)", "× undici (c=1 / c=16)", "× exa-js (c=1 / c=16)"],
       definitions.map(({ name }, index) => {
         const r = results[index]!
         return [
           name,
           fmt(median(r.c1)),
           fmt(median(r.c16)),
-          fmt(median(r.c1) / median(base.c1), 2),
-          fmt(median(r.c16) / median(base.c16), 2),
-          fmt(median(r.c1) / median(exa.c1), 2),
-          fmt(median(r.c16) / median(exa.c16), 2)
+          `${fmt(median(r.c1) / median(base.c1), 2)} / ${fmt(median(r.c16) / median(base.c16), 2)}`,
+          `${fmt(median(r.c1) / median(undici.c1), 2)} / ${fmt(median(r.c16) / median(undici.c16), 2)}`,
+          `${fmt(median(r.c1) / median(exa.c1), 2)} / ${fmt(median(r.c16) / median(exa.c16), 2)}`
         ]
       })
     ), "")
