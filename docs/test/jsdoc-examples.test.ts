@@ -26,7 +26,7 @@ describe("JSDoc examples", () => {
     expect(examples.length).toBeGreaterThanOrEqual(8)
   })
 
-  it("all type-check", { timeout: 120_000 }, () => {
+  it("all type-check", () => {
     const config = ts.getParsedCommandLineOfConfigFile(join(root, "docs", "tsconfig.test.json"), {}, {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: () => {}
@@ -57,5 +57,5 @@ describe("JSDoc examples", () => {
         return `${example.name}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
       })
     expect(problems).toEqual([])
-  }, 60_000)
+  }, 120_000)
 })

@@ -204,7 +204,7 @@ const decompress = (
 // One request in flight, as undici's handler. A single object with its state in fields, rather than a handful of
 // closures, since one is made per request. It settles once: by the response, an error, the size limit or an
 // interruption, whichever comes first.
-class Exchange implements Dispatcher.DispatchHandler {
+class PendingRequest implements Dispatcher.DispatchHandler {
   private settled = false
   private controller: Dispatcher.DispatchController | undefined = undefined
   private abortWith: Error | undefined = undefined
@@ -305,7 +305,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 }
 
 // Sends one request through the dispatcher.
-const exchange = (
+const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
@@ -325,7 +325,7 @@ const exchange = (
     if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
       headers = { ...headers, "content-type": request.body.contentType }
     }
-    const handler = new Exchange(request, resume, fiber)
+    const handler = new PendingRequest(request, resume, fiber)
     try {
       dispatcher.dispatch({
         origin: url.right.origin,
@@ -339,14 +339,14 @@ const exchange = (
     }
     // No canceller: Effect wraps an async operation that returns one in an interruption finalizer (an
     // uninterruptible region, runtime-flag changes), about a sixth of a fast round trip. The fiber's exit, which
-    // an interruption always leads to, aborts the request instead (see Exchange.onFiberExit).
+    // an interruption always leads to, aborts the request instead (see PendingRequest.onFiberExit).
   }))
 
 // A client over this dispatcher.
 const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   HttpClient.makeWith(
     (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
-      Effect.flatMap(request, (request) => exchange(dispatcher, request)),
+      Effect.flatMap(request, (request) => send(dispatcher, request)),
     Effect.succeed
   )
 

@@ -6,7 +6,7 @@
  * 1. the URL from the validated `baseUrl` and the path, with the key, `accept` and `user-agent` headers;
  * 2. per attempt: a client-side rate limit if set, then the attempt within its limits (`./attempt.ts`: the one
  *    timer, and the size limit the transport is told of);
- * 3. the exchange through the user's `HttpClient` (its `transformClient` applied), which may never leave the API's
+ * 3. the request sent through the user's `HttpClient` (its `transformClient` applied), which may never leave the API's
  *    origin and never follows a redirect by itself;
  * 4. the body read within `maxResponseSize`, then status → tagged error, or JSON → schema decode;
  * 5. the retry policy over attempts, and the span over the whole call.
@@ -442,8 +442,8 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       )
     }
 
-    // One attempt: the exchange, the body, the verdict.
-    const exchange = <A>(
+    // One attempt: send, read the body, judge the response.
+    const send = <A>(
       endpoint: Endpoint<A>,
       request: HttpClientRequest.HttpClientRequest,
       span: Tracer.Span | undefined,
@@ -473,7 +473,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
             "url.path": request.url.slice(config.origin.length)
           }
         },
-        (http) => exchange(endpoint, HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(http)), span, http)
+        (http) => send(endpoint, HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(http)), span, http)
       )
 
     const run = <A>(endpoint: Endpoint<A>): Effect.Effect<A, Errors.RequestError | Errors.NotFound> => {
@@ -489,7 +489,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       return traced(endpoint.span, endpoint.attributes ?? {}, (span) => {
         const once = config.httpSpans && span !== undefined
           ? httpSpan(endpoint, built, span)
-          : exchange(endpoint, built, span, undefined)
+          : send(endpoint, built, span, undefined)
         const limited = attempt(once)
         return retry(limiter === undefined ? limited : limiter(limited))
       })
