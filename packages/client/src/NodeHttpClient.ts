@@ -17,23 +17,18 @@
  *
  * @since 0.1.0
  */
-import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as Cookies from "@effect/platform/Cookies"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
-import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as Zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
+import { bodyOf, BufferedResponse } from "./internal/buffered.js"
 import * as RequestLimits from "./RequestLimits.js"
 
 /**
@@ -52,87 +47,6 @@ export interface Options {
    * with the rest of the application). It is used as it is and never closed by this module.
    */
   readonly dispatcher?: Dispatcher | undefined
-}
-
-class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId = IncomingMessage.TypeId
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  private cachedHeaders: Headers.Headers | undefined
-  private cachedText: string | undefined
-
-  constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
-    readonly status: number,
-    private readonly rawHeaders: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>,
-    private readonly body: Buffer
-  ) {
-    super()
-  }
-
-  // Built on first use: the EventsClient reads a header or two only when tracing or failing.
-  get headers(): Headers.Headers {
-    return (this.cachedHeaders ??= Headers.fromInput(this.rawHeaders as Record<string, string | ReadonlyArray<string>>))
-  }
-
-  private decodeError(cause: unknown) {
-    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-  }
-
-  get remoteAddress(): Option.Option<string> {
-    return Option.none()
-  }
-  get cookies(): Cookies.Cookies {
-    // Kept as the list the server sent: joined with ", ", a cookie's `Expires` date could not be split back.
-    const setCookie = this.rawHeaders["set-cookie"]
-    return Cookies.fromSetCookie(setCookie === undefined ? [] : typeof setCookie === "string" ? [setCookie] : setCookie)
-  }
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    // A TextDecoder, as `fetch`'s `text()` uses: the same text on every transport (a leading BOM dropped, invalid
-    // sequences replaced).
-    return Effect.sync(() => (this.cachedText ??= utf8.decode(this.body)))
-  }
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({ try: () => (text === "" ? null : JSON.parse(text)), catch: (cause) => this.decodeError(cause) }))
-  }
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
-  }
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.sync(() => this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer)
-  }
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.succeed(this.body)
-  }
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.tryPromise({
-      try: () => new Response(new Uint8Array(this.body), { headers: this.headers as Record<string, string> }).formData(),
-      catch: (cause) => this.decodeError(cause)
-    })
-  }
-  toJSON(): unknown {
-    return IncomingMessage.inspect(this, {
-      _id: "@effect/platform/HttpClientResponse",
-      request: this.request.toJSON(),
-      status: this.status
-    })
-  }
-}
-
-const utf8 = new TextDecoder()
-
-const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined | false => {
-  const body = request.body
-  switch (body._tag) {
-    case "Empty":
-      return undefined
-    case "Uint8Array":
-      return body.body
-    case "Raw":
-      return typeof body.body === "string" || body.body instanceof Uint8Array ? body.body : false
-    default:
-      return false
-  }
 }
 
 /** Why a request was aborted by this module: the fiber was interrupted. */

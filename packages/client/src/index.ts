@@ -9,6 +9,10 @@ export * as Errors from "./Errors.js"
 /** @since 0.1.0 */
 export * as EventsClient from "./EventsClient.js"
 /** @since 0.1.0 */
+export * as FetchHttpClient from "./FetchHttpClient.js"
+/** @since 0.1.0 */
+export * as RequestLimits from "./RequestLimits.js"
+/** @since 0.1.0 */
 export * as Retry from "./Retry.js"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"

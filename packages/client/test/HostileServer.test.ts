@@ -1,9 +1,10 @@
 /**
- * What only a real HTTP server can do to the client, tried on both HTTP transports with identical expectations:
+ * What only a real HTTP server can do to the client, tried on every HTTP transport with identical expectations:
  * compressed bodies and compression bombs, lying or huge `content-length`s, bodies that grow without end, resets
  * mid-body, connections refused, and a transport that was already closed.
  */
 import { EventsClient } from "@effect-exa/client"
+import * as ExaFetchHttpClient from "@effect-exa/client/FetchHttpClient"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { Fixtures } from "@effect-exa/testing"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -14,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { gzipSync, brotliCompressSync, deflateSync } from "node:zlib"
 
@@ -34,7 +36,8 @@ const serve = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
   )
 
 const transports: ReadonlyArray<{ name: string; layer: () => Layer.Layer<HttpClient.HttpClient> }> = [
-  { name: "FetchHttpClient", layer: () => FetchHttpClient.layer },
+  { name: "@effect/platform's FetchHttpClient", layer: () => FetchHttpClient.layer },
+  { name: "effect-exa's FetchHttpClient", layer: () => ExaFetchHttpClient.layer() },
   { name: "NodeHttpClient", layer: () => NodeHttpClient.layer() }
 ]
 
@@ -148,6 +151,25 @@ for (const transport of transports) {
         assert(error._tag === "Transport")
         expect(error.description).toContain("DNS lookup failed for does-not-exist.invalid")
       }))
+
+    it.live("interrupting a call closes its connection", () =>
+      Effect.gen(function*() {
+        let closed = false
+        let arrived = false
+        const { url } = yield* serve((_, res) => {
+          arrived = true
+          res.on("close", () => (closed = true))
+        })
+        const layer = EventsClient.layer({ apiKey: Redacted.make(key), baseUrl: url, retry: false }).pipe(
+          Layer.provide(transport.layer())
+        )
+        const context = yield* Layer.build(layer)
+        const fiber = yield* Effect.fork(Effect.provide(EventsClient.getEvent("ev_1"), context))
+        yield* Effect.sleep("5 millis").pipe(Effect.repeat({ until: () => arrived, times: 1000 }))
+        yield* Fiber.interrupt(fiber)
+        yield* Effect.sleep("5 millis").pipe(Effect.repeat({ until: () => closed, times: 1000 }))
+        expect(closed).toBe(true)
+      }).pipe(Effect.scoped))
 
     it.live("a stalled server is a Timeout, and the connection is closed", () =>
       Effect.gen(function*() {

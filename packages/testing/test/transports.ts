@@ -1,8 +1,10 @@
 /**
  * The transports every behaviour suite runs over, with identical expectations: the in-memory emulator, and the
- * emulator served on loopback HTTP through `FetchHttpClient` and through `NodeHttpClient`.
+ * emulator served on loopback HTTP through `@effect/platform`'s `FetchHttpClient` (attempts forked), and through
+ * this package's `FetchHttpClient` and `NodeHttpClient` (which honour `RequestLimits` deadlines).
  */
 import type { EventsClient } from "@effect-exa/client"
+import * as FetchHttpClient from "@effect-exa/client/FetchHttpClient"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { ExaApi, ExaApiServer } from "@effect-exa/testing"
 import type * as Layer from "effect/Layer"
@@ -29,6 +31,11 @@ export const transports: ReadonlyArray<Transport> = [
     name: "loopback HTTP",
     http: true,
     layer: (options, client) => ExaApiServer.layerClient({ ...options, client })
+  },
+  {
+    name: "loopback HTTP with effect-exa's FetchHttpClient",
+    http: true,
+    layer: (options, client) => ExaApiServer.layerClient({ ...options, client, httpClient: FetchHttpClient.layer() })
   },
   {
     name: "loopback HTTP with NodeHttpClient",

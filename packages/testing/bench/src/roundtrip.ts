@@ -7,6 +7,7 @@
  * so drift (CPU frequency, the other core) hits every client alike.
  */
 import { EventsClient } from "@effect-exa/client"
+import * as ExaFetchHttpClient from "@effect-exa/client/FetchHttpClient"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Event } from "@effect-exa/schema"
@@ -144,9 +145,16 @@ const definitions: ReadonlyArray<{
     }
   },
   {
-    name: "effect-exa getEvent, FetchHttpClient",
+    name: "effect-exa getEvent, @effect/platform's FetchHttpClient",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, FetchHttpClient.layer)
+      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
+    }
+  },
+  {
+    name: "effect-exa getEvent, effect-exa's FetchHttpClient",
+    make: (baseUrl) => {
+      const runtime = eventsRuntime(baseUrl, ExaFetchHttpClient.layer())
       return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
     }
   },
