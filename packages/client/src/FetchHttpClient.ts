@@ -205,7 +205,7 @@ export const make = (options: Options = {}): HttpClient.HttpClient =>
   )
 
 /**
- * The client as a layer, with `RequestLimits.HonoursDeadline`: the clients of this package let it keep each
+ * The client as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let it keep each
  * attempt's deadline itself.
  *
  * @example
@@ -220,8 +220,8 @@ export const make = (options: Options = {}): HttpClient.HttpClient =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursDeadline> =>
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
   Layer.merge(
     Layer.succeed(HttpClient.HttpClient, make(options)),
-    Layer.succeed(RequestLimits.HonoursDeadline, true)
+    Layer.succeed(RequestLimits.HonoursLimits, true)
   )

@@ -6,7 +6,7 @@
  *
  * It reads each response body fully before handing the response over (fine for JSON APIs, not for streaming
  * downloads), never more of it than `RequestLimits` allow (the clients set them per request), and aborts a request
- * whose `RequestLimits` deadline expires (its layer says so with `RequestLimits.HonoursDeadline`);
+ * whose `RequestLimits` deadline expires (its layer says so with `RequestLimits.HonoursLimits`);
  * decompresses `gzip`, `deflate` and `br` bodies as `fetch` does (and asks for them with `accept-encoding`); reads
  * text as `fetch`'s `text()` does (UTF-8, a leading BOM dropped); never follows redirects; supports request bodies
  * that are empty, text or bytes; and aborts the request when the calling fiber is interrupted (as that fiber ends:
@@ -265,7 +265,7 @@ const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   )
 
 /**
- * The client as a layer, with `RequestLimits.HonoursDeadline`: the clients of this package let it keep each
+ * The client as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let it keep each
  * attempt's deadline itself.
  *
  * @example
@@ -280,10 +280,10 @@ const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursDeadline> =>
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
   Layer.merge(
     Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher)),
-    Layer.succeed(RequestLimits.HonoursDeadline, true)
+    Layer.succeed(RequestLimits.HonoursLimits, true)
   )
 
 // The layer's dispatcher: the caller's, untouched, or a new agent closed with the scope (connections still in use

@@ -3,16 +3,17 @@
  * is up. This is the contract between the request core and a transport (an `HttpClient` layer).
  *
  * - `current` (a `FiberRef`) holds the limits of the request being sent. The clients set it for each attempt.
- * - A transport that buffers bodies (`NodeHttpClient`) reads `maxResponseBytes` to stop reading at the limit, and
- *   fails with an `Exceeded` cause, which the clients report as `ResponseTooLarge`. Whatever the transport, the
- *   clients also check every body they read.
+ * - A transport that buffers bodies reads `maxResponseBytes` to stop reading at the limit, and fails with an
+ *   `Exceeded` cause, which the clients report as `ResponseTooLarge`.
  * - A transport that can abort its own requests may honour the `deadline`: when it expires, the transport aborts the
- *   request and fails with a `DeadlineExceeded` cause, which the clients report as `Timeout`. It says so by
- *   providing `HonoursDeadline` beside its `HttpClient` (`NodeHttpClient.layer()` does). The clients then keep an
- *   attempt's time without a fiber of their own, which is measurably cheaper. With any other transport, or when a
- *   `transformClient` sits in between, each attempt runs in a fiber of its own that is interrupted when the deadline
- *   expires (which aborts the request on every `@effect/platform` client). Either way the timer is the same one, on
- *   the Effect clock (so `TestClock` drives it), and the outcome is the same `Timeout`.
+ *   request and fails with a `DeadlineExceeded` cause, which the clients report as `Timeout`.
+ * - A transport that does both says so by providing `HonoursLimits` beside its `HttpClient` (this package's
+ *   `FetchHttpClient.layer()` and `NodeHttpClient.layer()` do). The clients then run each attempt on the caller's
+ *   fiber and take the body it hands over as it is, which is measurably cheaper. With any other transport, or when
+ *   a `transformClient` sits in between, each attempt runs in a fiber of its own that is interrupted when the
+ *   deadline expires (which aborts the request on every `@effect/platform` client), and the clients count every
+ *   body themselves. Either way the timer is the same one, on the Effect clock (so `TestClock` drives it), and the
+ *   outcomes are the same `Timeout` and `ResponseTooLarge`.
  *
  * @since 0.1.0
  */
@@ -70,12 +71,13 @@ export const current: FiberRef.FiberRef<Limits> = globalValue(
 )
 
 /**
- * Provided by a transport layer beside its `HttpClient` to say that it honours `Limits.deadline`.
+ * Provided by a transport layer beside its `HttpClient` to say that it honours both `Limits`: it never hands over a
+ * body larger than `maxResponseBytes`, and aborts at the `deadline`.
  *
  * @since 0.1.0
  * @category tags
  */
-export class HonoursDeadline extends Context.Tag("@effect-exa/client/RequestLimits/HonoursDeadline")<HonoursDeadline, true>() {}
+export class HonoursLimits extends Context.Tag("@effect-exa/client/RequestLimits/HonoursLimits")<HonoursLimits, true>() {}
 
 /**
  * @since 0.1.0

@@ -268,7 +268,10 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
   Effect.gen(function*() {
     const config = yield* settings(options)
     const base = yield* HttpClient.HttpClient
-    const honoursDeadline = Option.isSome(yield* Effect.serviceOption(RequestLimits.HonoursDeadline))
+    const honoursLimits = Option.isSome(yield* Effect.serviceOption(RequestLimits.HonoursLimits))
+    // Nothing between the core and a transport that honours the limits: attempts run on the caller's fiber, and the
+    // body it hands over is already within the limit.
+    const direct = honoursLimits && config.transformClient === undefined
     const limiter = config.rateLimit === undefined ? undefined : yield* RateLimiter.make(config.rateLimit)
     const key = config.key
     // Anything from outside (a body, a header, an error message) may echo the key back; it never reaches an error.
@@ -300,7 +303,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       millis: Duration.toMillis(config.timeout),
       maxResponseBytes: limit,
       onTimeout: () => new Errors.Timeout({ timeout: config.timeout }),
-      direct: honoursDeadline && config.transformClient === undefined,
+      direct,
       context: (context) => {
         const init = Context.getOption(context, FetchHttpClient.RequestInit)
         return Context.add(context, FetchHttpClient.RequestInit, init._tag === "Some" ? { ...init.value, redirect: "manual" } : manual)
@@ -357,9 +360,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
         )
       }
       const encoding = response.headers["content-encoding"]
-      if (length !== undefined && (encoding === undefined || encoding === "identity")) {
-        return Effect.mapError(response.text, (error): Errors.RequestError => fromHttpError(error, response.request.url))
-      }
+      if (length !== undefined && (encoding === undefined || encoding === "identity")) return readWhole(response)
       return Effect.suspend(() => {
         const chunks: Array<Uint8Array> = []
         let size = 0
@@ -378,6 +379,9 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
         )
       })
     }
+
+    const readWhole = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, Errors.RequestError> =>
+      Effect.mapError(response.text, (error): Errors.RequestError => fromHttpError(error, response.request.url))
 
     const failure = <A>(
       endpoint: Endpoint<A>,
@@ -451,7 +455,8 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
     ): Effect.Effect<A, Errors.RequestError | Errors.NotFound> =>
       Effect.flatMap(
         Effect.mapError(client.execute(request), (error) => fromHttpError(error, request.url)),
-        (response) => Effect.flatMap(readBody(response), (text) => judge(endpoint, response, text, span, http))
+        (response) =>
+          Effect.flatMap(direct ? readWhole(response) : readBody(response), (text) => judge(endpoint, response, text, span, http))
       )
 
     // With `httpSpans`, each attempt gets a client span of its own, and the trace headers go with the request.
