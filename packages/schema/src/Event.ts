@@ -402,7 +402,9 @@ export const isType = <const T extends ReadonlyArray<EventType.KnownEventType>>(
  * @since 0.1.0
  * @category guards
  */
-export const isKnown = (event: Event): event is KnownEvent => !(event instanceof UnknownEvent)
+// By type, not `instanceof`: an event decoded by another copy of this package (its CJS build beside the ESM one)
+// is still recognised. An UnknownEvent's type is never one of the 17 (its schema refuses them).
+export const isKnown = (event: Event): event is KnownEvent => EventType.isKnown(event.type)
 
 /**
  * Whether an event is an {@link UnknownEvent}.
@@ -410,7 +412,7 @@ export const isKnown = (event: Event): event is KnownEvent => !(event instanceof
  * @since 0.1.0
  * @category guards
  */
-export const isUnknown = (event: Event): event is UnknownEvent => event instanceof UnknownEvent
+export const isUnknown = (event: Event): event is UnknownEvent => !EventType.isKnown(event.type)
 
 /**
  * A handler for every known type and for unknown events.

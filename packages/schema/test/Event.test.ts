@@ -294,3 +294,18 @@ describe("Event", () => {
 })
 
 import * as Effect from "effect/Effect"
+
+describe("guards across copies of the package", () => {
+  it("isKnown and isUnknown go by type, so events from another copy (CJS beside ESM) are recognised", () => {
+    const unknown = Event.decodeSync(Fixtures.make("webset.export.created"))
+    const known = Event.decodeSync(Fixtures.make("webset.idle"))
+    // What another copy's classes look like from here: the same fields, another prototype.
+    const foreignUnknown = { ...unknown } as unknown as Event.Event
+    const foreignKnown = { ...known } as unknown as Event.Event
+    expect(Event.isUnknown(foreignUnknown)).toBe(true)
+    expect(Event.isKnown(foreignUnknown)).toBe(false)
+    expect(Event.isKnown(foreignKnown)).toBe(true)
+    expect(Event.isUnknown(foreignKnown)).toBe(false)
+    expect([Event.isUnknown(unknown), Event.isKnown(known)]).toEqual([true, true])
+  })
+})
