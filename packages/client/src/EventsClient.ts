@@ -8,7 +8,7 @@ import type * as EventType from "@effect-exa/schema/EventType"
 import * as ListEventsResponse from "@effect-exa/schema/ListEventsResponse"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
@@ -266,13 +266,19 @@ export const layerConfig = (
 ): Layer.Layer<EventsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.scoped(
     EventsClient,
-    Effect.flatMap(
-      Config.all({
-        apiKey: options.apiKey ?? Config.redacted("EXA_API_KEY"),
-        baseUrl: options.baseUrl ?? Config.option(Config.string("EXA_BASE_URL")).pipe(Config.map(Option.getOrUndefined))
-      }),
-      ({ apiKey, baseUrl }) => make({ ...options, apiKey, baseUrl })
-    )
+    // Read when the layer is built, so that odd options fail it (a `ConfigError`) rather than throw here.
+    Effect.suspend(() => {
+      if (typeof options !== "object" || options === null) {
+        return Effect.fail(ConfigError.InvalidData(["options"], "options must be an object"))
+      }
+      return Effect.flatMap(
+        Config.all({
+          apiKey: options.apiKey ?? Config.redacted("EXA_API_KEY"),
+          baseUrl: options.baseUrl ?? Config.option(Config.string("EXA_BASE_URL")).pipe(Config.map(Option.getOrUndefined))
+        }),
+        ({ apiKey, baseUrl }) => make({ ...options, apiKey, baseUrl })
+      )
+    }).pipe(Effect.catchAllDefect(() => Effect.fail(ConfigError.InvalidData(["options"], "the options could not be read"))))
   )
 
 /**

@@ -211,6 +211,8 @@ describe("NodeHttpClient", () => {
       )
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(untrusted))
       expect(error._tag).toBe("Transport")
+      // The message says it was the certificate, and of which host.
+      expect(error.message).toMatch(/^Transport error: the TLS certificate of 127\.0\.0\.1:\d+ was rejected \([A-Z_]+\)$/)
       yield* Effect.promise(() => agent.close())
     }).pipe(Effect.scoped))
 

@@ -78,6 +78,7 @@ describe("options are checked when the layer is built", () => {
         [{ timeout: -5 }, "timeout"],
         [{ maxResponseSize: 0 }, "maxResponseSize"],
         [{ maxResponseSize: 1.5 }, "maxResponseSize"],
+        [{ maxResponseSize: 300 * 1024 * 1024 }, "maxResponseSize"],
         [{ retry: { maxRetries: -1 } }, "retry.maxRetries"],
         [{ retry: "yes" as never }, "retry"],
         [{ rateLimit: { limit: 0, interval: "1 second" } }, "rateLimit.limit"],
@@ -89,6 +90,26 @@ describe("options are checked when the layer is built", () => {
         expect(Cause.pretty(exit.cause), name).toContain(name)
       }
       expect(Exit.isSuccess(yield* build({ apiKey, timeout: Infinity, maxResponseSize: 1024 }))).toBe(true)
+    }))
+})
+
+describe("hostile options never throw", () => {
+  it.effect("layer and layerConfig with values that are not options fail to build, with a ConfigError", () =>
+    Effect.gen(function*() {
+      const http = stub(() => json(200, idle)).layer
+      for (const options of [null, undefined, 42, "key", [], { apiKey: null }, { apiKey: Redacted.make("k-1234"), retry: null }]) {
+        let layer: Layer.Layer<EventsClient.EventsClient, unknown> | undefined
+        expect(() => (layer = EventsClient.layer(options as never).pipe(Layer.provide(http)))).not.toThrow()
+        const exit = yield* Effect.exit(Layer.build(layer!)).pipe(Effect.scoped)
+        assert(Exit.isFailure(exit) && exit.cause._tag === "Fail", inspect(options))
+      }
+      for (const options of [null, 42, "key"]) {
+        let layer: Layer.Layer<EventsClient.EventsClient, unknown> | undefined
+        expect(() => (layer = EventsClient.layerConfig(options as never).pipe(Layer.provide(http)))).not.toThrow()
+        const exit = yield* Effect.exit(Layer.build(layer!)).pipe(Effect.scoped)
+        assert(Exit.isFailure(exit) && exit.cause._tag === "Fail", inspect(options))
+        expect(Cause.pretty(exit.cause)).toContain("options")
+      }
     }))
 })
 

@@ -54,7 +54,17 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     // A TextDecoder, as `fetch`'s `text()` uses: the same text on every transport (a leading BOM dropped, invalid
     // sequences replaced).
-    return Effect.sync(() => (this.cachedText ??= utf8.decode(this.body)))
+    return Effect.suspend(() => {
+      if (this.cachedText === undefined) {
+        try {
+          this.cachedText = utf8.decode(this.body)
+        } catch (cause) {
+          // Larger than a string can be: an error, never a defect.
+          return Effect.fail(this.decodeError(cause))
+        }
+      }
+      return Effect.succeed(this.cachedText)
+    })
   }
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>

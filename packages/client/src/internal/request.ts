@@ -124,6 +124,10 @@ interface Settings {
   readonly rateLimit: RateLimiter.RateLimiter.Options | undefined
 }
 
+// The largest `maxResponseSize`: a body must become one JavaScript string (at most 2^29 - 24 characters in V8) and
+// then a parsed value; 256 MiB keeps both well inside what the runtime can hold.
+const maxResponseSizeLimit = 256 * 1024 * 1024
+
 class BadOption {
   constructor(readonly name: string, readonly message: string) {}
 }
@@ -173,9 +177,9 @@ const settingsOf = (options: Options): Settings => {
   if (/[\r\n\0]/.test(key)) {
     throw new BadOption("apiKey", "must not contain a line break (CR or LF) or NUL; check how it was read (a trailing newline?)")
   }
-  const { baseUrl, origin } = checkBaseUrl(options.baseUrl ?? defaultBaseUrl)
+  const { baseUrl, origin } = checkBaseUrl(options.baseUrl === undefined ? defaultBaseUrl : options.baseUrl)
   const timeout = options.timeout === undefined ? defaultTimeout : duration("timeout", options.timeout)
-  const retry = options.retry ?? {}
+  const retry = options.retry === undefined ? {} : options.retry
   if (retry !== false && !Schedule.isSchedule(retry)) {
     if (typeof retry !== "object" || retry === null) throw new BadOption("retry", "must be retry options, a Schedule, or false")
     if (
@@ -187,9 +191,12 @@ const settingsOf = (options: Options): Settings => {
       if (retry[name] !== undefined) duration(`retry.${name}`, retry[name])
     }
   }
-  const maxResponseBytes = options.maxResponseSize ?? RequestLimits.defaultMaxResponseBytes
-  if (typeof maxResponseBytes !== "number" || !Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
-    throw new BadOption("maxResponseSize", "must be a whole number of bytes, 1 or more")
+  const maxResponseBytes = options.maxResponseSize === undefined ? RequestLimits.defaultMaxResponseBytes : options.maxResponseSize
+  if (
+    typeof maxResponseBytes !== "number" || !Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1 ||
+    maxResponseBytes > maxResponseSizeLimit
+  ) {
+    throw new BadOption("maxResponseSize", `must be a whole number of bytes from 1 to ${maxResponseSizeLimit} (256 MiB)`)
   }
   if (options.transformClient !== undefined && typeof options.transformClient !== "function") {
     throw new BadOption("transformClient", "must be a function")
@@ -199,6 +206,9 @@ const settingsOf = (options: Options): Settings => {
   }
   let rateLimit: RateLimiter.RateLimiter.Options | undefined
   if (options.rateLimit !== undefined) {
+    if (typeof options.rateLimit !== "object" || options.rateLimit === null) {
+      throw new BadOption("rateLimit", "must be { limit, interval }")
+    }
     const { algorithm, interval, limit } = options.rateLimit
     if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1) {
       throw new BadOption("rateLimit.limit", "must be a whole number, 1 or more")
