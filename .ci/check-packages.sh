@@ -8,7 +8,7 @@ corepack pnpm build >/dev/null
 out=$(mktemp -d)
 declare -A entries=(
   [schema]=". Entity Event EventType Import ListEventsResponse Metadata Monitor MonitorRun SourceRef Timestamp Webset WebsetEnrichment WebsetItem WebsetSearch"
-  [client]=". Errors EventsClient Retry Webhook NodeHttpClient"
+  [client]=". Errors EventsClient FetchHttpClient NodeHttpClient RequestLimits Retry Webhook"
   [testing]=". Arbitraries ExaApi ExaApiServer Fixtures Webhooks"
 )
 failed=0

@@ -79,7 +79,14 @@ export class EventsClient extends Context.Tag("@effect-exa/client/EventsClient")
  * @since 0.1.0
  * @category models
  */
-export type RateLimit = Core.RateLimit
+export interface RateLimit {
+  /** Requests allowed per interval. */
+  readonly limit: number
+  /** The interval. */
+  readonly interval: Duration.DurationInput
+  /** `"token-bucket"` (default: smooth, at most `limit` at once) or `"fixed-window"`. */
+  readonly algorithm?: "token-bucket" | "fixed-window" | undefined
+}
 
 /**
  * How to reach the API. Checked when the layer is built: a bad option fails the layer with a `ConfigError` naming

@@ -36,6 +36,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import * as Errors from "../Errors.js"
+import type { RateLimit } from "../EventsClient.js"
 import * as RequestLimits from "../RequestLimits.js"
 import * as Retry from "../Retry.js"
 import { decodeJsonText } from "./body.js"
@@ -44,18 +45,6 @@ import { parseErrorBody, retryAfter } from "./response.js"
 import { traced } from "./span.js"
 import { runner } from "./attempt.js"
 import { version } from "./version.js"
-
-/**
- * A client-side rate limit: at most `limit` requests (attempts, retries included) per `interval`.
- */
-export interface RateLimit {
-  /** Requests allowed per interval. */
-  readonly limit: number
-  /** The interval. */
-  readonly interval: Duration.DurationInput
-  /** `"token-bucket"` (default: smooth, at most `limit` at once) or `"fixed-window"`. */
-  readonly algorithm?: "token-bucket" | "fixed-window" | undefined
-}
 
 /** How to reach the API: the options every client of this package takes. */
 export interface Options {
