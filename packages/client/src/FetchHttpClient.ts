@@ -16,11 +16,10 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import { bodyOf, BufferedResponse } from "./internal/buffered.js"
+import { BufferedResponse, prepare } from "./internal/buffered.js"
 import * as RequestLimits from "./RequestLimits.js"
 
 /**
@@ -166,21 +165,10 @@ const send = (
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
     Effect.async((resume) => {
-      const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-      if (url._tag === "Left") {
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })))
-        return
-      }
-      const body = bodyOf(request)
-      if (body === false) {
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })))
-        return
-      }
-      let headers: Record<string, string> = request.headers
-      if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
-        headers = { ...headers, "content-type": request.body.contentType }
-      }
-      new PendingFetch(request, resume, fiber).start(options.fetch ?? globalThis.fetch, url.right, {
+      const prepared = prepare(request)
+      if (prepared._tag === "Left") return resume(Effect.fail(prepared.left))
+      const { body, headers, url } = prepared.right
+      new PendingFetch(request, resume, fiber).start(options.fetch ?? globalThis.fetch, url, {
         ...options.requestInit,
         method: request.method,
         headers,

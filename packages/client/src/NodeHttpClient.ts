@@ -21,14 +21,13 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
-import { bodyOf, BufferedResponse } from "./internal/buffered.js"
+import { BufferedResponse, prepare } from "./internal/buffered.js"
 import * as RequestLimits from "./RequestLimits.js"
 
 /**
@@ -224,26 +223,16 @@ const send = (
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => Effect.async((resume) => {
-    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-    if (url._tag === "Left") {
-      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })))
-      return
-    }
-    const body = bodyOf(request)
-    if (body === false) {
-      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })))
-      return
-    }
-    let headers: Record<string, string> = request.headers
+    const prepared = prepare(request)
+    if (prepared._tag === "Left") return resume(Effect.fail(prepared.left))
+    const { body, url } = prepared.right
+    let headers = prepared.right.headers
     if (headers["accept-encoding"] === undefined) headers = { ...headers, "accept-encoding": acceptEncoding }
-    if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
-      headers = { ...headers, "content-type": request.body.contentType }
-    }
     const handler = new PendingRequest(request, resume, fiber)
     try {
       dispatcher.dispatch({
-        origin: url.right.origin,
-        path: url.right.pathname + url.right.search,
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: request.method as Dispatcher.HttpMethod,
         headers,
         body: body ?? null

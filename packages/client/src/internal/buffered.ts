@@ -1,5 +1,6 @@
 /**
- * A response whose body was read whole by the transport, as this package's transports hand it over.
+ * What this package's transports share: a request taken apart for sending, and a response whose body was read
+ * whole, as they hand it over.
  *
  * @internal
  */
@@ -11,6 +12,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -96,7 +98,7 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
 
 const utf8 = new TextDecoder()
 
-export const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined | false => {
+const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | string | undefined | false => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
@@ -110,3 +112,29 @@ export const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array
   }
 }
 
+
+/** A request ready to send: its URL, body and headers (with the body's content type). */
+export interface Prepared {
+  readonly url: URL
+  readonly body: Uint8Array | string | undefined
+  readonly headers: Record<string, string>
+}
+
+/** Takes a request apart for sending, or says why it cannot be sent. */
+export const prepare = (
+  request: HttpClientRequest.HttpClientRequest
+): Either.Either<Prepared, HttpClientError.RequestError> => {
+  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  if (url._tag === "Left") return Either.left(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+  const body = bodyOf(request)
+  if (body === false) {
+    return Either.left(
+      new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })
+    )
+  }
+  let headers: Record<string, string> = request.headers
+  if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
+    headers = { ...headers, "content-type": request.body.contentType }
+  }
+  return Either.right({ url: url.right, body, headers })
+}

@@ -36,7 +36,8 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import * as Errors from "../Errors.js"
-import type { RateLimit } from "../EventsClient.js"
+// The options every client of this package takes (documented there).
+import type { Options } from "../EventsClient.js"
 import * as RequestLimits from "../RequestLimits.js"
 import * as Retry from "../Retry.js"
 import { decodeJsonText } from "./body.js"
@@ -45,18 +46,6 @@ import { parseErrorBody, retryAfter } from "./response.js"
 import { traced } from "./span.js"
 import { runner } from "./attempt.js"
 import { version } from "./version.js"
-
-/** How to reach the API: the options every client of this package takes. */
-export interface Options {
-  readonly apiKey: Redacted.Redacted<string>
-  readonly baseUrl?: string | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly retry?: Retry.Policy | undefined
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
-  readonly httpSpans?: boolean | undefined
-  readonly maxResponseSize?: number | undefined
-  readonly rateLimit?: RateLimit | undefined
-}
 
 export const defaultBaseUrl = "https://api.exa.ai"
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
