@@ -54,6 +54,10 @@ for (const transport of transports) {
           expect(error.location).toBe("http://localhost:9/steal")
           expect(error.message).toContain("302")
           expect((yield* api.requests).length).toBe(1)
+          // A 304 is no redirect (the client never asks conditionally): an ApiError.
+          yield* api.failNext({ _tag: "Status", status: 304, body: "" })
+          const notModified = yield* Effect.flip(EventsClient.getEvent("ev_1"))
+          expect([notModified._tag, "status" in notModified ? notModified.status : undefined]).toEqual(["ApiError", 304])
         })))
 
       it.live("with followRedirects in transformClient, the key never goes to another origin", () =>
@@ -285,6 +289,8 @@ for (const transport of transports) {
         { _tag: "Status", status: 302, body: "", headers: { location: `http://localhost:9/?k=${key}` } },
         { _tag: "Body", body: `{"echo":"${key}"}` },
         { _tag: "Body", body: `not json ${key}`, contentType: "text/plain" },
+        { _tag: "Body", body: "{}", headers: { "x-request-id": key } },
+        { _tag: "Body", body: "x".repeat(40_000), headers: { "x-request-id": key } },
         { _tag: "Transport" }
       ]
 
@@ -341,7 +347,7 @@ for (const transport of transports) {
               Logger.withMinimumLogLevel(LogLevel.All),
               Effect.withTracer(tracer)
             ),
-            { retry: false, httpSpans }
+            { retry: false, httpSpans, maxResponseSize: 32_768 }
           )
         })
       }

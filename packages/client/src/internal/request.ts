@@ -264,6 +264,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
     const key = config.key
     // Anything from outside (a body, a header, an error message) may echo the key back; it never reaches an error.
     const scrub = (text: string): string => (key.length >= 4 && text.includes(key) ? text.split(key).join("<redacted>") : text)
+    const scrubbed = (text: string | undefined): string | undefined => (text === undefined ? undefined : scrub(text))
     const limit = config.maxResponseBytes
     const retry = Retry.apply(config.retry)
     // Our own requests never leave the origin; a transformClient's might (it may follow redirects), so below it
@@ -330,7 +331,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
         limit,
         status: response.status,
         ...(contentLength === undefined ? {} : { contentLength }),
-        ...requestIdOf(response.headers["x-request-id"])
+        ...requestIdOf(scrubbed(response.headers["x-request-id"]))
       })
 
     // The body as text (UTF-8, one leading BOM dropped, as `fetch`'s `text()` reads it), never more than `limit`
@@ -360,9 +361,12 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
               chunks.push(bytes)
             }
             return Effect.void
-          }).pipe(Effect.mapError((error) =>
-            error._tag === "ResponseTooLarge" ? error : fromHttpError(error, response.request.url)
-          )),
+          }).pipe(
+            // A response that cannot have a body (204, 304) has none to stream, which the platform reports as an
+            // error: it is an empty body.
+            Effect.catchIf((error) => error._tag === "ResponseError" && error.reason === "EmptyBody", () => Effect.void),
+            Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : fromHttpError(error, response.request.url))
+          ),
           () => utf8.decode(chunks.length === 1 ? chunks[0] : concat(chunks, size))
         )
       })
@@ -379,8 +383,9 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
     ): Errors.RequestError | Errors.NotFound => {
       const status = response.status
       const requestId = response.header("x-request-id")
-      const idField = requestIdOf(requestId === undefined ? undefined : scrub(requestId))
-      if ((status >= 300 && status < 400) || status === 0) {
+      const idField = requestIdOf(scrubbed(requestId))
+      // A 304 answers a conditional request, which the clients never send: an ApiError, not a redirect.
+      if ((status >= 300 && status < 400 && status !== 304) || status === 0) {
         // `fetch` in a browser reports a redirect it was told not to follow as status 0, with no headers.
         const location = response.header("location")
         return new Errors.Redirected({
@@ -430,7 +435,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
         return Effect.succeed(result.right)
       }
       return Effect.fail(
-        new Errors.Decode({ reason: scrub(result.left), body: scrub(text), status, ...requestIdOf(header("x-request-id")) })
+        new Errors.Decode({ reason: scrub(result.left), body: scrub(text), status, ...requestIdOf(scrubbed(header("x-request-id"))) })
       )
     }
 
