@@ -79,8 +79,10 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-exa/
 export class Decode extends Schema.TaggedError<Decode>("@effect-exa/client/Decode")("Decode", {
   /** What was wrong, readably (for a schema mismatch, the path and the expectation). */
   reason: Schema.String,
-  /** The response body (or webhook delivery body), exactly as received. */
+  /** The response body (or webhook delivery body), exactly as received (as text). */
   body: Schema.String,
+  /** The raw bytes, when they are not UTF-8 text (a webhook delivery): `body` then holds a lossy rendering. */
+  bytes: Schema.optionalWith(Schema.Uint8ArrayFromSelf, { exact: true }),
   /** The HTTP status of the response; absent for a webhook delivery. */
   status: Schema.optionalWith(Schema.Number, { exact: true }),
   requestId

@@ -1,8 +1,12 @@
 /**
  * Verifying webhook deliveries: the `Exa-Signature` header (`t=<unix seconds>,v1=<hex>[,v1=<hex>…]`) is an
  * HMAC-SHA256, keyed with the webhook's secret, of `"<t>.<raw body>"`. A delivery is accepted when one `v1`
- * matches (compared in constant time by Web Crypto) and `t` is within the tolerance of the Effect `Clock`; its
- * body is then decoded with the same `Event` schema as `getEvent`.
+ * matches the MAC of one of the given secrets (compared in constant time) and `t` is within the tolerance of the
+ * Effect `Clock`; its body is then decoded with the same `Event` schema as `getEvent`.
+ *
+ * The cost of a verification is bounded whatever the sender: the MAC is computed once per secret (not once per
+ * candidate), candidates are compared in constant time, and a header longer than `maxHeaderLength` or with more
+ * than `maxCandidates` signatures is refused before any MAC is computed.
  *
  * Uses only Web Crypto (`globalThis.crypto.subtle`): Node 20+, Deno, Bun, browsers and edge runtimes.
  *
@@ -98,12 +102,41 @@ export class TimestampOutOfTolerance
 }
 
 /**
+ * What checking a delivery's signature can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SignatureError =
+  | SignatureMissing
+  | SignatureMalformed
+  | SignatureMismatch
+  | TimestampOutOfTolerance
+  | Errors.InvalidRequest
+
+/**
  * What verifying a delivery can fail with.
  *
  * @since 0.1.0
  * @category errors
  */
-export type WebhookError = SignatureMissing | SignatureMalformed | SignatureMismatch | TimestampOutOfTolerance | Errors.Decode
+export type WebhookError = SignatureError | Errors.Decode
+
+/**
+ * The most `v1` signatures a header may carry (Exa sends one, two while a secret rotates).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxCandidates = 16
+
+/**
+ * The longest `Exa-Signature` header accepted, in characters.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxHeaderLength = 2048
 
 /**
  * What to verify a delivery with.
@@ -112,8 +145,11 @@ export type WebhookError = SignatureMissing | SignatureMalformed | SignatureMism
  * @category models
  */
 export interface Options {
-  /** The webhook's secret (returned once, when the webhook was created). */
-  readonly secret: Redacted.Redacted<string>
+  /**
+   * The webhook's secret (returned once, when the webhook was created), or several: a delivery verifies when it
+   * matches any of them (while a secret rotates, or one receiver for several webhooks).
+   */
+  readonly secret: Redacted.Redacted<string> | ReadonlyArray<Redacted.Redacted<string>>
   /** How far the signed timestamp may be from now, either way. Default 300 seconds. */
   readonly tolerance?: Duration.DurationInput | undefined
 }
@@ -131,40 +167,43 @@ export interface Signature {
 
 /**
  * Parses an `Exa-Signature` header. Spaces around parts are allowed, unknown keys are ignored, and there may be
- * several `v1` entries.
+ * several `v1` entries; one that is not 64 hex characters is skipped (a valid one beside it still counts). The
+ * header may be at most `maxHeaderLength` characters, with at most `maxCandidates` `v1` entries.
  *
  * @since 0.1.0
  * @category parsing
  */
 export const parseHeader = (header: string): Either.Either<Signature, SignatureMalformed> => {
+  const malformed = (reason: string) =>
+    Either.left(new SignatureMalformed({ header: header.length > 200 ? `${header.slice(0, 200)}…` : header, reason }))
+  if (header.length > maxHeaderLength) return malformed(`longer than ${maxHeaderLength} characters`)
   let timestamp: number | undefined
   const signatures: Array<string> = []
-  const malformed = (reason: string) => Either.left(new SignatureMalformed({ header, reason }))
+  let entries = 0
   for (const part of header.split(",")) {
     const index = part.indexOf("=")
     if (index < 0) {
       if (part.trim() === "") continue
-      return malformed(`"${part.trim()}" is not key=value`)
+      return malformed(`"${part.trim().slice(0, 40)}" is not key=value`)
     }
     const key = part.slice(0, index).trim()
     const value = part.slice(index + 1).trim()
     if (key === "t") {
       if (timestamp !== undefined) return malformed("more than one t")
-      if (!/^\d{1,12}$/.test(value)) return malformed(`t must be unix seconds, got "${value}"`)
+      if (!/^\d{1,12}$/.test(value)) return malformed(`t must be unix seconds, got "${value.slice(0, 40)}"`)
       timestamp = Number(value)
     } else if (key === "v1") {
-      if (!/^[0-9a-fA-F]{64}$/.test(value)) return malformed("v1 must be 64 hex characters")
-      signatures.push(value.toLowerCase())
+      if (++entries > maxCandidates) return malformed(`more than ${maxCandidates} v1 signatures`)
+      if (/^[0-9a-fA-F]{64}$/.test(value)) signatures.push(value.toLowerCase())
     }
   }
   if (timestamp === undefined) return malformed("no t")
-  if (signatures.length === 0) return malformed("no v1 signature")
+  if (signatures.length === 0) return malformed(entries === 0 ? "no v1 signature" : "no v1 signature is 64 hex characters")
   return Either.right({ timestamp, signatures })
 }
 
 const encoder = new TextEncoder()
 
-const toBytes = (body: string | Uint8Array): Uint8Array => (typeof body === "string" ? encoder.encode(body) : body)
 
 const fromHex = (hex: string): Uint8Array<ArrayBuffer> => {
   const out = new Uint8Array(hex.length / 2)
@@ -173,47 +212,86 @@ const fromHex = (hex: string): Uint8Array<ArrayBuffer> => {
 }
 
 // "<t>." followed by the raw body bytes, exactly as received (never re-serialised JSON).
-const signedPayload = (timestamp: number, body: Uint8Array): Uint8Array<ArrayBuffer> => {
+const signedPayload = (timestamp: number, body: string | Uint8Array): Uint8Array<ArrayBuffer> => {
   const prefix = encoder.encode(`${timestamp}.`)
-  const out = new Uint8Array(prefix.length + body.length)
+  const bytes = typeof body === "string" ? encoder.encode(body) : body
+  const out = new Uint8Array(prefix.length + bytes.length)
   out.set(prefix, 0)
-  out.set(body, prefix.length)
+  out.set(bytes, prefix.length)
   return out
 }
 
-const importKey = (secret: Redacted.Redacted<string>) =>
-  Effect.promise(() =>
-    globalThis.crypto.subtle.importKey("raw", encoder.encode(Redacted.value(secret)), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify"
+const invalid = (reason: string) => Either.left(new Errors.InvalidRequest({ reason }))
+
+// What the caller passed, checked: the secrets to try, the raw body, the tolerance. A mistake here is an
+// `InvalidRequest` (never a defect, and never the secret's value in a reason).
+const argumentsOf = (
+  options: Options & { readonly body: string | Uint8Array }
+): Either.Either<{ secrets: ReadonlyArray<string>; body: string | Uint8Array; tolerance: Duration.Duration }, Errors.InvalidRequest> => {
+  if (typeof options !== "object" || options === null) return invalid("the options must be an object")
+  const list: ReadonlyArray<unknown> = Array.isArray(options.secret) ? options.secret : [options.secret]
+  if (list.length === 0) return invalid("no webhook secret was given")
+  const secrets: Array<string> = []
+  for (const item of list) {
+    if (!Redacted.isRedacted(item)) return invalid("a webhook secret must be a Redacted string (Redacted.make or Config.redacted)")
+    const value: unknown = Redacted.value(item)
+    if (typeof value !== "string" || value.length === 0) return invalid("a webhook secret is empty")
+    secrets.push(value)
+  }
+  const body: unknown = options.body
+  if (typeof body !== "string" && !(body instanceof Uint8Array)) {
+    return invalid("the body must be the raw body of the delivery, as a string or a Uint8Array")
+  }
+  let tolerance: Duration.Duration
+  try {
+    tolerance = Duration.decode(options.tolerance ?? defaultTolerance)
+  } catch {
+    return invalid("tolerance must be a Duration")
+  }
+  return Either.right({ secrets, body, tolerance })
+}
+
+// The MAC of `payload` under `secret`: computed once per secret, whatever the number of candidates.
+const mac = (secret: string, payload: Uint8Array<ArrayBuffer>) =>
+  Effect.promise(async () => {
+    const key = await globalThis.crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign"
     ])
-  )
+    return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", key, payload))
+  })
+
+// Compares 32 bytes with a 64-character hex string in time that does not depend on where they differ.
+const sameMac = (expected: Uint8Array, candidate: Uint8Array): boolean => {
+  let difference = expected.length ^ candidate.length
+  for (let i = 0; i < expected.length; i++) difference |= expected[i]! ^ (candidate[i] ?? 0)
+  return difference === 0
+}
 
 /**
- * Checks the signature of a delivery, without decoding it: fails unless one `v1` matches and the timestamp is
- * within the tolerance.
+ * Checks the signature of a delivery, without decoding it: fails unless one `v1` matches one of the secrets and the
+ * timestamp is within the tolerance.
  *
  * @since 0.1.0
  * @category verification
  */
 export const verifySignature = (
   options: Options & { readonly header: string | null | undefined; readonly body: string | Uint8Array }
-): Effect.Effect<Signature, SignatureMissing | SignatureMalformed | SignatureMismatch | TimestampOutOfTolerance> =>
+): Effect.Effect<Signature, SignatureError> =>
   Effect.gen(function*() {
-    if (options.header === undefined || options.header === null || options.header.trim() === "") {
+    const { body, secrets, tolerance } = yield* argumentsOf(options)
+    if (typeof options.header !== "string" || options.header.trim() === "") {
       return yield* new SignatureMissing()
     }
     const signature = yield* parseHeader(options.header)
-    const key = yield* importKey(options.secret)
-    const payload = signedPayload(signature.timestamp, toBytes(options.body))
+    const payload = signedPayload(signature.timestamp, body)
+    const candidates = signature.signatures.map(fromHex)
     let matched = false
-    // Every candidate is checked (no early exit), each with Web Crypto's constant-time verify.
-    for (const candidate of signature.signatures) {
-      const ok = yield* Effect.promise(() => globalThis.crypto.subtle.verify("HMAC", key, fromHex(candidate), payload))
-      matched = matched || ok
+    // Every candidate against every secret, with no early exit.
+    for (const secret of secrets) {
+      const expected = yield* mac(secret, payload)
+      for (const candidate of candidates) matched = sameMac(expected, candidate) || matched
     }
     if (!matched) return yield* new SignatureMismatch({ candidates: signature.signatures.length })
-    const tolerance = Duration.decode(options.tolerance ?? defaultTolerance)
     const now = yield* Clock.currentTimeMillis
     if (Math.abs(now - signature.timestamp * 1000) > Duration.toMillis(tolerance)) {
       return yield* new TimestampOutOfTolerance({ timestamp: signature.timestamp, now: Math.floor(now / 1000), tolerance })
@@ -222,6 +300,7 @@ export const verifySignature = (
   })
 
 const decoder = new TextDecoder("utf-8", { fatal: true })
+const lenient = new TextDecoder("utf-8")
 
 /**
  * Verifies a delivery and decodes its body as an `Event` (unknown types become `UnknownEvent`, as everywhere).
@@ -252,7 +331,9 @@ export const verify = (
     try {
       text = typeof options.body === "string" ? options.body : decoder.decode(options.body)
     } catch {
-      return Effect.fail(new Errors.Decode({ reason: "the body is not UTF-8", body: "" }))
+      // Kept whole: the raw bytes, and a readable rendering of them.
+      const bytes = options.body as Uint8Array
+      return Effect.fail(new Errors.Decode({ reason: "the body is not UTF-8", body: lenient.decode(bytes), bytes: new Uint8Array(bytes) }))
     }
     const result = decodeJsonText(text, (u) => Event.decodeEither(u), describeEventFailure)
     return Either.isRight(result)

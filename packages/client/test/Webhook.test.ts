@@ -116,6 +116,9 @@ describe("Webhook.verify", () => {
       const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, Buffer.from(invalidUtf8))}`, invalidUtf8))
       assert(error._tag === "Decode")
       expect(error.reason).toContain("UTF-8")
+      // Nothing is lost: the raw bytes are kept, and the body is a readable rendering of them.
+      expect(error.bytes).toEqual(invalidUtf8)
+      expect(error.body).toBe("\uFFFD\uFFFD{")
     })))
 
   it.effect("the secret appears in no error", () =>
@@ -129,6 +132,73 @@ describe("Webhook.verify", () => {
       for (const error of errors) {
         for (const text of [String(error), error.message, JSON.stringify(error)]) expect(text).not.toContain(SECRET)
       }
+    })))
+
+  it.effect("several secrets: any one verifies (rotation, one receiver for several webhooks)", () =>
+    at(NOW, Effect.gen(function*() {
+      const other = Redacted.make("whsec_other_1")
+      const signed = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+      expect((yield* Webhook.verify({ secret: [other, secret], header: signed, body })).type).toBe("webset.item.enriched")
+      expect((yield* Webhook.verify({ secret: [secret, other], header: signed, body })).type).toBe("webset.item.enriched")
+      const mismatch = yield* Effect.flip(Webhook.verify({ secret: [other], header: signed, body }))
+      expect(mismatch._tag).toBe("SignatureMismatch")
+    })))
+
+  it.effect("one malformed v1 beside a valid one does not reject the header", () =>
+    at(NOW, Effect.gen(function*() {
+      const header = `t=${NOW},v1=not-hex,v1=${hmac(SECRET, NOW, body)},v1=${"ab".repeat(20)}`
+      expect((yield* verify(header)).type).toBe("webset.item.enriched")
+      const none = yield* Effect.flip(verify(`t=${NOW},v1=not-hex,v1=${"ab".repeat(20)}`))
+      assert(none._tag === "SignatureMalformed")
+      expect(none.reason).toContain("64 hex")
+    })))
+
+  it.effect("the cost is bounded: too many candidates or too long a header is SignatureMalformed", () =>
+    at(NOW, Effect.gen(function*() {
+      const valid = hmac(SECRET, NOW, body)
+      const fill = (n: number) => Array.from({ length: n }, (_, i) => `v1=${i.toString(16).padStart(64, "0")}`).join(",")
+      // Up to the cap, a valid signature among the others verifies.
+      expect((yield* verify(`t=${NOW},${fill(Webhook.maxCandidates - 1)},v1=${valid}`)).type).toBe("webset.item.enriched")
+      const many = yield* Effect.flip(verify(`t=${NOW},${fill(Webhook.maxCandidates)},v1=${valid}`))
+      assert(many._tag === "SignatureMalformed")
+      expect(many.reason).toContain(`more than ${Webhook.maxCandidates}`)
+      const thousand = yield* Effect.flip(verify(`t=${NOW},${fill(1000)}`))
+      assert(thousand._tag === "SignatureMalformed")
+      expect(thousand.header.length).toBeLessThan(300)
+      const long = yield* Effect.flip(verify(`t=${NOW},v1=${valid},x=${"y".repeat(Webhook.maxHeaderLength)}`))
+      assert(long._tag === "SignatureMalformed")
+      expect(long.reason).toContain("longer than")
+    })))
+
+  it.effect("a missing, empty or odd secret, body or tolerance is InvalidRequest, never a defect", () =>
+    at(NOW, Effect.gen(function*() {
+      const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+      const cases: ReadonlyArray<Record<string, unknown>> = [
+        { secret: Redacted.make(""), header, body },
+        { secret: [], header, body },
+        { secret: undefined, header, body },
+        { secret: SECRET, header, body },
+        { secret: [secret, Redacted.make("")], header, body },
+        { secret, header, body: 42 },
+        { secret, header, body: null },
+        { secret, header, body, tolerance: "soon" }
+      ]
+      for (const options of cases) {
+        const error = yield* Effect.flip(Webhook.verify(options as never))
+        expect(error._tag).toBe("InvalidRequest")
+        expect(error.message).not.toContain(SECRET)
+      }
+      // A header that is not a string is a missing one.
+      expect((yield* Effect.flip(Webhook.verify({ secret, header: 42 as never, body })))._tag).toBe("SignatureMissing")
+    })))
+
+  it.effect("a signed body nested 100,000 levels deep is Decode, never a stack overflow", () =>
+    at(NOW, Effect.gen(function*() {
+      const deep = `{"id":"ev_1","object":"event","type":"webset.idle","createdAt":"2026-01-01T00:00:00Z","data":${"[".repeat(100_000)}${"]".repeat(100_000)}}`
+      const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, deep)}`, deep))
+      expect(error._tag).toBe("Decode")
+      const unknown = deep.replace("webset.idle", "webset.future")
+      expect((yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, unknown)}`, unknown)).type).toBe("webset.future")
     })))
 
   it("parseHeader reads t and every v1", () => {
