@@ -3,18 +3,46 @@
  *
  * @since 0.1.0
  */
+import type * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
+
+type Record_ = { readonly [x: string]: string }
+
+// Every own key, each value a string. The object is taken as it is, not rebuilt: rebuilding by assignment (as
+// `Schema.Record` does) silently drops a key named `__proto__`, which JSON may carry like any other.
+const parse = (u: unknown, _: SchemaAST.ParseOptions, ast: SchemaAST.AST): Either.Either<Record_, ParseResult.ParseIssue> => {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return ParseResult.fail(new ParseResult.Type(ast, u))
+  for (const key of Object.keys(u)) {
+    const value = (u as Record<string, unknown>)[key]
+    if (typeof value !== "string") {
+      return ParseResult.fail(new ParseResult.Pointer(key, u, new ParseResult.Type(Schema.String.ast, value)))
+    }
+  }
+  return ParseResult.succeed(u as Record_)
+}
 
 /**
- * String keys to string values (each at most 1000 characters when written through the API).
+ * String keys to string values (each at most 1000 characters when written through the API). Every key survives
+ * decoding and encoding, `__proto__` included.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Metadata: Schema.Record$<typeof Schema.String, typeof Schema.String> = Schema.Record({
-  key: Schema.String,
-  value: Schema.String
-}).annotations({ identifier: "Metadata" })
+export const Metadata: Schema.declare<Record_, Record_, readonly []> = Schema.declare([], {
+  decode: () => parse,
+  encode: () => parse
+}, {
+  identifier: "Metadata",
+  description: "string keys to string values",
+  arbitrary: () => (fc) => fc.dictionary(fc.string(), fc.string()),
+  pretty: () => (metadata) => JSON.stringify(metadata),
+  equivalence: () => (a, b) => {
+    const keys = Object.keys(a)
+    return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key])
+  }
+})
 
 /**
  * @since 0.1.0

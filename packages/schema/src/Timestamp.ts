@@ -21,10 +21,20 @@ const daysIn = (year: number, month: number): number =>
     ? 30
     : 31
 
+// The instants an RFC 3339 timestamp can write: years 0000 to 9999, in UTC.
+const FIRST = new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0)
+const LAST = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 /**
  * Parses an RFC 3339 `date-time` (`2025-11-12T21:50:51.207Z`, `2023-11-07T05:31:56+02:00`) to epoch milliseconds,
- * or `undefined`. Fractional seconds beyond milliseconds are truncated. `T` may also be `t` or a space, and `Z`
- * may be `z` (RFC 3339 §5.6). Leap seconds (`:60`) are rejected, as JavaScript dates cannot hold them.
+ * or `undefined`.
+ *
+ * - The separator between date and time is `T`, `t` or a space; the zone is `Z`, `z` or `±hh:mm` (RFC 3339 §5.6).
+ * - Fractional seconds of any length are truncated to milliseconds (never rounded up into the next second).
+ * - A leap second (`:60`) decodes as the first instant of the next minute, as POSIX time counts it (JavaScript
+ *   dates cannot hold the leap second itself).
+ * - An instant outside the years 0000 to 9999 in UTC (`0000-01-01T00:30:00+01:00`) is refused: it could not be
+ *   written back as RFC 3339, so encoding would not be the inverse of decoding.
  *
  * Written by hand rather than with `Date.parse`: it is several times faster, and `Date.parse` accepts many
  * forms that are not RFC 3339.
@@ -40,22 +50,22 @@ export const parse = (s: string): number | undefined => {
   const hour = two(s, 11)
   const minute = two(s, 14)
   const second = two(s, 17)
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) {
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 60) {
     return undefined
   }
   const n = s.length
   let i = 19
   let millis = 0
   if (s.charCodeAt(i) === 46) {
-    // Up to three digits make the milliseconds; any further digits are truncated.
-    let scale = 100
+    // The first three digits make the milliseconds, as integers; any further digits are skipped (truncated).
+    let digits = 0
     for (i++; i < n; i++) {
       const c = s.charCodeAt(i) - 48
       if (c < 0 || c > 9) break
-      millis += c * scale
-      scale /= 10
+      if (digits < 3) millis = millis * 10 + c
+      digits++
     }
-    millis = Math.floor(millis)
+    for (; digits < 3; digits++) millis *= 10
   }
   let offset = 0
   const sign = s.charCodeAt(i)
@@ -65,10 +75,16 @@ export const parse = (s: string): number | undefined => {
     if (oh > 23 || om > 59) return undefined
     offset = (sign === 43 ? 1 : -1) * (oh * 60 + om) * 60_000
   }
+  // `Date.UTC` carries second 60 into the next minute.
   let utc = Date.UTC(year, month - 1, day, hour, minute, second, millis)
-  // `Date.UTC` maps years 0..99 to 1900..1999.
-  if (year < 100) utc = new Date(utc).setUTCFullYear(year)
-  return utc - offset
+  // `Date.UTC` maps years 0..99 to 1900..1999: compute 2000 years later (the same leap years, as 2000 is divisible
+  // by 400), after any carry, and move back.
+  if (year < 100) {
+    const later = new Date(Date.UTC(year + 2000, month - 1, day, hour, minute, second, millis))
+    utc = later.setUTCFullYear(later.getUTCFullYear() - 2000)
+  }
+  const instant = utc - offset
+  return instant < FIRST || instant > LAST ? undefined : instant
 }
 
 const decodeFast = (u: unknown): DateTime.Utc | typeof FAIL => {

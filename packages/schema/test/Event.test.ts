@@ -309,3 +309,25 @@ describe("guards across copies of the package", () => {
     expect([Event.isUnknown(unknown), Event.isKnown(known)]).toEqual([true, true])
   })
 })
+
+describe("Metadata", () => {
+  it("a key named __proto__ survives decode and encode, as an own key", () => {
+    const json: any = JSON.parse(JSON.stringify(Fixtures.events["webset.created"]))
+    json.data.metadata = JSON.parse(`{"__proto__":"polluted?","team":"growth"}`)
+    const event = Event.decodeSync(json)
+    assert(event.type === "webset.created")
+    expect(Object.keys(event.data.metadata)).toEqual(["__proto__", "team"])
+    expect(Object.getPrototypeOf(event.data.metadata)).toBe(Object.prototype)
+    const encoded = Schema.encodeSync(Event.Event)(event) as any
+    expect(JSON.stringify(encoded.data.metadata)).toBe(`{"__proto__":"polluted?","team":"growth"}`)
+    expect(({} as any).polluted).toBeUndefined()
+  })
+
+  it("a value that is not a string is an error naming its key", () => {
+    const json: any = JSON.parse(JSON.stringify(Fixtures.events["webset.created"]))
+    json.data.metadata = { ok: "yes", count: 3 }
+    const result = Event.decodeEither(json)
+    assert(Either.isLeft(result))
+    expect(ParseResult.TreeFormatter.formatErrorSync(result.left)).toMatch(/\["count"\][\s\S]*Expected string, actual 3/)
+  })
+})

@@ -54,6 +54,9 @@ export const compile = (ast: AST.AST, options: { readonly codegen?: boolean } = 
 }
 
 const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined, codegen: boolean): Decode | undefined => {
+  // Parse options set on a node (`onExcessProperty`, `exact`, …) change what it accepts: the fast path only stands
+  // in for the defaults, so such a schema is left to Effect Schema.
+  if (ast.annotations[AST.ParseOptionsAnnotationId] !== undefined) return undefined
   const custom = ast.annotations[FastDecode]
   if (typeof custom === "function") return custom as Decode
   switch (ast._tag) {
@@ -251,11 +254,22 @@ const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode
     if (decode === undefined) return undefined
     decoders.push(decode)
   }
-  // Dispatch on a key whose literal every literal-bearing member has (`type` for events); members without it
-  // are always candidates.
+  // Dispatch on the key whose literal every literal-bearing member has and that tells most of them apart (`type`
+  // for events, not `object`, which they all share); members without it are always candidates.
   const literals = members.map(literalsOf)
   const withLiterals = literals.filter((m) => m.size > 0)
-  const key = withLiterals.length === 0 ? undefined : [...withLiterals[0]!.keys()].find((k) => withLiterals.every((m) => m.has(k)))
+  let key: PropertyKey | undefined
+  let distinct = 0
+  if (withLiterals.length > 0) {
+    for (const candidate of withLiterals[0]!.keys()) {
+      if (!withLiterals.every((m) => m.has(candidate))) continue
+      const values = new Set(withLiterals.map((m) => m.get(candidate))).size
+      if (values > distinct) {
+        key = candidate
+        distinct = values
+      }
+    }
+  }
   const buckets = new Map<unknown, Array<Decode>>()
   const always: Array<Decode> = []
   members.forEach((_, i) => {
