@@ -315,8 +315,8 @@ describe("Metadata", () => {
     const json: any = JSON.parse(JSON.stringify(Fixtures.events["webset.created"]))
     json.data.metadata = JSON.parse(`{"__proto__":"polluted?","team":"growth"}`)
     const event = Event.decodeSync(json)
-    assert(event.type === "webset.created")
-    expect(Object.keys(event.data.metadata)).toEqual(["__proto__", "team"])
+    assert(Event.isKnown(event) && event.type === "webset.created")
+    expect(Object.keys(event.data.metadata!)).toEqual(["__proto__", "team"])
     expect(Object.getPrototypeOf(event.data.metadata)).toBe(Object.prototype)
     const encoded = Schema.encodeSync(Event.Event)(event) as any
     expect(JSON.stringify(encoded.data.metadata)).toBe(`{"__proto__":"polluted?","team":"growth"}`)
