@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Packaging checks for the three packages: build ESM + CJS + .d.ts, pack each as it would be published
-# (pnpm pack rewrites workspace: ranges), then run publint and @arethetypeswrong/cli on every entry point.
-# Last, the API reference is generated from the JSDoc (typedoc; warnings are errors, e.g. broken links).
+# Packaging checks for the three packages: pack each as it would be published (its prepack builds ESM + CJS +
+# .d.ts; pnpm pack rewrites workspace: ranges), then run publint and @arethetypeswrong/cli on every entry point,
+# check what the tarballs hold, and install them into a scratch project outside the workspace to run a small
+# program in ESM and in CJS against the loopback emulator. Last, the API reference is generated from the JSDoc
+# (typedoc; warnings are errors, e.g. broken links).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corepack pnpm build >/dev/null
 out=$(mktemp -d)
 declare -A entries=(
   [schema]=". Entity Event EventType Import ListEventsResponse Metadata Monitor MonitorRun SourceRef Timestamp Webset WebsetEnrichment WebsetItem WebsetSearch"
@@ -20,6 +21,47 @@ for name in schema client testing; do
   # shellcheck disable=SC2086
   if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints ${entries[$name]}; then failed=1; fi
 done
+echo "== tarball contents"
+for tarball in "$out"/*/*.tgz; do
+  listing=$(tar tzf "$tarball")
+  if grep -E '\.tsbuildinfo$' <<<"$listing"; then echo "$tarball holds build info"; failed=1; fi
+  # Every declaration file has its map beside it, and every map its declaration file.
+  for map in $(grep -E '\.d\.ts\.map$' <<<"$listing"); do
+    if ! grep -qxF "${map%.map}" <<<"$listing"; then echo "$tarball: $map has no .d.ts"; failed=1; fi
+  done
+  for dts in $(grep -E '\.d\.ts$' <<<"$listing"); do
+    if ! grep -qxF "$dts.map" <<<"$listing"; then echo "$tarball: $dts has no map"; failed=1; fi
+  done
+  echo "$(basename "$tarball"): $(wc -l <<<"$listing") files"
+done
+
+echo "== installed from the tarballs, outside the workspace (ESM and CJS)"
+scratch=$(mktemp -d)
+cat > "$scratch/package.json" <<JSON
+{
+  "name": "effect-exa-smoke",
+  "private": true,
+  "dependencies": {
+    "@effect-exa/client": "file:$(ls "$out"/client/*.tgz)",
+    "@effect-exa/schema": "file:$(ls "$out"/schema/*.tgz)",
+    "@effect-exa/testing": "file:$(ls "$out"/testing/*.tgz)",
+    "effect": "^3.22",
+    "@effect/platform": "^0.97"
+  },
+  "overrides": { "@effect-exa/client": "\$@effect-exa/client", "@effect-exa/schema": "\$@effect-exa/schema" }
+}
+JSON
+cp .ci/smoke/esm.mjs .ci/smoke/cjs.cjs "$scratch/"
+expected="webset.idle true NotFound true 1 ev_1"
+if (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error >/dev/null); then
+  for program in esm.mjs cjs.cjs; do
+    got=$(cd "$scratch" && node "$program" 2>&1 | tail -n 1)
+    if [ "$got" = "$expected" ]; then echo "$program: ok"; else echo "$program: expected '$expected', got '$got'"; failed=1; fi
+  done
+else
+  echo "npm install of the tarballs failed"; failed=1
+fi
+
 echo "== API reference (typedoc -> docs/api)"
 if ! corepack pnpm exec typedoc --logLevel Warn; then failed=1; fi
 exit $failed

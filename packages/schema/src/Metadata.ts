@@ -30,7 +30,11 @@ const parse = (u: unknown, _: SchemaAST.ParseOptions, ast: SchemaAST.AST): Eithe
  * @since 0.1.0
  * @category schemas
  */
-export const Metadata: Schema.declare<Record_, Record_, readonly []> = Schema.declare([], {
+export const Metadata: Schema.declare<
+  { readonly [x: string]: string },
+  { readonly [x: string]: string },
+  readonly []
+> = Schema.declare([], {
   decode: () => parse,
   encode: () => parse
 }, {

@@ -1,0 +1,18 @@
+// Run against the packed tarballs installed in a scratch project (see ../check-packages.sh): the loopback
+// emulator, getEvent, a NotFound, a page, a webhook delivery verified. ESM; cjs.cjs is the same with require.
+import { Errors, EventsClient, Webhook } from "@effect-exa/client"
+import { Event } from "@effect-exa/schema"
+import { ExaApiServer, Fixtures, Webhooks } from "@effect-exa/testing"
+import { Effect, Redacted } from "effect"
+
+const events = [Fixtures.make("webset.idle", { id: "ev_1" })]
+const program = Effect.gen(function*() {
+  const event = yield* EventsClient.getEvent("ev_1")
+  const missing = yield* Effect.flip(EventsClient.getEvent("ev_missing"))
+  const page = yield* EventsClient.listEvents({ limit: 5 })
+  const body = JSON.stringify(events[0])
+  const header = yield* Webhooks.sign(body, { secret: "whsec_smoke" })
+  const delivered = yield* Webhook.verify({ secret: Redacted.make("whsec_smoke"), header, body })
+  return [event.type, Event.isKnown(event), missing._tag, Errors.isEventsError(missing), page.data.length, delivered.id].join(" ")
+})
+console.log(await Effect.runPromise(program.pipe(Effect.provide(ExaApiServer.layerClient({ events })), Effect.scoped)))
