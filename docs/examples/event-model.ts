@@ -1,6 +1,7 @@
-import { Event } from "@effect-exa/schema"
-
 // #region event-model
+import { Event } from "@effect-exa/schema"
+import { DateTime } from "effect"
+
 // 1. match: a handler per type (exhaustive with `unknown`), or some types and `orElse`.
 export const label = (event: Event.Event): string =>
   Event.match(event, {
@@ -20,7 +21,7 @@ export const completedAt = (event: Event.Event): string | undefined => {
   if (!Event.isKnown(event)) return undefined
   switch (event.type) {
     case "monitor.run.completed":
-      return event.data.completedAt?.toString()
+      return event.data.completedAt ? DateTime.formatIso(event.data.completedAt) : undefined
     default:
       return undefined
   }

@@ -2,7 +2,7 @@
 import { EventsClient } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { FetchHttpClient } from "@effect/platform"
-import { Effect, Layer } from "effect"
+import { DateTime, Effect, Layer } from "effect"
 
 // The client, configured from EXA_API_KEY (and EXA_BASE_URL, when set), over the platform's fetch client.
 export const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
@@ -14,7 +14,7 @@ export const describe = (id: string) =>
       const results = (event.data.enrichments ?? []).map((r) => r.result?.join(", "))
       return `item ${event.data.id} enriched: ${results.join("; ")}`
     }
-    return `${event.type} at ${event.createdAt.toString()}`
+    return `${event.type} at ${DateTime.formatIso(event.createdAt)}`
   }).pipe(
     Effect.catchTag("NotFound", (error) => Effect.succeed(`no event ${error.id}`))
   )

@@ -1,7 +1,7 @@
 // #region retry-options
 import { EventsClient, Retry } from "@effect-exa/client"
 import { FetchHttpClient } from "@effect/platform"
-import { Effect, Layer, Redacted, Schedule } from "effect"
+import { Layer, Redacted, Schedule } from "effect"
 
 const apiKey = Redacted.make("exa-key")
 
@@ -21,15 +21,3 @@ export const Custom = EventsClient.layer({
   retry: Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(3)), Schedule.whileInput(Retry.isRetryable))
 })
 // #endregion retry-options
-
-// #region retry-compose
-// Or no retries in the layer, and policies composed where you call it.
-export const Bare = EventsClient.layer({ apiKey, retry: false })
-
-export const fetchWithDeadline = (id: string) =>
-  EventsClient.getEvent(id).pipe(
-    Effect.retry(Retry.schedule({ maxRetries: 3 })),
-    // An overall deadline around every attempt and wait.
-    Effect.timeout("45 seconds")
-  )
-// #endregion retry-compose

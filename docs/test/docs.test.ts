@@ -32,6 +32,8 @@ describe("docs", () => {
       for (const block of blocks) {
         const found = regions.find((region) => region.text === block)
         expect(found, `${page} has a block that is in no example:\n${block.slice(0, 200)}`).toBeDefined()
+        // A snippet copied alone must run: it carries its own imports.
+        expect(/^import /m.test(block), `${page} has a block without its imports:\n${block.slice(0, 200)}`).toBe(true)
       }
     })
   }

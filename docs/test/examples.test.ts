@@ -18,6 +18,7 @@ import * as errors from "../examples/errors.js"
 import * as eventModel from "../examples/event-model.js"
 import * as gettingStarted from "../examples/getting-started.js"
 import * as pagination from "../examples/pagination.js"
+import * as retriesCompose from "../examples/retries-compose.js"
 import * as retries from "../examples/retries.js"
 
 const events = [
@@ -37,6 +38,9 @@ describe("docs/examples", () => {
       const enriched = yield* gettingStarted.describe(Fixtures.events["webset.item.enriched"].id).pipe(Effect.provide(live))
       expect(enriched).toContain("enriched: Series A; 12500000")
       expect(yield* gettingStarted.describe("ev_nope").pipe(Effect.provide(live))).toBe("no event ev_nope")
+      // Times print as ISO 8601, as a user would want them.
+      expect(yield* gettingStarted.describe(Fixtures.events["webset.idle"].id).pipe(Effect.provide(live)))
+        .toMatch(/^webset\.idle at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
     }).pipe(Effect.provide(ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events })))), Effect.scoped))
 
   it("event model: match, isType, isKnown", () => {
@@ -44,7 +48,7 @@ describe("docs/examples", () => {
     expect(labels).toContain("item witem_01jx4md4e5f6g7h8j9k0l1m2n3 enriched")
     expect(labels).toContain("search found 50")
     expect(eventModel.searchesFound(decoded)).toBe(50 * 61 + 23)
-    expect(decoded.map(eventModel.completedAt).filter((x) => x !== undefined)).toEqual(["DateTime.Utc(2025-11-13T08:03:12.640Z)"])
+    expect(decoded.map(eventModel.completedAt).filter((x) => x !== undefined)).toEqual(["2025-11-13T08:03:12.640Z"])
   })
 
   it.effect("errors: catchTags and describeError", () =>
@@ -61,13 +65,13 @@ describe("docs/examples", () => {
 
   it.effect("retries: every layer builds; the composed policy retries", () =>
     Effect.gen(function*() {
-      for (const layer of [retries.Default, retries.Custom, retries.Bare]) {
+      for (const layer of [retries.Default, retries.Custom, retriesCompose.Bare]) {
         const context = yield* Layer.build(layer).pipe(Effect.provide(ExaApi.layerHttpClient), Effect.provide(ExaApi.layer()))
         assert(typeof Context.get(context, EventsClient.EventsClient).getEvent === "function")
       }
       const api = yield* ExaApi.ExaApi
       yield* api.failNext({ _tag: "Status", status: 502 }, 2)
-      const fiber = yield* Effect.fork(retries.fetchWithDeadline("ev_01jx4n03k3w5q7r9t1y3u5i7o9p"))
+      const fiber = yield* Effect.fork(retriesCompose.fetchWithDeadline("ev_01jx4n03k3w5q7r9t1y3u5i7o9p"))
       yield* TestClock.adjust("10 seconds")
       const event = yield* Fiber.join(fiber)
       expect(event.type).toBe("webset.idle")

@@ -1,11 +1,9 @@
-// #region testing-imports
+// #region testing-tests
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, TestClock } from "effect"
 import { countEnriched, titleOf } from "../examples/testing.js"
-// #endregion testing-imports
 
-// #region testing-basic
 describe("countEnriched", () => {
   // Sample events with overrides: three enriched items, two of them in our webset.
   const events = [
@@ -32,9 +30,8 @@ describe("countEnriched", () => {
       expect(request?.headers["x-api-key"]).toBe("<redacted>")
     }).pipe(Effect.provide(ExaApi.layerClient({ events }))))
 })
-// #endregion testing-basic
 
-// #region testing-failures
+// Failures, retries and timeouts, on the TestClock.
 describe("titleOf under failures", () => {
   const events = [Fixtures.make("webset.created", { id: "ev_w", data: { title: "Fintech" } })]
 
@@ -73,4 +70,4 @@ describe("titleOf under failures", () => {
       expect((yield* Fiber.join(fiber))._tag).toBe("Timeout")
     }).pipe(Effect.provide(ExaApi.layerClient({ events, client: { timeout: "2 seconds", retry: false } }))))
 })
-// #endregion testing-failures
+// #endregion testing-tests
