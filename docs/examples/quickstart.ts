@@ -35,10 +35,11 @@ export const main = Effect.gen(function*() {
 )
 
 if (process.argv[1]?.endsWith("quickstart.js")) {
-  Effect.runPromise(main.pipe(Effect.provide(EventsLive))).catch((error) => {
+  const program = main.pipe(
+    Effect.provide(EventsLive),
     // Only a bad configuration gets here (no EXA_API_KEY, say): the layer could not be built.
-    console.error(String(error))
-    process.exitCode = 1
-  })
+    Effect.catchAll((error) => Effect.zipRight(Console.error(`Could not start: ${error}`), Effect.sync(() => (process.exitCode = 1))))
+  )
+  Effect.runPromise(program)
 }
 // #endregion quickstart
