@@ -2,7 +2,7 @@
 # Packaging checks for the three packages: pack each as it would be published (its prepack builds ESM + CJS +
 # .d.ts; pnpm pack rewrites workspace: ranges), then run publint and @arethetypeswrong/cli on every entry point,
 # check what the tarballs hold, and install them into a scratch project outside the workspace to run a small
-# program in ESM and in CJS against the loopback emulator. Last, the API reference is generated from the JSDoc
+# program against the loopback emulator: ESM and CJS on Node, and ESM on Bun and Deno. Last, the API reference is generated from the JSDoc
 # (typedoc; warnings are errors, e.g. broken links).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +58,16 @@ if (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error >/dev/nul
     got=$(cd "$scratch" && node "$program" 2>&1 | tail -n 1)
     if [ "$got" = "$expected" ]; then echo "$program: ok"; else echo "$program: expected '$expected', got '$got'"; failed=1; fi
   done
+  # Runs where our users run: the same ESM program on Bun and Deno (both installed from npm, as binaries).
+  tools=$(mktemp -d)
+  if (cd "$tools" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error bun@1.4 deno@2.9 >/dev/null); then
+    for runtime in "bun esm.mjs" "deno run --allow-all esm.mjs"; do
+      got=$(cd "$scratch" && timeout 120 "$tools/node_modules/.bin/"$runtime 2>&1 | tail -n 1)
+      if [ "$got" = "$expected" ]; then echo "${runtime%% *}: ok"; else echo "${runtime%% *}: expected '$expected', got '$got'"; failed=1; fi
+    done
+  else
+    echo "installing bun and deno from npm failed"; failed=1
+  fi
 else
   echo "npm install of the tarballs failed"; failed=1
 fi

@@ -1,5 +1,5 @@
 // The CommonJS twin of esm.mjs.
-const { Errors, EventsClient, Webhook } = require("@effect-exa/client")
+const { Errors, EventsClient, FetchHttpClient, Webhook } = require("@effect-exa/client")
 const { Event } = require("@effect-exa/schema")
 const { ExaApiServer, Fixtures, Webhooks } = require("@effect-exa/testing")
 const { Effect, Redacted } = require("effect")
@@ -14,4 +14,7 @@ const program = Effect.gen(function*() {
   const delivered = yield* Webhook.verify({ secret: Redacted.make("whsec_smoke"), header, body })
   return [event.type, Event.isKnown(event), missing._tag, Errors.isEventsError(missing), page.data.length, delivered.id].join(" ")
 })
-Effect.runPromise(program.pipe(Effect.provide(ExaApiServer.layerClient({ events })), Effect.scoped)).then(console.log)
+// Over @effect/platform's FetchHttpClient, then over effect-exa's: the same line from both.
+const run = (layer) => Effect.runPromise(program.pipe(Effect.provide(layer), Effect.scoped))
+Promise.all([run(ExaApiServer.layerClient({ events })), run(ExaApiServer.layerClient({ events, httpClient: FetchHttpClient.layer() }))])
+  .then(([a, b]) => console.log(a === b ? a : `transports disagree: ${a} / ${b}`))
