@@ -291,6 +291,7 @@ for (const transport of transports) {
         { _tag: "Body", body: `not json ${key}`, contentType: "text/plain" },
         { _tag: "Body", body: "{}", headers: { "x-request-id": key } },
         { _tag: "Body", body: "x".repeat(40_000), headers: { "x-request-id": key } },
+        { _tag: "Stall" },
         { _tag: "Transport" }
       ]
 
@@ -347,7 +348,7 @@ for (const transport of transports) {
               Logger.withMinimumLogLevel(LogLevel.All),
               Effect.withTracer(tracer)
             ),
-            { retry: false, httpSpans, maxResponseSize: 32_768 }
+            { retry: false, httpSpans, maxResponseSize: 32_768, timeout: "300 millis" }
           )
         })
       }
