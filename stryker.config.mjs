@@ -1,0 +1,23 @@
+// Mutation testing (`corepack pnpm mutate`): the modules where a silent mistake costs most, against the packages'
+// test suites. Not in CI: on 2 cores a full run takes long. Scores are recorded in docs/testing.md.
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutate.config.ts" },
+  plugins: ["@stryker-mutator/vitest-runner"],
+  mutate: (process.env.MUTATE ?? [
+    "packages/client/src/internal/request.ts",
+    "packages/client/src/internal/attempt.ts",
+    "packages/client/src/internal/response.ts",
+    "packages/client/src/Retry.ts",
+    "packages/client/src/Webhook.ts",
+    "packages/schema/src/internal/compile.ts"
+  ].join(",")).split(","),
+  coverageAnalysis: "perTest",
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: ".stryker/report.json" },
+  tempDirName: ".stryker/tmp",
+  cleanTempDir: "always",
+  concurrency: 2,
+  timeoutMS: 20000
+}
