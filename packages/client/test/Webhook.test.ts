@@ -2,6 +2,7 @@ import { Webhook } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { Fixtures, Webhooks } from "@effect-exa/testing"
 import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -206,9 +207,86 @@ describe("Webhook.verify", () => {
     assert(Either.isRight(parsed))
     expect(parsed.right).toEqual({ timestamp: 12, signatures: ["a".repeat(64), "b".repeat(64)] })
   })
+
+  it("parseHeader: what each malformed header is told, and what it tolerates", () => {
+    const sig = "a".repeat(64)
+    const reason = (header: string) => {
+      const parsed = Webhook.parseHeader(header)
+      return Either.isLeft(parsed) ? parsed.left.reason : "ok"
+    }
+    expect(reason(`t=1,garbage,v1=${sig}`)).toBe(`"garbage" is not key=value`)
+    expect(reason(`t=1,${"g".repeat(60)},v1=${sig}`)).toBe(`"${"g".repeat(40)}" is not key=value`)
+    expect(reason(`t=1,t=2,v1=${sig}`)).toBe("more than one t")
+    expect(reason(`t=12abc,v1=${sig}`)).toBe(`t must be unix seconds, got "12abc"`)
+    expect(reason(`t=abc12,v1=${sig}`)).toBe(`t must be unix seconds, got "abc12"`)
+    expect(reason(`t=1234567890123,v1=${sig}`)).toBe(`t must be unix seconds, got "1234567890123"`)
+    expect(reason(`t=${"9".repeat(50)},v1=${sig}`)).toBe(`t must be unix seconds, got "${"9".repeat(40)}"`)
+    expect(reason(`v1=${sig}`)).toBe("no t")
+    expect(reason("t=1")).toBe("no v1 signature")
+    expect(reason(`t=1,v1=${sig}zz`)).toBe("no v1 signature is 64 hex characters")
+    expect(reason(`t=1,v1=zz${sig}`)).toBe("no v1 signature is 64 hex characters")
+    // Tolerated: blank parts, a part with an empty key, spaces, many unknown keys (they count for nothing).
+    expect(reason(` t=1 , , =x,v1=${sig},`)).toBe("ok")
+    expect(reason(`t=1,${Array.from({ length: 40 }, (_, i) => `x${i}=1`).join(",")},v1=${sig}`)).toBe("ok")
+    // The length cap is inclusive; the header in the error is cut to 200 characters.
+    const exactly = `t=1,v1=${sig},x=${"y".repeat(Webhook.maxHeaderLength - 74)}`
+    expect(exactly.length).toBe(Webhook.maxHeaderLength)
+    expect(reason(exactly)).toBe("ok")
+    const long = Webhook.parseHeader(`${exactly}y`)
+    assert(Either.isLeft(long))
+    expect(long.left.reason).toBe(`longer than ${Webhook.maxHeaderLength} characters`)
+    expect(long.left.header).toBe(`${exactly.slice(0, 200)}…`)
+    const short = Webhook.parseHeader(`t=x,${"z".repeat(196)}`)
+    assert(Either.isLeft(short))
+    expect(short.left.header).toBe(`t=x,${"z".repeat(196)}`)
+  })
+
+  it("errors say what happened", () => {
+    expect(new Webhook.SignatureMissing().message).toBe("The delivery has no Exa-Signature header")
+    expect(new Webhook.SignatureMalformed({ header: "h", reason: "no t" }).message).toBe("Malformed Exa-Signature header: no t")
+    expect(new Webhook.SignatureMismatch({ candidates: 2 }).message).toBe("None of the 2 signature(s) matches the delivery")
+    expect(new Webhook.TimestampOutOfTolerance({ timestamp: 10, now: 400, tolerance: Duration.seconds(300) }).message)
+      .toBe("The signature timestamp 10 is more than 5m from now (400)")
+  })
+
+  it.effect("bad arguments say which", () =>
+    at(NOW, Effect.gen(function*() {
+      const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+      const reasonOf = (options: unknown) =>
+        Effect.map(Effect.flip(Webhook.verify(options as never)), (e) => (e._tag === "InvalidRequest" ? e.reason : e._tag))
+      expect(yield* reasonOf(null)).toBe("the options must be an object")
+      expect(yield* reasonOf("secret")).toBe("the options must be an object")
+      expect(yield* reasonOf({ secret: [], header, body })).toBe("no webhook secret was given")
+      expect(yield* reasonOf({ secret: SECRET, header, body })).toBe(
+        "a webhook secret must be a Redacted string (Redacted.make or Config.redacted)"
+      )
+      expect(yield* reasonOf({ secret: Redacted.make(""), header, body })).toBe("a webhook secret is empty")
+      expect(yield* reasonOf({ secret: Redacted.make(42), header, body })).toBe("a webhook secret is empty")
+      expect(yield* reasonOf({ secret, header, body: 42 })).toBe(
+        "the body must be the raw body of the delivery, as a string or a Uint8Array"
+      )
+      expect(yield* reasonOf({ secret, header, body, tolerance: "soon" })).toBe("tolerance must be a Duration")
+    })))
 })
 
 describe("Webhook.verifyRequest", () => {
+  it.effect("a body that cannot be read is a Transport error saying so", () =>
+    Effect.gen(function*() {
+      const failing = new ReadableStream({
+        start(controller) {
+          controller.error(new Error("connection lost"))
+        }
+      })
+      const request = HttpServerRequest.fromWeb(
+        new Request("http://receiver.test/hook", { method: "POST", body: failing, duplex: "half" } as RequestInit)
+      )
+      const error = yield* Effect.flip(Webhook.verifyRequest({ secret }).pipe(
+        Effect.provideService(HttpServerRequest.HttpServerRequest, request)
+      ))
+      expect(error._tag).toBe("Transport")
+      expect(error.message).toContain("reading the delivery failed")
+    }))
+
   // A web handler (works on Node, Bun, Deno, edge runtimes) that accepts verified deliveries.
   const handler = HttpApp.toWebHandler(
     Webhook.verifyRequest({ secret }).pipe(
