@@ -215,6 +215,7 @@ describe("Webhook.verify", () => {
       return Either.isLeft(parsed) ? parsed.left.reason : "ok"
     }
     expect(reason(`t=1,garbage,v1=${sig}`)).toBe(`"garbage" is not key=value`)
+    expect(reason(`t=1,  garbage ,v1=${sig}`)).toBe(`"garbage" is not key=value`)
     expect(reason(`t=1,${"g".repeat(60)},v1=${sig}`)).toBe(`"${"g".repeat(40)}" is not key=value`)
     expect(reason(`t=1,t=2,v1=${sig}`)).toBe("more than one t")
     expect(reason(`t=12abc,v1=${sig}`)).toBe(`t must be unix seconds, got "12abc"`)
@@ -227,6 +228,7 @@ describe("Webhook.verify", () => {
     expect(reason(`t=1,v1=zz${sig}`)).toBe("no v1 signature is 64 hex characters")
     // Tolerated: blank parts, a part with an empty key, spaces, many unknown keys (they count for nothing).
     expect(reason(` t=1 , , =x,v1=${sig},`)).toBe("ok")
+    expect(reason(`t=1,=x,v1=${sig}`)).toBe("ok")
     expect(reason(`t=1,${Array.from({ length: 40 }, (_, i) => `x${i}=1`).join(",")},v1=${sig}`)).toBe("ok")
     // The length cap is inclusive; the header in the error is cut to 200 characters.
     const exactly = `t=1,v1=${sig},x=${"y".repeat(Webhook.maxHeaderLength - 74)}`
