@@ -1,5 +1,9 @@
 // Mutation testing (`corepack pnpm mutate`): the modules where a silent mistake costs most, against the packages'
-// test suites. Not in CI: on 2 cores a full run takes long. Scores are recorded in docs/testing.md.
+// test suites. Not in CI: on 2 cores a full run takes long. Scores are recorded in docs/quality.md.
+//
+// In place, not in a sandbox: a sandbox links node_modules back to this checkout, where the other packages' suites
+// would import the unmutated sources of `@effect-exa/client` and never see a mutant. Stryker restores every file
+// when it ends; run it on a clean tree, and if it is killed, `git checkout -- packages` restores the sources.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
@@ -13,6 +17,7 @@ export default {
     "packages/client/src/Webhook.ts",
     "packages/schema/src/internal/compile.ts"
   ].join(",")).split(","),
+  inPlace: true,
   coverageAnalysis: "perTest",
   reporters: ["clear-text", "progress", "json"],
   jsonReporter: { fileName: ".stryker/report.json" },
