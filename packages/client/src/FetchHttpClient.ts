@@ -19,7 +19,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import { BufferedResponse, prepare } from "./internal/buffered.js"
+import { announcedLength, BufferedResponse, concat, prepare } from "./internal/buffered.js"
 import * as RequestLimits from "./RequestLimits.js"
 
 /**
@@ -111,8 +111,7 @@ class PendingFetch {
   private readonly onResponse = (response: Response) => {
     if (this.settled) return
     this.status = response.status
-    const length = response.headers.get("content-length")
-    const announced = length !== null && /^\d{1,15}$/.test(length) ? Number(length) : undefined
+    const announced = announcedLength(response.headers.get("content-length"))
     if (announced !== undefined && announced > this.limit) {
       return this.stop(new RequestLimits.Exceeded(this.limit, this.status, announced))
     }
@@ -133,16 +132,7 @@ class PendingFetch {
     const next = (): void => {
       reader.read().then(({ done, value }) => {
         if (this.settled) return
-        if (done) {
-          if (chunks.length === 1) return this.respond(response, chunks[0]!)
-          const whole = new Uint8Array(size)
-          let offset = 0
-          for (const chunk of chunks) {
-            whole.set(chunk, offset)
-            offset += chunk.byteLength
-          }
-          return this.respond(response, whole)
-        }
+        if (done) return this.respond(response, concat(chunks, size))
         size += value.byteLength
         if (size > this.limit) return this.stop(new RequestLimits.Exceeded(this.limit, this.status))
         chunks.push(value)

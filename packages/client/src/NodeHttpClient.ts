@@ -27,7 +27,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
-import { BufferedResponse, prepare } from "./internal/buffered.js"
+import { announcedLength, BufferedResponse, prepare } from "./internal/buffered.js"
 import * as RequestLimits from "./RequestLimits.js"
 
 /**
@@ -186,8 +186,8 @@ class PendingRequest implements Dispatcher.DispatchHandler {
   onResponseStart(_: Dispatcher.DispatchController, status: number, headers: Headers_) {
     this.status = status
     this.headers = headers
-    const length = single(headers["content-length"])
-    if (length !== undefined && /^\d{1,15}$/.test(length) && Number(length) > this.limit) this.exceeded(Number(length))
+    const length = announcedLength(single(headers["content-length"]))
+    if (length !== undefined && length > this.limit) this.exceeded(length)
   }
   onResponseData(_: Dispatcher.DispatchController, chunk: Buffer) {
     if (this.settled) return

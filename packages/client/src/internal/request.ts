@@ -41,6 +41,7 @@ import type { Options } from "../EventsClient.js"
 import * as RequestLimits from "../RequestLimits.js"
 import * as Retry from "../Retry.js"
 import { decodeJsonText } from "./body.js"
+import { announcedLength, concat } from "./buffered.js"
 import { describeTransport } from "./cause.js"
 import { parseErrorBody, retryAfter } from "./response.js"
 import { traced } from "./span.js"
@@ -338,8 +339,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
     // bytes of it. A body of announced, uncompressed length is read whole (the transport stops at that length); any
     // other is counted as it streams in and cut off past the limit.
     const readBody = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, Errors.RequestError> => {
-      const lengthText = response.headers["content-length"]
-      const length = lengthText !== undefined && /^\d{1,15}$/.test(lengthText) ? Number(lengthText) : undefined
+      const length = announcedLength(response.headers["content-length"])
       if (length !== undefined && length > limit) {
         // Refused before reading. Reading the body in a fiber that is interrupted at once makes the platform's
         // clients abort it (closing the connection) without waiting for a byte of it.
@@ -367,7 +367,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
             Effect.catchIf((error) => error._tag === "ResponseError" && error.reason === "EmptyBody", () => Effect.void),
             Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : fromHttpError(error, response.request.url))
           ),
-          () => utf8.decode(chunks.length === 1 ? chunks[0] : concat(chunks, size))
+          () => utf8.decode(concat(chunks, size))
         )
       })
     }
@@ -500,15 +500,6 @@ const manual: RequestInit = { redirect: "manual" }
 
 const utf8 = new TextDecoder()
 
-const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
-}
 
 const requestIdOf = (requestId: string | undefined): { readonly requestId?: string } =>
   requestId === undefined ? {} : { requestId }
