@@ -6,13 +6,24 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { BAIL, compile, FAIL, FastDecode } from "../src/internal/compile.js"
 import * as Decoder from "../src/internal/decoder.js"
 
 // The fast path must agree with Effect Schema: same success or failure, and an equivalent value.
 const equivalence = Schema.equivalence(Event.Event)
-const slow = Schema.decodeUnknownEither(Event.Event)
+const effectSchema = Schema.decodeUnknownEither(Event.Event)
+// Effect Schema throws on some hostile inputs (a discriminator such as `{"toString": false}`): that is a rejection.
+const slow = (input: unknown): Either.Either<Event.Event, unknown> => {
+  try {
+    return effectSchema(input)
+  } catch {
+    return Either.left("thrown")
+  }
+}
 const compiled = { codegen: compile(Event.Event.ast)!, interpreted: compile(Event.Event.ast, { codegen: false })! }
 
 const agree = (input: unknown) => {
@@ -88,6 +99,21 @@ describe("the compiled decoder", () => {
     const decode = Decoder.make(nested)
     expect(Either.isLeft(decode.either({ inner: { a: "x", extra: 1 } }))).toBe(true)
     expect(Decoder.isCompiled(Schema.Struct({ a: Schema.String }))).toBe(true)
+  })
+
+  it("an input Effect Schema itself throws on is a ParseError, never a defect", () => {
+    for (const field of ["type", "object"]) {
+      const json = { ...Fixtures.events["webset.idle"], [field]: { toString: false } }
+      expect(() => Schema.decodeUnknownEither(Event.Event)(json)).toThrow(TypeError)
+      const result = Event.decodeEither(json)
+      assert(Either.isLeft(result))
+      expect(ParseResult.isParseError(result.left)).toBe(true)
+      expect(ParseResult.TreeFormatter.formatErrorSync(result.left)).toContain("could not be read")
+      expect(() => Event.decodeSync(json)).toThrow(ParseResult.ParseError)
+      const exit = Effect.runSyncExit(Event.decode(json))
+      assert(Exit.isFailure(exit) && exit.cause._tag === "Fail")
+      expect(ParseResult.isParseError(exit.cause.error)).toBe(true)
+    }
   })
 
   it("agrees with Effect Schema on every fixture", () => {

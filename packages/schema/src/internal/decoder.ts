@@ -6,7 +6,8 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as ParseResult from "effect/ParseResult"
+import { identity } from "effect/Function"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import { BAIL, compile, FAIL } from "./compile.js"
@@ -20,8 +21,20 @@ export interface Decoder<A> {
 export const make = <A, I>(schema: Schema.Schema<A, I, never>): Decoder<A> => {
   const fast = compile(schema.ast)
   const slowEither = Schema.decodeUnknownEither(schema)
-  const slowSync = Schema.decodeUnknownSync(schema)
-  const slowEffect = Schema.decodeUnknown(schema)
+  // Effect Schema itself can throw on hostile input: its union parser reads a discriminating field with `String(…)`,
+  // which throws for an object such as `{"toString": false}` (valid JSON). Such an input is invalid for our schemas
+  // (the discriminators are string literals), so it becomes a ParseError here, never a defect.
+  const slow = (u: unknown, options: SchemaAST.ParseOptions | undefined): Either.Either<A, ParseResult.ParseError> => {
+    try {
+      return slowEither(u, options)
+    } catch (error) {
+      return Either.left(
+        new ParseResult.ParseError({
+          issue: new ParseResult.Type(schema.ast, u, `the input could not be read (${describe(error)})`)
+        })
+      )
+    }
+  }
   // Parse options change what is accepted (`onExcessProperty`, `exact`) or how errors read: the fast path only
   // stands in for the default behaviour.
   const tryFast = (u: unknown, options: SchemaAST.ParseOptions | undefined): A | typeof FAIL => {
@@ -32,16 +45,26 @@ export const make = <A, I>(schema: Schema.Schema<A, I, never>): Decoder<A> => {
   return {
     either: (u, options) => {
       const a = tryFast(u, options)
-      return a === FAIL ? slowEither(u, options) : Either.right(a)
+      return a === FAIL ? slow(u, options) : Either.right(a)
     },
+    // As `Schema.decodeUnknownSync`: the ParseError is thrown.
     sync: (u, options) => {
       const a = tryFast(u, options)
-      return a === FAIL ? slowSync(u, options) : a
+      return a === FAIL ? Either.getOrThrowWith(slow(u, options), identity) : a
     },
+    // The package's schemas are synchronous, so the Either is the whole answer.
     effect: (u, options) => {
       const a = tryFast(u, options)
-      return a === FAIL ? slowEffect(u, options) : Effect.succeed(a)
+      return a === FAIL ? Effect.suspend(() => slow(u, options)) : Effect.succeed(a)
     }
+  }
+}
+
+const describe = (error: unknown): string => {
+  try {
+    return error instanceof Error ? error.message : "an unreadable error"
+  } catch {
+    return "an unreadable error"
   }
 }
 
