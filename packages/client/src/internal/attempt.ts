@@ -28,7 +28,7 @@ import * as Runtime from "effect/Runtime"
 import * as RequestLimits from "../RequestLimits.js"
 
 /** The clock every Effect runtime starts with. */
-export const liveClock: Clock.Clock = Effect.runSync(Effect.clock)
+const liveClock: Clock.Clock = Effect.runSync(Effect.clock)
 
 /** The longest delay a native timer honours. */
 export const maxTimerMillis = 2 ** 31 - 1
@@ -51,7 +51,7 @@ export const nativeTimer = (millis: number, fire: () => void): () => void => {
 }
 
 /** Calls `fire` after `millis` on `clock`; gives a function that cancels it. */
-export const clockTimer = (clock: Clock.Clock, millis: number, fire: () => void): () => void => {
+const clockTimer = (clock: Clock.Clock, millis: number, fire: () => void): () => void => {
   if (clock === liveClock) return nativeTimer(millis, fire)
   const sleeper = Effect.runFork(clock.sleep(Duration.millis(millis)))
   sleeper.addObserver((exit) => {
