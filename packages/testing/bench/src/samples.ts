@@ -48,3 +48,17 @@ export const samples = [
   { name: "medium", type: medium.type, text: JSON.stringify(medium) },
   { name: "large", type: large.type, text: JSON.stringify(large) }
 ] as const
+
+// A full list page, the case users hit most: 200 events cycling through every published type (the fixtures'
+// payloads, each with its own id), as `GET /websets/v0/events?limit=200` returns them.
+const page = {
+  data: Array.from({ length: 200 }, (_, i) => {
+    const event = Fixtures.allEvents[i % Fixtures.allEvents.length]!
+    return { ...event, id: `${event.id}_${i}` }
+  }),
+  hasMore: true,
+  nextCursor: "cursor_200"
+}
+
+/** A 200-event list page as JSON text. */
+export const pageSample = { name: "page of 200", text: JSON.stringify(page) } as const
