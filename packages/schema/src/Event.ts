@@ -10,6 +10,7 @@ import type * as SchemaAST from "effect/SchemaAST"
 import * as Schema from "effect/Schema"
 import * as EventType from "./EventType.js"
 import { Import } from "./Import.js"
+import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 import { Monitor } from "./Monitor.js"
 import { MonitorRun } from "./MonitorRun.js"
@@ -351,6 +352,9 @@ export const Event: Schema.Union<[...typeof KnownEvent.members, typeof UnknownEv
   ...KnownEvent.members,
   UnknownEvent
 ).annotations({ identifier: "Event" })
+
+// The event classes declare no constructor or fields of their own: the fast decoder may build their instances.
+for (const member of Event.members) registerClass(member)
 
 /**
  * Any event.

@@ -9,6 +9,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import { Event } from "./Event.js"
+import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 
 /**
@@ -23,6 +24,8 @@ export class ListEventsResponse extends Schema.Class<ListEventsResponse>("ListEv
   nextCursor: Schema.NullOr(Schema.String)
 }) {}
 
+// No constructor or fields of its own: the fast decoder may build instances.
+registerClass(ListEventsResponse)
 const decoder = Decoder.make(ListEventsResponse)
 
 /**

@@ -7,6 +7,7 @@ import type * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
+import { FAIL, FastDecode } from "./internal/compile.js"
 
 type Record_ = { readonly [x: string]: string }
 
@@ -21,6 +22,17 @@ const parse = (u: unknown, _: SchemaAST.ParseOptions, ast: SchemaAST.AST): Eithe
     }
   }
   return ParseResult.succeed(u as Record_)
+}
+
+// The same check for the compiled decoder, without building an Either: the object itself, or FAIL.
+const decodeFast = (u: unknown): Record_ | typeof FAIL => {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL
+  for (const key in u) {
+    if (Object.prototype.hasOwnProperty.call(u, key) && typeof (u as Record<string, unknown>)[key] !== "string") {
+      return FAIL
+    }
+  }
+  return u as Record_
 }
 
 /**
@@ -45,7 +57,8 @@ export const Metadata: Schema.declare<
   equivalence: () => (a, b) => {
     const keys = Object.keys(a)
     return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key])
-  }
+  },
+  [FastDecode]: decodeFast
 })
 
 /**

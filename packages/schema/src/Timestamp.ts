@@ -7,12 +7,20 @@ import * as DateTime from "effect/DateTime"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { FAIL, FastDecode } from "./internal/compile.js"
+import { makeUtc } from "./internal/utc.js"
 
 // The shape of an RFC 3339 `date-time`; the ranges of each part are checked after.
 const SHAPE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
 
 // Digits only: `SHAPE` has already been checked.
 const two = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
+
+// Two digits at `i`, or -1 when either is not a digit.
+const digits2 = (s: string, i: number): number => {
+  const a = s.charCodeAt(i) - 48
+  const b = s.charCodeAt(i + 1) - 48
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
+}
 
 const daysIn = (year: number, month: number): number =>
   month === 2
@@ -21,9 +29,58 @@ const daysIn = (year: number, month: number): number =>
     ? 30
     : 31
 
+// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (the one `Date` uses), for any year: the
+// year is counted from March so that the leap day comes last, then split into 400-year eras of 146,097 days.
+const daysFromCivil = (year: number, month: number, day: number): number => {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
+}
+
 // The instants an RFC 3339 timestamp can write: years 0000 to 9999, in UTC.
-const FIRST = new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0)
-const LAST = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+const FIRST = daysFromCivil(0, 1, 1) * 86_400_000
+const LAST = daysFromCivil(10_000, 1, 1) * 86_400_000 - 1
+
+// Epoch milliseconds of checked parts. A leap second (60) carries into the next minute by the arithmetic itself.
+const instant = (
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+  offset: number
+): number | undefined => {
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 60) {
+    return undefined
+  }
+  const utc = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset
+  return utc < FIRST || utc > LAST ? undefined : utc
+}
+
+// The form the API sends, `2025-11-12T21:50:51.207Z`, checked character by character without the regular
+// expression; -1 when the text is not in exactly that form (the general parser then decides).
+const canonical = (s: string): number | undefined | -1 => {
+  if (
+    s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90
+  ) return -1
+  const century = digits2(s, 0)
+  const year = digits2(s, 2)
+  const month = digits2(s, 5)
+  const day = digits2(s, 8)
+  const hour = digits2(s, 11)
+  const minute = digits2(s, 14)
+  const second = digits2(s, 17)
+  const millis = digits2(s, 20)
+  const last = s.charCodeAt(22) - 48
+  if ((century | year | month | day | hour | minute | second | millis) < 0 || last < 0 || last > 9) return -1
+  return instant(century * 100 + year, month, day, hour, minute, second, millis * 10 + last, 0)
+}
 
 /**
  * Parses an RFC 3339 `date-time` (`2025-11-12T21:50:51.207Z`, `2023-11-07T05:31:56+02:00`) to epoch milliseconds,
@@ -43,16 +100,9 @@ const LAST = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
  * @category parsing
  */
 export const parse = (s: string): number | undefined => {
+  const fast = canonical(s)
+  if (fast !== -1) return fast
   if (!SHAPE.test(s)) return undefined
-  const year = two(s, 0) * 100 + two(s, 2)
-  const month = two(s, 5)
-  const day = two(s, 8)
-  const hour = two(s, 11)
-  const minute = two(s, 14)
-  const second = two(s, 17)
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 60) {
-    return undefined
-  }
   const n = s.length
   let i = 19
   let millis = 0
@@ -75,22 +125,13 @@ export const parse = (s: string): number | undefined => {
     if (oh > 23 || om > 59) return undefined
     offset = (sign === 43 ? 1 : -1) * (oh * 60 + om) * 60_000
   }
-  // `Date.UTC` carries second 60 into the next minute.
-  let utc = Date.UTC(year, month - 1, day, hour, minute, second, millis)
-  // `Date.UTC` maps years 0..99 to 1900..1999: compute 2000 years later (the same leap years, as 2000 is divisible
-  // by 400), after any carry, and move back.
-  if (year < 100) {
-    const later = new Date(Date.UTC(year + 2000, month - 1, day, hour, minute, second, millis))
-    utc = later.setUTCFullYear(later.getUTCFullYear() - 2000)
-  }
-  const instant = utc - offset
-  return instant < FIRST || instant > LAST ? undefined : instant
+  return instant(two(s, 0) * 100 + two(s, 2), two(s, 5), two(s, 8), two(s, 11), two(s, 14), two(s, 17), millis, offset)
 }
 
 const decodeFast = (u: unknown): DateTime.Utc | typeof FAIL => {
   if (typeof u !== "string") return FAIL
   const millis = parse(u)
-  return millis === undefined ? FAIL : DateTime.unsafeMake(millis)
+  return millis === undefined ? FAIL : makeUtc(millis)
 }
 
 /**
@@ -109,7 +150,7 @@ export const Timestamp: Schema.transformOrFail<typeof Schema.String, typeof Sche
       const millis = parse(input)
       return millis === undefined
         ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an RFC 3339 timestamp, got ${JSON.stringify(input)}`))
-        : ParseResult.succeed(DateTime.unsafeMake(millis))
+        : ParseResult.succeed(makeUtc(millis))
     },
     encode: (value) => ParseResult.succeed(DateTime.formatIso(value))
   }).annotations({

@@ -5,13 +5,16 @@ import { assert, describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import * as FastCheck from "effect/FastCheck"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Hash from "effect/Hash"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { BAIL, compile, FAIL, FastDecode } from "../src/internal/compile.js"
+import { BAIL, compile, FAIL, FastDecode, registerClass } from "../src/internal/compile.js"
 import * as Decoder from "../src/internal/decoder.js"
+import * as Utc from "../src/internal/utc.js"
 
 // The fast path must agree with Effect Schema: same success or failure, and an equivalent value.
 const equivalence = Schema.equivalence(Event.Event)
@@ -35,6 +38,9 @@ const agree = (input: unknown) => {
       assert(actual !== FAIL && actual !== BAIL, `${name} rejected a valid input`)
       assert(equivalence(actual as Event.Event, expected.right), `${name} decoded a different value`)
       expect((actual as object).constructor).toBe(expected.right.constructor)
+      // The same object, not just an equivalent one: prototype, own keys in order, every value.
+      expect(actual).toStrictEqual(expected.right)
+      expect(Reflect.ownKeys(actual as object)).toEqual(Reflect.ownKeys(expected.right))
     } else {
       assert(actual === FAIL || actual === BAIL, `${name} accepted an input Effect Schema rejects`)
     }
@@ -89,6 +95,71 @@ describe("the compiled decoder", () => {
     const decode = compile(Schema.Union(member("a"), member("b"), member("c")).ast)!
     expect(decode({ object: "event", type: "b" })).toEqual({ object: "event", type: "b" })
     expect(calls).toEqual(["b"])
+  })
+
+  it("dispatches on type even with a member that has no type literal (the unknown event), trying it only for other types", () => {
+    const calls: Array<string> = []
+    const member = (type: string) =>
+      Schema.Struct({ object: Schema.Literal("event"), type: Schema.Literal(type) }).annotations({
+        [FastDecode]: (u: unknown) => (calls.push(type), u)
+      })
+    const known = new Set(["a", "b", "c"])
+    const unknown = Schema.Struct({
+      object: Schema.Literal("event"),
+      type: Schema.String.pipe(Schema.filter((t) => !known.has(t)))
+    })
+    const decode = compile(Schema.Union(member("a"), member("b"), member("c"), unknown).ast)!
+    expect(decode({ object: "event", type: "b" })).toEqual({ object: "event", type: "b" })
+    expect(calls).toEqual(["b"])
+    calls.length = 0
+    expect(decode({ object: "event", type: "zzz" })).toEqual({ object: "event", type: "zzz" })
+    expect(calls).toEqual([])
+  })
+
+  it("builds instances of a registered class itself, and bails when a field with a constructor default is missing", () => {
+    let constructed = 0
+    class Counted extends Schema.Class<Counted>("Counted")({
+      a: Schema.String,
+      kind: Schema.Literal("k").pipe(Schema.propertySignature, Schema.withConstructorDefault(() => "k" as const))
+    }) {
+      constructor(props: any, options?: any) {
+        super(props, options)
+        constructed++
+      }
+    }
+    const unregistered = compile(Counted.ast)!
+    expect(unregistered({ a: "x", kind: "k" })).toBeInstanceOf(Counted)
+    expect(constructed).toBe(1)
+    registerClass(Counted)
+    const registered = compile(Counted.ast)!
+    const value = registered({ a: "x", kind: "k" })
+    expect(value).toBeInstanceOf(Counted)
+    expect(value).toStrictEqual(new Counted({ a: "x", kind: "k" }, true))
+    expect(constructed).toBe(2) // only the `new` just above: the decoder did not construct
+    expect(registered({ a: 1, kind: "k" })).toBe(FAIL)
+    // `kind` missing: Effect Schema fails (the literal is required), but the constructor would fill it in; the
+    // fast path leaves such a case to Effect Schema.
+    const optionalDefault = class extends Schema.Class<any>("OptionalDefault")({
+      a: Schema.String,
+      b: Schema.optionalWith(Schema.String, { exact: true }).pipe(Schema.withConstructorDefault(() => "d"))
+    }) {}
+    registerClass(optionalDefault)
+    expect(compile(optionalDefault.ast)!({ a: "x" })).toBe(BAIL)
+    expect(compile(optionalDefault.ast)!({ a: "x", b: "y" })).toStrictEqual(new optionalDefault({ a: "x", b: "y" }))
+  })
+
+  it("answers null in NullOr(X) without trying X, and still tries X when X accepts null too", () => {
+    let tried = 0
+    const counted = Schema.String.annotations({ [FastDecode]: (u: unknown) => (tried++, typeof u === "string" ? u : FAIL) })
+    const decode = compile(Schema.NullOr(counted).ast)!
+    tried = 0
+    expect(decode(null)).toBeNull()
+    expect(tried).toBe(0)
+    expect(decode("x")).toBe("x")
+    expect(decode(1)).toBe(FAIL)
+    // Both members accept null: the fast path cannot tell which Effect Schema picks first, so it bails.
+    const both = compile(Schema.Union(Schema.Null, Schema.Unknown).ast)!
+    expect(both(null)).toBe(BAIL)
   })
 
   it("a parse-options annotation on any node leaves the whole schema to Effect Schema", () => {
@@ -170,19 +241,75 @@ describe("Timestamp.parse", () => {
     const pad = (n: number, width = 2) => String(n).padStart(width, "0")
     FastCheck.assert(
       FastCheck.property(
-        FastCheck.date({ min: new Date("0100-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
-        FastCheck.constantFrom("", ".5", ".12", ".123", ".123456"),
+        FastCheck.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
+        FastCheck.constantFrom("", ".5", ".12", ".123", ".123456", ".000", ".999"),
         FastCheck.constantFrom("Z", "+00:00", "+05:30", "-08:00", "z"),
         (date, fraction, zone) => {
           const text = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T` +
             `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${fraction}${zone}`
           const reference = Date.parse(text.replace(/(\.\d{3})\d+/, "$1").replace(/z$/, "Z"))
-          // An offset may move the instant past year 9999, which RFC 3339 cannot write back: refused.
-          expect(Timestamp.parse(text)).toBe(reference > Date.parse("9999-12-31T23:59:59.999Z") ? undefined : reference)
+          // An offset may move the instant before year 0000 or past year 9999, which RFC 3339 cannot write back: refused.
+          const outside = reference > Date.parse("9999-12-31T23:59:59.999Z") || reference < Date.parse("0000-01-01T00:00:00Z")
+          expect(Timestamp.parse(text)).toBe(outside ? undefined : reference)
         }
       ),
-      { numRuns: 500 }
+      { numRuns: 1000 }
     )
+  })
+
+  it("the API's own form (24 characters, milliseconds, Z) takes a shortcut that agrees with the general parser", () => {
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }),
+        (date) => {
+          const text = date.toISOString()
+          expect(Timestamp.parse(text)).toBe(date.getTime())
+          // The same instant written with a space and lower-case z goes through the general parser.
+          expect(Timestamp.parse(text.replace("T", " ").replace("Z", "z"))).toBe(date.getTime())
+        }
+      ),
+      { numRuns: 1000 }
+    )
+    for (
+      const text of [
+        "2025-11-12T21:50:51.2a7Z",
+        "2025-11-12T21:50:5x.207Z",
+        "2025-1x-12T21:50:51.207Z",
+        "x025-11-12T21:50:51.207Z",
+        "2025-11-12X21:50:51.207Z",
+        "2025-11-12T21:50:51,207Z",
+        "2025-11-12T21:50:51.207+",
+        "2025-13-12T21:50:51.207Z",
+        "2025-02-29T21:50:51.207Z",
+        "2025-11-12T24:50:51.207Z",
+        "2025-11-12T21:50:51.-07Z",
+        "2025-11-12T21:50:51.2/7Z"
+      ]
+    ) {
+      expect(Timestamp.parse(text), text).toBeUndefined()
+    }
+    expect(Timestamp.parse("2016-12-31T23:59:60.500Z")).toBe(Date.parse("2017-01-01T00:00:00.500Z"))
+    expect(Timestamp.parse("9999-12-31T23:59:60.000Z")).toBeUndefined()
+    expect(new Date(Timestamp.parse("0000-02-29T00:00:00.000Z")!).toISOString()).toBe("0000-02-29T00:00:00.000Z")
+  })
+
+  it("decodes to DateTime.Utc values identical to DateTime.unsafeMake's, before and after formatting", () => {
+    expect(Utc.isNative).toBe(true)
+    for (const millis of [0, 1_763_000_000_000, -62_167_219_200_000]) {
+      const ours = Utc.makeUtc(millis)
+      const theirs = DateTime.unsafeMake(millis)
+      expect(ours).toStrictEqual(theirs)
+      expect(Object.getPrototypeOf(ours)).toBe(Object.getPrototypeOf(theirs))
+      expect(Object.getOwnPropertyNames(ours)).toEqual(Object.getOwnPropertyNames(theirs))
+      expect(Object.getOwnPropertyDescriptors(ours)).toEqual(Object.getOwnPropertyDescriptors(theirs))
+      expect(DateTime.formatIso(ours)).toBe(DateTime.formatIso(theirs))
+      expect(DateTime.getPartUtc(ours, "year")).toBe(DateTime.getPartUtc(theirs, "year"))
+      expect(Object.getOwnPropertyDescriptors(ours)).toEqual(Object.getOwnPropertyDescriptors(theirs))
+      expect(Equal.equals(ours, theirs)).toBe(true)
+      expect(Hash.hash(ours)).toBe(Hash.hash(theirs))
+    }
+    const event = Event.decodeSync(Fixtures.allEvents[0])
+    expect(event.createdAt).toStrictEqual(DateTime.unsafeMake(Fixtures.allEvents[0]!.createdAt))
   })
 
   it("rejects impossible dates and times", () => {

@@ -30,6 +30,35 @@ export const BAIL: unique symbol = Symbol.for("@effect-exa/schema/BAIL") as any
  */
 export const FastDecode: unique symbol = Symbol.for("@effect-exa/schema/FastDecode") as any
 
+/**
+ * Classes whose instances the fast path may build itself: `Object.create(prototype)` filled with the decoded
+ * fields, which is what `new Class(fields, true)` does for a `Schema.Class` that declares no constructor of its own
+ * (its constructor copies the fields, fills constructor defaults, and `Data.Class` assigns them). Registered by
+ * the modules that define such classes; keyed by the class's AST, so an annotated copy is not affected.
+ */
+const classes = new WeakMap<AST.AST, { readonly prototype: object; readonly defaults: ReadonlyArray<string> }>()
+
+/**
+ * Lets the fast path build instances of a `Schema.Class` that has no constructor, field initialisers or
+ * accessors of its own. Fields with a constructor default must be present in the input, else the fast path bails.
+ */
+export const registerClass = (klass: {
+  readonly ast: AST.AST
+  readonly prototype: object
+  readonly fields: Readonly<Record<string, unknown>>
+}): void => {
+  const defaults = Object.keys(klass.fields).filter((key) => {
+    const field = klass.fields[key] as { readonly ast?: unknown } | undefined
+    const ast = field?.ast as
+      | { readonly _tag?: string; readonly defaultValue?: unknown; readonly to?: { readonly defaultValue?: unknown } }
+      | undefined
+    if (ast === undefined) return false
+    const value = ast._tag === "PropertySignatureDeclaration" ? ast.defaultValue : ast.to?.defaultValue
+    return value !== undefined
+  })
+  classes.set(klass.ast, { prototype: klass.prototype, defaults })
+}
+
 export type Outcome = unknown
 export type Decode = (input: unknown) => Outcome
 
@@ -88,6 +117,20 @@ const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined, codegen: 
       return (u) => settle(parse(u, options, ast))
     }
     case "Transformation": {
+      const klass = classes.get(ast)
+      if (klass !== undefined && ast.from._tag === "TypeLiteral") {
+        const fields = typeLiteral(ast.from, go, codegen, klass.prototype)
+        if (fields === undefined) return undefined
+        const defaults = klass.defaults
+        if (defaults.length === 0) return fields
+        return (u) => {
+          const a = fields(u)
+          if (a === FAIL || a === BAIL) return a
+          // A missing field with a constructor default: the constructor would fill it in; let Effect Schema do it.
+          for (let i = 0; i < defaults.length; i++) if ((a as any)[defaults[i]!] === undefined) return BAIL
+          return a
+        }
+      }
       const from = go(ast.from)
       const to = go(ast.to)
       if (from === undefined || to === undefined) return undefined
@@ -132,10 +175,12 @@ const settle = (result: unknown): Outcome => {
   return Either.isRight(result) ? result.right : FAIL
 }
 
+// `prototype`: build the output on it (a registered class) rather than on a plain object.
 const typeLiteral = (
   ast: AST.TypeLiteral,
   go: (ast: AST.AST) => Decode | undefined,
-  codegen: boolean
+  codegen: boolean,
+  prototype?: object
 ): Decode | undefined => {
   // An empty struct means "not nullish" to Effect Schema; not used here.
   if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) return undefined
@@ -160,8 +205,8 @@ const typeLiteral = (
     index = { decode }
   }
   const expected = new Set(names)
-  return (codegen ? generated(names, optional, decoders, index) : undefined) ??
-    interpreted(names, optional, decoders, index, expected)
+  return (codegen ? generated(names, optional, decoders, index, prototype) : undefined) ??
+    interpreted(names, optional, decoders, index, expected, prototype)
 }
 
 // A struct decoder as straight-line code with constant property names: V8 then keeps one hidden class per struct
@@ -171,13 +216,14 @@ const generated = (
   names: ReadonlyArray<PropertyKey>,
   optional: ReadonlyArray<boolean>,
   decoders: ReadonlyArray<Decode>,
-  index: { readonly decode: Decode } | undefined
+  index: { readonly decode: Decode } | undefined,
+  prototype: object | undefined
 ): Decode | undefined => {
   if (index !== undefined || !names.every((name) => typeof name === "string")) return undefined
   const lines: Array<string> = [
     "return function decodeStruct(u) {",
     "if (typeof u !== 'object' || u === null || Array.isArray(u)) return FAIL",
-    "const out = {}",
+    prototype === undefined ? "const out = {}" : "const out = Object.create(proto)",
     "let a"
   ]
   names.forEach((name, i) => {
@@ -188,11 +234,12 @@ const generated = (
   })
   lines.push("return out", "}")
   try {
-    return new Function("d", "FAIL", "BAIL", "hasOwn", lines.join("\n"))(
+    return new Function("d", "FAIL", "BAIL", "hasOwn", "proto", lines.join("\n"))(
       decoders,
       FAIL,
       BAIL,
-      Object.prototype.hasOwnProperty
+      Object.prototype.hasOwnProperty,
+      prototype
     ) as Decode
   } catch {
     return undefined
@@ -204,12 +251,13 @@ const interpreted = (
   optional: ReadonlyArray<boolean>,
   decoders: ReadonlyArray<Decode>,
   index: { readonly decode: Decode } | undefined,
-  expected: ReadonlySet<PropertyKey>
+  expected: ReadonlySet<PropertyKey>,
+  prototype: object | undefined
 ): Decode => {
   const count = names.length
   return (u) => {
     if (!isRecord(u)) return FAIL
-    const out: Record<PropertyKey, unknown> = {}
+    const out: Record<PropertyKey, unknown> = prototype === undefined ? {} : Object.create(prototype)
     for (let i = 0; i < count; i++) {
       const name = names[i]!
       // A missing required key is decoded as `undefined`, as Effect Schema does outside `exact` mode.
@@ -242,10 +290,39 @@ const literalsOf = (ast: AST.AST): Map<PropertyKey, unknown> => {
   return out
 }
 
+// The decoder of a member's property `key`, as that member reads it: through class and refinement wrappers down to
+// its struct. Undefined when the member is not such a struct or lacks the key.
+const propertyDecoder = (
+  ast: AST.AST,
+  key: PropertyKey,
+  go: (ast: AST.AST) => Decode | undefined
+): Decode | undefined => {
+  switch (ast._tag) {
+    case "Transformation":
+    case "Refinement":
+      return propertyDecoder(ast.from, key, go)
+    case "TypeLiteral": {
+      const ps = ast.propertySignatures.find((p) => p.name === key)
+      return ps === undefined ? undefined : go(ps.type)
+    }
+    default:
+      return undefined
+  }
+}
+
 const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode | undefined => {
   const members = ast.types
   if (members.every((m) => m._tag === "Literal")) {
-    const set = new Set(members.map((m) => (m as AST.Literal).literal))
+    const values = members.map((m) => (m as AST.Literal).literal)
+    // A few values are compared with `===`, which for strings of another length costs nothing; hashing a fresh
+    // string (out of `JSON.parse`) reads it in full. Many values: one hash beats many comparisons.
+    if (values.length <= 8) {
+      return (u) => {
+        for (let i = 0; i < values.length; i++) if (u === values[i]) return u
+        return FAIL
+      }
+    }
+    const set = new Set(values)
     return (u) => (set.has(u as any) ? u : FAIL)
   }
   const decoders: Array<Decode> = []
@@ -254,51 +331,83 @@ const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode
     if (decode === undefined) return undefined
     decoders.push(decode)
   }
-  // Dispatch on the key whose literal every literal-bearing member has and that tells most of them apart (`type`
-  // for events, not `object`, which they all share); members without it are always candidates.
-  const literals = members.map(literalsOf)
-  const withLiterals = literals.filter((m) => m.size > 0)
+  // Literal members (`null` in `NullOr(X)`): an input equal to one is decided against only the other members that
+  // accept that literal, found now by running them on it; usually none, so `null` is answered at once.
+  const literalMembers = new Map<unknown, ReadonlyArray<Decode>>()
+  const others: Array<number> = []
+  members.forEach((m, i) => {
+    if (m._tag !== "Literal") others.push(i)
+  })
+  members.forEach((m, i) => {
+    if (m._tag === "Literal") literalMembers.set(m.literal, [...(literalMembers.get(m.literal) ?? []), decoders[i]!])
+  })
+  for (const [literal, list] of literalMembers) {
+    literalMembers.set(literal, [...list, ...others.filter((j) => decoders[j]!(literal) !== FAIL).map((j) => decoders[j]!)])
+  }
+  // Dispatch on the key whose literals tell most members apart: `type` for events, not `object`, which they all
+  // share. Members without a literal for that key (the unknown event, whose `type` is any other string) are
+  // candidates for every value, unless their own decoder for the key refuses it (below).
+  const literals = members.map((m) => (m._tag === "Literal" ? new Map<PropertyKey, unknown>() : literalsOf(m)))
   let key: PropertyKey | undefined
   let distinct = 0
-  if (withLiterals.length > 0) {
-    for (const candidate of withLiterals[0]!.keys()) {
-      if (!withLiterals.every((m) => m.has(candidate))) continue
-      const values = new Set(withLiterals.map((m) => m.get(candidate))).size
-      if (values > distinct) {
-        key = candidate
-        distinct = values
-      }
+  let covered = 0
+  for (const candidate of new Set(literals.flatMap((m) => [...m.keys()]))) {
+    const having = literals.filter((m) => m.has(candidate))
+    const values = new Set(having.map((m) => m.get(candidate))).size
+    if (values > distinct || (values === distinct && having.length > covered)) {
+      key = candidate
+      distinct = values
+      covered = having.length
     }
   }
-  const buckets = new Map<unknown, Array<Decode>>()
   const always: Array<Decode> = []
-  members.forEach((_, i) => {
-    const decode = decoders[i]!
+  const buckets = new Map<unknown, Array<Decode>>()
+  for (const i of others) {
     if (key !== undefined && literals[i]!.has(key)) {
       const literal = literals[i]!.get(key)
       const bucket = buckets.get(literal)
-      if (bucket === undefined) buckets.set(literal, [decode])
-      else bucket.push(decode)
+      if (bucket === undefined) buckets.set(literal, [decoders[i]!])
+      else bucket.push(decoders[i]!)
     } else {
-      always.push(decode)
+      always.push(decoders[i]!)
     }
-  })
-  const none: Array<Decode> = []
+  }
+  // A member without the literal is a candidate for a bucket's value only if its own decoder for the key accepts
+  // that value (an unknown-event member refuses the known types): one that refuses it fails in Effect Schema too.
+  if (key !== undefined) {
+    for (const [literal, bucket] of buckets) {
+      members.forEach((m, i) => {
+        if (m._tag === "Literal" || literals[i]!.has(key)) return
+        const property = propertyDecoder(m, key, go)
+        if (property === undefined || property(literal) !== FAIL) bucket.push(decoders[i]!)
+      })
+    }
+  }
+  // Compared with `===`, not looked up in the Map: a Map hashes a string key, and a fresh string (just out of
+  // `JSON.parse`) has no cached hash, so a 50 KB text would be read in full only to learn it is not `null`.
+  const literalValues = [...literalMembers.keys()]
+  const literalCandidates = [...literalMembers.values()]
+  const candidatesOf = (u: unknown): ReadonlyArray<Decode> => {
+    for (let i = 0; i < literalValues.length; i++) {
+      if (u === literalValues[i]) return literalCandidates[i]!
+    }
+    if (key !== undefined && isRecord(u) && hasOwn(u, key)) return buckets.get(u[key]) ?? always
+    return always
+  }
   return (u) => {
-    const bucket = key !== undefined && isRecord(u) && hasOwn(u, key) ? buckets.get(u[key]) ?? none : none
+    const candidates = candidatesOf(u)
+    if (candidates.length === 1) return candidates[0]!(u)
     // Effect Schema returns the first member (in its own order) that succeeds. Rather than reproduce that order,
     // every candidate is tried: exactly one success is the answer; more than one, and Effect Schema decides.
     let result: Outcome = FAIL
     let found = false
-    for (const candidates of [bucket, always]) {
-      for (const decode of candidates) {
-        const a = decode(u)
-        if (a === BAIL) return BAIL
-        if (a === FAIL) continue
-        if (found) return BAIL
-        result = a
-        found = true
-      }
+    for (let i = 0; i < candidates.length; i++) {
+      const a = candidates[i]!(u)
+      if (a === BAIL) return BAIL
+      if (a === FAIL) continue
+      if (found) return BAIL
+      result = a
+      found = true
     }
     return result
   }
