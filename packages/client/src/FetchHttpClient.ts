@@ -149,6 +149,12 @@ class PendingFetch {
   }
 }
 
+const withoutContentLength = (headers: Record<string, string>): Record<string, string> => {
+  if (headers["content-length"] === undefined) return headers
+  const { "content-length": _, ...rest } = headers
+  return rest
+}
+
 const send = (
   options: Options,
   request: HttpClientRequest.HttpClientRequest
@@ -161,7 +167,8 @@ const send = (
       new PendingFetch(request, resume, fiber).start(options.fetch ?? globalThis.fetch, url, {
         ...options.requestInit,
         method: request.method,
-        headers,
+        // `fetch` sets the length of the body it sends; one given by hand can only disagree with it.
+        headers: withoutContentLength(headers),
         ...(body === undefined ? {} : { body: body as BodyInit }),
         redirect: "manual"
       })
