@@ -24,6 +24,10 @@ export * as MonitorRun from "./MonitorRun.js"
 export * as SourceRef from "./SourceRef.js"
 /** @since 0.1.0 */
 export * as Timestamp from "./Timestamp.js"
+/** @since 0.2.0 */
+export * as Webhook from "./Webhook.js"
+/** @since 0.2.0 */
+export * as WebhookAttempt from "./WebhookAttempt.js"
 /** @since 0.1.0 */
 export * as Webset from "./Webset.js"
 /** @since 0.1.0 */

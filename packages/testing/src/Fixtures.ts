@@ -1,5 +1,6 @@
 /**
- * Realistic sample events for every one of the 19 event types, as the API sends them (JSON), with builders.
+ * Realistic sample events for every one of the 19 event types, as the API sends them (JSON), with builders; and a
+ * sample webhook and delivery attempt.
  *
  * @since 0.1.0
  */
@@ -8,6 +9,8 @@ import type * as EventType from "@effect-exa/schema/EventType"
 import type { ImportEncoded } from "@effect-exa/schema/Import"
 import type { MonitorEncoded } from "@effect-exa/schema/Monitor"
 import type { MonitorRunEncoded } from "@effect-exa/schema/MonitorRun"
+import type { WebhookEncoded } from "@effect-exa/schema/Webhook"
+import type { WebhookAttemptEncoded } from "@effect-exa/schema/WebhookAttempt"
 import type { WebsetEncoded } from "@effect-exa/schema/Webset"
 import type { WebsetEnrichmentEncoded } from "@effect-exa/schema/WebsetEnrichment"
 import type { WebsetItemEncoded } from "@effect-exa/schema/WebsetItem"
@@ -540,3 +543,42 @@ export const makeEvent = <T extends EventType.EventType>(
   overrides: Overrides<T> = {}
 ): T extends EventType.KnownEventType ? Event.ByType<T> : Event.UnknownEvent =>
   Event.decodeSync(make(type, overrides)) as any
+
+/**
+ * A webhook as `GET /v0/webhooks/{id}` returns it (no secret: the API shows it only on create).
+ *
+ * @since 0.2.0
+ * @category fixtures
+ */
+export const webhook: WebhookEncoded = {
+  id: "webhook_01jx4mf5g6h7j8k9l0m1n2p3q4",
+  object: "webhook",
+  status: "active",
+  events: ["webset.item.enriched", "webset.idle"],
+  url: "https://hooks.example.com/exa",
+  secret: null,
+  metadata: { team: "growth" },
+  createdAt: "2025-11-12T21:30:00.000Z",
+  updatedAt: "2025-11-12T21:30:00.000Z"
+}
+
+/**
+ * A failed delivery attempt of the sample `webset.item.enriched` event to the sample webhook.
+ *
+ * @since 0.2.0
+ * @category fixtures
+ */
+export const webhookAttempt: WebhookAttemptEncoded = {
+  id: "wattempt_01jx4mg6h7j8k9l0m1n2p3q4r5",
+  object: "webhook_attempt",
+  eventId: events["webset.item.enriched"].id,
+  eventType: "webset.item.enriched",
+  webhookId: webhook.id,
+  url: webhook.url,
+  successful: false,
+  responseHeaders: { "content-type": "text/plain", "retry-after": "30" },
+  responseBody: "Service Unavailable",
+  responseStatusCode: 503,
+  attempt: 1,
+  attemptedAt: "2025-11-13T09:04:11.000Z"
+}

@@ -1,0 +1,169 @@
+/**
+ * Webhooks: where Exa pushes events (`/websets/v0/webhooks`).
+ *
+ * @since 0.2.0
+ */
+import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
+import { EventType } from "./EventType.js"
+import { registerClass } from "./internal/compile.js"
+import * as Decoder from "./internal/decoder.js"
+import { Metadata } from "./Metadata.js"
+import { Timestamp } from "./Timestamp.js"
+
+/**
+ * `active` (events are delivered) or `inactive`. A new webhook starts `active`; the API has no way to change it
+ * (Exa does, for reasons it does not document).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const WebhookStatus: Schema.Literal<["active", "inactive"]> = Schema.Literal("active", "inactive")
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type WebhookStatus = typeof WebhookStatus.Type
+
+/**
+ * The event types a webhook is subscribed to: at least one, each one of the 19 the API knows.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const WebhookEvents: Schema.filter<Schema.Array$<typeof EventType>> = Schema.Array(EventType).pipe(
+  Schema.minItems(1)
+).annotations({ identifier: "WebhookEvents" })
+
+const fields = {
+  id: Schema.String,
+  object: Schema.Literal("webhook"),
+  status: WebhookStatus,
+  events: WebhookEvents,
+  /** Where events are POSTed. */
+  url: Schema.String,
+  /** The signing secret: only the response to `POST /v0/webhooks` carries it; `null` everywhere else. */
+  secret: Schema.NullOr(Schema.Redacted(Schema.String)),
+  metadata: Schema.optionalWith(Metadata, { exact: true }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}
+
+const Webhook_ = Schema.Struct(fields)
+
+/**
+ * A webhook. Its `secret` is `null` except in the response that created it (see {@link CreatedWebhook}); once
+ * decoded, a secret is `Redacted`, so it does not show in logs or errors.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Webhook extends Schema.Schema.Type<typeof Webhook_> {}
+
+/**
+ * The JSON form of a {@link Webhook}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WebhookEncoded extends Schema.Schema.Encoded<typeof Webhook_> {}
+
+/**
+ * The webhook schema.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Webhook: Schema.Schema<Webhook, WebhookEncoded> = Webhook_.annotations({ identifier: "Webhook" })
+
+const CreatedWebhook_ = Schema.Struct({ ...fields, secret: Schema.Redacted(Schema.String) })
+
+/**
+ * A webhook as `POST /v0/webhooks` returns it: with its signing secret, which the API never shows again. Store it
+ * then (a secret manager, an environment variable): without it, deliveries cannot be verified.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreatedWebhook extends Schema.Schema.Type<typeof CreatedWebhook_> {}
+
+/**
+ * The JSON form of a {@link CreatedWebhook}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreatedWebhookEncoded extends Schema.Schema.Encoded<typeof CreatedWebhook_> {}
+
+/**
+ * The schema of a created webhook: a {@link Webhook} whose `secret` must be present.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const CreatedWebhook: Schema.Schema<CreatedWebhook, CreatedWebhookEncoded> = CreatedWebhook_.annotations({
+  identifier: "CreatedWebhook"
+})
+
+/**
+ * One page of `GET /v0/webhooks`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export class ListWebhooksResponse extends Schema.Class<ListWebhooksResponse>("ListWebhooksResponse")({
+  data: Schema.Array(Webhook),
+  hasMore: Schema.Boolean,
+  nextCursor: Schema.NullOr(Schema.String)
+}) {}
+
+// No constructor or fields of its own: the fast decoder may build instances.
+registerClass(ListWebhooksResponse)
+
+const webhook = Decoder.make(Webhook)
+const created = Decoder.make(CreatedWebhook)
+const page = Decoder.make(ListWebhooksResponse)
+
+/**
+ * Decodes parsed JSON into a {@link Webhook}, through the compiled fast path (same result as Effect Schema).
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeEither: (u: unknown, options?: SchemaAST.ParseOptions) => Either.Either<Webhook, ParseResult.ParseError> =
+  webhook.either
+
+/**
+ * Decodes parsed JSON into a {@link Webhook}, as an `Effect`.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decode: (u: unknown, options?: SchemaAST.ParseOptions) => Effect.Effect<Webhook, ParseResult.ParseError> =
+  webhook.effect
+
+/**
+ * Decodes parsed JSON into a {@link CreatedWebhook}.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeCreatedEither: (
+  u: unknown,
+  options?: SchemaAST.ParseOptions
+) => Either.Either<CreatedWebhook, ParseResult.ParseError> = created.either
+
+/**
+ * Decodes parsed JSON into a {@link ListWebhooksResponse}.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeListEither: (
+  u: unknown,
+  options?: SchemaAST.ParseOptions
+) => Either.Either<ListWebhooksResponse, ParseResult.ParseError> = page.either
