@@ -3,13 +3,15 @@
  *
  * Without `EXA_API_KEY` it starts the in-memory Exa Events API from `@effect-exa/testing` on 127.0.0.1 and talks to
  * it over real HTTP; with `EXA_API_KEY` set (and optionally `EXA_BASE_URL`) the same program talks to that server
- * instead, skipping the parts that need a scripted server.
+ * instead, skipping the parts that need a scripted server (and the webhooks part, which would create a webhook on
+ * that account).
  */
-import { Errors, EventsClient } from "@effect-exa/client"
+import { Errors, EventsClient, WebhooksClient } from "@effect-exa/client"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { Event, EventType } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as DateTime from "effect/DateTime"
@@ -19,6 +21,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import { listen, webHandler } from "./webhook-server.js"
 
 /** One line per event: its type, ids, and what is interesting about it. */
 export const describeEvent = (event: Event.Event): string => {
@@ -88,10 +91,59 @@ export interface Target {
 }
 
 // On Node, NodeHttpClient (undici's connection pools); FetchHttpClient.layer works too, at about half the speed.
-const clientFor = (target: Target, options: Partial<EventsClient.Options> = {}) =>
-  EventsClient.layer({ apiKey: target.apiKey, baseUrl: target.baseUrl, ...options }).pipe(
+// Both services share the options and the transport.
+const clientFor = (target: Target, options: Partial<EventsClient.Options> = {}) => {
+  const settings = { apiKey: target.apiKey, baseUrl: target.baseUrl, ...options }
+  return Layer.merge(EventsClient.layer(settings), WebhooksClient.layer(settings)).pipe(
     Layer.provide(NodeHttpClient.layer())
   )
+}
+
+// The webhooks part, on the emulator: a webhook for a local receiver (the guide's, docs/examples/webhook-server.ts),
+// one delivery verified and handled, one failed while the receiver was down, and its replay.
+const webhooksPart = (api: ExaApi.Service) =>
+  Effect.gen(function*() {
+    yield* section("webhooks: a webhook on the emulator, deliveries to a local receiver, one missed and replayed")
+    let up = true
+    let secret = Redacted.make("set once the webhook exists")
+    // The receiver runs on its own server; what it handled is printed here, in order, after each delivery.
+    const handled: Array<string> = []
+    const handle = (event: Event.Event, how: string) => Effect.sync(() => void handled.push(`  ${how} ${event.type} ${event.id}`))
+    const printHandled = Effect.suspend(() => Effect.forEach(handled.splice(0), (line) => Console.log(line), { discard: true }))
+    const receiver = yield* Effect.acquireRelease(
+      Effect.promise(() =>
+        listen((request) =>
+          up
+            ? webHandler(secret, (event) => handle(event, "receiver: verified and handled"))(request)
+            : Promise.resolve(new Response("down for maintenance", { status: 503 }))
+        )
+      ),
+      (server) => Effect.sync(server.close)
+    )
+    const webhook = yield* WebhooksClient.createWebhook({ events: ["webset.item.enriched", "webset.idle"], url: receiver.url })
+    secret = webhook.secret
+    yield* Console.log(`created ${webhook.id} (${webhook.status}) for ${webhook.events.join(", ")}; its secret prints as ${webhook.secret}`)
+    const since = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
+    yield* api.addEvents([Fixtures.make("webset.item.enriched", { id: "ev_demo_enriched" })])
+    yield* api.flush
+    yield* printHandled
+    up = false
+    yield* Console.log("  (the receiver goes down)")
+    yield* api.addEvents([Fixtures.make("webset.idle", { id: "ev_demo_idle" })])
+    yield* api.flush
+    up = true
+    for (const attempt of (yield* WebhooksClient.listAttempts(webhook.id)).data) {
+      yield* Console.log(
+        `  attempt ${attempt.attempt}: ${attempt.eventType} ${attempt.eventId} -> HTTP ${attempt.responseStatusCode}, ` +
+          (attempt.successful ? "delivered" : "failed")
+      )
+    }
+    const replayed = yield* WebhooksClient.failedDeliveries(webhook.id, { since }).pipe(
+      Stream.runFoldEffect(0, (count, event) => Effect.as(handle(event, "replay: handled"), count + 1))
+    )
+    yield* printHandled
+    yield* Console.log(`replayed ${replayed} missed event(s); deleted ${(yield* WebhooksClient.deleteWebhook(webhook.id)).id}`)
+  })
 
 /** The demo program, against a target. */
 export const demo = (target: Target) =>
@@ -154,6 +206,8 @@ export const demo = (target: Target) =>
         Effect.provide(clientFor(target, { timeout: "300 millis", retry: false }))
       )
       yield* Console.log(timedOut)
+
+      yield* webhooksPart(api)
     }
 
     yield* section("streamEvents: item events, 10 per page, fetched as the stream is pulled")

@@ -26,6 +26,13 @@ describe("the demo (corepack pnpm example)", () => {
         expect(output).toMatch(/got \S+ after 1\.\d s \(2 requests\)/)
         expect(output).toContain("Timeout after 300ms; the request was aborted")
         expect(output).toContain("25 events over 3 pages")
+        expect(output).toMatch(/created webhook_\d+ \(active\) for webset\.item\.enriched, webset\.idle; its secret prints as <redacted>/)
+        expect(output).toContain("receiver: verified and handled webset.item.enriched ev_demo_enriched")
+        expect(output).toContain("attempt 1: webset.idle ev_demo_idle -> HTTP 503, failed")
+        expect(output).toContain("attempt 1: webset.item.enriched ev_demo_enriched -> HTTP 204, delivered")
+        expect(output).toContain("replay: handled webset.idle ev_demo_idle")
+        expect(output).toMatch(/replayed 1 missed event\(s\); deleted webhook_\d+/)
+        expect(output).not.toContain("receiver: verified and handled webset.idle ev_demo_idle")
         expect(output).toMatch(/Done\.$/)
         expect(output).not.toMatch(/The demo failed|Error:|undefined|NaN/)
       })
@@ -45,6 +52,7 @@ describe("the demo (corepack pnpm example)", () => {
       expect(output).toContain("Unauthorized (401)")
       // The parts that need a scripted server are skipped.
       expect(output).not.toContain("Retry-After")
+      expect(output).not.toContain("webhooks:")
       expect(output).toMatch(/Done\.$/)
     }).pipe(
       Effect.provide(ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events: Fixtures.allEvents })))),

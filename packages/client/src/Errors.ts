@@ -289,6 +289,79 @@ export type ListEventsError = RequestError
 export type StreamEventsError = RequestError | ServerFault
 
 /**
+ * The errors of `WebhooksClient.createWebhook`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type CreateWebhookError = RequestError
+
+/**
+ * The errors of `WebhooksClient.getWebhook`: `NotFound` (resource `"webhook"`) or a request error.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type GetWebhookError = NotFound | RequestError
+
+/**
+ * The errors of `WebhooksClient.updateWebhook`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type UpdateWebhookError = NotFound | RequestError
+
+/**
+ * The errors of `WebhooksClient.deleteWebhook`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type DeleteWebhookError = NotFound | RequestError
+
+/**
+ * The errors of `WebhooksClient.listWebhooks`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type ListWebhooksError = RequestError
+
+/**
+ * The errors of `WebhooksClient.streamWebhooks`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type StreamWebhooksError = RequestError | ServerFault
+
+/**
+ * The errors of `WebhooksClient.listAttempts`: `NotFound` when the webhook does not exist.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type ListAttemptsError = NotFound | RequestError
+
+/**
+ * The errors of `WebhooksClient.streamAttempts`.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type StreamAttemptsError = NotFound | RequestError | ServerFault
+
+/**
+ * The errors of `WebhooksClient.failedDeliveries`: `NotFound` for the webhook, or for an event the API no longer
+ * has (older than its 60-day retention).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type FailedDeliveriesError = NotFound | RequestError | ServerFault
+
+/**
  * Any error of this client.
  *
  * @since 0.1.0

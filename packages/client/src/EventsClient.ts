@@ -3,25 +3,22 @@
  *
  * @since 0.1.0
  */
-import * as Event from "@effect-exa/schema/Event"
+import type * as Event from "@effect-exa/schema/Event"
 import type * as EventType from "@effect-exa/schema/EventType"
-import * as ListEventsResponse from "@effect-exa/schema/ListEventsResponse"
+import type * as ListEventsResponse from "@effect-exa/schema/ListEventsResponse"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Errors from "./Errors.js"
-import { describeEventFailure, describePageFailure } from "./internal/body.js"
-import * as Params from "./internal/params.js"
-import { pages } from "./internal/pages.js"
+import { eventEndpoints } from "./internal/events.js"
 import * as Core from "./internal/request.js"
 import type * as Retry from "./Retry.js"
 
@@ -134,6 +131,18 @@ export interface Options {
 }
 
 /**
+ * The options of `layerConfig`: the key and the base URL as `Config`s (by default `EXA_API_KEY`, kept `Redacted`,
+ * and `EXA_BASE_URL` when set), the other options as they are.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ConfigOptions extends Omit<Options, "apiKey" | "baseUrl"> {
+  readonly apiKey?: Config.Config<Redacted.Redacted<string>> | undefined
+  readonly baseUrl?: Config.Config<string | undefined> | undefined
+}
+
+/**
  * The default API origin.
  *
  * @since 0.1.0
@@ -149,71 +158,8 @@ export const defaultBaseUrl: string = Core.defaultBaseUrl
  */
 export const defaultTimeout: Duration.Duration = Core.defaultTimeout
 
-const decodeEvent = (u: unknown) => Event.decodeEither(u)
-const decodePage = (u: unknown) => ListEventsResponse.decodeEither(u)
-
-// The service over a request core: each endpoint is a declaration.
-const fromCore = (core: Core.Core): Service => {
-  const getEvent = (id: string): Effect.Effect<Event.Event, Errors.GetEventError> =>
-    Params.validated(() =>
-      core.run({
-        span: "EventsClient.getEvent",
-        attributes: { "exa.event.id": id },
-        method: "GET",
-        path: `/websets/v0/events/${Params.pathSegment("the event id", id)}`,
-        decode: decodeEvent,
-        describe: describeEventFailure,
-        notFound: { resource: "event", id },
-        annotate: (span, event) => span.attribute("exa.event.type", event.type)
-      })
-    )
-
-  const listEvents = (
-    params?: ListEventsParams
-  ): Effect.Effect<ListEventsResponse.ListEventsResponse, Errors.ListEventsError> =>
-    Params.validated(() => {
-      const p = Params.record("the parameters of listEvents", params)
-      const query: Array<readonly [string, string]> = []
-      const attributes: Record<string, unknown> = {}
-      if (p.cursor !== undefined) {
-        query.push(["cursor", Params.nonEmptyString("cursor", p.cursor)])
-        attributes["exa.cursor"] = p.cursor
-      }
-      if (p.limit !== undefined) {
-        query.push(["limit", String(Params.integer("limit", p.limit, 1, 200))])
-        attributes["exa.limit"] = p.limit
-      }
-      if (p.types !== undefined) {
-        const types = Params.eventTypes("types", p.types)
-        // Repeated keys (`types=a&types=b`): OpenAPI's default for a query array, and what the official SDKs send.
-        for (const type of types) query.push(["types", type])
-        attributes["exa.event.types"] = types.join(",")
-      }
-      if (p.createdBefore !== undefined) query.push(["createdBefore", Params.timestamp("createdBefore", p.createdBefore)])
-      if (p.createdAfter !== undefined) query.push(["createdAfter", Params.timestamp("createdAfter", p.createdAfter)])
-      return core.run({
-        span: "EventsClient.listEvents",
-        attributes,
-        method: "GET",
-        path: "/websets/v0/events",
-        query,
-        decode: decodePage,
-        describe: describePageFailure,
-        annotate: (span, page) => span.attribute("exa.events.count", page.data.length)
-      })
-    })
-
-  const streamEvents = (params?: ListEventsParams): Stream.Stream<Event.Event, Errors.StreamEventsError> =>
-    Stream.unwrap(Params.validated(() => {
-      // Read once: every page request starts from this copy.
-      const base = { ...Params.record("the parameters of streamEvents", params) }
-      return Effect.succeed(
-        pages(base.cursor, (cursor) => listEvents({ ...base, cursor }), (page) => page.data as Array<Event.Event>)
-      )
-    }))
-
-  return EventsClient.of({ getEvent, listEvents, streamEvents })
-}
+// The service over a request core: each endpoint is a declaration (./internal/events.ts).
+const fromCore = (core: Core.Core): Service => EventsClient.of(eventEndpoints(core))
 
 /**
  * Builds the service from an `HttpClient`. The options are checked first: a bad one fails with a `ConfigError`
@@ -266,27 +212,9 @@ export const layer = (options: Options): Layer.Layer<EventsClient, ConfigError.C
  * @category layers
  */
 export const layerConfig = (
-  options: Omit<Options, "apiKey" | "baseUrl"> & {
-    readonly apiKey?: Config.Config<Redacted.Redacted<string>> | undefined
-    readonly baseUrl?: Config.Config<string | undefined> | undefined
-  } = {}
+  options: ConfigOptions = {}
 ): Layer.Layer<EventsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(
-    EventsClient,
-    // Read when the layer is built, so that odd options fail it (a `ConfigError`) rather than throw here.
-    Effect.suspend(() => {
-      if (typeof options !== "object" || options === null) {
-        return Effect.fail(ConfigError.InvalidData(["options"], "options must be an object"))
-      }
-      return Effect.flatMap(
-        Config.all({
-          apiKey: options.apiKey ?? Config.redacted("EXA_API_KEY"),
-          baseUrl: options.baseUrl ?? Config.option(Config.string("EXA_BASE_URL")).pipe(Config.map(Option.getOrUndefined))
-        }),
-        ({ apiKey, baseUrl }) => make({ ...options, apiKey, baseUrl })
-      )
-    }).pipe(Effect.catchAllDefect(() => Effect.fail(ConfigError.InvalidData(["options"], "the options could not be read"))))
-  )
+  Layer.scoped(EventsClient, Core.configured(options, make))
 
 /**
  * Fetches one event with the `EventsClient` in context.

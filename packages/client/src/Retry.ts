@@ -74,6 +74,29 @@ export const isRetryable = (error: EventsError): boolean => {
   }
 }
 
+// Transport codes of a connection that never opened: the request cannot have reached the server.
+const unsentCodes: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EAI_NONAME",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT"
+])
+
+/**
+ * Whether a failure shows the server did not act on the request: a 429, or a connection that never opened (refused,
+ * DNS, unreachable). Only these are retried for a request that must not run twice, such as creating a webhook: after
+ * a timeout, a reset or a 5xx, the server may have acted, and a retry could do it again.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const isUnsent = (error: EventsError): boolean =>
+  error._tag === "RateLimited" || (error._tag === "Transport" && error.code !== undefined && unsentCodes.has(error.code))
+
 /**
  * The delay a failure asks for, if any (`Retry-After` on a 429 or a 503).
  *
@@ -124,14 +147,17 @@ export const schedule = (options: Options = {}): Schedule.Schedule<unknown, Even
 }
 
 /**
- * Applies a retry policy to an effect that fails with client errors.
+ * Applies a retry policy to an effect that fails with client errors. With `idempotent: false`, only failures that
+ * show the request was not acted on (`isUnsent`) are retried, whatever the policy.
  *
  * @since 0.1.0
  * @category combinators
  */
-export const apply = (policy: Policy) => {
+export const apply = (policy: Policy, options: { readonly idempotent?: boolean | undefined } = {}) => {
   if (policy === false) return <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => self
-  const chosen = (Schedule.isSchedule(policy) ? policy : schedule(policy)) as Schedule.Schedule<unknown, EventsError>
+  const base = (Schedule.isSchedule(policy) ? policy : schedule(policy)) as Schedule.Schedule<unknown, EventsError>
+  // A request that must not run twice (creating a webhook) is sent again only when it surely was not acted on.
+  const chosen = options.idempotent === false ? Schedule.whileInput(base, isUnsent) : base
   return <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     // The schedule's machinery is only set up once a first attempt has failed: the common, successful call pays
     // nothing for it. The first failure is fed to the schedule as `Effect.retry` would.

@@ -16,3 +16,5 @@ export * as RequestLimits from "./RequestLimits.js"
 export * as Retry from "./Retry.js"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"
+/** @since 0.2.0 */
+export * as WebhooksClient from "./WebhooksClient.js"

@@ -1,14 +1,20 @@
 /**
- * An in-memory Exa Events API: `GET /websets/v0/events/{id}` and `GET /websets/v0/events` with the real API's
- * pagination, filters, authentication and error bodies, scriptable failures, and recorded requests. It is exposed
- * as an `HttpClient`, so the real `EventsClient` (request building, decoding, error mapping, retries) runs in tests.
+ * An in-memory Exa Websets API: the events endpoints (`GET /websets/v0/events/{id}`, `GET /websets/v0/events`) and
+ * the webhooks endpoints (`/websets/v0/webhooks…`) with the real API's pagination, filters, validation,
+ * authentication and error bodies, scriptable failures, and recorded requests. Added events are delivered for real
+ * to the webhooks subscribed to them: signed POSTs over HTTP, recorded as attempts, retried on a schedule. It is
+ * exposed as an `HttpClient`, so the real `EventsClient` and `WebhooksClient` (request building, decoding, error
+ * mapping, retries) run in tests.
  *
  * @since 0.1.0
  */
 import * as EventsClient from "@effect-exa/client/EventsClient"
+import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
 import * as Timestamp from "@effect-exa/schema/Timestamp"
+import type * as WebhookAttempt from "@effect-exa/schema/WebhookAttempt"
+import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -19,7 +25,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
+import * as Cursor from "./internal/cursor.js"
 import { toJson } from "./internal/json.js"
+import * as WebhookApi from "./internal/webhookApi.js"
 import * as Webhooks from "./Webhooks.js"
 
 /**
@@ -82,6 +91,24 @@ export interface Reply {
 export type Outcome = { readonly _tag: "Reply"; readonly reply: Reply } | { readonly _tag: "Transport" }
 
 /**
+ * A webhook as the emulator holds it: the JSON the API returns, plus the signing secret, which the API itself
+ * returns only when the webhook is created.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EmulatedWebhook extends WebhookApi.StoredWebhook {}
+
+/**
+ * How the emulator delivers events to webhooks: the retry schedule of failed attempts and the time a receiver has
+ * to answer. Success is a 2xx within that time; a 3xx fails (redirects are not followed), as at Exa.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DeliveryOptions extends WebhookApi.DeliveryOptions {}
+
+/**
  * The control surface of the emulator, for scripting it from a test.
  *
  * @since 0.1.0
@@ -111,11 +138,30 @@ export interface Service {
     eventId: string,
     options: Webhooks.SignOptions & { readonly tamper?: ((body: string) => string) | undefined }
   ) => Effect.Effect<{ readonly status: number; readonly body: string } | undefined>
+  /** The webhooks held, oldest first, with their secrets. */
+  readonly webhooks: Effect.Effect<ReadonlyArray<EmulatedWebhook>>
+  /** Sets a webhook's status, as Exa may (the API cannot): an `inactive` webhook gets no deliveries. */
+  readonly setWebhookStatus: (id: string, status: "active" | "inactive") => Effect.Effect<void>
+  /**
+   * Makes a webhook's receiver unreachable for a while (on the Effect clock): its deliveries fail without a request,
+   * recorded with status 0 and no body, and are retried on the schedule like any failure.
+   */
+  readonly receiverDown: (webhookId: string, duration: Duration.DurationInput) => Effect.Effect<void>
+  /** Every delivery attempt so far, to every webhook, oldest first, as the API would list them. */
+  readonly deliveries: Effect.Effect<ReadonlyArray<WebhookAttempt.WebhookAttemptEncoded>>
+  /**
+   * Runs every delivery that is due now (new events, retries whose time has come on the Effect clock) and waits for
+   * those under way. Deliveries also run by themselves in the background; `flush` makes a test deterministic:
+   * after `addEvents`, or after `TestClock.adjust`, call it before looking at what a receiver got.
+   */
+  readonly flush: Effect.Effect<void>
   /** Answers one request; the HTTP layers call this. */
   readonly handle: (request: {
     readonly method: string
     readonly url: URL
     readonly headers: Readonly<Record<string, string>>
+    /** The request body, as text (`""` for none). */
+    readonly body?: string | undefined
   }) => Effect.Effect<Outcome>
 }
 
@@ -143,6 +189,8 @@ export interface Options {
    * `limit` requests, refilled at `limit` per `interval` on the Effect clock. Default none.
    */
   readonly rateLimit?: { readonly limit: number; readonly interval: Duration.DurationInput } | undefined
+  /** How events are delivered to webhooks (retry schedule, timeout). */
+  readonly delivery?: DeliveryOptions | undefined
 }
 
 /**
@@ -157,19 +205,8 @@ export const defaultApiKey: Redacted.Redacted<string> = Redacted.make("test-api-
 const newestFirst = (a: Event.Encoded, b: Event.Encoded): number =>
   a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : (Timestamp.parse(b.createdAt) ?? 0) - (Timestamp.parse(a.createdAt) ?? 0)
 
-// Cursors are opaque to clients; here they carry the offset of the next page.
-const encodeCursor = (offset: number): string => `cur_${btoa(`o${offset}`)}`
-const decodeCursor = (cursor: string): number | undefined => {
-  if (!cursor.startsWith("cur_")) return undefined
-  let text: string
-  try {
-    text = atob(cursor.slice(4))
-  } catch {
-    return undefined
-  }
-  const offset = text.startsWith("o") ? Number(text.slice(1)) : NaN
-  return Number.isInteger(offset) && offset >= 0 ? offset : undefined
-}
+const encodeCursor = (offset: number): string => Cursor.encode("cur_", offset)
+const decodeCursor = (cursor: string): number | undefined => Cursor.decode("cur_", cursor)
 
 const redactedHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -180,13 +217,14 @@ const redactedHeaders = (headers: Readonly<Record<string, string>>): Record<stri
 }
 
 /**
- * Builds an emulator.
+ * Builds an emulator. Its webhook deliveries run in the scope, and stop when it closes.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service> =>
+export const make = (options: Options = {}): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const hooks = yield* WebhookApi.make(options.delivery)
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey ?? defaultApiKey
     const store = yield* Ref.make<ReadonlyArray<Event.Encoded>>(
       [...(options.events ?? [])].map(toJson).sort(newestFirst)
@@ -248,8 +286,21 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       return reply(200, { data: page, hasMore, nextCursor: hasMore ? encodeCursor(offset + limit) : null }, requestId)
     }
 
-    const answer = (request: Parameters<Service["handle"]>[0], requestId: string, events: ReadonlyArray<Event.Encoded>): Outcome => {
+    const answer = (
+      request: Parameters<Service["handle"]>[0],
+      requestId: string,
+      events: ReadonlyArray<Event.Encoded>,
+      now: number
+    ): Outcome => {
       const path = request.url.pathname
+      if (path === "/websets/v0/webhooks" || path.startsWith("/websets/v0/webhooks/")) {
+        if (!authorized(request.headers)) return unauthorized(requestId)
+        const answered = hooks.answer({ method: request.method, url: request.url, body: request.body ?? "" }, now)!
+        if (typeof answered.body !== "string") return reply(answered.status, answered.body, requestId)
+        return answered.status === 404
+          ? apiError(404, answered.body, "NOT_FOUND", requestId)
+          : apiError(answered.status, answered.body, "INVALID_REQUEST_BODY", requestId)
+      }
       if (request.method !== "GET") {
         return reply(404, { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" }, requestId)
       }
@@ -333,19 +384,24 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
           query: [...request.url.searchParams.entries()],
           headers: redactedHeaders(request.headers)
         }])
-        const wait = overLimit(yield* Clock.currentTimeMillis)
+        const now = yield* Clock.currentTimeMillis
+        const wait = overLimit(now)
         if (wait !== undefined) return rateLimited(requestId, wait)
         const failure = yield* Ref.modify(failures, (queue) => [queue[0], queue.slice(1)] as const)
         if (failure !== undefined) {
           const outcome = yield* scripted(failure, requestId)
           if (outcome !== undefined) return outcome
         }
-        return answer(request, requestId, yield* Ref.get(store))
+        return answer(request, requestId, yield* Ref.get(store), now)
       })
 
     return ExaApi.of({
       apiKey,
-      addEvents: (events) => Ref.update(store, (all) => [...all, ...[...events].map(toJson)].sort(newestFirst)),
+      addEvents: (events) =>
+        Effect.suspend(() => {
+          const added = [...events].map(toJson)
+          return Effect.zipRight(Ref.update(store, (all) => [...all, ...added].sort(newestFirst)), hooks.onEvents(added))
+        }),
       removeEvent: (id) => Ref.update(store, (all) => all.filter((event) => event.id !== id)),
       events: Ref.get(store),
       failNext: (failure, times = 1) => Ref.update(failures, (queue) => [...queue, ...Array.from({ length: times }, () => failure)]),
@@ -356,6 +412,11 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
           const event = events.find((e) => e.id === eventId)
           return event === undefined ? Effect.succeed(undefined) : Webhooks.deliver(url, event, signing)
         }),
+      webhooks: hooks.webhooks,
+      setWebhookStatus: hooks.setStatus,
+      receiverDown: hooks.receiverDown,
+      deliveries: hooks.deliveries,
+      flush: hooks.flush,
       handle
     })
   })
@@ -366,7 +427,13 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<ExaApi> => Layer.effect(ExaApi, make(options))
+export const layer = (options: Options = {}): Layer.Layer<ExaApi> => Layer.scoped(ExaApi, make(options))
+
+const utf8 = new TextDecoder()
+
+// The clients send JSON bodies as bytes or text; a stream or form data is not something they send.
+const bodyText = (body: HttpBody.HttpBody): string =>
+  body._tag === "Uint8Array" ? utf8.decode(body.body) : body._tag === "Raw" && typeof body.body === "string" ? body.body : ""
 
 // Statuses that cannot carry a body (a web `Response` refuses one, and HTTP drops it).
 const nullBodyStatuses: ReadonlySet<number> = new Set([101, 204, 205, 304])
@@ -381,7 +448,7 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, ExaApi> 
   HttpClient.HttpClient,
   Effect.map(ExaApi, (api) =>
     HttpClient.make((request, url) =>
-      Effect.flatMap(api.handle({ method: request.method, url, headers: request.headers }), (outcome) =>
+      Effect.flatMap(api.handle({ method: request.method, url, headers: request.headers, body: bodyText(request.body) }), (outcome) =>
         outcome._tag === "Transport"
           ? Effect.fail(
             new HttpClientError.RequestError({
@@ -404,8 +471,8 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, ExaApi> 
 )
 
 /**
- * A ready `EventsClient` backed by an in-memory emulator holding `events`, plus the `ExaApi` control service.
- * Client options (`retry`, `timeout`, …) pass through; the key is the emulator's.
+ * A ready `EventsClient` and `WebhooksClient` backed by an in-memory emulator holding `events`, plus the `ExaApi`
+ * control service. Client options (`retry`, `timeout`, …) pass through to both; the key is the emulator's.
  *
  * @example
  * ```ts
@@ -422,10 +489,13 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, ExaApi> 
  */
 export const layerClient = (
   options: Options & { readonly client?: Omit<EventsClient.Options, "apiKey"> | undefined } = {}
-): Layer.Layer<EventsClient.EventsClient | ExaApi> => {
+): Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient | ExaApi> => {
   const api = layer(options)
   const client = Layer.unwrapEffect(
-    Effect.map(ExaApi, (service) => EventsClient.layer({ ...options.client, apiKey: service.apiKey }))
+    Effect.map(ExaApi, (service) => {
+      const clientOptions = { ...options.client, apiKey: service.apiKey }
+      return Layer.merge(EventsClient.layer(clientOptions), WebhooksClient.layer(clientOptions))
+    })
   )
   // The emulator's key and address are valid; a bad client option passed here is a mistake in the test, so a defect.
   return client.pipe(Layer.orDie, Layer.provide(layerHttpClient), Layer.provideMerge(api))

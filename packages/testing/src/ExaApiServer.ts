@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as EventsClient from "@effect-exa/client/EventsClient"
+import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
@@ -56,20 +57,25 @@ export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = Layer.scop
     const http = yield* Effect.promise(() => import("node:http"))
     const server = http.createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://127.0.0.1")
-      // The body of a GET is ignored, but it is read so that keep-alive connections stay usable.
-      request.resume()
-      const fiber = Runtime.runFork(runtime)(
-        Effect.map(api.handle({ method: request.method ?? "GET", url, headers: headersOf(request) }), (outcome) => {
-          if (outcome._tag === "Transport") {
-            request.socket.destroy()
-            return
-          }
-          response.writeHead(outcome.reply.status, outcome.reply.headers)
-          response.end(outcome.reply.body)
-        })
-      )
-      // A client that gave up (a timeout, an interruption) closes the connection: stop answering it.
-      response.on("close", () => fiber.unsafeInterruptAsFork(fiber.id()))
+      // The whole body is read (a create or update carries JSON; a GET's is ignored), which also keeps keep-alive
+      // connections usable.
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8")
+        const fiber = Runtime.runFork(runtime)(
+          Effect.map(api.handle({ method: request.method ?? "GET", url, headers: headersOf(request), body }), (outcome) => {
+            if (outcome._tag === "Transport") {
+              request.socket.destroy()
+              return
+            }
+            response.writeHead(outcome.reply.status, outcome.reply.headers)
+            response.end(outcome.reply.body)
+          })
+        )
+        // A client that gave up (a timeout, an interruption) closes the connection: stop answering it.
+        response.on("close", () => fiber.unsafeInterruptAsFork(fiber.id()))
+      })
     })
     const port = yield* Effect.async<number>((resume) => {
       server.listen(0, "127.0.0.1", () => {
@@ -88,7 +94,7 @@ export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = Layer.scop
 )
 
 /**
- * A ready `EventsClient` talking over real HTTP (`FetchHttpClient` unless another client is given) to an emulator
+ * A ready `EventsClient` and `WebhooksClient` talking over real HTTP (`FetchHttpClient` unless another client is given) to an emulator
  * served on loopback, plus the `ExaApi` control service and the server's address.
  *
  * @since 0.1.0
@@ -100,13 +106,14 @@ export const layerClient = (
     /** The HTTP client to talk through. Default `FetchHttpClient.layer`. */
     readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
   } = {}
-): Layer.Layer<EventsClient.EventsClient | ExaApi.ExaApi | ExaApiServer> => {
+): Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient | ExaApi.ExaApi | ExaApiServer> => {
   const server = layer.pipe(Layer.provideMerge(ExaApi.layer(options)))
   const client = Layer.unwrapEffect(
     Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
       const { url } = yield* ExaApiServer
-      return EventsClient.layer({ ...options.client, apiKey: api.apiKey, baseUrl: url })
+      const clientOptions = { ...options.client, apiKey: api.apiKey, baseUrl: url }
+      return Layer.merge(EventsClient.layer(clientOptions), WebhooksClient.layer(clientOptions))
     })
   )
   // The emulator's key and address are valid; a bad client option passed here is a mistake in the test, so a defect.

@@ -38,9 +38,12 @@ describe("ExaApi emulator", () => {
       const missing = yield* get("/websets/v0/events/ev_x")
       expect(missing.status).toBe(404)
       expect(missing.body).toMatchObject({ error: "Event not found", tag: "NOT_FOUND" })
-      const route = yield* get("/websets/v0/webhooks")
+      const route = yield* get("/websets/v0/imports")
       expect(route.status).toBe(404)
-      expect(route.body).toEqual({ statusCode: 404, message: "Cannot GET /websets/v0/webhooks", error: "Not Found" })
+      expect(route.body).toEqual({ statusCode: 404, message: "Cannot GET /websets/v0/imports", error: "Not Found" })
+      const webhook = yield* get("/websets/v0/webhooks/webhook_x")
+      expect(webhook.status).toBe(404)
+      expect(webhook.body).toMatchObject({ error: "Webhook not found", tag: "NOT_FOUND" })
     })))
 
   it.effect("401 without the key or with a wrong one; Bearer works too", () =>

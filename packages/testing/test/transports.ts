@@ -3,7 +3,7 @@
  * emulator served on loopback HTTP through `@effect/platform`'s `FetchHttpClient` (attempts forked), and through
  * this package's `FetchHttpClient` and `NodeHttpClient` (which honour `RequestLimits` deadlines).
  */
-import type { EventsClient } from "@effect-exa/client"
+import type { EventsClient, WebhooksClient } from "@effect-exa/client"
 import * as FetchHttpClient from "@effect-exa/client/FetchHttpClient"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { ExaApi, ExaApiServer } from "@effect-exa/testing"
@@ -18,7 +18,7 @@ export interface Transport {
   readonly layer: (
     options: ExaApi.Options,
     client: ClientOptions
-  ) => Layer.Layer<EventsClient.EventsClient | ExaApi.ExaApi>
+  ) => Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient | ExaApi.ExaApi>
 }
 
 export const transports: ReadonlyArray<Transport> = [

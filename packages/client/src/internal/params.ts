@@ -116,6 +116,66 @@ export const eventTypes = (name: string, value: unknown): ReadonlyArray<EventTyp
   return out
 }
 
+/** One event type the API knows. */
+export const eventType = (name: string, value: unknown): EventType.EventType => {
+  if (typeof value !== "string" || !EventType.isEventType(value)) {
+    throw new Invalid(`${name} must be an event type, got ${show(value)}`)
+  }
+  return value
+}
+
+/** `cursor` and `limit` of a list call, as query parameters in that order. */
+export const pagination = (p: { readonly cursor?: unknown; readonly limit?: unknown }): Array<readonly [string, string]> => {
+  const query: Array<readonly [string, string]> = []
+  if (p.cursor !== undefined) query.push(["cursor", nonEmptyString("cursor", p.cursor)])
+  if (p.limit !== undefined) query.push(["limit", String(integer("limit", p.limit, 1, 200))])
+  return query
+}
+
+const loopback = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
+
+/**
+ * Where a webhook delivers: an absolute `https` URL, or plain `http` to a loopback host (a receiver on this machine,
+ * the emulator). Exa POSTs events there, so nothing else makes sense: no other scheme, no whitespace around it.
+ */
+export const webhookUrl = (name: string, value: unknown): string => {
+  const text = nonEmptyString(name, value)
+  if (text.trim() !== text || /[\u0000-\u001f\u007f\s]/.test(text)) {
+    throw new Invalid(`${name} must not contain whitespace or control characters`)
+  }
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new Invalid(`${name} must be an absolute URL, got ${show(text)}`)
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && loopback.test(url.hostname))) return text
+  throw new Invalid(`${name} must be an https URL (plain http only to localhost, 127.0.0.1 or [::1]), got ${show(text)}`)
+}
+
+/** The longest metadata value the API accepts. */
+export const maxMetadataValue = 1000
+
+/**
+ * Metadata: an object of string values of at most 1000 characters. Rebuilt as a fresh object of own keys, a key
+ * named `__proto__` included (it is an own key of JSON-parsed input and must be sent as one).
+ */
+export const metadata = (name: string, value: unknown): Record<string, string> => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Invalid(`${name} must be an object of strings, got ${show(value)}`)
+  }
+  const entries: Array<[string, string]> = []
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key]
+    const where = `${name}[${show(key)}]`
+    if (typeof v !== "string") throw new Invalid(`${where} must be a string, got ${show(v)}`)
+    if (v.length > maxMetadataValue) throw new Invalid(`${where} is ${v.length} characters; at most ${maxMetadataValue}`)
+    if (loneSurrogate.test(v) || loneSurrogate.test(key)) throw new Invalid(`${where} holds a lone UTF-16 surrogate`)
+    entries.push([key, v])
+  }
+  return Object.fromEntries(entries)
+}
+
 /** An instant (a `DateTime`, a valid `Date`, or an RFC 3339 string) as the API's timestamp text. */
 export const timestamp = (name: string, value: unknown): string => {
   if (typeof value === "string") {

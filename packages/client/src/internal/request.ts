@@ -21,6 +21,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -37,7 +38,7 @@ import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import * as Errors from "../Errors.js"
 // The options every client of this package takes (documented there).
-import type { Options } from "../EventsClient.js"
+import type { ConfigOptions, Options } from "../EventsClient.js"
 import * as RequestLimits from "../RequestLimits.js"
 import * as Retry from "../Retry.js"
 import { decodeJsonText } from "./body.js"
@@ -64,6 +65,11 @@ export interface Endpoint<A> {
   readonly query?: ReadonlyArray<readonly [string, string]> | undefined
   /** A JSON request body. */
   readonly body?: unknown
+  /**
+   * Whether sending it twice does no harm (default true). A non-idempotent call (a create) is retried only when the
+   * request surely was not acted on (`Retry.isUnsent`).
+   */
+  readonly idempotent?: boolean | undefined
   /** Decodes the parsed JSON of a successful response. */
   readonly decode: (json: unknown) => Either.Either<A, ParseResult.ParseError>
   /** A readable reason for a body that did not decode. */
@@ -210,6 +216,27 @@ const settingsOf = (options: Options): Settings => {
   }
 }
 
+/**
+ * Builds a service from options whose key and base URL are read through `Config` (by default `EXA_API_KEY` and
+ * `EXA_BASE_URL`), when the layer is built: odd options fail it with a `ConfigError`, never a throw or a defect.
+ */
+export const configured = <S, R>(
+  options: ConfigOptions,
+  make: (options: Options) => Effect.Effect<S, ConfigError.ConfigError, R>
+): Effect.Effect<S, ConfigError.ConfigError, R> =>
+  Effect.suspend(() => {
+    if (typeof options !== "object" || options === null) {
+      return Effect.fail(ConfigError.InvalidData(["options"], "options must be an object"))
+    }
+    return Effect.flatMap(
+      Config.all({
+        apiKey: options.apiKey ?? Config.redacted("EXA_API_KEY"),
+        baseUrl: options.baseUrl ?? Config.option(Config.string("EXA_BASE_URL")).pipe(Config.map(Option.getOrUndefined))
+      }),
+      ({ apiKey, baseUrl }) => make({ ...options, apiKey, baseUrl })
+    )
+  }).pipe(Effect.catchAllDefect(() => Effect.fail(ConfigError.InvalidData(["options"], "the options could not be read"))))
+
 /** Checks the options; a bad one is a `ConfigError` naming it, never holding the key. */
 export const settings = (options: Options): Either.Either<Settings, ConfigError.ConfigError> => {
   try {
@@ -268,6 +295,7 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
     const scrubbed = (text: string | undefined): string | undefined => (text === undefined ? undefined : scrub(text))
     const limit = config.maxResponseBytes
     const retry = Retry.apply(config.retry)
+    const retryUnsent = Retry.apply(config.retry, { idempotent: false })
     // Our own requests never leave the origin; a transformClient's might (it may follow redirects), so below it
     // every request is checked.
     const client = config.transformClient === undefined ? base : config.transformClient(sameOriginOnly(base, config.origin))
@@ -489,7 +517,8 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
           ? httpSpan(endpoint, built, span)
           : send(endpoint, built, span, undefined)
         const limited = attempt(once)
-        return retry(limiter === undefined ? limited : limiter(limited))
+        const policy = endpoint.idempotent === false ? retryUnsent : retry
+        return policy(limiter === undefined ? limited : limiter(limited))
       })
     }
 

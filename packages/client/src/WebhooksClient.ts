@@ -1,0 +1,490 @@
+/**
+ * The `WebhooksClient` service: create, read, update and delete webhooks, read their delivery attempts, and find
+ * the events a receiver missed (`failedDeliveries`), over the same request core and options as `EventsClient`.
+ *
+ * @since 0.2.0
+ */
+import type * as Event from "@effect-exa/schema/Event"
+import type * as EventType from "@effect-exa/schema/EventType"
+import * as Timestamp from "@effect-exa/schema/Timestamp"
+import * as Webhook from "@effect-exa/schema/Webhook"
+import * as WebhookAttempt from "@effect-exa/schema/WebhookAttempt"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Chunk from "effect/Chunk"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as Errors from "./Errors.js"
+import type { ConfigOptions, Options } from "./EventsClient.js"
+import { describePageFailure } from "./internal/body.js"
+import { eventEndpoints } from "./internal/events.js"
+import { pages } from "./internal/pages.js"
+import * as Params from "./internal/params.js"
+import * as Core from "./internal/request.js"
+
+/**
+ * What a new webhook delivers, and where.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreateWebhookParams {
+  /** The event types to deliver: 1 to 19 of them, each one the API knows (repeats are sent once). */
+  readonly events: ReadonlyArray<EventType.EventType>
+  /**
+   * Where to POST them: an absolute `https` URL (plain `http` only to a loopback host, `localhost`, `127.0.0.1` or
+   * `[::1]`, for a receiver on this machine or the emulator). Exa does not follow redirects: give the final URL.
+   */
+  readonly url: string
+  /** Your own key-value pairs, each value a string of at most 1000 characters. */
+  readonly metadata?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * What to change on a webhook; fields left out stay as they are. The status cannot be changed through the API.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UpdateWebhookParams {
+  readonly events?: ReadonlyArray<EventType.EventType> | undefined
+  readonly url?: string | undefined
+  /** Replaces the stored metadata (the API does not document a merge). */
+  readonly metadata?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * One page of webhooks.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListWebhooksParams {
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string | undefined
+  /** Webhooks per page, 1 to 200 (the API's default is 25). */
+  readonly limit?: number | undefined
+}
+
+/**
+ * One page of a webhook's delivery attempts, newest first.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListAttemptsParams {
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string | undefined
+  /** Attempts per page, 1 to 200 (the API's default is 25). */
+  readonly limit?: number | undefined
+  /** Only attempts to deliver events of this type. */
+  readonly eventType?: EventType.EventType | undefined
+  /** Only successful (`true`) or failed (`false`) attempts. */
+  readonly successful?: boolean | undefined
+}
+
+/**
+ * Which missed deliveries to look for.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FailedDeliveriesParams {
+  /**
+   * Look at attempts made at or after this instant (a `DateTime`, a `Date`, or an RFC 3339 string). Keep it within
+   * the API's 60-day event retention: an event the API no longer has ends the stream with `NotFound`.
+   */
+  readonly since: DateTime.DateTime | Date | string
+  /** Events fetched at once (`getEvent`), in order. Default 4. */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * The service.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * Creates a webhook (it starts `active`). The result is the only place the API ever shows the signing `secret`
+   * (`Redacted`): store it now. Not retried after a request may have reached the server (a timeout, a 5xx), since a
+   * retry could create a second webhook; 429s and connections that never opened are retried as usual.
+   */
+  readonly createWebhook: (params: CreateWebhookParams) => Effect.Effect<Webhook.CreatedWebhook, Errors.CreateWebhookError>
+  /** Fetches a webhook (its `secret` is `null`: the API shows it only at creation). */
+  readonly getWebhook: (id: string) => Effect.Effect<Webhook.Webhook, Errors.GetWebhookError>
+  /** Changes a webhook's events, url or metadata; the rest stays. */
+  readonly updateWebhook: (id: string, params: UpdateWebhookParams) => Effect.Effect<Webhook.Webhook, Errors.UpdateWebhookError>
+  /** Deletes a webhook and returns it. Deliveries already under way may still arrive. */
+  readonly deleteWebhook: (id: string) => Effect.Effect<Webhook.Webhook, Errors.DeleteWebhookError>
+  /** One page of webhooks. */
+  readonly listWebhooks: (
+    params?: ListWebhooksParams
+  ) => Effect.Effect<Webhook.ListWebhooksResponse, Errors.ListWebhooksError>
+  /** Every webhook, page after page, fetched as the stream is pulled. */
+  readonly streamWebhooks: (params?: ListWebhooksParams) => Stream.Stream<Webhook.Webhook, Errors.StreamWebhooksError>
+  /** One page of a webhook's delivery attempts, newest first. */
+  readonly listAttempts: (
+    webhookId: string,
+    params?: ListAttemptsParams
+  ) => Effect.Effect<WebhookAttempt.ListWebhookAttemptsResponse, Errors.ListAttemptsError>
+  /** Every matching attempt, newest first, page after page. */
+  readonly streamAttempts: (
+    webhookId: string,
+    params?: ListAttemptsParams
+  ) => Stream.Stream<WebhookAttempt.WebhookAttempt, Errors.StreamAttemptsError>
+  /**
+   * The events this webhook failed to deliver: every event with an attempt at or after `since` and no successful
+   * attempt (a later success clears earlier failures), each once, fetched with `getEvent`, oldest failure first.
+   * Run your handler on them to catch up after an outage. Reads the whole window of attempts before the first
+   * event comes out (the API lists attempts newest first; the walk stops after a page older than `since`).
+   */
+  readonly failedDeliveries: (
+    webhookId: string,
+    params: FailedDeliveriesParams
+  ) => Stream.Stream<Event.Event, Errors.FailedDeliveriesError>
+}
+
+/**
+ * The `WebhooksClient` service tag.
+ *
+ * @since 0.2.0
+ * @category tags
+ */
+export class WebhooksClient extends Context.Tag("@effect-exa/client/WebhooksClient")<WebhooksClient, Service>() {}
+
+const decodeWebhook = (u: unknown) => Webhook.decodeEither(u)
+const decodeCreated = (u: unknown) => Webhook.decodeCreatedEither(u)
+const decodeWebhookPage = (u: unknown) => Webhook.decodeListEither(u)
+const decodeAttemptPage = (u: unknown) => WebhookAttempt.decodeListEither(u)
+
+const webhookPath = (id: unknown): string => `/websets/v0/webhooks/${Params.pathSegment("the webhook id", id)}`
+
+// The JSON body of a create or update: only the fields given, each checked.
+const webhookBody = (
+  name: string,
+  p: Partial<CreateWebhookParams> | Partial<UpdateWebhookParams>,
+  required: boolean
+): Record<string, unknown> => {
+  const body: Record<string, unknown> = {}
+  if (required || p.events !== undefined) body.events = Params.eventTypes(`${name}.events`, p.events)
+  if (required || p.url !== undefined) body.url = Params.webhookUrl(`${name}.url`, p.url)
+  if (p.metadata !== undefined) body.metadata = Params.metadata(`${name}.metadata`, p.metadata)
+  return body
+}
+
+// The service over a request core: each endpoint is a declaration.
+const fromCore = (core: Core.Core): Service => {
+  const webhookCall = (
+    span: string,
+    method: "GET" | "PATCH" | "DELETE",
+    id: string,
+    body?: Record<string, unknown>
+  ): Effect.Effect<Webhook.Webhook, Errors.GetWebhookError> =>
+    core.run({
+      span,
+      attributes: { "exa.webhook.id": id },
+      method,
+      path: webhookPath(id),
+      ...(body === undefined ? {} : { body }),
+      decode: decodeWebhook,
+      describe: describePageFailure,
+      notFound: { resource: "webhook", id }
+    })
+
+  const createWebhook = (params: CreateWebhookParams) =>
+    Params.validated(() => {
+      const body = webhookBody("createWebhook", Params.record("the parameters of createWebhook", params), true)
+      return core.run({
+        span: "WebhooksClient.createWebhook",
+        attributes: { "exa.webhook.events": (body.events as Array<string>).join(",") },
+        method: "POST",
+        path: "/websets/v0/webhooks",
+        body,
+        idempotent: false,
+        decode: decodeCreated,
+        describe: describePageFailure,
+        annotate: (span, webhook) => span.attribute("exa.webhook.id", webhook.id)
+      })
+    })
+
+  const getWebhook = (id: string) =>
+    Params.validated(() => webhookCall("WebhooksClient.getWebhook", "GET", Params.nonEmptyString("the webhook id", id)))
+
+  const updateWebhook = (id: string, params: UpdateWebhookParams) =>
+    Params.validated(() => {
+      const checked = Params.nonEmptyString("the webhook id", id)
+      const body = webhookBody("updateWebhook", Params.record("the parameters of updateWebhook", params), false)
+      return webhookCall("WebhooksClient.updateWebhook", "PATCH", checked, body)
+    })
+
+  const deleteWebhook = (id: string) =>
+    Params.validated(() => webhookCall("WebhooksClient.deleteWebhook", "DELETE", Params.nonEmptyString("the webhook id", id)))
+
+  const listWebhooks = (params?: ListWebhooksParams) =>
+    Params.validated(() => {
+      const p = Params.record("the parameters of listWebhooks", params)
+      const query = Params.pagination(p)
+      return core.run({
+        span: "WebhooksClient.listWebhooks",
+        method: "GET",
+        path: "/websets/v0/webhooks",
+        query,
+        decode: decodeWebhookPage,
+        describe: describePageFailure,
+        annotate: (span, page) => span.attribute("exa.webhooks.count", page.data.length)
+      })
+    })
+
+  const streamWebhooks = (params?: ListWebhooksParams) =>
+    Stream.unwrap(Params.validated(() => {
+      const base = { ...Params.record("the parameters of streamWebhooks", params) }
+      return Effect.succeed(
+        pages(base.cursor, (cursor) => listWebhooks({ ...base, cursor }), (page) => page.data as Array<Webhook.Webhook>)
+      )
+    }))
+
+  const listAttempts = (webhookId: string, params?: ListAttemptsParams) =>
+    Params.validated(() => {
+      const id = Params.nonEmptyString("the webhook id", webhookId)
+      const p = Params.record("the parameters of listAttempts", params)
+      const query = Params.pagination(p)
+      const attributes: Record<string, unknown> = { "exa.webhook.id": id }
+      if (p.eventType !== undefined) {
+        query.push(["eventType", Params.eventType("eventType", p.eventType)])
+        attributes["exa.event.type"] = p.eventType
+      }
+      if (p.successful !== undefined) query.push(["successful", String(Params.boolean("successful", p.successful))])
+      return core.run({
+        span: "WebhooksClient.listAttempts",
+        attributes,
+        method: "GET",
+        path: `${webhookPath(id)}/attempts`,
+        query,
+        decode: decodeAttemptPage,
+        describe: describePageFailure,
+        // The attempts of a webhook that does not exist: the API declares no 404 here, but a 404 can mean nothing else.
+        notFound: { resource: "webhook", id },
+        annotate: (span, page) => span.attribute("exa.attempts.count", page.data.length)
+      })
+    })
+
+  const attemptPages = (webhookId: string, params: ListAttemptsParams) =>
+    pages(params.cursor, (cursor) => listAttempts(webhookId, { ...params, cursor }), (page) => [page])
+
+  const streamAttempts = (webhookId: string, params?: ListAttemptsParams) =>
+    Stream.unwrap(Params.validated(() => {
+      const id = Params.nonEmptyString("the webhook id", webhookId)
+      const base = { ...Params.record("the parameters of streamAttempts", params) }
+      return Effect.succeed(Stream.flatMap(attemptPages(id, base), (page) => Stream.fromIterable(page.data)))
+    }))
+
+  const events = eventEndpoints(core)
+
+  const failedDeliveries = (webhookId: string, params: FailedDeliveriesParams) =>
+    Stream.unwrap(Params.validated(() => {
+      const id = Params.nonEmptyString("the webhook id", webhookId)
+      const p = Params.record("the parameters of failedDeliveries", params)
+      if (p.since === undefined) throw new Params.Invalid("failedDeliveries needs since: how far back to look")
+      const since = Timestamp.parse(Params.timestamp("since", p.since))!
+      const concurrency = p.concurrency === undefined ? 4 : Params.integer("concurrency", p.concurrency, 1, 64)
+      const isRecent = (attempt: WebhookAttempt.WebhookAttempt) => DateTime.toEpochMillis(attempt.attemptedAt) >= since
+      // Newest first, so the window ends at the first page holding nothing recent; that page is still read whole.
+      const window = attemptPages(id, { limit: 200 }).pipe(
+        Stream.takeUntil((page) => !page.data.some(isRecent)),
+        Stream.runFold(new Map<string, { first: number; delivered: boolean }>(), (byEvent, page) => {
+          for (const attempt of page.data) {
+            if (!isRecent(attempt)) continue
+            const at = DateTime.toEpochMillis(attempt.attemptedAt)
+            const seen = byEvent.get(attempt.eventId)
+            if (seen === undefined) byEvent.set(attempt.eventId, { first: at, delivered: attempt.successful })
+            else {
+              seen.first = Math.min(seen.first, at)
+              seen.delivered ||= attempt.successful
+            }
+          }
+          return byEvent
+        })
+      )
+      return Effect.map(window, (byEvent) => {
+        const missed = [...byEvent].filter(([, s]) => !s.delivered).sort(([a, x], [b, y]) =>
+          x.first - y.first || (a < b ? -1 : a > b ? 1 : 0)
+        )
+        return Stream.mapEffect(
+          Stream.fromChunk(Chunk.unsafeFromArray(missed.map(([eventId]) => eventId))),
+          (eventId) => events.getEvent(eventId),
+          { concurrency }
+        )
+      })
+    }))
+
+  return WebhooksClient.of({
+    createWebhook,
+    getWebhook,
+    updateWebhook,
+    deleteWebhook,
+    listWebhooks,
+    streamWebhooks,
+    listAttempts,
+    streamAttempts,
+    failedDeliveries
+  })
+}
+
+/**
+ * Builds the service from an `HttpClient`, with the same options as `EventsClient.make` (checked first: a bad one
+ * fails with a `ConfigError` naming it).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.map(Core.make(options), fromCore)
+
+/**
+ * A layer of the service over whichever `HttpClient` is provided.
+ *
+ * @example
+ * ```ts
+ * import { WebhooksClient } from "@effect-exa/client"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * const WebhooksLive = WebhooksClient.layer({ apiKey: Redacted.make("exa-key") }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * const program = WebhooksClient.getWebhook("webhook_123").pipe(Effect.provide(WebhooksLive))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<WebhooksClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(WebhooksClient, make(options))
+
+/**
+ * A layer reading the key from `EXA_API_KEY` and the base URL from `EXA_BASE_URL` (as `EventsClient.layerConfig`).
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: ConfigOptions = {}
+): Layer.Layer<WebhooksClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(WebhooksClient, Core.configured(options, make))
+
+/**
+ * Creates a webhook with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const createWebhook = (
+  params: CreateWebhookParams
+): Effect.Effect<Webhook.CreatedWebhook, Errors.CreateWebhookError, WebhooksClient> =>
+  Effect.flatMap(WebhooksClient, (client) => client.createWebhook(params))
+
+/**
+ * Fetches a webhook with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const getWebhook = (id: string): Effect.Effect<Webhook.Webhook, Errors.GetWebhookError, WebhooksClient> =>
+  Effect.flatMap(WebhooksClient, (client) => client.getWebhook(id))
+
+/**
+ * Updates a webhook with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const updateWebhook = (
+  id: string,
+  params: UpdateWebhookParams
+): Effect.Effect<Webhook.Webhook, Errors.UpdateWebhookError, WebhooksClient> =>
+  Effect.flatMap(WebhooksClient, (client) => client.updateWebhook(id, params))
+
+/**
+ * Deletes a webhook with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const deleteWebhook = (id: string): Effect.Effect<Webhook.Webhook, Errors.DeleteWebhookError, WebhooksClient> =>
+  Effect.flatMap(WebhooksClient, (client) => client.deleteWebhook(id))
+
+/**
+ * One page of webhooks with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const listWebhooks = (
+  params?: ListWebhooksParams
+): Effect.Effect<Webhook.ListWebhooksResponse, Errors.ListWebhooksError, WebhooksClient> =>
+  Effect.flatMap(WebhooksClient, (client) => client.listWebhooks(params))
+
+/**
+ * Every webhook with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const streamWebhooks = (
+  params?: ListWebhooksParams
+): Stream.Stream<Webhook.Webhook, Errors.StreamWebhooksError, WebhooksClient> =>
+  Stream.unwrap(Effect.map(WebhooksClient, (client) => client.streamWebhooks(params)))
+
+/**
+ * One page of attempts with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const listAttempts = (
+  webhookId: string,
+  params?: ListAttemptsParams
+): Effect.Effect<WebhookAttempt.ListWebhookAttemptsResponse, Errors.ListAttemptsError, WebhooksClient> =>
+  Effect.flatMap(WebhooksClient, (client) => client.listAttempts(webhookId, params))
+
+/**
+ * Every matching attempt with the `WebhooksClient` in context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const streamAttempts = (
+  webhookId: string,
+  params?: ListAttemptsParams
+): Stream.Stream<WebhookAttempt.WebhookAttempt, Errors.StreamAttemptsError, WebhooksClient> =>
+  Stream.unwrap(Effect.map(WebhooksClient, (client) => client.streamAttempts(webhookId, params)))
+
+/**
+ * The events a webhook failed to deliver since an instant, with the `WebhooksClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { WebhooksClient } from "@effect-exa/client"
+ * import { Effect, Stream } from "effect"
+ *
+ * const catchUp = WebhooksClient.failedDeliveries("webhook_123", { since: "2026-11-30T00:00:00Z" }).pipe(
+ *   Stream.runForEach((event) => Effect.log(`missed ${event.type} ${event.id}`))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const failedDeliveries = (
+  webhookId: string,
+  params: FailedDeliveriesParams
+): Stream.Stream<Event.Event, Errors.FailedDeliveriesError, WebhooksClient> =>
+  Stream.unwrap(Effect.map(WebhooksClient, (client) => client.failedDeliveries(webhookId, params)))

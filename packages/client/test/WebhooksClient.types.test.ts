@@ -1,0 +1,64 @@
+import type { Errors } from "@effect-exa/client"
+import { WebhooksClient } from "@effect-exa/client"
+import type { Event, Webhook, WebhookAttempt } from "@effect-exa/schema"
+import { describe, expectTypeOf, it } from "@effect/vitest"
+import type * as Effect from "effect/Effect"
+import type * as Redacted from "effect/Redacted"
+import type * as Stream from "effect/Stream"
+
+// Every error a request can end in, without NotFound.
+type RequestError =
+  | Errors.Unauthorized
+  | Errors.Decode
+  | Errors.RateLimited
+  | Errors.ApiError
+  | Errors.Redirected
+  | Errors.ResponseTooLarge
+  | Errors.Transport
+  | Errors.Timeout
+  | Errors.InvalidRequest
+
+type R = WebhooksClient.WebhooksClient
+
+describe("WebhooksClient public types", () => {
+  it("each method fails with exactly its documented union and needs only WebhooksClient", () => {
+    const params = { events: ["webset.idle"] as const, url: "https://example.com" }
+    expectTypeOf(WebhooksClient.createWebhook({ ...params, events: [...params.events] })).toEqualTypeOf<
+      Effect.Effect<Webhook.CreatedWebhook, RequestError, R>
+    >()
+    expectTypeOf(WebhooksClient.getWebhook("w")).toEqualTypeOf<Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>>()
+    expectTypeOf(WebhooksClient.updateWebhook("w", {})).toEqualTypeOf<
+      Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>
+    >()
+    expectTypeOf(WebhooksClient.deleteWebhook("w")).toEqualTypeOf<
+      Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>
+    >()
+    expectTypeOf(WebhooksClient.listWebhooks()).toEqualTypeOf<
+      Effect.Effect<Webhook.ListWebhooksResponse, RequestError, R>
+    >()
+    expectTypeOf(WebhooksClient.streamWebhooks()).toEqualTypeOf<
+      Stream.Stream<Webhook.Webhook, RequestError | Errors.ServerFault, R>
+    >()
+    expectTypeOf(WebhooksClient.listAttempts("w")).toEqualTypeOf<
+      Effect.Effect<WebhookAttempt.ListWebhookAttemptsResponse, RequestError | Errors.NotFound, R>
+    >()
+    expectTypeOf(WebhooksClient.streamAttempts("w")).toEqualTypeOf<
+      Stream.Stream<WebhookAttempt.WebhookAttempt, RequestError | Errors.NotFound | Errors.ServerFault, R>
+    >()
+    expectTypeOf(WebhooksClient.failedDeliveries("w", { since: new Date() })).toEqualTypeOf<
+      Stream.Stream<Event.Event, RequestError | Errors.NotFound | Errors.ServerFault, R>
+    >()
+  })
+
+  it("the secret is Redacted on a created webhook, and nullable elsewhere", () => {
+    expectTypeOf<Webhook.CreatedWebhook["secret"]>().toEqualTypeOf<Redacted.Redacted<string>>()
+    expectTypeOf<Webhook.Webhook["secret"]>().toEqualTypeOf<Redacted.Redacted<string> | null>()
+  })
+
+  it("parameters take only known event types", () => {
+    // @ts-expect-error: not an event type
+    void WebhooksClient.createWebhook({ events: ["webset.done"], url: "https://example.com" })
+    // @ts-expect-error: since is required
+    void WebhooksClient.failedDeliveries("w", {})
+  })
+})

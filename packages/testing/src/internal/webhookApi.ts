@@ -1,0 +1,421 @@
+/**
+ * The emulator's webhooks: the management endpoints (`/websets/v0/webhooks…`) with the real API's validation, 404s,
+ * secret-only-on-create and pagination, and real deliveries: each added event is POSTed, signed, over HTTP to every
+ * active webhook subscribed to its type; every try is recorded as an attempt, and failed ones are retried on a
+ * schedule (on the Effect clock, so `TestClock` drives it).
+ *
+ * Where Exa documents nothing (the retry schedule, the timeout, what counts as success beyond "a 3xx fails", the
+ * status recorded when no response came), the choices are the emulator's and are documented in `docs/webhooks.md`.
+ *
+ * @internal
+ */
+import type * as Event from "@effect-exa/schema/Event"
+import * as EventType from "@effect-exa/schema/EventType"
+import type * as WebhookAttempt from "@effect-exa/schema/WebhookAttempt"
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as Intervals from "effect/ScheduleIntervals"
+import type * as Scope from "effect/Scope"
+import * as Webhooks from "../Webhooks.js"
+import * as Cursor from "./cursor.js"
+
+/** A webhook as the emulator stores it: the JSON the API returns, with the secret it never returns again. */
+export interface StoredWebhook {
+  readonly id: string
+  readonly object: "webhook"
+  readonly status: "active" | "inactive"
+  readonly events: ReadonlyArray<string>
+  readonly url: string
+  readonly metadata: Readonly<Record<string, string>>
+  readonly createdAt: string
+  readonly updatedAt: string
+  readonly secret: string
+}
+
+/** How the emulator delivers. */
+export interface DeliveryOptions {
+  /**
+   * When to try again after a failed attempt, stepped with the attempt (its JSON) as input; when it is done, the
+   * event is given up for that webhook. Default: 5 retries, 30 seconds apart and doubling (Exa documents no schedule).
+   */
+  readonly retry?: Schedule.Schedule<unknown, WebhookAttempt.WebhookAttemptEncoded> | undefined
+  /** How long a receiver has to answer before the attempt fails. Default 10 seconds (on the Effect clock). */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/** The default retry schedule of deliveries. */
+export const defaultRetry: Schedule.Schedule<unknown, unknown> = Schedule.exponential("30 seconds", 2).pipe(
+  Schedule.intersect(Schedule.recurs(5))
+)
+
+/** The default delivery timeout. */
+export const defaultDeliveryTimeout: Duration.Duration = Duration.seconds(10)
+
+// The most of a receiver's answer body kept in an attempt.
+const maxRecordedBody = 10_000
+
+/** What the emulator answers: a status and a JSON (or raw) body. */
+export type Answer = { readonly status: number; readonly body: unknown }
+
+interface Job {
+  readonly webhookId: string
+  readonly event: Event.Encoded
+  readonly attempt: number
+  readonly due: number
+  readonly state: unknown
+}
+
+const encodeCursor = (offset: number): string => Cursor.encode("wcur_", offset)
+const decodeCursor = (cursor: string): number | undefined => Cursor.decode("wcur_", cursor)
+
+const iso = (millis: number): string => DateTime.formatIso(DateTime.unsafeMake(millis))
+
+const newSecret = (): string => {
+  const bytes = new Uint8Array(24)
+  globalThis.crypto.getRandomValues(bytes)
+  return `whsec_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+class BadRequest {
+  constructor(readonly message: string) {}
+}
+
+const checkEvents = (value: unknown): Array<string> => {
+  if (!Array.isArray(value)) throw new BadRequest("events must be an array of event types")
+  if (value.length < 1 || value.length > EventType.all.length) {
+    throw new BadRequest(`events must hold 1 to ${EventType.all.length} event types`)
+  }
+  for (const type of value) {
+    if (typeof type !== "string" || !EventType.isEventType(type)) throw new BadRequest(`Invalid event type: ${String(type)}`)
+  }
+  return value as Array<string>
+}
+
+const checkUrl = (value: unknown): string => {
+  if (typeof value !== "string") throw new BadRequest("url must be a string")
+  try {
+    new URL(value)
+  } catch {
+    throw new BadRequest("url must be a valid URI")
+  }
+  return value
+}
+
+const checkMetadata = (value: unknown): Record<string, string> => {
+  if (!isRecord(value)) throw new BadRequest("metadata must be an object of strings")
+  for (const key of Object.keys(value)) {
+    const v = value[key]
+    if (typeof v !== "string") throw new BadRequest(`metadata.${key} must be a string`)
+    if (v.length > 1000) throw new BadRequest(`metadata.${key} must be at most 1000 characters`)
+  }
+  return value as Record<string, string>
+}
+
+const checkKeys = (body: Record<string, unknown>): void => {
+  for (const key of Object.keys(body)) {
+    if (key !== "events" && key !== "url" && key !== "metadata") {
+      throw new BadRequest(`Unrecognized key(s) in object: '${key}'`)
+    }
+  }
+}
+
+const publicJson = (webhook: StoredWebhook, secret: string | null) => {
+  const { secret: _, ...rest } = webhook
+  return { ...rest, secret }
+}
+
+const paginate = <A>(all: ReadonlyArray<A>, params: URLSearchParams): Answer | { readonly page: Record<string, unknown> } => {
+  const limitText = params.get("limit")
+  const limit = limitText === null ? 25 : Number(limitText)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+    return { status: 400, body: "limit must be a number from 1 to 200" }
+  }
+  const cursorText = params.get("cursor")
+  const offset = cursorText === null ? 0 : decodeCursor(cursorText)
+  if (offset === undefined) return { status: 400, body: "Invalid cursor" }
+  const data = all.slice(offset, offset + limit)
+  const hasMore = offset + limit < all.length
+  return { page: { data, hasMore, nextCursor: hasMore ? encodeCursor(offset + limit) : null } }
+}
+
+/** The webhooks part of an emulator. */
+export const make = (options: DeliveryOptions = {}) =>
+  Effect.gen(function*() {
+    const retry = (options.retry ?? defaultRetry) as Schedule.Schedule<unknown, unknown>
+    const timeout = Duration.decode(options.timeout ?? defaultDeliveryTimeout)
+    const scope = yield* Effect.scope
+    let webhooks: Array<StoredWebhook> = []
+    const attempts: Array<WebhookAttempt.WebhookAttemptEncoded> = []
+    const down = new Map<string, number>()
+    let jobs: Array<Job> = []
+    let webhookCount = 0
+    let attemptCount = 0
+    // One pass over due jobs at a time: the background loop and `flush` take turns, so a job never runs twice.
+    const turn = yield* Effect.makeSemaphore(1)
+    let wake = yield* Deferred.make<void>()
+
+    const find = (id: string) => webhooks.find((w) => w.id === id)
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The management endpoints
+    // ---------------------------------------------------------------------------------------------------------
+
+    const create = (body: unknown, now: number): Answer => {
+      if (!isRecord(body)) throw new BadRequest("the body must be a JSON object")
+      checkKeys(body)
+      const events = checkEvents(body.events)
+      const url = checkUrl(body.url)
+      const metadata = body.metadata === undefined ? {} : checkMetadata(body.metadata)
+      webhookCount++
+      const at = iso(now)
+      const webhook: StoredWebhook = {
+        id: `webhook_${String(webhookCount).padStart(8, "0")}`,
+        object: "webhook",
+        status: "active",
+        events: [...events],
+        url,
+        metadata: { ...metadata },
+        createdAt: at,
+        updatedAt: at,
+        secret: newSecret()
+      }
+      webhooks = [...webhooks, webhook]
+      return { status: 200, body: publicJson(webhook, webhook.secret) }
+    }
+
+    const update = (webhook: StoredWebhook, body: unknown, now: number): Answer => {
+      if (!isRecord(body)) throw new BadRequest("the body must be a JSON object")
+      checkKeys(body)
+      const next: StoredWebhook = {
+        ...webhook,
+        ...(body.events === undefined ? {} : { events: [...checkEvents(body.events)] }),
+        ...(body.url === undefined ? {} : { url: checkUrl(body.url) }),
+        // Replaced, not merged: the usual reading of a PATCH with an object (Exa does not say).
+        ...(body.metadata === undefined ? {} : { metadata: { ...checkMetadata(body.metadata) } }),
+        updatedAt: iso(now)
+      }
+      webhooks = webhooks.map((w) => (w.id === webhook.id ? next : w))
+      return { status: 200, body: publicJson(next, null) }
+    }
+
+    const list = (params: URLSearchParams): Answer => {
+      for (const key of params.keys()) {
+        if (key !== "cursor" && key !== "limit") return { status: 400, body: `Unrecognized key(s) in object: '${key}'` }
+      }
+      // Newest first (Exa does not document an order): by creation time, then id.
+      const ordered = [...webhooks].reverse().map((w) => publicJson(w, null))
+      const result = paginate(ordered, params)
+      return "page" in result ? { status: 200, body: result.page } : result
+    }
+
+    const listAttempts = (webhookId: string, params: URLSearchParams): Answer => {
+      for (const key of params.keys()) {
+        if (!["cursor", "limit", "eventType", "successful"].includes(key)) {
+          return { status: 400, body: `Unrecognized key(s) in object: '${key}'` }
+        }
+      }
+      const eventType = params.get("eventType")
+      if (eventType !== null && !EventType.isEventType(eventType)) {
+        return { status: 400, body: `Invalid event type: ${eventType}` }
+      }
+      const successfulText = params.get("successful")
+      // `True`/`False` as exa-py's sync client sends them, too.
+      const successful = successfulText === null ? undefined : successfulText.toLowerCase()
+      if (successful !== undefined && successful !== "true" && successful !== "false") {
+        return { status: 400, body: "successful must be true or false" }
+      }
+      // Newest first, as the API documents.
+      const matching = attempts.filter((a) =>
+        a.webhookId === webhookId && (eventType === null || a.eventType === eventType) &&
+        (successful === undefined || a.successful === (successful === "true"))
+      ).reverse()
+      const result = paginate(matching, params)
+      return "page" in result ? { status: 200, body: result.page } : result
+    }
+
+    /** Answers a request under `/websets/v0/webhooks`, or `undefined` for any other path. */
+    const answer = (
+      request: { readonly method: string; readonly url: URL; readonly body: string },
+      now: number
+    ): Answer | undefined => {
+      const path = request.url.pathname
+      if (path !== "/websets/v0/webhooks" && !path.startsWith("/websets/v0/webhooks/")) return undefined
+      const parseBody = (): unknown => {
+        try {
+          return JSON.parse(request.body)
+        } catch {
+          throw new BadRequest("the body is not valid JSON")
+        }
+      }
+      try {
+        if (path === "/websets/v0/webhooks") {
+          if (request.method === "POST") return create(parseBody(), now)
+          if (request.method === "GET") return list(request.url.searchParams)
+          return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
+        }
+        const match = /^\/websets\/v0\/webhooks\/([^/]+)(\/attempts)?$/.exec(path)
+        if (match === null) {
+          return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
+        }
+        let id: string
+        try {
+          id = decodeURIComponent(match[1]!)
+        } catch {
+          throw new BadRequest("Malformed webhook id")
+        }
+        const webhook = find(id)
+        if (webhook === undefined) return { status: 404, body: "Webhook not found" }
+        if (match[2] !== undefined) {
+          return request.method === "GET"
+            ? listAttempts(id, request.url.searchParams)
+            : { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
+        }
+        switch (request.method) {
+          case "GET":
+            return { status: 200, body: publicJson(webhook, null) }
+          case "PATCH":
+            return update(webhook, parseBody(), now)
+          case "DELETE":
+            webhooks = webhooks.filter((w) => w.id !== id)
+            jobs = jobs.filter((job) => job.webhookId !== id)
+            return { status: 200, body: publicJson(webhook, null) }
+          default:
+            return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
+        }
+      } catch (error) {
+        if (error instanceof BadRequest) return { status: 400, body: error.message }
+        throw error
+      }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Deliveries
+    // ---------------------------------------------------------------------------------------------------------
+
+    const signal = Effect.suspend(() => Deferred.succeed(wake, undefined))
+
+    /** Queues a delivery of each event to every active webhook subscribed to its type. */
+    const onEvents = (events: ReadonlyArray<Event.Encoded>): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        for (const event of events) {
+          for (const webhook of webhooks) {
+            if (webhook.status !== "active" || !webhook.events.includes(event.type)) continue
+            jobs.push({ webhookId: webhook.id, event, attempt: 1, due: now, state: retry.initial })
+          }
+        }
+        return signal
+      })
+
+    // One attempt: POST the event, signed, and record what the receiver answered (or that none answered).
+    const attempt = (job: Job, webhook: StoredWebhook) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const body = JSON.stringify(job.event)
+        const downUntil = down.get(webhook.id)
+        let outcome: { status: number; headers: Record<string, string>; body: string | null }
+        if (downUntil !== undefined && now < downUntil) {
+          outcome = { status: 0, headers: {}, body: null }
+        } else {
+          const signature = yield* Webhooks.sign(body, { secret: webhook.secret, timestamp: Math.floor(now / 1000) })
+          outcome = yield* Effect.tryPromise((abort) =>
+            fetch(webhook.url, {
+              method: "POST",
+              headers: { "content-type": "application/json", "exa-signature": signature },
+              body,
+              // Exa does not follow redirects: a 3xx is a failed delivery.
+              redirect: "manual",
+              signal: abort
+            }).then(async (response) => {
+              const headers: Record<string, string> = {}
+              response.headers.forEach((value, name) => {
+                headers[name] = value
+              })
+              const text = await response.text()
+              return { status: response.status, headers, body: text.slice(0, maxRecordedBody) }
+            })
+          ).pipe(
+            Effect.timeoutFail({ duration: timeout, onTimeout: () => "timeout" }),
+            Effect.orElseSucceed(() => ({ status: 0, headers: {}, body: null }))
+          )
+        }
+        attemptCount++
+        const record: WebhookAttempt.WebhookAttemptEncoded = {
+          id: `wattempt_${String(attemptCount).padStart(8, "0")}`,
+          object: "webhook_attempt",
+          eventId: job.event.id,
+          eventType: job.event.type as EventType.EventType,
+          webhookId: webhook.id,
+          url: webhook.url,
+          successful: outcome.status >= 200 && outcome.status < 300,
+          responseHeaders: outcome.headers,
+          responseBody: outcome.body,
+          responseStatusCode: outcome.status,
+          attempt: job.attempt,
+          attemptedAt: iso(now)
+        }
+        attempts.push(record)
+        if (record.successful) return
+        const [state, , decision] = yield* retry.step(yield* Clock.currentTimeMillis, record, job.state)
+        if (ScheduleDecision.isDone(decision)) return
+        jobs.push({ ...job, attempt: job.attempt + 1, due: Intervals.start(decision.intervals), state })
+      })
+
+    // Runs every job that is due, and any that become due meanwhile.
+    const runDue: Effect.Effect<void> = turn.withPermits(1)(Effect.gen(function*() {
+      while (true) {
+        const now = yield* Clock.currentTimeMillis
+        const due = jobs.filter((job) => job.due <= now)
+        if (due.length === 0) return
+        jobs = jobs.filter((job) => job.due > now)
+        yield* Effect.forEach(due, (job) => {
+          const webhook = find(job.webhookId)
+          // A webhook deleted or made inactive since: the event is no longer delivered to it.
+          return webhook === undefined || webhook.status !== "active" ? Effect.void : attempt(job, webhook)
+        }, { concurrency: "unbounded", discard: true })
+      }
+    }))
+
+    // The background loop: runs due jobs, then sleeps until the next one is due or a new one arrives.
+    const loop: Effect.Effect<never> = Effect.forever(Effect.gen(function*() {
+      yield* runDue
+      const now = yield* Clock.currentTimeMillis
+      const next = jobs.reduce((min, job) => Math.min(min, job.due), Infinity)
+      const waiting = wake
+      const sleep = next === Infinity ? Effect.never : Effect.sleep(Duration.millis(Math.max(0, next - now)))
+      yield* Effect.raceFirst(sleep, Deferred.await(waiting))
+      if (yield* Deferred.isDone(waiting)) wake = yield* Deferred.make<void>()
+    }))
+    yield* Effect.forkIn(loop, scope as Scope.Scope)
+
+    return {
+      answer,
+      onEvents,
+      /** Runs every delivery that is due now, and waits for those under way. */
+      flush: runDue,
+      webhooks: Effect.sync((): ReadonlyArray<StoredWebhook> => webhooks),
+      deliveries: Effect.sync((): ReadonlyArray<WebhookAttempt.WebhookAttemptEncoded> => [...attempts]),
+      setStatus: (id: string, status: "active" | "inactive") =>
+        Effect.sync(() => {
+          webhooks = webhooks.map((w) => (w.id === id ? { ...w, status } : w))
+        }),
+      receiverDown: (webhookId: string, duration: Duration.DurationInput) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          down.set(webhookId, now + Duration.toMillis(Duration.decode(duration)))
+        }),
+      secretOf: (id: string): Redacted.Redacted<string> | undefined => {
+        const webhook = find(id)
+        return webhook === undefined ? undefined : Redacted.make(webhook.secret)
+      }
+    }
+  })
+
+/** The webhooks part of an emulator. */
+export type WebhookApi = Effect.Effect.Success<ReturnType<typeof make>>
