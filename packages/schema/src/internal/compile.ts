@@ -323,7 +323,8 @@ const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode
       }
     }
     const set = new Set(values)
-    return (u) => (set.has(u as any) ? u : FAIL)
+    // `Set` finds NaN, which `===` (Effect Schema's test for a literal) never matches.
+    return (u) => (set.has(u as any) && u === u ? u : FAIL)
   }
   const decoders: Array<Decode> = []
   for (const member of members) {

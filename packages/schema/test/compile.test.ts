@@ -1,0 +1,323 @@
+/**
+ * The compiler, node by node, called directly: what each node accepts, refuses (FAIL) or leaves to Effect Schema
+ * (BAIL), what it does not compile at all, and which union members it tries. The decoders built at import time are
+ * checked against Effect Schema in Decoder.test.ts; these pin the compiler's own contract.
+ */
+import { assert, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { BAIL, compile, type Decode, FAIL, FastDecode, registerClass } from "../src/internal/compile.js"
+
+/** Both compiled forms of a schema (generated code, and the interpreted fallback), which must behave alike. */
+const forms = (schema: Schema.Schema.Any): ReadonlyArray<Decode> => {
+  const generated = compile(schema.ast)
+  const interpreted = compile(schema.ast, { codegen: false })
+  assert(generated !== undefined && interpreted !== undefined, "expected the schema to compile")
+  return [generated, interpreted]
+}
+
+/** A node with a given fast decoder. */
+const node = (decode: Decode) => Schema.Unknown.annotations({ [FastDecode]: decode })
+const bails = node(() => BAIL)
+
+/** A union member that records when it is tried. */
+const recorded = (calls: Array<string>, name: string, fields: Schema.Struct.Fields) =>
+  Schema.Struct(fields).annotations({ [FastDecode]: (u: unknown) => (calls.push(name), u) })
+
+const others = ["x", 1, true, null, undefined, {}, [], Symbol.for("s")]
+
+describe("compile: keywords and literals", () => {
+  it("string, number and boolean accept their own type only; unknown and any accept everything", () => {
+    for (const [schema, good] of [[Schema.String, "s"], [Schema.Number, 2], [Schema.Boolean, false]] as const) {
+      const [decode] = forms(schema)
+      expect(decode!(good)).toBe(good)
+      for (const u of others) if (typeof u !== typeof good) expect(decode!(u), String(typeof u)).toBe(FAIL)
+    }
+    for (const schema of [Schema.Unknown, Schema.Any]) {
+      const [decode] = forms(schema)
+      for (const u of others) expect(decode!(u)).toBe(u)
+    }
+  })
+
+  it("a literal accepts itself only", () => {
+    const [decode] = forms(Schema.Literal("a"))
+    expect(decode!("a")).toBe("a")
+    expect(decode!("b")).toBe(FAIL)
+    expect(forms(Schema.Literal(1))[0]!(1)).toBe(1)
+    expect(forms(Schema.Literal(1))[0]!("1")).toBe(FAIL)
+  })
+
+  it("nodes outside its reach do not compile, nor does anything holding one", () => {
+    for (
+      const schema of [
+        Schema.Undefined,
+        Schema.BigIntFromSelf,
+        Schema.Tuple(Schema.String),
+        Schema.Array(Schema.Undefined),
+        Schema.Struct({}),
+        Schema.Struct({ a: Schema.Undefined }),
+        Schema.Record({ key: Schema.SymbolFromSelf, value: Schema.String }),
+        Schema.Record({ key: Schema.String, value: Schema.Undefined }),
+        Schema.Union(Schema.String, Schema.Undefined),
+        Schema.String.pipe(Schema.compose(Schema.Undefined as any)) as any,
+        Schema.Undefined.pipe(Schema.filter(() => true)),
+        Schema.Struct({ a: Schema.optionalWith(Schema.String, { default: () => "x" }) }),
+        Schema.NumberFromString.pipe(Schema.compose(Schema.Undefined as any)) as any
+      ] as ReadonlyArray<Schema.Schema.Any>
+    ) {
+      expect(compile(schema.ast), String(schema)).toBeUndefined()
+    }
+  })
+})
+
+describe("compile: refinements, transformations, declarations", () => {
+  it("a refinement checks its filter after its base", () => {
+    const [decode] = forms(Schema.String.pipe(Schema.minLength(2)))
+    expect(decode!("ab")).toBe("ab")
+    expect(decode!("a")).toBe(FAIL)
+    expect(decode!(12)).toBe(FAIL)
+    expect(forms(bails.pipe(Schema.filter(() => true)))[0]!("x")).toBe(BAIL)
+  })
+
+  it("a transformation decodes from, transforms, decodes to; each outcome passes through", () => {
+    const [decode] = forms(Schema.NumberFromString)
+    expect(decode!("12")).toBe(12)
+    expect(decode!("x")).toBe(FAIL)
+    expect(decode!(12)).toBe(FAIL)
+    const fromBails = Schema.transform(bails, Schema.String, { strict: false, decode: String, encode: String })
+    expect(forms(fromBails)[0]!("x")).toBe(BAIL)
+    const toBails = Schema.transform(Schema.String, bails, { strict: false, decode: (s) => s, encode: (s) => s as string })
+    expect(forms(toBails)[0]!("x")).toBe(BAIL)
+    const toFails = Schema.transform(Schema.String, Schema.Number, { strict: false, decode: (s) => s, encode: String })
+    expect(forms(toFails)[0]!("x")).toBe(FAIL)
+    const refused = Schema.transformOrFail(Schema.String, Schema.String, {
+      strict: true,
+      decode: (s, _, ast) => (s === "ok" ? ParseResult.succeed(s) : ParseResult.fail(new ParseResult.Type(ast, s))),
+      encode: ParseResult.succeed
+    })
+    expect(forms(refused)[0]!("ok")).toBe("ok")
+    expect(forms(refused)[0]!("no")).toBe(FAIL)
+    // A transformation that needs Effect to run cannot be settled here.
+    const effectful = Schema.transformOrFail(Schema.String, Schema.String, {
+      strict: true,
+      decode: (s) => Effect.succeed(s).pipe(Effect.delay("1 millis")),
+      encode: ParseResult.succeed
+    })
+    expect(forms(effectful)[0]!("x")).toBe(BAIL)
+  })
+
+  it("a declaration is run as Effect Schema runs it, compiled once however often it is used", () => {
+    let compiled = 0
+    const declared = Schema.declare([], {
+      decode: () => {
+        compiled++
+        return (u, _, ast) => (u === "d" ? ParseResult.succeed(u) : ParseResult.fail(new ParseResult.Type(ast, u)))
+      },
+      encode: () => ParseResult.succeed
+    })
+    const decode = compile(Schema.Struct({ a: declared, b: declared, c: Schema.Array(declared) }).ast)!
+    expect(compiled).toBe(1)
+    expect(decode({ a: "d", b: "d", c: ["d"] })).toEqual({ a: "d", b: "d", c: ["d"] })
+    expect(decode({ a: "d", b: "e", c: [] })).toBe(FAIL)
+    const effectful = Schema.declare([], {
+      decode: () => (u) => Effect.succeed(u),
+      encode: () => ParseResult.succeed
+    })
+    expect(compile(effectful.ast)!("x")).toBe(BAIL)
+  })
+})
+
+describe("compile: arrays and structs", () => {
+  it("an array decodes each item into a new array", () => {
+    for (const decode of forms(Schema.Array(Schema.Number))) {
+      const input = [1, 2]
+      const out = decode(input)
+      expect(out).toEqual([1, 2])
+      expect(out).not.toBe(input)
+      expect(decode([])).toEqual([])
+      expect(decode([1, "x"])).toBe(FAIL)
+      expect(decode("12")).toBe(FAIL)
+      expect(decode({ length: 0 })).toBe(FAIL)
+    }
+    expect(forms(Schema.Array(bails))[0]!([1])).toBe(BAIL)
+  })
+
+  it("a struct keeps its fields, drops others, leaves absent optional keys absent, and decodes absent required ones as undefined", () => {
+    const schema = Schema.Struct({
+      a: Schema.String,
+      b: Schema.optionalWith(Schema.Number, { exact: true }),
+      c: Schema.Unknown
+    })
+    for (const decode of forms(schema)) {
+      const out = decode({ a: "x", extra: 1 }) as object
+      expect(out).toEqual({ a: "x", c: undefined })
+      expect(Object.keys(out)).toEqual(["a", "c"])
+      expect(decode({ a: "x", b: 2, c: null })).toEqual({ a: "x", b: 2, c: null })
+      expect(decode({ a: "x", b: "2" })).toBe(FAIL)
+      expect(decode({ b: 2 })).toBe(FAIL)
+      for (const u of [null, [], "x", 1, undefined]) expect(decode(u)).toBe(FAIL)
+    }
+    for (const decode of forms(Schema.Struct({ a: Schema.String, b: bails }))) {
+      expect(decode({ a: "x", b: 1 })).toBe(BAIL)
+      expect(decode({ a: 1, b: 1 })).toBe(FAIL)
+    }
+  })
+
+  it("structs compile to generated code by default, and to the interpreted form without code generation", () => {
+    const schema = Schema.Struct({ a: Schema.String })
+    expect(compile(schema.ast)!.name).toBe("decodeStruct")
+    expect(compile(schema.ast, { codegen: true })!.name).toBe("decodeStruct")
+    expect(compile(schema.ast, { codegen: false })!.name).not.toBe("decodeStruct")
+    // Symbol keys and index signatures take the interpreted form, which handles them.
+    const key = Symbol.for("k")
+    const withSymbol = compile(Schema.Struct({ [key]: Schema.String }).ast)!
+    expect(withSymbol.name).not.toBe("decodeStruct")
+    expect(withSymbol({ [key]: "v" })).toEqual({ [key]: "v" })
+    expect(withSymbol({ [key]: 1 })).toBe(FAIL)
+  })
+
+  it("a record decodes every own key; with fields beside it, those keep their own schema", () => {
+    for (const decode of forms(Schema.Record({ key: Schema.String, value: Schema.Number }))) {
+      expect(decode({ a: 1, b: 2 })).toEqual({ a: 1, b: 2 })
+      expect(decode({ a: 1, b: "2" })).toBe(FAIL)
+      expect(decode({})).toEqual({})
+      expect(decode([])).toBe(FAIL)
+    }
+    expect(forms(Schema.Record({ key: Schema.String, value: bails }))[0]!({ a: 1 })).toBe(BAIL)
+    const mixed = Schema.Struct({ a: Schema.Literal("x") }, Schema.Record({ key: Schema.String, value: Schema.String }))
+    for (const decode of forms(mixed)) {
+      expect(decode({ a: "x", b: "y" })).toEqual({ a: "x", b: "y" })
+      expect(decode({ a: "y", b: "y" })).toBe(FAIL)
+      expect(decode({ a: "x", b: 1 })).toBe(FAIL)
+    }
+  })
+})
+
+describe("compile: unions", () => {
+  it("a union of literals, few or many, accepts exactly its members (never NaN)", () => {
+    const few = forms(Schema.Literal("a", "b"))[0]!
+    expect([few("a"), few("b"), few("c"), few(null)]).toEqual(["a", "b", FAIL, FAIL])
+    const values = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] as const
+    const many = forms(Schema.Literal(...values))[0]!
+    for (const v of values) expect(many(v)).toBe(v)
+    expect(many("k")).toBe(FAIL)
+    const numbers = forms(Schema.Literal(NaN, 1, 2, 3, 4, 5, 6, 7, 8, 9))[0]!
+    expect(numbers(NaN)).toBe(FAIL)
+    expect(numbers(9)).toBe(9)
+    expect(forms(Schema.Literal(NaN, 1))[0]!(NaN)).toBe(FAIL)
+  })
+
+  it("exactly one member succeeding is the answer; none is FAIL; two, or a member that bails, is BAIL", () => {
+    const decode = forms(Schema.Union(Schema.String, Schema.Number))[0]!
+    expect(decode("x")).toBe("x")
+    expect(decode(1)).toBe(1)
+    expect(decode(true)).toBe(FAIL)
+    expect(forms(Schema.Union(Schema.Number, Schema.String))[0]!("x")).toBe("x")
+    expect(forms(Schema.Union(Schema.Unknown, Schema.String))[0]!("x")).toBe(BAIL)
+    expect(forms(Schema.Union(Schema.String, bails))[0]!(1)).toBe(BAIL)
+    expect(forms(Schema.Union(bails, Schema.String))[0]!(1)).toBe(BAIL)
+    expect(forms(Schema.Union(Schema.String, Schema.Number, Schema.Boolean))[0]!(false)).toBe(false)
+  })
+
+  it("a literal member is answered alone unless another member accepts it too", () => {
+    let tried = 0
+    const counted = node((u) => (tried++, typeof u === "string" ? u : FAIL))
+    const decode = forms(Schema.Union(Schema.Null, counted))[0]!
+    tried = 0
+    expect(decode(null)).toBe(null)
+    expect(tried).toBe(0)
+    expect(decode("x")).toBe("x")
+    expect(tried).toBe(1)
+    expect(forms(Schema.Union(Schema.Literal("a"), Schema.String))[0]!("a")).toBe(BAIL)
+    expect(forms(Schema.Union(Schema.Literal("a"), Schema.String))[0]!("b")).toBe("b")
+  })
+
+  it("dispatches on the key whose literals tell most members apart; members without it are tried when they may match", () => {
+    const calls: Array<string> = []
+    const decode = compile(
+      Schema.Union(
+        recorded(calls, "a", { object: Schema.Literal("e"), type: Schema.Literal("a") }),
+        recorded(calls, "b1", { object: Schema.Literal("e"), type: Schema.Literal("b") }),
+        recorded(calls, "b2", { object: Schema.Literal("e"), type: Schema.Literal("b") }),
+        recorded(calls, "any", { object: Schema.Literal("e") })
+      ).ast
+    )!
+    const tried = (u: unknown) => {
+      calls.length = 0
+      decode(u)
+      return [...calls]
+    }
+    expect(tried({ object: "e", type: "a" })).toEqual(["a", "any"])
+    // Two members succeed: that is enough to leave the input to Effect Schema.
+    expect(tried({ object: "e", type: "b" })).toEqual(["b1", "b2"])
+    expect(tried({ object: "e", type: "z" })).toEqual(["any"])
+    expect(tried({ object: "e" })).toEqual(["any"])
+    expect(tried("e")).toEqual(["any"])
+    expect(tried(null)).toEqual(["any"])
+  })
+
+  it("of two keys with as many values, dispatches on the one more members carry", () => {
+    const calls: Array<string> = []
+    const decode = compile(
+      Schema.Union(
+        recorded(calls, "A", { k1: Schema.Literal("a"), k2: Schema.Literal("p") }),
+        recorded(calls, "B", { k1: Schema.Literal("b"), k2: Schema.Literal("q") }),
+        recorded(calls, "C", { k2: Schema.Literal("q") })
+      ).ast
+    )!
+    calls.length = 0
+    decode({ k1: "a", k2: "q" })
+    expect(calls).toEqual(["B", "C"])
+  })
+
+  it("a member without the dispatch literal is skipped for values its own field refuses, through classes and filters", () => {
+    const calls: Array<string> = []
+    const known = new Set(["a", "b"])
+    const other = Schema.String.pipe(Schema.filter((t) => !known.has(t)))
+    class Other extends Schema.Class<Other>("Other")({ type: other }) {}
+    const filtered = Schema.Struct({ type: other }).pipe(Schema.filter(() => true))
+    for (const unknownMember of [Schema.Struct({ type: other }), Other, filtered] as ReadonlyArray<Schema.Schema.Any>) {
+      const decode = compile(
+        Schema.Union(
+          recorded(calls, "a", { type: Schema.Literal("a") }),
+          recorded(calls, "b", { type: Schema.Literal("b") }),
+          unknownMember
+        ).ast
+      )!
+      calls.length = 0
+      expect(decode({ type: "a" })).toEqual({ type: "a" })
+      expect(calls).toEqual(["a"])
+      const out = decode({ type: "z" }) as { type: string }
+      expect(out.type).toBe("z")
+      expect(calls).toEqual(["a"])
+    }
+  })
+})
+
+describe("registerClass", () => {
+  it("builds instances on the class's prototype and bails only for a missing field that has a constructor default", () => {
+    class Plain extends Schema.Class<Plain>("Plain")({
+      a: Schema.String,
+      b: Schema.optionalWith(Schema.Number, { exact: true })
+    }) {}
+    registerClass(Plain)
+    for (const decode of forms(Plain)) {
+      const value = decode({ a: "x" })
+      expect(value).toBeInstanceOf(Plain)
+      expect(value).toStrictEqual(new Plain({ a: "x" }))
+      expect(decode({ a: 1 })).toBe(FAIL)
+      expect(decode(null)).toBe(FAIL)
+    }
+    class Defaulted extends Schema.Class<Defaulted>("Defaulted")({
+      a: Schema.String,
+      b: Schema.optionalWith(Schema.String, { exact: true }).pipe(Schema.withConstructorDefault(() => "d"))
+    }) {}
+    registerClass(Defaulted)
+    for (const decode of forms(Defaulted)) {
+      expect(decode({ a: "x" })).toBe(BAIL)
+      expect(decode({ a: "x", b: "y" })).toStrictEqual(new Defaulted({ a: "x", b: "y" }))
+      expect(decode({ a: 1, b: "y" })).toBe(FAIL)
+    }
+  })
+})
