@@ -13,15 +13,22 @@
  * @since 0.1.0
  */
 import * as Event from "@effect-exa/schema/Event"
+import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Dedupe from "./Dedupe.js"
 import * as Errors from "./Errors.js"
 import { decodeJsonText, describeEventFailure } from "./internal/body.js"
+import { hmacSha256 } from "./internal/hmac.js"
 
 /**
  * The header Exa signs deliveries with.
@@ -202,24 +209,14 @@ export const parseHeader = (header: string): Either.Either<Signature, SignatureM
   return Either.right({ timestamp, signatures })
 }
 
-const encoder = new TextEncoder()
-
-
 const fromHex = (hex: string): Uint8Array<ArrayBuffer> => {
   const out = new Uint8Array(hex.length / 2)
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
   return out
 }
 
-// "<t>." followed by the raw body bytes, exactly as received (never re-serialised JSON).
-const signedPayload = (timestamp: number, body: string | Uint8Array): Uint8Array<ArrayBuffer> => {
-  const prefix = encoder.encode(`${timestamp}.`)
-  const bytes = typeof body === "string" ? encoder.encode(body) : body
-  const out = new Uint8Array(prefix.length + bytes.length)
-  out.set(prefix, 0)
-  out.set(bytes, prefix.length)
-  return out
-}
+// "<t>." followed by the raw body, exactly as received (never re-serialised JSON).
+const signedParts = (timestamp: number, body: string | Uint8Array): ReadonlyArray<string | Uint8Array> => [`${timestamp}.`, body]
 
 const invalid = (reason: string) => Either.left(new Errors.InvalidRequest({ reason }))
 
@@ -227,16 +224,19 @@ const invalid = (reason: string) => Either.left(new Errors.InvalidRequest({ reas
 // `InvalidRequest` (never a defect, and never the secret's value in a reason).
 const argumentsOf = (
   options: Options & { readonly body: string | Uint8Array }
-): Either.Either<{ secrets: ReadonlyArray<string>; body: string | Uint8Array; tolerance: Duration.Duration }, Errors.InvalidRequest> => {
+): Either.Either<
+  { secrets: ReadonlyArray<Redacted.Redacted<string>>; body: string | Uint8Array; tolerance: Duration.Duration },
+  Errors.InvalidRequest
+> => {
   if (typeof options !== "object" || options === null) return invalid("the options must be an object")
   const list: ReadonlyArray<unknown> = Array.isArray(options.secret) ? options.secret : [options.secret]
   if (list.length === 0) return invalid("no webhook secret was given")
-  const secrets: Array<string> = []
+  const secrets: Array<Redacted.Redacted<string>> = []
   for (const item of list) {
     if (!Redacted.isRedacted(item)) return invalid("a webhook secret must be a Redacted string (Redacted.make or Config.redacted)")
     const value: unknown = Redacted.value(item)
     if (typeof value !== "string" || value.length === 0) return invalid("a webhook secret is empty")
-    secrets.push(value)
+    secrets.push(item as Redacted.Redacted<string>)
   }
   const body: unknown = options.body
   if (typeof body !== "string" && !(body instanceof Uint8Array)) {
@@ -252,13 +252,7 @@ const argumentsOf = (
 }
 
 // The MAC of `payload` under `secret`: computed once per secret, whatever the number of candidates.
-const mac = (secret: string, payload: Uint8Array<ArrayBuffer>) =>
-  Effect.promise(async () => {
-    const key = await globalThis.crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign"
-    ])
-    return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", key, payload))
-  })
+const mac = hmacSha256
 
 // Compares 32 bytes with a 64-character hex string in time that does not depend on where they differ.
 const sameMac = (expected: Uint8Array, candidate: Uint8Array): boolean => {
@@ -283,7 +277,7 @@ export const verifySignature = (
       return yield* new SignatureMissing()
     }
     const signature = yield* parseHeader(options.header)
-    const payload = signedPayload(signature.timestamp, body)
+    const payload = signedParts(signature.timestamp, body)
     const candidates = signature.signatures.map(fromHex)
     let matched = false
     // Every candidate against every secret, with no early exit.
@@ -357,3 +351,90 @@ export const verifyRequest = (
         new Errors.Transport({ description: `reading the delivery failed: ${error.message}`, cause: error.cause })),
       (body) => verify({ ...options, header: request.headers[signatureHeader], body: new Uint8Array(body) })
     ))
+
+/**
+ * A ready receiver: how to verify deliveries, and what to do with each genuine event.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ReceiverOptions<E, R> extends Options {
+  /** What to do with each verified event: a `Handlers.make(…)` handler, or any function of an event. */
+  readonly handle: (event: Event.Event) => Effect.Effect<unknown, E, R>
+}
+
+const text = (body: string, status: number) => HttpServerResponse.text(body, { status })
+
+/**
+ * A webhook endpoint as an `HttpApp`: it verifies the raw body against the secret(s), decodes the event, skips an
+ * event already handled (when a `Dedupe` is in context), runs the handler, and answers with the status Exa should
+ * see:
+ *
+ * - 204 once the handler succeeded (the event id is then recorded in the `Dedupe`, if any);
+ * - 200 `duplicate` for an event already handled: the handler does not run again;
+ * - 401 for a missing, malformed, forged or stale signature, and 400 for a body that is not an event: the handler
+ *   never sees them;
+ * - 500 when the handler fails or dies (logged with its cause), or the `Dedupe` store fails, so Exa delivers the
+ *   event again; 500 too for a receiver given no usable secret (also logged).
+ *
+ * @example
+ * ```ts
+ * import { Handlers, Webhook } from "@effect-exa/client"
+ * import { Console, Effect, Redacted } from "effect"
+ *
+ * const app = Webhook.receiver({
+ *   secret: Redacted.make("whsec_…"),
+ *   handle: Handlers.make({
+ *     "webset.item.enriched": (event) => Console.log(`store ${event.data.id}`),
+ *     orElse: () => Effect.void
+ *   })
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category receivers
+ */
+export const receiver = <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<never, R> =>
+  Effect.gen(function*() {
+    const verified = yield* Effect.either(verifyRequest(options))
+    if (Either.isLeft(verified)) {
+      const error = verified.left
+      switch (error._tag) {
+        case "SignatureMissing":
+        case "SignatureMalformed":
+        case "SignatureMismatch":
+        case "TimestampOutOfTolerance":
+          return text(error._tag, 401)
+        case "Decode":
+          return text("the body is not an event", 400)
+        case "Transport":
+          return text("the body could not be read", 400)
+        default:
+          yield* Effect.logError(`the webhook receiver cannot verify deliveries: ${error.message}`)
+          return text("the receiver is misconfigured", 500)
+      }
+    }
+    const event = verified.right
+    const outcome = yield* Effect.exit(Dedupe.once(event.id, Effect.suspend(() => options.handle(event))))
+    if (Exit.isSuccess(outcome)) {
+      return Option.isNone(outcome.value) ? text("duplicate", 200) : HttpServerResponse.empty({ status: 204 })
+    }
+    yield* Effect.logError("the handler failed; answering 500 so that Exa delivers the event again", outcome.cause).pipe(
+      Effect.annotateLogs({ "exa.event.id": event.id, "exa.event.type": event.type })
+    )
+    return text("the handler failed", 500)
+  })
+
+/**
+ * The receiver as a web handler, `(Request) => Promise<Response>`, for Cloudflare Workers, Deno, Bun or a Next.js
+ * route. `layer` provides what the handler needs (and a `Dedupe`, to skip events already handled); call `dispose`
+ * when done with it.
+ *
+ * @since 0.2.0
+ * @category receivers
+ */
+export const webHandler = <E, R, LE>(
+  options: ReceiverOptions<E, R>,
+  layer: Layer.Layer<R, LE>
+): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> } =>
+  HttpApp.toWebHandlerLayer(receiver(options), layer)

@@ -4,12 +4,16 @@
  * @since 0.1.0
  */
 
+/** @since 0.2.0 */
+export * as Dedupe from "./Dedupe.js"
 /** @since 0.1.0 */
 export * as Errors from "./Errors.js"
 /** @since 0.1.0 */
 export * as EventsClient from "./EventsClient.js"
 /** @since 0.1.0 */
 export * as FetchHttpClient from "./FetchHttpClient.js"
+/** @since 0.2.0 */
+export * as Handlers from "./Handlers.js"
 /** @since 0.1.0 */
 export * as RequestLimits from "./RequestLimits.js"
 /** @since 0.1.0 */

@@ -59,3 +59,36 @@ export const receiver: Effect.Effect<Receiver, never, Scope.Scope> = Effect.acqu
       state.server.close(() => resume(Effect.void))
     })
 )
+
+/** Serves a web handler (`Request → Response`) on loopback HTTP for the scope; its URL ends in `/hook`. */
+export const serve = (handler: (request: Request) => Promise<Response>): Effect.Effect<string, never, Scope.Scope> =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.async<Http.Server>((resume) => {
+        const server = Http.createServer(async (req, res) => {
+          const chunks: Array<Buffer> = []
+          for await (const chunk of req) chunks.push(chunk as Buffer)
+          const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]]))
+          const response = await handler(
+            new Request(`http://127.0.0.1${req.url}`, {
+              method: req.method ?? "POST",
+              headers,
+              ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {})
+            })
+          )
+          res.writeHead(response.status, Object.fromEntries(response.headers))
+          res.end(Buffer.from(await response.arrayBuffer()))
+        })
+        server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+      }),
+      (server) =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        })
+    ),
+    (server) => {
+      const address = server.address()
+      return `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/hook`
+    }
+  )

@@ -1,0 +1,99 @@
+/**
+ * Typed event handlers: what to do per event type, each handler receiving its narrowed event, used alike by a
+ * webhook receiver (`Webhook.receiver`) and by a program reading `streamEvents`.
+ *
+ * @since 0.2.0
+ */
+import type * as Event from "@effect-exa/schema/Event"
+import * as EventType from "@effect-exa/schema/EventType"
+import * as Effect from "effect/Effect"
+
+type Fn<T> = (event: T) => Effect.Effect<unknown, any, any>
+
+/**
+ * A handler for each of the 17 known types and one for `unknown` events: the compiler checks that none is missing.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Exhaustive =
+  & { readonly [K in EventType.KnownEventType]: Fn<Event.ByType<K>> }
+  & { readonly unknown: Fn<Event.UnknownEvent> }
+
+/**
+ * Handlers for some types (and optionally `unknown`), and `orElse` for every other event.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WithFallback =
+  & { readonly [K in EventType.KnownEventType]?: Fn<Event.ByType<K>> }
+  & { readonly unknown?: Fn<Event.UnknownEvent> }
+  & { readonly orElse: Fn<Event.Event> }
+
+type Returned<H> = { [K in keyof H]: H[K] extends (event: any) => infer Out ? Out : never }[keyof H]
+
+/**
+ * The errors the handlers of a map can fail with.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ErrorOf<H> = Returned<H> extends infer Out ? Out extends Effect.Effect<any, infer E, any> ? E : never : never
+
+/**
+ * What the handlers of a map require.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ContextOf<H> = Returned<H> extends infer Out ? Out extends Effect.Effect<any, any, infer R> ? R : never
+  : never
+
+/**
+ * One function handling any event: the handler map made into a dispatcher.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Handler<E, R> {
+  (event: Event.Event): Effect.Effect<void, E, R>
+}
+
+type Keys = EventType.KnownEventType | "unknown" | "orElse"
+
+/**
+ * Makes one handler from a map of handlers by event type. Either every known type and `unknown` are handled (a
+ * missing one is a compile error), or `orElse` takes whatever has no handler of its own; a key that is not an event
+ * type is a compile error too. Each handler keeps its own error and requirement types, and the result fails with
+ * their union and needs all of them. Unknown event types (`webset.export.*`, types added later) go to `unknown`,
+ * else to `orElse`: never a failure.
+ *
+ * @example
+ * ```ts
+ * import { Handlers } from "@effect-exa/client"
+ * import { Console, Effect } from "effect"
+ *
+ * const handle = Handlers.make({
+ *   "webset.item.enriched": (event) => Console.log(`store ${event.data.id}`),
+ *   "webset.idle": (event) => Console.log(`webset ${event.data.id} is idle`),
+ *   orElse: () => Effect.void
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = <const H extends Exhaustive | WithFallback>(
+  handlers: H & { readonly [K in Exclude<keyof H, Keys>]: never }
+): Handler<ErrorOf<H>, ContextOf<H>> => {
+  const table = handlers as unknown as Record<string, unknown>
+  return (event) =>
+    Effect.suspend(() => {
+      let handler = table[EventType.isKnown(event.type) ? event.type : "unknown"]
+      if (typeof handler !== "function") handler = table.orElse
+      // Only reachable from JavaScript that ignored the types: an event nobody handles is left alone.
+      if (typeof handler !== "function") return Effect.void
+      return Effect.asVoid(handler(event) as Effect.Effect<unknown, ErrorOf<H>, ContextOf<H>>)
+    })
+}
