@@ -6,7 +6,7 @@
  * instead, skipping the parts that need a scripted server (and the webhooks part, which would create a webhook on
  * that account).
  */
-import { Errors, EventsClient, WebhooksClient } from "@effect-exa/client"
+import { Checkpoint, Errors, EventsClient, Handlers, Tail, WebhooksClient } from "@effect-exa/client"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { Event, EventType } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
@@ -17,9 +17,11 @@ import * as Console from "effect/Console"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { listen, webHandler } from "./webhook-server.js"
 
@@ -145,6 +147,34 @@ const webhooksPart = (api: ExaApi.Service) =>
     yield* Console.log(`replayed ${replayed} missed event(s); deleted ${(yield* WebhooksClient.deleteWebhook(webhook.id)).id}`)
   })
 
+// A consumer that polls, handles each new event, records its position after each one, and after a restart
+// resumes where it left off (positions in memory here; Checkpoint.layerKeyValueStore keeps them on disk).
+const consumerPart = (api: ExaApi.Service) =>
+  Effect.gen(function*() {
+    yield* section("Tail.consume: a consumer stopped and started again resumes where it left off")
+    const handled: Array<string> = []
+    const handle = Handlers.make({
+      "webset.item.enriched": (event) => Effect.sync(() => void handled.push(`  handled ${event.type} ${event.id}`)),
+      orElse: (event) => Effect.sync(() => void handled.push(`  handled ${event.type} ${event.id}`))
+    })
+    const since = Date.now()
+    const fresh = (id: string, offset: number) =>
+      Fixtures.make("webset.item.enriched", { id, createdAt: new Date(since + offset).toISOString() })
+    const run = Tail.consume("demo-consumer", handle, { since: new Date(since), poll: Schedule.spaced("50 millis") })
+    const handledCount = (n: number) =>
+      Effect.repeat(Effect.sleep("10 millis"), { until: () => handled.length >= n }).pipe(Effect.timeout("10 seconds"))
+    yield* api.addEvents([fresh("ev_tail_1", 1), fresh("ev_tail_2", 2)])
+    const first = yield* Effect.fork(run)
+    yield* handledCount(2)
+    yield* Fiber.interrupt(first)
+    handled.push("  (the consumer stops; an event arrives meanwhile; it starts again)")
+    yield* api.addEvents([fresh("ev_tail_3", 3)])
+    const second = yield* Effect.fork(run)
+    yield* handledCount(4)
+    yield* Fiber.interrupt(second)
+    for (const line of handled) yield* Console.log(line)
+  }).pipe(Effect.provide(Checkpoint.layerMemory))
+
 /** The demo program, against a target. */
 export const demo = (target: Target) =>
   Effect.gen(function*() {
@@ -208,6 +238,7 @@ export const demo = (target: Target) =>
       yield* Console.log(timedOut)
 
       yield* webhooksPart(api)
+      yield* consumerPart(api)
     }
 
     yield* section("streamEvents: item events, 10 per page, fetched as the stream is pulled")

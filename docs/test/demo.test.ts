@@ -26,6 +26,10 @@ describe("the demo (corepack pnpm example)", () => {
         expect(output).toMatch(/got \S+ after 1\.\d s \(2 requests\)/)
         expect(output).toContain("Timeout after 300ms; the request was aborted")
         expect(output).toContain("25 events over 3 pages")
+        expect(output).toContain(
+          "  handled webset.item.enriched ev_tail_1\n  handled webset.item.enriched ev_tail_2\n" +
+            "  (the consumer stops; an event arrives meanwhile; it starts again)\n  handled webset.item.enriched ev_tail_3"
+        )
         expect(output).toMatch(/created webhook_\d+ \(active\) for webset\.item\.enriched, webset\.idle; its secret prints as <redacted>/)
         expect(output).toContain("receiver: verified and handled webset.item.enriched ev_demo_enriched")
         expect(output).toContain("attempt 1: webset.idle ev_demo_idle -> HTTP 503, failed")

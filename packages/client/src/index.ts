@@ -5,6 +5,8 @@
  */
 
 /** @since 0.2.0 */
+export * as Checkpoint from "./Checkpoint.js"
+/** @since 0.2.0 */
 export * as Dedupe from "./Dedupe.js"
 /** @since 0.1.0 */
 export * as Errors from "./Errors.js"
@@ -18,6 +20,8 @@ export * as Handlers from "./Handlers.js"
 export * as RequestLimits from "./RequestLimits.js"
 /** @since 0.1.0 */
 export * as Retry from "./Retry.js"
+/** @since 0.2.0 */
+export * as Tail from "./Tail.js"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"
 /** @since 0.2.0 */

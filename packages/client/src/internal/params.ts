@@ -9,6 +9,7 @@
 import * as EventType from "@effect-exa/schema/EventType"
 import * as Timestamp from "@effect-exa/schema/Timestamp"
 import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Errors from "../Errors.js"
 
@@ -114,6 +115,18 @@ export const eventTypes = (name: string, value: unknown): ReadonlyArray<EventTyp
     if (!out.includes(type)) out.push(type)
   }
   return out
+}
+
+/** A duration of zero or more. */
+export const duration = (name: string, value: unknown): Duration.Duration => {
+  let decoded: Duration.Duration
+  try {
+    decoded = Duration.decode(value as Duration.DurationInput)
+  } catch {
+    throw new Invalid(`${name} must be a Duration (for example "5 minutes"), got ${show(value)}`)
+  }
+  if (!Duration.isFinite(decoded)) throw new Invalid(`${name} must be finite`)
+  return decoded
 }
 
 /** One event type the API knows. */

@@ -1,0 +1,22 @@
+// #region consume
+import { Checkpoint, Handlers, Tail } from "@effect-exa/client"
+import { KeyValueStore } from "@effect/platform"
+import { Console, Effect, Layer } from "effect"
+
+// What to do per event type (each handler gets its narrowed event).
+export const handle = Handlers.make({
+  "webset.item.enriched": (event) => Console.log(`store item ${event.data.id}`),
+  "webset.idle": (event) => Console.log(`webset ${event.data.id} is idle: tell the team`),
+  orElse: () => Effect.void
+})
+
+// Polls every 5 seconds, runs `handle` on each new event in order, and records the position after each success
+// under "enrichment-sync": started again (after a crash, a deploy), it resumes where it left off.
+export const consumer = Tail.consume("enrichment-sync", handle, { types: ["webset.item.enriched", "webset.idle"] })
+
+// Positions in files under ./.checkpoints (any KeyValueStore works; this one needs a FileSystem and a Path, e.g.
+// NodeContext.layer from @effect/platform-node).
+export const CheckpointsOnDisk = Checkpoint.layerKeyValueStore().pipe(
+  Layer.provide(KeyValueStore.layerFileSystem(".checkpoints"))
+)
+// #endregion
