@@ -65,3 +65,27 @@ export const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<Readonl
     `| ${header.map(() => "---").join(" | ")} |`,
     ...rows.map((row) => `| ${row.join(" | ")} |`)
   ].join("\n")
+
+/**
+ * Like `measureSync`, for asynchronous cases: after `warmup` calls each, rounds of `batchMs` batches, interleaved;
+ * the median microseconds per call of each case.
+ */
+export const measureAsync = async (
+  cases: ReadonlyArray<readonly [string, () => Promise<unknown>]>,
+  options: { readonly rounds?: number; readonly batchMs?: number; readonly warmup?: number } = {}
+): Promise<Array<number>> => {
+  const samples = cases.map(() => [] as Array<number>)
+  for (const [, run] of cases) for (let i = 0; i < (options.warmup ?? 20); i++) await run()
+  for (let round = 0; round < (options.rounds ?? 15); round++) {
+    for (const [index, [, run]] of cases.entries()) {
+      const start = performance.now()
+      let n = 0
+      while (performance.now() - start < (options.batchMs ?? 40)) {
+        await run()
+        n++
+      }
+      samples[index]!.push(((performance.now() - start) * 1000) / n)
+    }
+  }
+  return samples.map((xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!)
+}

@@ -7,7 +7,7 @@ import { Webhook } from "@effect-exa/client"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { createHmac, timingSafeEqual } from "node:crypto"
-import { fmt, table } from "./harness.js"
+import { fmt, measureAsync, table } from "./harness.js"
 
 const secretText = "whsec_bench_0123456789"
 const secret = Redacted.make(secretText)
@@ -42,27 +42,14 @@ const cases: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
 ]
 
 export const runWebhook = async (): Promise<string> => {
-  const samples = cases.map(() => [] as Array<number>)
-  for (const [, run] of cases) for (let i = 0; i < 20; i++) await run()
-  for (let round = 0; round < 15; round++) {
-    for (const [index, [, run]] of cases.entries()) {
-      const start = performance.now()
-      let n = 0
-      while (performance.now() - start < 60) {
-        await run()
-        n++
-      }
-      samples[index]!.push(((performance.now() - start) * 1000) / n)
-    }
-  }
-  const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-  const base = median(samples[0]!)
+  const medians = await measureAsync(cases, { batchMs: 60 })
+  const base = medians[0]!
   return [
     "## Webhook verification of a 1 MB body (interleaved 60 ms batches, medians)",
     "",
     table(
       ["case", "µs per verification", "× 1 candidate"],
-      cases.map(([name], index) => [name, fmt(median(samples[index]!), 1), fmt(median(samples[index]!) / base, 2)])
+      cases.map(([name], index) => [name, fmt(medians[index]!, 1), fmt(medians[index]! / base, 2)])
     ),
     ""
   ].join("\n")
