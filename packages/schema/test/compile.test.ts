@@ -63,7 +63,17 @@ describe("compile: keywords and literals", () => {
         Schema.String.pipe(Schema.compose(Schema.Undefined as any)) as any,
         Schema.Undefined.pipe(Schema.filter(() => true)),
         Schema.Struct({ a: Schema.optionalWith(Schema.String, { default: () => "x" }) }),
-        Schema.NumberFromString.pipe(Schema.compose(Schema.Undefined as any)) as any
+        Schema.NumberFromString.pipe(Schema.compose(Schema.Undefined as any)) as any,
+        Schema.transform(Schema.String, Schema.Undefined, { strict: false, decode: () => undefined, encode: () => "" }),
+        Schema.transform(Schema.Undefined, Schema.String, { strict: false, decode: () => "", encode: () => undefined }),
+        Schema.Struct({ a: Schema.optionalWith(Schema.String, { exact: true, default: () => "x" }) }),
+        Schema.Tuple([Schema.String], Schema.Number),
+        Schema.Tuple(),
+        Schema.Struct(
+          {},
+          Schema.Record({ key: Schema.String, value: Schema.String }),
+          Schema.Record({ key: Schema.TemplateLiteral("a", Schema.String), value: Schema.String })
+        )
       ] as ReadonlyArray<Schema.Schema.Any>
     ) {
       expect(compile(schema.ast), String(schema)).toBeUndefined()
@@ -78,6 +88,8 @@ describe("compile: refinements, transformations, declarations", () => {
     expect(decode!("a")).toBe(FAIL)
     expect(decode!(12)).toBe(FAIL)
     expect(forms(bails.pipe(Schema.filter(() => true)))[0]!("x")).toBe(BAIL)
+    // What the base could not settle is not handed to the filter.
+    expect(forms(bails.pipe(Schema.filter((u) => typeof u === "string")))[0]!("x")).toBe(BAIL)
   })
 
   it("a transformation decodes from, transforms, decodes to; each outcome passes through", () => {
@@ -175,6 +187,10 @@ describe("compile: arrays and structs", () => {
     expect(withSymbol.name).not.toBe("decodeStruct")
     expect(withSymbol({ [key]: "v" })).toEqual({ [key]: "v" })
     expect(withSymbol({ [key]: 1 })).toBe(FAIL)
+    const mixed = compile(Schema.Struct({ a: Schema.String, [key]: Schema.Number }).ast)!
+    expect(mixed.name).not.toBe("decodeStruct")
+    expect(mixed({ a: "x", [key]: 1 })).toEqual({ a: "x", [key]: 1 })
+    expect(mixed({ a: "x", [key]: "1" })).toBe(FAIL)
   })
 
   it("a record decodes every own key; with fields beside it, those keep their own schema", () => {
@@ -191,6 +207,9 @@ describe("compile: arrays and structs", () => {
       expect(decode({ a: "y", b: "y" })).toBe(FAIL)
       expect(decode({ a: "x", b: 1 })).toBe(FAIL)
     }
+    // A field keeps its own schema's output; the record's does not overwrite it.
+    const transformed = Schema.Struct({ a: Schema.NumberFromString }, Schema.Record({ key: Schema.String, value: Schema.String }))
+    for (const decode of forms(transformed)) expect(decode({ a: "1", b: "2" })).toEqual({ a: 1, b: "2" })
   })
 })
 
@@ -271,6 +290,50 @@ describe("compile: unions", () => {
     expect(calls).toEqual(["B", "C"])
   })
 
+  it("of two keys with as many values, the choice does not depend on their order", () => {
+    const calls: Array<string> = []
+    const decode = compile(
+      Schema.Union(
+        recorded(calls, "A", { k2: Schema.Literal("p"), k1: Schema.Literal("a") }),
+        recorded(calls, "B", { k2: Schema.Literal("q"), k1: Schema.Literal("b") }),
+        recorded(calls, "C", { k2: Schema.Literal("q") })
+      ).ast
+    )!
+    calls.length = 0
+    decode({ k1: "a", k2: "q" })
+    expect(calls).toEqual(["B", "C"])
+  })
+
+  it("a member without the dispatch literal, however wrapped, is tried only for values its field accepts", () => {
+    const calls: Array<string> = []
+    const known = new Set(["a"])
+    const other = Schema.String.pipe(Schema.filter((t) => !known.has(t)))
+    const any = recorded(calls, "any", { type: other })
+    for (
+      const member of [
+        any,
+        any.pipe(Schema.filter(() => true)),
+        Schema.transform(any, Schema.Struct({ type: Schema.String }), { strict: false, decode: (u) => u, encode: (u) => u })
+      ] as ReadonlyArray<Schema.Schema.Any>
+    ) {
+      const decode = compile(Schema.Union(recorded(calls, "a", { type: Schema.Literal("a") }), member).ast)!
+      calls.length = 0
+      decode({ type: "a" })
+      expect(calls).toEqual(["a"])
+      calls.length = 0
+      decode({ type: "z" })
+      expect(calls).toEqual(["any"])
+    }
+    // A member whose struct lacks the key entirely stays a candidate for every value.
+    const lacking = compile(
+      Schema.Union(recorded(calls, "a", { type: Schema.Literal("a") }), recorded(calls, "none", { other: Schema.String }))
+        .ast
+    )!
+    calls.length = 0
+    lacking({ type: "a", other: "x" })
+    expect(calls).toEqual(["a", "none"])
+  })
+
   it("a member without the dispatch literal is skipped for values its own field refuses, through classes and filters", () => {
     const calls: Array<string> = []
     const known = new Set(["a", "b"])
@@ -292,6 +355,39 @@ describe("compile: unions", () => {
       expect(out.type).toBe("z")
       expect(calls).toEqual(["a"])
     }
+  })
+})
+
+describe("registerClass: what counts as a constructor default", () => {
+  class Target extends Schema.Class<Target>("Target")({
+    a: Schema.optionalWith(Schema.String, { exact: true }),
+    b: Schema.String
+  }) {}
+
+  it("a field with no schema (from JavaScript) has none; a decoding default on a transformed field has one", () => {
+    registerClass({ ast: Target.ast, prototype: Target.prototype, fields: { a: {}, b: Target.fields.b } })
+    expect(compile(Target.ast)!({ b: "x" })).toBeInstanceOf(Target)
+    registerClass({
+      ast: Target.ast,
+      prototype: Target.prototype,
+      fields: { a: Schema.optionalWith(Schema.String, { default: () => "d" }), b: Target.fields.b }
+    })
+    expect(compile(Target.ast)!({ b: "x" })).toBe(BAIL)
+    expect(compile(Target.ast)!({ a: "y", b: "x" })).toBeInstanceOf(Target)
+  })
+
+  it("a registered class whose fields do not compile, or are not a plain struct, is not compiled", () => {
+    class Unsupported extends Schema.Class<Unsupported>("Unsupported")({
+      a: Schema.Undefined,
+      b: Schema.String.pipe(Schema.propertySignature, Schema.withConstructorDefault(() => "d"))
+    }) {}
+    registerClass(Unsupported)
+    expect(compile(Unsupported.ast)).toBeUndefined()
+    class Transformed extends Schema.Class<Transformed>("Transformed")({
+      a: Schema.optionalWith(Schema.String, { exact: true, default: () => "d" })
+    }) {}
+    registerClass(Transformed)
+    expect(compile(Transformed.ast)).toBeUndefined()
   })
 })
 

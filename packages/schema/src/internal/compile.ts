@@ -221,6 +221,8 @@ const generated = (
 ): Decode | undefined => {
   if (index !== undefined || !names.every((name) => typeof name === "string")) return undefined
   const lines: Array<string> = [
+    // Strict, so that a mistake in this generator (an undeclared variable) fails loudly rather than writing a global.
+    "\"use strict\"",
     "return function decodeStruct(u) {",
     "if (typeof u !== 'object' || u === null || Array.isArray(u)) return FAIL",
     prototype === undefined ? "const out = {}" : "const out = Object.create(proto)",
