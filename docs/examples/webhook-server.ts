@@ -14,7 +14,7 @@ export const handle = (event: Event.Event): Effect.Effect<void> =>
   })
 
 // The endpoint: verify the signature over the raw body, decode, handle. 401 for a forged or replayed delivery,
-// 400 for a body that is not an event.
+// 413 for a body over 10 MiB (never read whole), 400 for a body that is not an event.
 export const endpoint = (secret: Redacted.Redacted<string>, onEvent = handle) =>
   Webhook.verifyRequest({ secret }).pipe(
     Effect.flatMap(onEvent),
@@ -24,6 +24,7 @@ export const endpoint = (secret: Redacted.Redacted<string>, onEvent = handle) =>
       SignatureMalformed: () => HttpServerResponse.text("malformed signature", { status: 401 }),
       SignatureMismatch: () => HttpServerResponse.text("bad signature", { status: 401 }),
       TimestampOutOfTolerance: () => HttpServerResponse.text("stale delivery", { status: 401 }),
+      DeliveryTooLarge: () => HttpServerResponse.text("too large", { status: 413 }),
       Decode: (e) => HttpServerResponse.text(`not an event: ${e.reason}`, { status: 400 }),
       Transport: () => HttpServerResponse.text("could not read the body", { status: 400 })
     })

@@ -25,6 +25,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Dedupe from "./Dedupe.js"
 import * as Errors from "./Errors.js"
 import { decodeJsonText, describeEventFailure } from "./internal/body.js"
@@ -336,21 +337,107 @@ export const verify = (
   })
 
 /**
+ * The largest delivery body `verifyRequest` and the receiver read, by default: 10 MiB (events are far smaller).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultMaxBodySize = 10 * 1024 * 1024
+
+/**
+ * A delivery whose body is larger than the receiver reads (`maxBodySize`): refused before reading when its
+ * `content-length` says so, else cut off as it grew. Nobody needs a valid signature to send one.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class DeliveryTooLarge extends Schema.TaggedError<DeliveryTooLarge>("@effect-exa/client/DeliveryTooLarge")(
+  "DeliveryTooLarge",
+  {
+    /** The limit, in bytes. */
+    limit: Schema.Number,
+    /** The size the sender announced, when it did. */
+    contentLength: Schema.optionalWith(Schema.Number, { exact: true })
+  }
+) {
+  override get message(): string {
+    return this.contentLength === undefined
+      ? `The delivery's body grew past the limit of ${this.limit} bytes`
+      : `The delivery's body is ${this.contentLength} bytes, over the limit of ${this.limit}`
+  }
+}
+
+/**
+ * Options of `verifyRequest` and the receiver: those of `verify`, and how much body to read at most.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RequestOptions extends Options {
+  /** The largest body read, in bytes. Default 10 MiB. */
+  readonly maxBodySize?: number | undefined
+}
+
+// The body, read only after the signature header was found well formed, and never more than `limit` bytes of it.
+const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =>
+  Effect.suspend(() => {
+    const announced = request.headers["content-length"]
+    const length = announced !== undefined && /^\d{1,15}$/.test(announced) ? Number(announced) : undefined
+    if (length !== undefined && length > limit) return Effect.fail(new DeliveryTooLarge({ limit, contentLength: length }))
+    const unreadable = (error: { readonly message: string; readonly cause?: unknown }) =>
+      new Errors.Transport({ description: `reading the delivery failed: ${error.message}`, cause: error.cause })
+    // An announced length is what the HTTP server holds the body to: read it whole.
+    if (length !== undefined) {
+      return Effect.mapBoth(request.arrayBuffer, { onFailure: unreadable, onSuccess: (body) => new Uint8Array(body) })
+    }
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    return Stream.runForEachChunk(request.stream, (chunk): Effect.Effect<void, DeliveryTooLarge> => {
+      for (const bytes of chunk) {
+        size += bytes.byteLength
+        if (size > limit) return Effect.fail(new DeliveryTooLarge({ limit }))
+        chunks.push(bytes)
+      }
+      return Effect.void
+    }).pipe(
+      // A web request with no body at all has no stream, which the platform reports as an error with no cause (a
+      // stream that failed carries its cause): that is an empty body.
+      Effect.catchTag("RequestError", (error) =>
+        size === 0 && error.cause === undefined ? Effect.void : Effect.fail(unreadable(error))),
+      Effect.map(() => {
+        const body = new Uint8Array(size)
+        let offset = 0
+        for (const bytes of chunks) {
+          body.set(bytes, offset)
+          offset += bytes.byteLength
+        }
+        return body
+      })
+    )
+  })
+
+/**
  * Verifies the delivery in the current `HttpServerRequest` (its raw body and `Exa-Signature` header) and decodes
- * it. A body that cannot be read fails with `Transport`.
+ * it. The header is checked before the body is read; a body over `maxBodySize` (default 10 MiB) is
+ * `DeliveryTooLarge`, and one that cannot be read is `Transport`.
  *
  * @since 0.1.0
  * @category verification
  */
 export const verifyRequest = (
-  options: Options
-): Effect.Effect<Event.Event, WebhookError | Errors.Transport, HttpServerRequest.HttpServerRequest> =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    Effect.flatMap(
-      Effect.mapError(request.arrayBuffer, (error) =>
-        new Errors.Transport({ description: `reading the delivery failed: ${error.message}`, cause: error.cause })),
-      (body) => verify({ ...options, header: request.headers[signatureHeader], body: new Uint8Array(body) })
-    ))
+  options: RequestOptions
+): Effect.Effect<Event.Event, WebhookError | Errors.Transport | DeliveryTooLarge, HttpServerRequest.HttpServerRequest> =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const header = request.headers[signatureHeader]
+    if (typeof header !== "string" || header.trim() === "") return Effect.fail(new SignatureMissing())
+    const parsed = parseHeader(header)
+    if (Either.isLeft(parsed)) return Effect.fail(parsed.left)
+    const limit = options?.maxBodySize ?? defaultMaxBodySize
+    if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1) {
+      return Effect.fail(new Errors.InvalidRequest({ reason: "maxBodySize must be a whole number of bytes, 1 or more" }))
+    }
+    return Effect.flatMap(readBody(request, limit), (body) => verify({ ...options, header, body }))
+  })
 
 /**
  * A ready receiver: how to verify deliveries, and what to do with each genuine event.
@@ -358,7 +445,7 @@ export const verifyRequest = (
  * @since 0.2.0
  * @category models
  */
-export interface ReceiverOptions<E, R> extends Options {
+export interface ReceiverOptions<E, R> extends RequestOptions {
   /** What to do with each verified event: a `Handlers.make(…)` handler, or any function of an event. */
   readonly handle: (event: Event.Event) => Effect.Effect<unknown, E, R>
 }
@@ -372,8 +459,8 @@ const text = (body: string, status: number) => HttpServerResponse.text(body, { s
  *
  * - 204 once the handler succeeded (the event id is then recorded in the `Dedupe`, if any);
  * - 200 `duplicate` for an event already handled: the handler does not run again;
- * - 401 for a missing, malformed, forged or stale signature, and 400 for a body that is not an event: the handler
- *   never sees them;
+ * - 401 for a missing, malformed, forged or stale signature (checked before the body is read), 413 for a body
+ *   over `maxBodySize` (default 10 MiB), and 400 for a body that is not an event: the handler never sees them;
  * - 500 when the handler fails or dies (logged with its cause), or the `Dedupe` store fails, so Exa delivers the
  *   event again; 500 too for a receiver given no usable secret (also logged).
  *
@@ -407,6 +494,8 @@ export const receiver = <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<
           return text(error._tag, 401)
         case "Decode":
           return text("the body is not an event", 400)
+        case "DeliveryTooLarge":
+          return text("the body is too large", 413)
         case "Transport":
           return text("the body could not be read", 400)
         default:

@@ -280,7 +280,13 @@ describe("Webhook.verifyRequest", () => {
         }
       })
       const request = HttpServerRequest.fromWeb(
-        new Request("http://receiver.test/hook", { method: "POST", body: failing, duplex: "half" } as RequestInit)
+        // A well-formed header: the body is read only after the header passed.
+        new Request("http://receiver.test/hook", {
+          method: "POST",
+          headers: { "exa-signature": `t=1,v1=${"0".repeat(64)}` },
+          body: failing,
+          duplex: "half"
+        } as RequestInit)
       )
       const error = yield* Effect.flip(Webhook.verifyRequest({ secret }).pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, request)
