@@ -39,8 +39,9 @@ export const nativeTimer = (millis: number, fire: () => void): () => void => {
   const deadline = Date.now() + millis
   const arm = (remaining: number) => {
     handle = setTimeout(() => {
+      // Re-armed while any time is left: past the platform's limit, and should a timer ever wake early.
       const left = deadline - Date.now()
-      if (left > 0 && remaining > maxTimerMillis) arm(left)
+      if (left > 0) arm(left)
       else fire()
     }, Math.min(remaining, maxTimerMillis))
     // The request itself keeps the process alive while it is in flight; its timer need not.

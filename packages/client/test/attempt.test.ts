@@ -1,0 +1,142 @@
+/**
+ * The attempt runner's internals: the deadline a direct attempt hands its transport (its listeners, its expiry,
+ * the limits being the fiber's only while the attempt runs), and a forked attempt's timeout and interruption.
+ */
+import { RequestLimits } from "@effect-exa/client"
+import { assert, describe, expect, it, vi } from "@effect/vitest"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
+import * as TestClock from "effect/TestClock"
+import { maxTimerMillis, nativeTimer, runner } from "../src/internal/attempt.js"
+
+const settings = (millis: number, direct: boolean) => ({
+  millis,
+  maxResponseBytes: 1234,
+  onTimeout: () => "timed out" as const,
+  direct,
+  context: (context: Context.Context<never>) => context,
+  fiberRefs: []
+})
+
+describe("nativeTimer", () => {
+  it("fires once its time is up by the clock, not before, and its handle does not keep the process alive", () => {
+    vi.useFakeTimers()
+    const unref = vi.fn()
+    const realSetTimeout = globalThis.setTimeout
+    try {
+      let fired = 0
+      nativeTimer(1000, () => fired++)
+      vi.advanceTimersByTime(999)
+      expect(fired).toBe(0)
+      vi.advanceTimersByTime(1)
+      expect(fired).toBe(1)
+      vi.advanceTimersByTime(10_000)
+      expect(fired).toBe(1)
+      // A timer that wakes early (the clock says time is left) waits again instead of firing.
+      const wakeEarly = vi.fn((callback: () => void, _millis?: number) => {
+        if (wakeEarly.mock.calls.length === 1) callback()
+        return { unref } as unknown as ReturnType<typeof setTimeout>
+      })
+      globalThis.setTimeout = wakeEarly as unknown as typeof setTimeout
+      let early = 0
+      nativeTimer(5000, () => early++)
+      expect(early).toBe(0)
+      expect(wakeEarly).toHaveBeenCalledTimes(2)
+      expect(wakeEarly.mock.calls[1]![1]).toBeGreaterThan(4000)
+      expect(unref).toHaveBeenCalled()
+      expect(maxTimerMillis).toBe(2 ** 31 - 1)
+    } finally {
+      globalThis.setTimeout = realSetTimeout
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe("runner, direct", () => {
+  it.effect("hands the attempt its limits and a deadline, and restores the fiber's limits after, on success and failure", () =>
+    Effect.gen(function*() {
+      const run = runner(settings(1000, true))
+      const before = yield* FiberRef.get(RequestLimits.current)
+      const seen = yield* run(FiberRef.get(RequestLimits.current))
+      expect(seen.maxResponseBytes).toBe(1234)
+      assert(seen.deadline !== undefined)
+      expect(yield* FiberRef.get(RequestLimits.current)).toBe(before)
+      yield* Effect.flip(run(Effect.fail("boom")))
+      expect(yield* FiberRef.get(RequestLimits.current)).toBe(before)
+      const untimed = yield* runner(settings(Infinity, true))(FiberRef.get(RequestLimits.current))
+      expect(untimed.deadline).toBeUndefined()
+      expect(untimed.maxResponseBytes).toBe(1234)
+    }))
+
+  it.effect("the deadline expires on the clock and tells the listeners still subscribed, once; a late subscriber hears at once", () =>
+    Effect.gen(function*() {
+      const run = runner(settings(1000, true))
+      const heard: Array<string> = []
+      const fiber = yield* Effect.fork(run(Effect.gen(function*() {
+        const { deadline } = yield* FiberRef.get(RequestLimits.current)
+        assert(deadline !== undefined)
+        deadline.subscribe(() => heard.push("a"))
+        const unsubscribe = deadline.subscribe(() => heard.push("b"))
+        deadline.subscribe(() => heard.push("c"))
+        unsubscribe()
+        unsubscribe()
+        expect(deadline.expired).toBe(false)
+        yield* Effect.sleep("2 seconds")
+        expect(deadline.expired).toBe(true)
+        deadline.subscribe(() => heard.push("late"))
+        return heard
+      })))
+      yield* TestClock.adjust("999 millis")
+      expect(heard).toEqual([])
+      yield* TestClock.adjust("2 seconds")
+      expect(yield* Fiber.join(fiber)).toEqual(["a", "c", "late"])
+    }))
+
+  it.effect("a deadline stopped by the attempt's end never expires", () =>
+    Effect.gen(function*() {
+      const { deadline } = yield* runner(settings(1000, true))(FiberRef.get(RequestLimits.current))
+      assert(deadline !== undefined)
+      const heard: Array<string> = []
+      deadline.subscribe(() => heard.push("x"))
+      yield* TestClock.adjust("1 hour")
+      expect([deadline.expired, heard]).toEqual([false, []])
+    }))
+})
+
+describe("runner, forked", () => {
+  it.effect("an attempt past its time fails with onTimeout and is interrupted; one in time is not", () =>
+    Effect.gen(function*() {
+      const run = runner(settings(1000, false))
+      let interrupted = false
+      const slow = run(Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true)))))
+      const fiber = yield* Effect.fork(slow)
+      yield* TestClock.adjust("1 second")
+      const exit = yield* Fiber.await(fiber)
+      assert(Exit.isFailure(exit))
+      expect(exit.cause._tag === "Fail" && exit.cause.error).toBe("timed out")
+      yield* Effect.yieldNow()
+      expect(interrupted).toBe(true)
+      const quick = yield* Effect.fork(run(Effect.as(Effect.sleep("10 millis"), "done")))
+      yield* TestClock.adjust("10 millis")
+      expect(yield* Fiber.join(quick)).toBe("done")
+      yield* TestClock.adjust("1 hour")
+      // Inside a forked attempt the limits are the runner's, with no deadline (the runner keeps time itself).
+      const limits = yield* run(FiberRef.get(RequestLimits.current))
+      expect([limits.maxResponseBytes, limits.deadline]).toEqual([1234, undefined])
+    }))
+
+  it.effect("a caller interrupted while waiting takes the attempt with it", () =>
+    Effect.gen(function*() {
+      let interrupted = false
+      const fiber = yield* Effect.fork(
+        runner(settings(Infinity, false))(Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true)))))
+      )
+      yield* Effect.yieldNow()
+      yield* Fiber.interrupt(fiber)
+      yield* Effect.sleep("0 millis").pipe(Effect.zipRight(Effect.yieldNow()))
+      expect(interrupted).toBe(true)
+    }))
+})
