@@ -7,11 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
-declare -A entries=(
-  [schema]=". Entity Event EventType Import ListEventsResponse Metadata Monitor MonitorRun SourceRef Timestamp Webset WebsetEnrichment WebsetItem WebsetSearch"
-  [client]=". Errors EventsClient FetchHttpClient NodeHttpClient RequestLimits Retry Webhook"
-  [testing]=". Arbitraries ExaApi ExaApiServer Fixtures Webhooks"
-)
+# Every module of a package is an entry point (`exports["./*"]`): checked all, so a new module is never left out.
+entries_of() {
+  local modules
+  modules=$(cd "packages/$1/src" && ls ./*.ts | sed -e 's|^\./||' -e 's|\.ts$||' | grep -vx index | tr '\n' ' ')
+  echo ". $modules"
+}
 failed=0
 for name in schema client testing; do
   (cd "packages/$name" && corepack pnpm pack --pack-destination "$out/$name" >/dev/null)
@@ -19,7 +20,7 @@ for name in schema client testing; do
   echo "== @effect-exa/$name ($(du -k "$tarball" | cut -f1) KiB packed)"
   if ! (cd "packages/$name" && corepack pnpm exec publint --strict --pack npm); then failed=1; fi
   # shellcheck disable=SC2086
-  if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints ${entries[$name]}; then failed=1; fi
+  if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints $(entries_of "$name"); then failed=1; fi
 done
 echo "== tarball contents"
 for tarball in "$out"/*/*.tgz; do

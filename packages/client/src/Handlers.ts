@@ -8,7 +8,13 @@ import type * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
 import * as Effect from "effect/Effect"
 
-type Fn<T> = (event: T) => Effect.Effect<unknown, any, any>
+/**
+ * A handler of one kind of event: any effect, its result ignored.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type EventHandler<T> = (event: T) => Effect.Effect<unknown, any, any>
 
 /**
  * A handler for each of the 17 known types and one for `unknown` events: the compiler checks that none is missing.
@@ -17,8 +23,8 @@ type Fn<T> = (event: T) => Effect.Effect<unknown, any, any>
  * @category models
  */
 export type Exhaustive =
-  & { readonly [K in EventType.KnownEventType]: Fn<Event.ByType<K>> }
-  & { readonly unknown: Fn<Event.UnknownEvent> }
+  & { readonly [K in EventType.KnownEventType]: EventHandler<Event.ByType<K>> }
+  & { readonly unknown: EventHandler<Event.UnknownEvent> }
 
 /**
  * Handlers for some types (and optionally `unknown`), and `orElse` for every other event.
@@ -27,11 +33,17 @@ export type Exhaustive =
  * @category models
  */
 export type WithFallback =
-  & { readonly [K in EventType.KnownEventType]?: Fn<Event.ByType<K>> }
-  & { readonly unknown?: Fn<Event.UnknownEvent> }
-  & { readonly orElse: Fn<Event.Event> }
+  & { readonly [K in EventType.KnownEventType]?: EventHandler<Event.ByType<K>> }
+  & { readonly unknown?: EventHandler<Event.UnknownEvent> }
+  & { readonly orElse: EventHandler<Event.Event> }
 
-type Returned<H> = { [K in keyof H]: H[K] extends (event: any) => infer Out ? Out : never }[keyof H]
+/**
+ * What the handlers of a map return: the union of their effects.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Results<H> = { [K in keyof H]: H[K] extends (event: any) => infer Out ? Out : never }[keyof H]
 
 /**
  * The errors the handlers of a map can fail with.
@@ -39,7 +51,7 @@ type Returned<H> = { [K in keyof H]: H[K] extends (event: any) => infer Out ? Ou
  * @since 0.2.0
  * @category models
  */
-export type ErrorOf<H> = Returned<H> extends infer Out ? Out extends Effect.Effect<any, infer E, any> ? E : never : never
+export type ErrorOf<H> = Results<H> extends infer Out ? Out extends Effect.Effect<any, infer E, any> ? E : never : never
 
 /**
  * What the handlers of a map require.
@@ -47,7 +59,7 @@ export type ErrorOf<H> = Returned<H> extends infer Out ? Out extends Effect.Effe
  * @since 0.2.0
  * @category models
  */
-export type ContextOf<H> = Returned<H> extends infer Out ? Out extends Effect.Effect<any, any, infer R> ? R : never
+export type ContextOf<H> = Results<H> extends infer Out ? Out extends Effect.Effect<any, any, infer R> ? R : never
   : never
 
 /**
