@@ -48,6 +48,11 @@ describe("nativeTimer", () => {
       expect(wakeEarly.mock.calls[1]![1]).toBeGreaterThan(4000)
       expect(unref).toHaveBeenCalled()
       expect(maxTimerMillis).toBe(2 ** 31 - 1)
+      // Where timers are numbers (browsers), there is nothing to unref.
+      for (const handle of [42, {}]) {
+        globalThis.setTimeout = (() => handle) as unknown as typeof setTimeout
+        expect(() => nativeTimer(1000, () => {})).not.toThrow()
+      }
     } finally {
       globalThis.setTimeout = realSetTimeout
       vi.useRealTimers()
@@ -66,6 +71,7 @@ describe("runner, direct", () => {
       expect(yield* FiberRef.get(RequestLimits.current)).toBe(before)
       yield* Effect.flip(run(Effect.fail("boom")))
       expect(yield* FiberRef.get(RequestLimits.current)).toBe(before)
+      expect(yield* Effect.flip(runner(settings(Infinity, true))(Effect.fail("untimed failure")))).toBe("untimed failure")
       const untimed = yield* runner(settings(Infinity, true))(FiberRef.get(RequestLimits.current))
       expect(untimed.deadline).toBeUndefined()
       expect(untimed.maxResponseBytes).toBe(1234)
@@ -78,11 +84,13 @@ describe("runner, direct", () => {
       const fiber = yield* Effect.fork(run(Effect.gen(function*() {
         const { deadline } = yield* FiberRef.get(RequestLimits.current)
         assert(deadline !== undefined)
+        const unsubscribeFirst = deadline.subscribe(() => heard.push("first"))
         deadline.subscribe(() => heard.push("a"))
         const unsubscribe = deadline.subscribe(() => heard.push("b"))
         deadline.subscribe(() => heard.push("c"))
         unsubscribe()
         unsubscribe()
+        unsubscribeFirst()
         expect(deadline.expired).toBe(false)
         yield* Effect.sleep("2 seconds")
         expect(deadline.expired).toBe(true)
