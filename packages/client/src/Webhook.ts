@@ -29,6 +29,7 @@ import * as Stream from "effect/Stream"
 import * as Dedupe from "./Dedupe.js"
 import * as Errors from "./Errors.js"
 import { decodeJsonText, describeEventFailure } from "./internal/body.js"
+import { announcedLength, concat } from "./internal/bytes.js"
 import { hmacSha256 } from "./internal/hmac.js"
 
 /**
@@ -381,8 +382,7 @@ export interface RequestOptions extends Options {
 // The body, read only after the signature header was found well formed, and never more than `limit` bytes of it.
 const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =>
   Effect.suspend(() => {
-    const announced = request.headers["content-length"]
-    const length = announced !== undefined && /^\d{1,15}$/.test(announced) ? Number(announced) : undefined
+    const length = announcedLength(request.headers["content-length"])
     if (length !== undefined && length > limit) return Effect.fail(new DeliveryTooLarge({ limit, contentLength: length }))
     const unreadable = (error: { readonly message: string; readonly cause?: unknown }) =>
       new Errors.Transport({ description: `reading the delivery failed: ${error.message}`, cause: error.cause })
@@ -404,15 +404,7 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =
       // stream that failed carries its cause): that is an empty body.
       Effect.catchTag("RequestError", (error) =>
         size === 0 && error.cause === undefined ? Effect.void : Effect.fail(unreadable(error))),
-      Effect.map(() => {
-        const body = new Uint8Array(size)
-        let offset = 0
-        for (const bytes of chunks) {
-          body.set(bytes, offset)
-          offset += bytes.byteLength
-        }
-        return body
-      })
+      Effect.map(() => concat(chunks, size))
     )
   })
 
