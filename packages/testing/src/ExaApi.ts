@@ -25,7 +25,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import type * as Scope from "effect/Scope"
 import * as Cursor from "./internal/cursor.js"
 import { toJson } from "./internal/json.js"
 import * as WebhookApi from "./internal/webhookApi.js"
@@ -217,12 +216,13 @@ const redactedHeaders = (headers: Readonly<Record<string, string>>): Record<stri
 }
 
 /**
- * Builds an emulator. Its webhook deliveries run in the scope, and stop when it closes.
+ * Builds an emulator. Its webhook deliveries run in the scope in context, if any, and stop when it closes
+ * (`layer` gives them the layer's scope).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, never, Scope.Scope> =>
+export const make = (options: Options = {}): Effect.Effect<Service> =>
   Effect.gen(function*() {
     const hooks = yield* WebhookApi.make(options.delivery)
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey ?? defaultApiKey

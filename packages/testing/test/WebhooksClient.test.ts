@@ -480,6 +480,27 @@ describe("replay after receivers that fail and recover", () => {
     }))
 })
 
+describe("ExaApi.make", () => {
+  it.effect("works outside any scope too: its deliveries then run in a scope of their own", () =>
+    Effect.gen(function*() {
+      const api = yield* ExaApi.make()
+      yield* Effect.scoped(Effect.gen(function*() {
+        const target = yield* receiver
+        const created = yield* api.handle({
+          method: "POST",
+          url: new URL("http://emulator/websets/v0/webhooks"),
+          headers: { "x-api-key": Redacted.value(api.apiKey) },
+          body: JSON.stringify({ events: ["webset.idle"], url: target.url })
+        })
+        assert(created._tag === "Reply" && created.reply.status === 200)
+        yield* api.addEvents([idle])
+        yield* api.flush
+        expect(target.received).toHaveLength(1)
+        expect((yield* api.deliveries).map((d) => d.successful)).toEqual([true])
+      }))
+    }))
+})
+
 describe("the emulator's webhooks endpoints", () => {
   it.effect("answer like the API: 400 for bad bodies and queries, 404 for unknown ids", () =>
     Effect.gen(function*() {

@@ -21,7 +21,8 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Intervals from "effect/ScheduleIntervals"
-import type * as Scope from "effect/Scope"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Webhooks from "../Webhooks.js"
 import * as Cursor from "./cursor.js"
 
@@ -151,7 +152,9 @@ export const make = (options: DeliveryOptions = {}) =>
   Effect.gen(function*() {
     const retry = (options.retry ?? defaultRetry) as Schedule.Schedule<unknown, unknown>
     const timeout = Duration.decode(options.timeout ?? defaultDeliveryTimeout)
-    const scope = yield* Effect.scope
+    // Deliveries run in the caller's scope and stop when it closes; without one (an emulator built outside any
+    // scope), in a scope of their own that lives as long as the emulator is used.
+    const scope = Option.getOrElse(yield* Effect.serviceOption(Scope.Scope), () => Effect.runSync(Scope.make()))
     let webhooks: Array<StoredWebhook> = []
     const attempts: Array<WebhookAttempt.WebhookAttemptEncoded> = []
     const down = new Map<string, number>()
@@ -393,7 +396,7 @@ export const make = (options: DeliveryOptions = {}) =>
       yield* Effect.raceFirst(sleep, Deferred.await(waiting))
       if (yield* Deferred.isDone(waiting)) wake = yield* Deferred.make<void>()
     }))
-    yield* Effect.forkIn(loop, scope as Scope.Scope)
+    yield* Effect.forkIn(loop, scope)
 
     return {
       answer,
