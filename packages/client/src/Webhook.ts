@@ -25,11 +25,10 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import * as Dedupe from "./Dedupe.js"
 import * as Errors from "./Errors.js"
 import { decodeJsonText, describeEventFailure } from "./internal/body.js"
-import { announcedLength, concat } from "./internal/bytes.js"
+import { announcedLength, collectWithin } from "./internal/bytes.js"
 import { hmacSha256 } from "./internal/hmac.js"
 
 /**
@@ -390,22 +389,14 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =
     if (length !== undefined) {
       return Effect.mapBoth(request.arrayBuffer, { onFailure: unreadable, onSuccess: (body) => new Uint8Array(body) })
     }
-    const chunks: Array<Uint8Array> = []
-    let size = 0
-    return Stream.runForEachChunk(request.stream, (chunk): Effect.Effect<void, DeliveryTooLarge> => {
-      for (const bytes of chunk) {
-        size += bytes.byteLength
-        if (size > limit) return Effect.fail(new DeliveryTooLarge({ limit }))
-        chunks.push(bytes)
-      }
-      return Effect.void
-    }).pipe(
+    return collectWithin(
+      request.stream,
+      limit,
+      () => new DeliveryTooLarge({ limit }),
       // A web request with no body at all has no stream, which the platform reports as an error with no cause (a
       // stream that failed carries its cause): that is an empty body.
-      Effect.catchTag("RequestError", (error) =>
-        size === 0 && error.cause === undefined ? Effect.void : Effect.fail(unreadable(error))),
-      Effect.map(() => concat(chunks, size))
-    )
+      (error, size) => size === 0 && error.cause === undefined
+    ).pipe(Effect.catchTag("RequestError", (error) => Effect.fail(unreadable(error))))
   })
 
 /**

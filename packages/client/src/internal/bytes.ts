@@ -3,6 +3,8 @@
  *
  * @internal
  */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 
 /**
  * The body size a `content-length` header announces, or `undefined` when it announces none it can be held to
@@ -22,3 +24,34 @@ export const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Ar
   }
   return out
 }
+
+/**
+ * The bytes of a body stream, never more than `limit` of them: past it, the read stops and fails with
+ * `tooLarge()`. A stream error that `isNoBody` recognises (given the bytes read so far) means there was no body at
+ * all, and reads as an empty one.
+ */
+export const collectWithin = <E, E2>(
+  stream: Stream.Stream<Uint8Array, E>,
+  limit: number,
+  tooLarge: () => E2,
+  isNoBody: (error: E, size: number) => boolean
+): Effect.Effect<Uint8Array, E | E2> =>
+  Effect.suspend(() => {
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    let exceeded = false
+    return Stream.runForEachChunk(stream, (chunk): Effect.Effect<void, E2> => {
+      for (const bytes of chunk) {
+        size += bytes.byteLength
+        if (size > limit) {
+          exceeded = true
+          return Effect.fail(tooLarge())
+        }
+        chunks.push(bytes)
+      }
+      return Effect.void
+    }).pipe(
+      Effect.catchIf((error) => !exceeded && isNoBody(error as E, size), () => Effect.void),
+      Effect.map(() => concat(chunks, size))
+    )
+  })

@@ -42,7 +42,8 @@ import type { ConfigOptions, Options } from "../EventsClient.js"
 import * as RequestLimits from "../RequestLimits.js"
 import * as Retry from "../Retry.js"
 import { decodeJsonText } from "./body.js"
-import { announcedLength, concat } from "./buffered.js"
+import { announcedLength } from "./buffered.js"
+import { collectWithin } from "./bytes.js"
 import { describeTransport } from "./cause.js"
 import { parseErrorBody, retryAfter } from "./response.js"
 import { traced } from "./span.js"
@@ -378,26 +379,17 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       }
       const encoding = response.headers["content-encoding"]
       if (length !== undefined && (encoding === undefined || encoding === "identity")) return readWhole(response)
-      return Effect.suspend(() => {
-        const chunks: Array<Uint8Array> = []
-        let size = 0
-        return Effect.map(
-          Stream.runForEachChunk(response.stream, (chunk): Effect.Effect<void, Errors.ResponseTooLarge> => {
-            for (const bytes of chunk) {
-              size += bytes.byteLength
-              if (size > limit) return Effect.fail(tooLarge(response))
-              chunks.push(bytes)
-            }
-            return Effect.void
-          }).pipe(
-            // A response that cannot have a body (204, 304) has none to stream, which the platform reports as an
-            // error: it is an empty body.
-            Effect.catchIf((error) => error._tag === "ResponseError" && error.reason === "EmptyBody", () => Effect.void),
-            Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : fromHttpError(error, response.request.url))
-          ),
-          () => utf8.decode(concat(chunks, size))
-        )
-      })
+      return collectWithin(
+        response.stream,
+        limit,
+        () => tooLarge(response),
+        // A response that cannot have a body (204, 304) has none to stream, which the platform reports as an error:
+        // it is an empty body.
+        (error) => error._tag === "ResponseError" && error.reason === "EmptyBody"
+      ).pipe(
+        Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : fromHttpError(error, response.request.url)),
+        Effect.map((bytes) => utf8.decode(bytes))
+      )
     }
 
     const readWhole = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, Errors.RequestError> =>
