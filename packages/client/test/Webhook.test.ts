@@ -202,6 +202,40 @@ describe("Webhook.verify", () => {
       expect((yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, unknown)}`, unknown)).type).toBe("webset.future")
     })))
 
+  it.effect("sign makes the header Exa makes (a known answer), and verify accepts it", () =>
+    at(NOW, Effect.gen(function*() {
+      const header = yield* Webhook.sign({ secret, body })
+      expect(header).toBe(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
+      expect((yield* verify(header)).id).toBe(Fixtures.events["webset.item.enriched"].id)
+      const bytes = new TextEncoder().encode(body)
+      expect(yield* Webhook.sign({ secret, body: bytes, timestamp: 1234567890 })).toBe(
+        `t=1234567890,v1=${hmac(SECRET, 1234567890, body)}`
+      )
+      // The timestamp given is signed, and the secret shows nowhere in the header.
+      expect(yield* Webhook.sign({ secret, body, timestamp: 0 })).toBe(`t=0,v1=${hmac(SECRET, 0, body)}`)
+      expect(header).not.toContain(SECRET)
+    })))
+
+  it.effect("sign: a missing or empty secret, several secrets, an odd body or timestamp are InvalidRequest", () =>
+    Effect.gen(function*() {
+      const bad: ReadonlyArray<unknown> = [
+        { secret: undefined, body },
+        { secret: Redacted.make(""), body },
+        { secret: SECRET, body },
+        { secret: [secret, secret], body },
+        { secret, body: 42 },
+        { secret, body, timestamp: -1 },
+        { secret, body, timestamp: 1.5 },
+        { secret, body, timestamp: "1" },
+        { secret, body, timestamp: 1e12 },
+        null
+      ]
+      for (const options of bad) {
+        const error = yield* Effect.flip(Webhook.sign(options as Parameters<typeof Webhook.sign>[0]))
+        expect(error._tag).toBe("InvalidRequest")
+      }
+    }))
+
   it("parseHeader reads t and every v1", () => {
     const parsed = Webhook.parseHeader(`t=12,v1=${"a".repeat(64)},v1=${"B".repeat(64)}`)
     assert(Either.isRight(parsed))
