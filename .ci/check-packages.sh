@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packaging checks for the three packages: pack each as it would be published (its prepack builds ESM + CJS +
+# Packaging checks for the four packages: pack each as it would be published (its prepack builds ESM + CJS +
 # .d.ts; pnpm pack rewrites workspace: ranges), then run publint and @arethetypeswrong/cli on every entry point,
 # check what the tarballs hold, and install them into a scratch project outside the workspace to run a small
 # program against the loopback emulator: ESM and CJS on Node, and ESM on Bun and Deno. Last, the API reference is generated from the JSDoc
@@ -22,6 +22,15 @@ for name in schema client testing; do
   # shellcheck disable=SC2086
   if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints $(entries_of "$name"); then failed=1; fi
 done
+# The command line: one bundled file and its bin shim; publint checks the manifest (no types, no library entry).
+(cd packages/cli && corepack pnpm pack --pack-destination "$out/cli" >/dev/null)
+echo "== @effect-exa/cli ($(du -k "$out"/cli/*.tgz | cut -f1) KiB packed)"
+if ! (cd packages/cli && corepack pnpm exec publint --strict --pack npm); then failed=1; fi
+cli_listing=$(tar tzf "$out"/cli/*.tgz | sort | tr '\n' ' ')
+if [ "$cli_listing" != "package/LICENSE package/README.md package/bin/effect-exa.js package/dist/effect-exa.js package/package.json " ]; then
+  echo "the cli tarball holds: $cli_listing"; failed=1
+fi
+
 echo "== tarball contents"
 for tarball in "$out"/*/*.tgz; do
   listing=$(tar tzf "$tarball")
@@ -71,6 +80,23 @@ if (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error >/dev/nul
   fi
 else
   echo "npm install of the tarballs failed"; failed=1
+fi
+
+echo "== the command line, installed from its tarball (it has no dependencies)"
+cli_scratch=$(mktemp -d)
+if (cd "$cli_scratch" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "$(ls "$out"/cli/*.tgz)" >/dev/null); then
+  version=$(cd "$cli_scratch" && node_modules/.bin/effect-exa --version 2>&1 | tail -n 1)
+  expected_version=$(node -p 'require("./packages/cli/package.json").version')
+  if [ "$version" = "$expected_version" ]; then echo "effect-exa --version: ok"; else echo "effect-exa --version: expected $expected_version, got '$version'"; failed=1; fi
+  # Nothing listens on port 9 of loopback: exit 7 (the API could not be reached), with a message.
+  code=0
+  (cd "$cli_scratch" && EXA_API_KEY=k node_modules/.bin/effect-exa events get ev_1 --base-url http://127.0.0.1:9 >/dev/null 2>&1) || code=$?
+  if [ "$code" = 7 ]; then echo "effect-exa events get (unreachable): ok"; else echo "effect-exa events get (unreachable): expected exit 7, got $code"; failed=1; fi
+  if [ -n "$(ls "$cli_scratch/node_modules" | grep -v '^@effect-exa$' | grep -v '^\.')" ]; then
+    echo "installing the cli brought other packages: $(ls "$cli_scratch/node_modules")"; failed=1
+  fi
+else
+  echo "npm install of the cli tarball failed"; failed=1
 fi
 
 echo "== API reference (typedoc -> docs/api)"

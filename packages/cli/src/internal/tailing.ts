@@ -1,0 +1,87 @@
+/**
+ * What `events tail` and `listen` share: their options, and running `Tail.consume` with a checkpoint (a file, or
+ * memory) until Ctrl-C, or until `--limit` events were handled.
+ *
+ * @internal
+ */
+import * as Tail from "@effect-exa/client/Tail"
+import type * as Event from "@effect-exa/schema/Event"
+import * as Options from "@effect/cli/Options"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as CheckpointFile from "./checkpointFile.js"
+import * as Input from "./input.js"
+
+/** The options of a tail. */
+export const options = {
+  types: Options.text("types").pipe(
+    Options.withAlias("t"),
+    Options.withDescription("Only events of these types (comma-separated, or the option repeated)."),
+    Options.repeated
+  ),
+  webset: Options.text("webset").pipe(Options.withDescription("Only events about this webset (its id)."), Options.optional),
+  checkpoint: Options.text("checkpoint").pipe(
+    Options.withDescription(
+      "A file that keeps the position: started again, the command resumes after the last event it handled (created if missing)."
+    ),
+    Options.optional
+  ),
+  since: Options.text("since").pipe(
+    Options.withDescription("Without a stored position, start at this instant (2026-01-01T12:00:00Z) or time ago (30m). Default: now."),
+    Options.optional
+  ),
+  poll: Options.text("poll").pipe(
+    Options.withDescription("How often to ask the API for new events (500ms, 5s, 1m)."),
+    Options.withDefault("5s")
+  ),
+  limit: Options.integer("limit").pipe(
+    Options.withDescription("Stop after this many events (default: run until Ctrl-C)."),
+    Options.optional
+  )
+}
+
+/** What `options` parses to. */
+export interface Values {
+  readonly types: ReadonlyArray<string>
+  readonly webset: Option.Option<string>
+  readonly checkpoint: Option.Option<string>
+  readonly since: Option.Option<string>
+  readonly poll: string
+  readonly limit: Option.Option<number>
+}
+
+class Enough extends Data.TaggedError("Enough")<{}> {}
+
+/**
+ * Handles new events with `handle` under the checkpoint `name`, until interrupted or `--limit` events were
+ * handled. An event past the limit is neither handled nor recorded: the next run starts with it.
+ */
+export const consume = <E, R>(
+  name: string,
+  values: Values,
+  handle: (event: Event.Event) => Effect.Effect<unknown, E, R>
+) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const types = yield* Input.eventTypes("types", values.types)
+    const poll = yield* Input.duration("poll", values.poll)
+    const since = Option.isSome(values.since) ? Option.some(yield* Input.instant("since", values.since.value, now)) : Option.none()
+    const limit = Option.isSome(values.limit) ? yield* Input.positive("limit", values.limit.value) : Infinity
+    let handled = 0
+    const options: Tail.Options = {
+      ...(types.length > 0 ? { types } : {}),
+      ...(Option.isSome(values.webset) ? { websetId: values.webset.value } : {}),
+      ...(Option.isSome(since) ? { since: since.value } : {}),
+      // No further poll once the limit is reached.
+      poll: Schedule.spaced(poll).pipe(Schedule.check(() => handled < limit))
+    }
+    yield* Tail.consume(name, (event): Effect.Effect<unknown, E | Enough, R> => handled >= limit ? Effect.fail(new Enough()) : Effect.tap(handle(event), () => {
+      handled++
+    }), options).pipe(
+      Effect.catchIf((e): e is Enough => e instanceof Enough, () => Effect.void),
+      Effect.provide(CheckpointFile.layer(values.checkpoint))
+    )
+  })
