@@ -25,7 +25,7 @@ import * as Tailing from "./internal/tailing.js"
  */
 export const get = Command.make(
   "get",
-  { ...Common.api, id: Args.text({ name: "id" }).pipe(Args.withDescription("The event's id.")) },
+  { ...Common.api, id: Args.text({ name: "ID" }).pipe(Args.withDescription("The event's id.")) },
   (o) => Common.runApi(o, Effect.flatMap(EventsClient.getEvent(o.id), Render.eventDetail))
 ).pipe(Command.withDescription("Show one event: its type, time, webset and data."))
 
@@ -44,14 +44,17 @@ export const list = Command.make(
     ...Common.api,
     types: Tailing.options.types,
     since: Options.text("since").pipe(
+      Options.withPseudoName("TIME"),
       Options.withDescription("Only events created at or after this instant (2026-01-01, 2026-01-01T12:00:00Z) or time ago (2h, 7d)."),
       Options.optional
     ),
     until: Options.text("until").pipe(
+      Options.withPseudoName("TIME"),
       Options.withDescription("Only events created at or before this instant or time ago."),
       Options.optional
     ),
     limit: Options.integer("limit").pipe(
+      Options.withPseudoName("N"),
       Options.withDescription("At most this many events (default 25; with --all, no limit)."),
       Options.optional
     ),

@@ -43,16 +43,20 @@ export const command = Command.make(
   {
     json: Common.json,
     secret: Options.redacted("secret").pipe(
+      Options.withPseudoName("SECRET"),
       Options.withDescription("The webhook's secret (whsec_…). Default: the EXA_WEBHOOK_SECRET environment variable."),
       Options.optional
     ),
     header: Options.text("header").pipe(
+      Options.withPseudoName("HEADER"),
       Options.withDescription("The Exa-Signature header as received (t=…,v1=…; a leading \"Exa-Signature:\" is allowed).")
     ),
     bodyFile: Options.text("body-file").pipe(
+      Options.withPseudoName("FILE"),
       Options.withDescription("A file holding the raw body exactly as received (- for stdin).")
     ),
     tolerance: Options.text("tolerance").pipe(
+      Options.withPseudoName("DURATION"),
       Options.withDescription("How old the signature may be (300s by default, as receivers check; 30d for an old capture)."),
       Options.withDefault("300s")
     )

@@ -20,16 +20,18 @@ import * as Input from "./internal/input.js"
 import { Output } from "./internal/output.js"
 import * as Render from "./internal/render.js"
 
-const id = Args.text({ name: "id" }).pipe(Args.withDescription("The webhook's id."))
+const id = Args.text({ name: "ID" }).pipe(Args.withDescription("The webhook's id."))
 
 const eventsOption = Options.text("events").pipe(
   Options.withAlias("e"),
+  Options.withPseudoName("TYPES"),
   Options.withDescription("The event types to deliver (comma-separated, or the option repeated)."),
   Options.repeated
 )
 
 const metadataOption = Options.text("metadata").pipe(
   Options.withAlias("m"),
+  Options.withPseudoName("KEY=VALUE"),
   Options.withDescription("A key=value pair to keep on the webhook (repeat for more)."),
   Options.repeated
 )
@@ -44,7 +46,7 @@ export const create = Command.make(
   "create",
   {
     ...Common.api,
-    url: Options.text("url").pipe(Options.withDescription("Where Exa POSTs events: an https URL.")),
+    url: Options.text("url").pipe(Options.withPseudoName("URL"), Options.withDescription("Where Exa POSTs events: an https URL.")),
     events: eventsOption,
     metadata: metadataOption
   },
@@ -113,7 +115,7 @@ export const update = Command.make(
   {
     ...Common.api,
     id,
-    url: Options.text("url").pipe(Options.withDescription("A new URL."), Options.optional),
+    url: Options.text("url").pipe(Options.withPseudoName("URL"), Options.withDescription("A new URL."), Options.optional),
     events: eventsOption,
     metadata: metadataOption
   },
@@ -169,8 +171,8 @@ export const attempts = Command.make(
     ...Common.api,
     id,
     failed: Options.boolean("failed").pipe(Options.withDescription("Only failed attempts.")),
-    type: Options.text("type").pipe(Options.withDescription("Only attempts to deliver events of this type."), Options.optional),
-    limit: Options.integer("limit").pipe(Options.withDescription("At most this many attempts."), Options.withDefault(50))
+    type: Options.text("type").pipe(Options.withPseudoName("TYPE"), Options.withDescription("Only attempts to deliver events of this type."), Options.optional),
+    limit: Options.integer("limit").pipe(Options.withPseudoName("N"), Options.withDescription("At most this many attempts."), Options.withDefault(50))
   },
   (o) =>
     Common.runApi(
@@ -207,6 +209,7 @@ export const replay = Command.make(
     forwardTo: Forwarding.forwardTo,
     secret: Forwarding.secret,
     since: Options.text("since").pipe(
+      Options.withPseudoName("TIME"),
       Options.withDescription("Look at attempts made since this instant or time ago (within the 60 days events are kept)."),
       Options.withDefault("24h")
     )

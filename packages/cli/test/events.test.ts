@@ -295,6 +295,38 @@ describe("effect-exa events tail", () => {
       expect(["ev_4", "ev_5"]).toContain(records(again.stdout)[0].id)
     }).pipe(Effect.scoped))
 
+  it.live("an outage of the API does not end the tail: it says so, waits, and goes on without skipping", () =>
+    Effect.gen(function*() {
+      const now = Date.now()
+      const at = (i: number) => new Date(now - 30_000 + i * 1000).toISOString()
+      const { api, env } = yield* emulator({ events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(1) })] })
+      const tail = start(["events", "tail", "--json", "--poll", "100ms", "--since", at(0), "--limit", "2"], env)
+      yield* Effect.promise(() => tail.until((out) => out.includes("ev_1")))
+      // More failures in a row than the client retries: the poll fails, and the tail tries again later.
+      yield* api.failNext({ _tag: "Transport" }, 3)
+      yield* Effect.promise(() =>
+        new Promise<void>((resolve) => {
+          const check = () => tail.stderr().includes("trying again") ? resolve() : setTimeout(check, 50)
+          check()
+        })
+      )
+      yield* api.addEvents([Fixtures.make("webset.idle", { id: "ev_2", createdAt: at(2) })])
+      const ran = yield* Effect.promise(() => tail.done)
+      expect(ran.code).toBe(0)
+      expect(records(ran.stdout).map((e) => e.id)).toEqual(["ev_1", "ev_2"])
+      expect(ran.stderr).toContain("Could not reach the API")
+    }).pipe(Effect.scoped))
+
+  it.live("--poll below 100ms, or not a duration, is bad input", () =>
+    Effect.gen(function*() {
+      const { env } = yield* emulator()
+      const fast = yield* run(["events", "tail", "--poll", "0ms"], env)
+      expect(fast.code).toBe(2)
+      expect(fast.stderr).toContain("--poll must be at least")
+      const odd = yield* run(["events", "tail", "--poll", "soon"], env)
+      expect(odd.code).toBe(2)
+    }).pipe(Effect.scoped))
+
   it.live("a checkpoint file that is not one exits 2 and names the file", () =>
     Effect.gen(function*() {
       const { env } = yield* emulator()

@@ -29,10 +29,12 @@ export const json = Options.boolean("json").pipe(
 /** The options of every command that calls the API. */
 export const api = {
   apiKey: Options.redacted("api-key").pipe(
+    Options.withPseudoName("KEY"),
     Options.withDescription("The Exa API key. Default: the EXA_API_KEY environment variable (prefer it: options show in process lists)."),
     Options.optional
   ),
   baseUrl: Options.text("base-url").pipe(
+    Options.withPseudoName("URL"),
     Options.withDescription("The API's origin (the emulator's, a proxy's). Default: EXA_BASE_URL, else https://api.exa.ai."),
     Options.optional
   ),

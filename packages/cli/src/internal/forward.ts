@@ -126,11 +126,13 @@ export const forward = (target: Target, event: Event.Event): Effect.Effect<Outco
 
 /** `--forward-to URL`. */
 export const forwardTo = Options.text("forward-to").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription("The receiver to POST each event to, e.g. http://localhost:3000/webhook.")
 )
 
 /** `--secret`. */
 export const secret = Options.redacted("secret").pipe(
+  Options.withPseudoName("SECRET"),
   Options.withDescription(
     "Sign with this secret (your receiver's EXA_WEBHOOK_SECRET). Default: a new one for this run, printed at the start."
   ),
@@ -139,6 +141,7 @@ export const secret = Options.redacted("secret").pipe(
 
 /** `--timeout`. */
 export const timeout = Options.text("timeout").pipe(
+  Options.withPseudoName("DURATION"),
   Options.withDescription("The longest one POST may take (500ms, 10s)."),
   Options.withDefault("10s")
 )

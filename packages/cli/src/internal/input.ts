@@ -17,11 +17,18 @@ const invalid = (message: string, hint?: string) =>
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 const durationPattern = /^(\d{1,9}(?:\.\d{1,3})?)(ms|s|m|h|d)$/
 
-/** A duration such as `500ms`, `5s`, `1.5m`, `2h` or `7d`. */
-export const duration = (flag: string, text: string): Either.Either<Duration.Duration, CliError> => {
+/** A duration such as `500ms`, `5s`, `1.5m`, `2h` or `7d`, at least `minimum` (default 1 ms). */
+export const duration = (
+  flag: string,
+  text: string,
+  minimum: Duration.Duration = Duration.millis(1)
+): Either.Either<Duration.Duration, CliError> => {
   const match = durationPattern.exec(text.trim())
   if (match === null) return invalid(`--${flag} must be a duration such as 500ms, 5s, 2m, 1h or 7d; got "${printable(text)}"`)
-  return Either.right(Duration.millis(Math.round(Number(match[1]) * units[match[2]!]!)))
+  const value = Duration.millis(Math.round(Number(match[1]) * units[match[2]!]!))
+  return Duration.lessThan(value, minimum)
+    ? invalid(`--${flag} must be at least ${Duration.format(minimum)}; got ${printable(text)}`)
+    : Either.right(value)
 }
 
 /**

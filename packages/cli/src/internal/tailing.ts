@@ -4,40 +4,49 @@
  *
  * @internal
  */
+import * as Errors from "@effect-exa/client/Errors"
 import * as Tail from "@effect-exa/client/Tail"
 import type * as Event from "@effect-exa/schema/Event"
 import * as Options from "@effect/cli/Options"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as CheckpointFile from "./checkpointFile.js"
+import { describe } from "./failure.js"
 import * as Input from "./input.js"
+import { Output } from "./output.js"
 
 /** The options of a tail. */
 export const options = {
   types: Options.text("types").pipe(
     Options.withAlias("t"),
+    Options.withPseudoName("TYPES"),
     Options.withDescription("Only events of these types (comma-separated, or the option repeated)."),
     Options.repeated
   ),
-  webset: Options.text("webset").pipe(Options.withDescription("Only events about this webset (its id)."), Options.optional),
+  webset: Options.text("webset").pipe(Options.withPseudoName("ID"), Options.withDescription("Only events about this webset (its id)."), Options.optional),
   checkpoint: Options.text("checkpoint").pipe(
+    Options.withPseudoName("FILE"),
     Options.withDescription(
       "A file that keeps the position: started again, the command resumes after the last event it handled (created if missing)."
     ),
     Options.optional
   ),
   since: Options.text("since").pipe(
+    Options.withPseudoName("TIME"),
     Options.withDescription("Without a stored position, start at this instant (2026-01-01T12:00:00Z) or time ago (30m). Default: now."),
     Options.optional
   ),
   poll: Options.text("poll").pipe(
-    Options.withDescription("How often to ask the API for new events (500ms, 5s, 1m)."),
+    Options.withPseudoName("DURATION"),
+    Options.withDescription("How often to ask the API for new events (500ms, 5s, 1m; at least 100ms)."),
     Options.withDefault("5s")
   ),
   limit: Options.integer("limit").pipe(
+    Options.withPseudoName("N"),
     Options.withDescription("Stop after this many events (default: run until Ctrl-C)."),
     Options.optional
   )
@@ -53,6 +62,14 @@ export interface Values {
   readonly limit: Option.Option<number>
 }
 
+// Failures of the API that pass: an outage, an overload, a timeout.
+const outage = (error: unknown): boolean =>
+  error instanceof Errors.Transport || error instanceof Errors.Timeout || error instanceof Errors.RateLimited ||
+  (error instanceof Errors.ApiError && error.status >= 500)
+
+// 1 s, doubling, at most 30 s apart.
+const reconnect = Schedule.exponential("1 second").pipe(Schedule.union(Schedule.spaced("30 seconds")))
+
 class Enough extends Data.TaggedError("Enough")<{}> {}
 
 /**
@@ -67,7 +84,7 @@ export const consume = <E, R>(
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const types = yield* Input.eventTypes("types", values.types)
-    const poll = yield* Input.duration("poll", values.poll)
+    const poll = yield* Input.duration("poll", values.poll, Duration.millis(100))
     const since = Option.isSome(values.since) ? Option.some(yield* Input.instant("since", values.since.value, now)) : Option.none()
     const limit = Option.isSome(values.limit) ? yield* Input.positive("limit", values.limit.value) : Infinity
     let handled = 0
@@ -78,9 +95,20 @@ export const consume = <E, R>(
       // No further poll once the limit is reached.
       poll: Schedule.spaced(poll).pipe(Schedule.check(() => handled < limit))
     }
-    yield* Tail.consume(name, (event): Effect.Effect<unknown, E | Enough, R> => handled >= limit ? Effect.fail(new Enough()) : Effect.tap(handle(event), () => {
-      handled++
-    }), options).pipe(
+    const out = yield* Output
+    const once = Tail.consume(name, (event): Effect.Effect<unknown, E | Enough, R> =>
+      handled >= limit ? Effect.fail(new Enough()) : Effect.tap(handle(event), () => {
+        handled++
+      }), options)
+    yield* once.pipe(
+      // A command that runs for hours outlives an outage of the API: it says so, waits and goes on from its
+      // checkpoint (the same one, in memory or in the file), so no event is skipped.
+      Effect.tapError((error) =>
+        outage(error)
+          ? out.note(`${describe(error).message}; trying again (the position is kept)`)
+          : Effect.void
+      ),
+      Effect.retry({ while: outage, schedule: reconnect }),
       Effect.catchIf((e): e is Enough => e instanceof Enough, () => Effect.void),
       Effect.provide(CheckpointFile.layer(values.checkpoint))
     )
