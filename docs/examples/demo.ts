@@ -23,6 +23,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
+import { spawn } from "node:child_process"
 import { listen, webHandler } from "./webhook-server.js"
 
 /** One line per event: its type, ids, and what is interesting about it. */
@@ -175,6 +176,49 @@ const consumerPart = (api: ExaApi.Service) =>
     for (const line of handled) yield* Console.log(line)
   }).pipe(Effect.provide(Checkpoint.layerMemory))
 
+// The command line's `listen`, as a subprocess: new events forwarded, signed, to a local receiver (the guide's), which
+// verifies them as it would a delivery from Exa.
+const cli = new URL("../../packages/cli/bin/effect-exa.js", import.meta.url).pathname
+
+const listenPart = (api: ExaApi.Service, target: Target) =>
+  Effect.gen(function*() {
+    yield* section("the command line: effect-exa listen forwards new events to a local receiver")
+    const secret = Redacted.make("whsec_demo_listen")
+    const handled: Array<string> = []
+    const receiver = yield* Effect.acquireRelease(
+      Effect.promise(() =>
+        listen(webHandler(secret, (event) => Effect.sync(() => void handled.push(`  receiver: verified and handled ${event.type} ${event.id}`))))
+      ),
+      (server) => Effect.sync(server.close)
+    )
+    const since = new Date(yield* Clock.currentTimeMillis)
+    const args = ["listen", "--forward-to", receiver.url, "--secret", "whsec_demo_listen", "--poll", "100ms", "--limit", "2"]
+    yield* Console.log(`  $ effect-exa ${args.join(" ").replace("whsec_demo_listen", "$EXA_WEBHOOK_SECRET")}`)
+    const output = yield* Effect.async<string>((resume) => {
+      const child = spawn(process.execPath, [cli, ...args, "--since", since.toISOString()], {
+        env: { ...process.env, EXA_API_KEY: Redacted.value(target.apiKey), EXA_BASE_URL: target.baseUrl, NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let text = ""
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (text += chunk))
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (text += chunk))
+      child.on("close", () => resume(Effect.succeed(text)))
+      return Effect.sync(() => void child.kill())
+    }).pipe(
+      Effect.fork,
+      Effect.tap(() =>
+        api.addEvents([
+          Fixtures.make("webset.item.enriched", { id: "ev_listen_1", createdAt: new Date(since.getTime() + 1).toISOString() }),
+          Fixtures.make("webset.idle", { id: "ev_listen_2", createdAt: new Date(since.getTime() + 2).toISOString() })
+        ])
+      ),
+      Effect.flatMap(Fiber.join),
+      Effect.timeout("30 seconds")
+    )
+    for (const line of output.trimEnd().split("\n")) yield* Console.log(`  ${line}`)
+    for (const line of handled) yield* Console.log(line)
+  })
+
 /** The demo program, against a target. */
 export const demo = (target: Target) =>
   Effect.gen(function*() {
@@ -239,6 +283,7 @@ export const demo = (target: Target) =>
 
       yield* webhooksPart(api)
       yield* consumerPart(api)
+      yield* listenPart(api, target)
     }
 
     yield* section("streamEvents: item events, 10 per page, fetched as the stream is pulled")

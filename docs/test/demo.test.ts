@@ -37,6 +37,11 @@ describe("the demo (corepack pnpm example)", () => {
         expect(output).toContain("replay: handled webset.idle ev_demo_idle")
         expect(output).toMatch(/replayed 1 missed event\(s\); deleted webhook_\d+/)
         expect(output).not.toContain("receiver: verified and handled webset.idle ev_demo_idle")
+        expect(output).toContain("$ effect-exa listen --forward-to http://")
+        expect(output).toMatch(/delivered\s+204\s+\d+ ms\s+webset\.item\.enriched\s+ev_listen_1/)
+        expect(output).toContain(
+          "  receiver: verified and handled webset.item.enriched ev_listen_1\n  receiver: verified and handled webset.idle ev_listen_2"
+        )
         expect(output).toMatch(/Done\.$/)
         expect(output).not.toMatch(/The demo failed|Error:|undefined|NaN/)
       })
@@ -57,6 +62,7 @@ describe("the demo (corepack pnpm example)", () => {
       // The parts that need a scripted server are skipped.
       expect(output).not.toContain("Retry-After")
       expect(output).not.toContain("webhooks:")
+      expect(output).not.toContain("effect-exa listen")
       expect(output).toMatch(/Done\.$/)
     }).pipe(
       Effect.provide(ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events: Fixtures.allEvents })))),
