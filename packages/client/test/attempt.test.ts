@@ -103,6 +103,16 @@ describe("runner, direct", () => {
       expect(yield* Fiber.join(fiber)).toEqual(["a", "c", "late"])
     }))
 
+  it.live("a deadline that expires with no one subscribed is fine (on the native timer: a throw there would be uncaught)", () =>
+    Effect.gen(function*() {
+      // The timer (10 ms) is due before the attempt (50 ms) ends, whatever the machine's load: timers fire in order.
+      const seen = yield* runner(settings(10, true))(
+        Effect.zipRight(Effect.sleep("50 millis"), FiberRef.get(RequestLimits.current))
+      )
+      assert(seen.deadline !== undefined)
+      expect(seen.deadline.expired).toBe(true)
+    }))
+
   it.effect("a deadline stopped by the attempt's end never expires", () =>
     Effect.gen(function*() {
       const { deadline } = yield* runner(settings(1000, true))(FiberRef.get(RequestLimits.current))

@@ -45,7 +45,8 @@ export const nativeTimer = (millis: number, fire: () => void): () => void => {
       else fire()
     }, Math.min(remaining, maxTimerMillis))
     // The request itself keeps the process alive while it is in flight; its timer need not.
-    if (typeof handle === "object" && typeof handle.unref === "function") handle.unref()
+    // (Where timers are numbers, in browsers, there is nothing to unref.)
+    ;(handle as { unref?: () => void }).unref?.()
   }
   arm(millis)
   return () => clearTimeout(handle)
