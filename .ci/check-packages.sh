@@ -85,7 +85,7 @@ fi
 echo "== the command line, installed from its tarball (it has no dependencies)"
 cli_scratch=$(mktemp -d)
 if (cd "$cli_scratch" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "$(ls "$out"/cli/*.tgz)" >/dev/null); then
-  version=$(cd "$cli_scratch" && node_modules/.bin/effect-exa --version 2>&1 | tail -n 1)
+  version=$(cd "$cli_scratch" && node_modules/.bin/effect-exa --version 2>&1 | grep -v "^$" | tail -n 1)
   expected_version=$(node -p 'require("./packages/cli/package.json").version')
   if [ "$version" = "$expected_version" ]; then echo "effect-exa --version: ok"; else echo "effect-exa --version: expected $expected_version, got '$version'"; failed=1; fi
   # Nothing listens on port 9 of loopback: exit 7 (the API could not be reached), with a message.
