@@ -1,0 +1,157 @@
+/**
+ * `Webhook`'s edges, pinned exactly: what `verifyRequest` makes of headers, lengths, empty and broken bodies and odd
+ * options; every answer of the receiver (status and body), and what it logs; `DeliveryTooLarge`'s message; the
+ * reasons `sign` gives.
+ */
+import { Errors, Webhook } from "@effect-exa/client"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import { assert, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import * as Redacted from "effect/Redacted"
+import { createHmac } from "node:crypto"
+
+const secretText = "whsec_edges"
+const secret = Redacted.make(secretText)
+const signed = (body: string, key = secretText) => {
+  const t = Math.floor(Date.now() / 1000)
+  return `t=${t},v1=${createHmac("sha256", key).update(`${t}.${body}`).digest("hex")}`
+}
+const event = JSON.stringify({ id: "ev_edge", object: "event", type: "webset.export.created", data: {}, createdAt: "2026-11-30T12:00:00.000Z" })
+
+const post = (headers: Record<string, string>, body?: BodyInit | null, init: RequestInit = {}) =>
+  new Request("http://hook.test/", { method: "POST", headers, ...(body === undefined ? {} : { body }), ...init })
+
+const verifyWith = (request: Request, options: unknown = { secret }) =>
+  Effect.flip(Webhook.verifyRequest(options as Webhook.RequestOptions)).pipe(
+    Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(request))
+  )
+
+const broken = () =>
+  new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.error(new Error("connection reset while reading"))
+    }
+  })
+
+describe("Webhook.verifyRequest, exactly", () => {
+  it.live("a blank header is SignatureMissing, not a malformed one", () =>
+    Effect.gen(function*() {
+      for (const header of ["   ", "\t"]) {
+        expect((yield* verifyWith(post({ "exa-signature": header }, event)))._tag).toBe("SignatureMissing")
+      }
+    }))
+
+  it.live("an announced length over the limit is refused with it; exactly the limit is read", () =>
+    Effect.gen(function*() {
+      const over = yield* verifyWith(post({ "exa-signature": signed(event), "content-length": String(event.length + 1) }, `${event} `), {
+        secret,
+        maxBodySize: event.length
+      })
+      assert(over instanceof Webhook.DeliveryTooLarge)
+      expect({ limit: over.limit, contentLength: over.contentLength }).toEqual({ limit: event.length, contentLength: event.length + 1 })
+      const exact = yield* Effect.exit(
+        Webhook.verifyRequest({ secret, maxBodySize: event.length }).pipe(
+          Effect.provideService(
+            HttpServerRequest.HttpServerRequest,
+            HttpServerRequest.fromWeb(post({ "exa-signature": signed(event), "content-length": String(event.length) }, event))
+          )
+        )
+      )
+      assert(exact._tag === "Success")
+      expect(exact.value.id).toBe("ev_edge")
+    }))
+
+  it.live("maxBodySize: 1 is allowed; 0, 1.5 or text is InvalidRequest with its reason; null options are InvalidRequest", () =>
+    Effect.gen(function*() {
+      const tiny = yield* verifyWith(post({ "exa-signature": signed(event) }, event), { secret, maxBodySize: 1 })
+      expect(tiny._tag).toBe("DeliveryTooLarge")
+      for (const maxBodySize of [0, 1.5, "10"]) {
+        const bad = yield* verifyWith(post({ "exa-signature": signed(event) }, event), { secret, maxBodySize })
+        assert(bad instanceof Errors.InvalidRequest)
+        expect(bad.reason).toBe("maxBodySize must be a whole number of bytes, 1 or more")
+      }
+      // Options that are null (a JavaScript caller): a typed error, never a TypeError.
+      const none = yield* verifyWith(post({ "exa-signature": signed(event) }, event), null)
+      assert(none instanceof Errors.InvalidRequest)
+      expect(none.reason).toBe("a webhook secret must be a Redacted string (Redacted.make or Config.redacted)")
+    }))
+
+  it.live("no body at all is an empty body (signed as such, it is a Decode); a body that breaks off is Transport", () =>
+    Effect.gen(function*() {
+      const empty = yield* verifyWith(post({ "exa-signature": signed("") }))
+      expect(empty._tag).toBe("Decode")
+      const failed = yield* verifyWith(post({ "exa-signature": signed("") }, broken(), { duplex: "half" } as RequestInit))
+      assert(failed instanceof Errors.Transport)
+      expect(failed.description.startsWith("reading the delivery failed: ")).toBe(true)
+    }))
+})
+
+describe("the receiver's answers, exactly", () => {
+  const logs: Array<{ message: unknown; annotations: Record<string, unknown> }> = []
+  const logger = Logger.make(({ annotations, message }) => {
+    const record: Record<string, unknown> = {}
+    for (const [key, value] of annotations) record[key] = value
+    logs.push({ message, annotations: record })
+  })
+  const receiver = (options: Partial<Webhook.ReceiverOptions<unknown, never>> = {}) =>
+    Webhook.webHandler(
+      { secret, handle: () => Effect.void, ...options } as Webhook.ReceiverOptions<unknown, never>,
+      Logger.replace(Logger.defaultLogger, logger)
+    )
+  const answer = (handler: (request: Request) => Promise<Response>, request: Request) =>
+    Effect.promise(async () => {
+      const response = await handler(request)
+      return [response.status, await response.text()] as const
+    })
+
+  it.live("each answer's status and body", () =>
+    Effect.gen(function*() {
+      const { dispose, handler } = receiver()
+      expect(yield* answer(handler, post({ "exa-signature": signed(event) }, event))).toEqual([204, ""])
+      expect(yield* answer(handler, post({ "exa-signature": signed("{}") }, "{}"))).toEqual([400, "the body is not an event"])
+      expect(yield* answer(handler, post({ "exa-signature": signed("") }, broken(), { duplex: "half" } as RequestInit))).toEqual([
+        400,
+        "the body could not be read"
+      ])
+      expect(yield* answer(handler, post({}, event))).toEqual([401, "SignatureMissing"])
+      expect(yield* answer(handler, post({ "exa-signature": signed(event, "whsec_other") }, event))).toEqual([401, "SignatureMismatch"])
+      yield* Effect.promise(dispose)
+    }))
+
+  it.live("a handler that fails is a 500 and is logged with the event; an unusable secret is a 500 and logged", () =>
+    Effect.gen(function*() {
+      logs.length = 0
+      const failing = receiver({ handle: () => Effect.fail("database down") })
+      expect(yield* answer(failing.handler, post({ "exa-signature": signed(event) }, event))).toEqual([500, "the handler failed"])
+      expect(logs[0]!.message).toEqual(["the handler failed; answering 500 so that Exa delivers the event again"])
+      expect(logs[0]!.annotations).toEqual({ "exa.event.id": "ev_edge", "exa.event.type": "webset.export.created" })
+      yield* Effect.promise(failing.dispose)
+
+      logs.length = 0
+      const misconfigured = receiver({ secret: Redacted.make("") })
+      expect(yield* answer(misconfigured.handler, post({ "exa-signature": signed(event) }, event))).toEqual([
+        500,
+        "the receiver is misconfigured"
+      ])
+      expect(logs[0]!.message).toEqual(["the webhook receiver cannot verify deliveries: Invalid request: a webhook secret is empty"])
+      yield* Effect.promise(misconfigured.dispose)
+    }))
+})
+
+describe("DeliveryTooLarge and sign", () => {
+  it("DeliveryTooLarge says the limit, and the announced size when there was one", () => {
+    expect(new Webhook.DeliveryTooLarge({ limit: 10 }).message).toBe("The delivery's body grew past the limit of 10 bytes")
+    expect(new Webhook.DeliveryTooLarge({ limit: 10, contentLength: 20 }).message).toBe(
+      "The delivery's body is 20 bytes, over the limit of 10"
+    )
+  })
+
+  it.live("sign's reasons", () =>
+    Effect.gen(function*() {
+      const several = yield* Effect.flip(Webhook.sign({ secret: [secret, secret] as never, body: "{}" }))
+      expect(several.reason).toBe("sign with exactly one secret")
+      const badTime = yield* Effect.flip(Webhook.sign({ secret, body: "{}", timestamp: -1 }))
+      expect(badTime.reason).toBe("timestamp must be unix seconds (a non-negative integer)")
+    }))
+})
