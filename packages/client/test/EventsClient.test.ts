@@ -13,6 +13,7 @@ import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import { readFileSync } from "node:fs"
 import { json, stub } from "./stub.js"
+import { recordingTracer } from "./tracer.js"
 import { version } from "../src/internal/version.js"
 
 const KEY = "exa-secret-key-1234"
@@ -366,47 +367,6 @@ describe("layerConfig", () => {
     })
   })
 })
-
-// A tracer that keeps every span with its attributes, to check what tracing would export.
-const recordingTracer = () => {
-  const spans: Array<{
-    name: string
-    attributes: Map<string, unknown>
-    events: Array<unknown>
-    parent: string | undefined
-    exit: Array<unknown>
-  }> = []
-  let n = 0
-  const tracer = Tracer.make({
-    context: (f) => f(),
-    span: (name, parent, context, links, startTime, kind) => {
-      const attributes = new Map<string, unknown>()
-      const events: Array<unknown> = []
-      const exit: Array<unknown> = []
-      spans.push({ name, attributes, events, parent: parent._tag === "Some" && parent.value._tag === "Span" ? parent.value.name : undefined, exit })
-      const id = String(++n)
-      const span: Tracer.Span = {
-        _tag: "Span",
-        name,
-        spanId: id,
-        traceId: "trace",
-        parent,
-        context,
-        status: { _tag: "Started", startTime },
-        attributes,
-        links,
-        sampled: true,
-        kind,
-        end: (_, result) => void exit.push(result),
-        attribute: (key, value) => void attributes.set(key, value),
-        event: (name, _time, attrs) => void events.push([name, attrs]),
-        addLinks: () => {}
-      }
-      return span
-    }
-  })
-  return { spans, tracer }
-}
 
 describe("tracing", () => {
   it.effect("getEvent is a span with the event id, type, status and request id; no HTTP span by default", () => {

@@ -17,8 +17,8 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Tracer from "effect/Tracer"
 import * as Core from "../src/internal/request.js"
+import { recordingTracer } from "./tracer.js"
 
 const apiKey = Redacted.make("key-for-core-tests")
 
@@ -362,40 +362,10 @@ describe("what the core makes of a response", () => {
     }))
 })
 
-// A tracer that keeps every span with its attributes and kind.
-const recording = () => {
-  const spans: Array<{ name: string; kind: Tracer.SpanKind; attributes: Map<string, unknown> }> = []
-  const tracer = Tracer.make({
-    context: (f) => f(),
-    span: (name, parent, context, links, startTime, kind) => {
-      const attributes = new Map<string, unknown>()
-      spans.push({ name, kind, attributes })
-      return {
-        _tag: "Span",
-        name,
-        spanId: String(spans.length),
-        traceId: "trace",
-        parent,
-        context,
-        status: { _tag: "Started", startTime },
-        attributes,
-        links,
-        sampled: true,
-        kind,
-        end: () => {},
-        attribute: (key, value) => void attributes.set(key, value),
-        event: () => {},
-        addLinks: () => {}
-      }
-    }
-  })
-  return { spans, tracer }
-}
-
 describe("the core's spans", () => {
   it.effect("an endpoint without annotate succeeds traced; the request id is an attribute only when there is one", () =>
     Effect.gen(function*() {
-      const { spans, tracer } = recording()
+      const { spans, tracer } = recordingTracer()
       const plain = yield* call(() => text(`{}`)).pipe(Effect.withTracer(tracer))
       expect(plain.exit._tag).toBe("Success")
       expect(spans[0]!.attributes.get("http.response.status_code")).toBe(200)
@@ -406,7 +376,7 @@ describe("the core's spans", () => {
 
   it.effect("with httpSpans, each attempt has a client span under the call's", () =>
     Effect.gen(function*() {
-      const { spans, tracer } = recording()
+      const { spans, tracer } = recordingTracer()
       yield* call(() => text(`{}`), endpoint(), { httpSpans: true }).pipe(Effect.withTracer(tracer))
       expect(spans.map((s) => [s.name, s.kind])).toEqual([["Test.call", "internal"], ["http.client GET", "client"]])
     }))
