@@ -23,10 +23,14 @@ const readBody = (path: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     if (path === "-") {
-      return yield* Effect.promise(async () => {
-        const chunks: Array<Uint8Array> = []
-        for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array)
-        return new Uint8Array(Buffer.concat(chunks))
+      return yield* Effect.tryPromise({
+        try: async () => {
+          const chunks: Array<Uint8Array> = []
+          for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array)
+          return new Uint8Array(Buffer.concat(chunks))
+        },
+        catch: (error) =>
+          new CliError({ code: ExitCode.usage, message: `Could not read the body from stdin: ${error instanceof Error ? error.message : String(error)}` })
       })
     }
     return yield* fs.readFile(path)

@@ -11,7 +11,6 @@ import * as Options from "@effect/cli/Options"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -74,18 +73,6 @@ export const clients = (api: Api): Layer.Layer<EventsClient.EventsClient | Webho
 const withUserAgent = (client: HttpClient.HttpClient) =>
   HttpClient.mapRequest(client, HttpClientRequest.setHeader("user-agent", `effect-exa-cli/${version}`))
 
-/** The process's streams and environment, for `Output.make`. */
-export interface Io {
-  readonly stdout: Output.Sink
-  readonly stderr: Output.Sink
-  readonly env: Readonly<Record<string, string | undefined>>
-}
-
-/** Where commands write: the process's streams by default; tests put their own in context. */
-export class Streams extends Context.Tag("@effect-exa/cli/Streams")<Streams, Io>() {}
-
-const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env })
-
 /**
  * Runs a command's program with its `Output`: a failure is shown (message, hint; JSON with `--json`) and becomes
  * `Reported` with its exit code.
@@ -95,8 +82,7 @@ export const run = <E, R>(
   program: Effect.Effect<void, E, R>
 ): Effect.Effect<void, Reported, Exclude<R, Output.Output>> =>
   Effect.gen(function*() {
-    const io = Option.getOrElse(yield* Effect.serviceOption(Streams), processIo)
-    const output = Output.make({ json: options.json, ...io })
+    const output = Output.make({ json: options.json, stdout: process.stdout, stderr: process.stderr, env: process.env })
     return yield* program.pipe(
       Effect.catchAll((error) => {
         if (error instanceof Reported) return Effect.fail(error)
