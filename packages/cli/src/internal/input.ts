@@ -87,7 +87,10 @@ export const metadata = (flag: string, values: ReadonlyArray<string>): Either.Ei
 export const positive = (flag: string, value: number): Either.Either<number, CliError> =>
   Number.isSafeInteger(value) && value >= 1 ? Either.right(value) : invalid(`--${flag} must be a whole number of at least 1; got ${value}`)
 
+/** A character as a `\uXXXX` escape (which is also how JSON writes it). */
+export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+
 /** Text safe to show in a terminal: control characters (escape sequences from a hostile server) made visible. */
 export const printable = (text: string): string =>
   // eslint-disable-next-line no-control-regex
-  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, unicodeEscape)

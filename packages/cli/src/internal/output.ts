@@ -6,7 +6,7 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import { printable } from "./input.js"
+import { printable, unicodeEscape } from "./input.js"
 import type { Description } from "./failure.js"
 
 /** A stream to write to (`process.stdout`, or a buffer in tests). */
@@ -48,10 +48,7 @@ export class Output extends Context.Tag("@effect-exa/cli/Output")<Output, Servic
 
 /** JSON text that is safe in a terminal too: C1 controls and line separators escaped (still valid JSON). */
 export const jsonText = (value: unknown, indent?: number): string =>
-  JSON.stringify(value, null, indent).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  )
+  JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u2028\u2029]/g, unicodeEscape)
 
 const colourful = (sink: Sink, env: Readonly<Record<string, string | undefined>>): boolean => {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false
