@@ -159,6 +159,28 @@ const definitions: ReadonlyArray<{
     }
   },
   {
+    name: "effect-exa getEvent, effect-exa's FetchHttpClient, inside one Effect program",
+    make: (baseUrl) => {
+      const runtime = eventsRuntime(baseUrl, ExaFetchHttpClient.layer())
+      return { slice: effectSlice(runtime, EventsClient.getEvent(id)), dispose: () => runtime.dispose() }
+    }
+  },
+  {
+    name: "runtime.runPromise(Effect.promise(the floor above)): what one fiber per call costs",
+    make: (baseUrl) => {
+      const runtime = ManagedRuntime.make(Layer.empty)
+      const floor = Effect.promise(async () => {
+        const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, {
+          headers: { "x-api-key": apiKey, accept: "application/json", "user-agent": "effect-exa/0.1.0" },
+          redirect: "manual",
+          signal: new AbortController().signal
+        })
+        return Event.decodeSync(JSON.parse(await response.text()))
+      })
+      return { slice: promiseSlice(() => runtime.runPromise(floor)), dispose: () => runtime.dispose() }
+    }
+  },
+  {
     name: "effect-exa getEvent, NodeHttpClient",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, NodeHttpClient.layer())
