@@ -72,6 +72,16 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
 const id = "ev_bench"
 const apiKey = "bench-key"
 
+// The floor for any validating client over fetch: an abort signal, our headers, a decoded event.
+const validatingFetch = async (baseUrl: string) => {
+  const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, {
+    headers: { "x-api-key": apiKey, accept: "application/json", "user-agent": "effect-exa/0.1.0" },
+    redirect: "manual",
+    signal: new AbortController().signal
+  })
+  return Event.decodeSync(JSON.parse(await response.text()))
+}
+
 const eventsRuntime = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
   ManagedRuntime.make(EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.orDie, Layer.provide(http)))
 
@@ -120,17 +130,7 @@ const definitions: ReadonlyArray<{
   },
   {
     name: "fetch + Event.decodeSync (an abort signal, our headers: the floor for a validating fetch client)",
-    make: (baseUrl) => ({
-      slice: promiseSlice(async () => {
-        const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, {
-          headers: { "x-api-key": apiKey, accept: "application/json", "user-agent": "effect-exa/0.1.0" },
-          redirect: "manual",
-          signal: new AbortController().signal
-        })
-        return Event.decodeSync(JSON.parse(await response.text()))
-      }),
-      dispose: async () => {}
-    })
+    make: (baseUrl) => ({ slice: promiseSlice(() => validatingFetch(baseUrl)), dispose: async () => {} })
   },
   {
     name: "@effect/platform FetchHttpClient alone (execute + text + JSON.parse, tracer off)",
@@ -169,14 +169,7 @@ const definitions: ReadonlyArray<{
     name: "runtime.runPromise(Effect.promise(the floor above)): what one fiber per call costs",
     make: (baseUrl) => {
       const runtime = ManagedRuntime.make(Layer.empty)
-      const floor = Effect.promise(async () => {
-        const response = await fetch(`${baseUrl}/websets/v0/events/${id}`, {
-          headers: { "x-api-key": apiKey, accept: "application/json", "user-agent": "effect-exa/0.1.0" },
-          redirect: "manual",
-          signal: new AbortController().signal
-        })
-        return Event.decodeSync(JSON.parse(await response.text()))
-      })
+      const floor = Effect.promise(() => validatingFetch(baseUrl))
       return { slice: promiseSlice(() => runtime.runPromise(floor)), dispose: () => runtime.dispose() }
     }
   },
