@@ -14,10 +14,12 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Core from "../src/internal/request.js"
+import * as RequestLimits from "../src/RequestLimits.js"
 import { recordingTracer } from "./tracer.js"
 
 const apiKey = Redacted.make("key-for-core-tests")
@@ -339,6 +341,42 @@ describe("what the core makes of a response", () => {
       assert(body._tag === "Uint8Array")
       expect(body.contentType).toBe("application/json")
       expect(new TextDecoder().decode(body.body)).toBe(`{"url":"https://a.test"}`)
+    }))
+
+  it.effect("a transport of another package that honours the limits gets them on the caller's fiber, and its own responses are read as any", () =>
+    Effect.gen(function*() {
+      const seen: Array<RequestLimits.Limits> = []
+      const answering = (response: () => Response) => (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.map(FiberRef.get(RequestLimits.current), (limits) => {
+          seen.push(limits)
+          return HttpClientResponse.fromWeb(request, response())
+        })
+      const run = (response: () => Response, declared = endpoint()) =>
+        Effect.gen(function*() {
+          const core = yield* Core.make({ apiKey, retry: false, maxResponseSize: 1000 })
+          return yield* Effect.exit(core.run(declared))
+        }).pipe(
+          Effect.provide(Layer.mergeAll(
+            Layer.succeed(HttpClient.HttpClient, HttpClient.make(answering(response))),
+            Layer.succeed(RequestLimits.HonoursLimits, true)
+          )),
+          Effect.scoped
+        )
+      const ok = yield* run(() => new Response(`{"id":"t_1"}`))
+      assert(ok._tag === "Success")
+      expect(ok.value).toEqual({ id: "t_1" })
+      // The attempt ran directly: the transport saw this call's limits, deadline included.
+      expect(seen[0]?.maxResponseBytes).toBe(1000)
+      expect(seen[0]?.deadline?.expired).toBe(false)
+      const notJson = failureOf({ exit: yield* run(() => new Response("<html>", { status: 200 })) })
+      expect(notJson).toBeInstanceOf(Errors.Decode)
+      expect(notJson.body).toBe("<html>")
+      const gone = failureOf({
+        exit: yield* run(() => new Response(`{"error":"no"}`, { status: 404 }), endpoint({ notFound: { resource: "thing", id: "t_1" } }))
+      })
+      expect(gone).toMatchObject({ _tag: "NotFound", resource: "thing", id: "t_1" })
+      // After the call, the caller's fiber is back to its own limits.
+      expect(yield* FiberRef.get(RequestLimits.current)).toEqual({ maxResponseBytes: RequestLimits.defaultMaxResponseBytes, deadline: undefined })
     }))
 
   it.effect("requests through a forked attempt never follow redirects, and keep the caller's other fetch options", () =>

@@ -53,20 +53,23 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
     const setCookie = raw instanceof globalThis.Headers ? raw.getSetCookie() : raw["set-cookie"]
     return Cookies.fromSetCookie(setCookie === undefined ? [] : typeof setCookie === "string" ? [setCookie] : setCookie)
   }
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    // A TextDecoder, as `fetch`'s `text()` uses: the same text on every transport (a leading BOM dropped, invalid
-    // sequences replaced).
-    return Effect.suspend(() => {
-      if (this.cachedText === undefined) {
-        try {
-          this.cachedText = utf8.decode(this.body)
-        } catch (cause) {
-          // Larger than a string can be: an error, never a defect.
-          return Effect.fail(this.decodeError(cause))
-        }
+  /**
+   * The body as text, at once: the body is already here. A TextDecoder, as `fetch`'s `text()` uses: the same text on
+   * every transport (a leading BOM dropped, invalid sequences replaced).
+   */
+  textNow(): Either.Either<string, HttpClientError.ResponseError> {
+    if (this.cachedText === undefined) {
+      try {
+        this.cachedText = utf8.decode(this.body)
+      } catch (cause) {
+        // Larger than a string can be: an error, never a defect.
+        return Either.left(this.decodeError(cause))
       }
-      return Effect.succeed(this.cachedText)
-    })
+    }
+    return Either.right(this.cachedText)
+  }
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.suspend(() => this.textNow())
   }
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>

@@ -42,7 +42,7 @@ import type { ConfigOptions, Options } from "../EventsClient.js"
 import * as RequestLimits from "../RequestLimits.js"
 import * as Retry from "../Retry.js"
 import { decodeJsonText } from "./body.js"
-import { announcedLength } from "./buffered.js"
+import { announcedLength, BufferedResponse } from "./buffered.js"
 import { collectWithin } from "./bytes.js"
 import { describeTransport } from "./cause.js"
 import { parseErrorBody, retryAfter } from "./response.js"
@@ -466,11 +466,20 @@ export const make = (options: Options): Effect.Effect<Core, ConfigError.ConfigEr
       span: Tracer.Span | undefined,
       http: Tracer.Span | undefined
     ): Effect.Effect<A, Errors.RequestError | Errors.NotFound> =>
-      Effect.flatMap(
-        Effect.mapError(client.execute(request), (error) => fromHttpError(error, request.url)),
-        (response) =>
-          Effect.flatMap(direct ? readWhole(response) : readBody(response), (text) => judge(endpoint, response, text, span, http))
-      )
+      Effect.matchEffect(client.execute(request), {
+        onFailure: (error) => Effect.fail(fromHttpError(error, request.url)),
+        onSuccess: (response) => {
+          // A body this package's transports read whole is text at once: no effect to run for it.
+          if (direct && response instanceof BufferedResponse) {
+            const text = response.textNow()
+            return Either.isRight(text)
+              ? judge(endpoint, response, text.right, span, http)
+              : Effect.fail(fromHttpError(text.left, request.url))
+          }
+          return Effect.flatMap(direct ? readWhole(response) : readBody(response), (text) =>
+            judge(endpoint, response, text, span, http))
+        }
+      })
 
     // With `httpSpans`, each attempt gets a client span of its own, and the trace headers go with the request.
     const httpSpan = <A>(
