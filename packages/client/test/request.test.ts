@@ -412,6 +412,16 @@ describe("the core's spans", () => {
       expect(spans[1]!.attributes.get("exa.request_id")).toBe("req_span")
     }))
 
+  it.effect("a failed call's span says why, without a captured stack (no Error made per call, no frames of the caller exported)", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recordingTracer()
+      const failed = yield* call(() => text(`{"error":"no"}`, { status: 500 })).pipe(Effect.withTracer(tracer))
+      expect(failed.exit._tag).toBe("Failure")
+      expect(spans[0]!.attributes.get("http.response.status_code")).toBe(500)
+      expect(spans[0]!.exit).toHaveLength(1)
+      expect(spans[0]!.attributes.has("code.stacktrace")).toBe(false)
+    }))
+
   it.effect("with httpSpans, each attempt has a client span under the call's", () =>
     Effect.gen(function*() {
       const { spans, tracer } = recordingTracer()
