@@ -16,7 +16,8 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
+// The client suite's recording tracer: one definition of what a span export holds.
+import { recordingTracer } from "../../client/test/tracer.js"
 import { inspect } from "node:util"
 import { type ClientOptions, transports } from "./transports.js"
 
@@ -299,32 +300,8 @@ for (const transport of transports) {
         it.live(`in no error, Cause.pretty, inspect, JSON, log or span (httpSpans ${httpSpans})`, () => {
           const logs: Array<string> = []
           const logger = Logger.make(({ cause, message }) => logs.push(inspect(message, { depth: 10 }) + Cause.pretty(cause)))
-          const recorded: Array<unknown> = []
-          const tracer = Tracer.make({
-            span: (name, parent, context, links, startTime, kind) => {
-              const attributes = new Map<string, unknown>()
-              const span: Tracer.Span = {
-                _tag: "Span",
-                name,
-                spanId: String(recorded.length),
-                traceId: "t",
-                parent,
-                context,
-                status: { _tag: "Started", startTime },
-                attributes,
-                links,
-                sampled: true,
-                kind,
-                end: (_, exit) => void recorded.push(exit),
-                attribute: (k, v) => void attributes.set(k, v),
-                event: (n, _, a) => void recorded.push([n, a]),
-                addLinks: () => {}
-              }
-              recorded.push(attributes)
-              return span
-            },
-            context: (f) => f()
-          })
+          // Every span with its attributes, events and exit value.
+          const { spans, tracer } = recordingTracer()
           return run(
             Effect.gen(function*() {
               const api = yield* ExaApi.ExaApi
@@ -341,8 +318,8 @@ for (const transport of transports) {
               }
               expect(logs.length).toBeGreaterThan(0)
               expect(logs.join("\n")).not.toContain(key)
-              expect(recorded.length).toBeGreaterThan(0)
-              expect(inspect(recorded, { depth: 12 })).not.toContain(key)
+              expect(spans.length).toBeGreaterThan(0)
+              expect(inspect(spans, { depth: 12 })).not.toContain(key)
             }).pipe(
               Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
               Logger.withMinimumLogLevel(LogLevel.All),
