@@ -315,6 +315,9 @@ describe("effect-exa events tail", () => {
       expect(ran.code).toBe(0)
       expect(records(ran.stdout).map((e) => e.id)).toEqual(["ev_1", "ev_2"])
       expect(ran.stderr).toContain("Could not reach the API")
+      // The library's own warning is a note on stderr; stdout holds nothing but the records.
+      expect(ran.stderr).toContain("polling events failed; trying again in")
+      expect(ran.stdout).not.toContain("polling events failed")
     }).pipe(Effect.scoped))
 
   it.live("--poll below 100ms, or not a duration, is bad input", () =>

@@ -1,12 +1,15 @@
 /**
- * Consuming events by polling: `Tail.stream` is an endless stream of new events, and `Tail.consume` runs a handler
- * on each one and records the position in a `Checkpoint` after it succeeded, so a restarted consumer resumes where
- * it left off.
+ * Consuming events by polling: `Tail.consume` runs a handler on each new event and records the position in a
+ * `Checkpoint`, so a restarted consumer resumes where it left off; `Tail.stream` is an endless stream of new events;
+ * `Tail.batches` is the engine under both, for consumers that store events and position together (the Postgres
+ * inbox).
  *
  * Exa documents neither the order of `GET /v0/events` nor when an event becomes visible in it, so the tail relies
  * on neither: each poll asks for every event created at or after the newest one handled minus a lookback window
  * (`createdAfter` is inclusive), walks every page of it, and skips the ids it already handled in that window. An
  * event that shows up late, after later ones did, is still handled, as long as it shows up within the lookback.
+ * Nor does it trust the events' dates: the position never moves past this machine's clock, so one event dated in
+ * the future cannot make later polls skip the present.
  *
  * @since 0.2.0
  */
@@ -18,13 +21,13 @@ import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Checkpoint from "./Checkpoint.js"
-import type * as Errors from "./Errors.js"
+import * as Errors from "./Errors.js"
 import { EventsClient } from "./EventsClient.js"
 import * as Params from "./internal/params.js"
 
@@ -51,7 +54,59 @@ export interface Options {
   readonly lookback?: Duration.DurationInput | undefined
   /** Where to start when there is no checkpoint: events created at or after it. Default: now. */
   readonly since?: DateTime.DateTime | Date | string | undefined
+  /**
+   * How far ahead of this machine's clock an event's `createdAt` may be before it is reported as dated in the
+   * future (a warning log and a span event). Such an event is handled either way; the position never moves past
+   * the clock. Default 1 minute.
+   *
+   * @since 0.3.0
+   */
+  readonly clockSkew?: Duration.DurationInput | undefined
+  /**
+   * Riding out API outages: a poll that fails with `Transport`, `Timeout`, `RateLimited` or a 5xx `ApiError` (after
+   * the client's own retries) is reported and tried again after a backoff, from the same position, instead of
+   * ending the tail. `false` ends it on the first such failure. On by default for `consume` and `batches`, off for
+   * `stream` and the waits.
+   *
+   * @since 0.3.0
+   */
+  readonly outages?: OutagePolicy | boolean | undefined
 }
+
+/**
+ * How to ride out API outages: a backoff from `initialDelay` (default 1 second), doubling up to `maxDelay`
+ * (default 30 seconds), and what to do with each failure besides the warning log (`onFailure`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface OutagePolicy {
+  readonly initialDelay?: Duration.DurationInput | undefined
+  readonly maxDelay?: Duration.DurationInput | undefined
+  readonly onFailure?: ((outage: Outage) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * One failed poll during an outage: the error, how many polls in a row have failed, and when the next one runs.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Outage {
+  readonly error: Errors.StreamEventsError
+  readonly attempt: number
+  readonly retryIn: Duration.Duration
+}
+
+/**
+ * Whether a failure of a poll passes with time (an outage, an overload, a timeout) rather than needing a fix.
+ *
+ * @since 0.3.0
+ * @category outages
+ */
+export const isOutage = (error: unknown): error is Errors.Transport | Errors.Timeout | Errors.RateLimited | Errors.ApiError =>
+  error instanceof Errors.Transport || error instanceof Errors.Timeout || error instanceof Errors.RateLimited ||
+  (error instanceof Errors.ApiError && error.status >= 500)
 
 /**
  * The position is older than the API keeps events (60 days): events in between may be gone, so resuming from it
@@ -94,6 +149,14 @@ export const defaultLookback: Duration.Duration = Duration.minutes(5)
 export const defaultPoll: Schedule.Schedule<number> = Schedule.spaced("5 seconds")
 
 /**
+ * The default clock skew allowance: 1 minute.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const defaultClockSkew: Duration.Duration = Duration.minutes(1)
+
+/**
  * The webset an event is about: its `data.id` for `webset.*` events, else its `data.websetId`; `undefined` when it
  * names none.
  *
@@ -107,83 +170,270 @@ export const websetIdOf = (event: Event.Event): string | undefined => {
   return typeof data.websetId === "string" ? data.websetId : undefined
 }
 
+interface OutageSettings {
+  readonly initialDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+  readonly onFailure: ((outage: Outage) => Effect.Effect<void>) | undefined
+}
+
 interface Settings {
   readonly types: ReadonlyArray<EventType.EventType> | undefined
   readonly websetId: string | undefined
   readonly poll: Schedule.Schedule<unknown, unknown>
   readonly lookback: number
+  readonly clockSkew: number
   readonly since: string | undefined
+  readonly outages: OutageSettings | undefined
 }
 
-const settingsOf = (options: Options | undefined): Settings => {
+const outageSettings = (value: unknown, byDefault: boolean): OutageSettings | undefined => {
+  if (value === false || (value === undefined && !byDefault)) return undefined
+  const o = value === true || value === undefined ? {} : Params.record("outages", value as OutagePolicy)
+  const initialDelay = o.initialDelay === undefined ? Duration.seconds(1) : Params.duration("outages.initialDelay", o.initialDelay)
+  const maxDelay = o.maxDelay === undefined ? Duration.seconds(30) : Params.duration("outages.maxDelay", o.maxDelay)
+  if (Duration.toMillis(initialDelay) <= 0) throw new Params.Invalid("outages.initialDelay must be longer than zero")
+  if (Duration.lessThan(maxDelay, initialDelay)) throw new Params.Invalid("outages.maxDelay must be at least outages.initialDelay")
+  if (o.onFailure !== undefined && typeof o.onFailure !== "function") {
+    throw new Params.Invalid("outages.onFailure must be a function")
+  }
+  return { initialDelay, maxDelay, onFailure: o.onFailure }
+}
+
+const settingsOf = (options: Options | undefined, outagesByDefault: boolean): Settings => {
   const o = Params.record("the options of the tail", options)
   const lookback = o.lookback === undefined ? defaultLookback : Params.duration("lookback", o.lookback)
+  const clockSkew = o.clockSkew === undefined ? defaultClockSkew : Params.duration("clockSkew", o.clockSkew)
   if (o.poll !== undefined && !Schedule.isSchedule(o.poll)) throw new Params.Invalid("poll must be a Schedule")
+  if (o.outages !== undefined && typeof o.outages !== "boolean" && (typeof o.outages !== "object" || o.outages === null)) {
+    throw new Params.Invalid("outages must be true, false or an object")
+  }
   return {
     types: o.types === undefined ? undefined : Params.eventTypes("types", o.types),
     websetId: o.websetId === undefined ? undefined : Params.nonEmptyString("websetId", o.websetId),
     poll: o.poll ?? defaultPoll,
     lookback: Duration.toMillis(lookback),
-    since: o.since === undefined ? undefined : Params.timestamp("since", o.since)
+    clockSkew: Duration.toMillis(clockSkew),
+    since: o.since === undefined ? undefined : Params.timestamp("since", o.since),
+    outages: outageSettings(o.outages, outagesByDefault)
   }
 }
-
-const start = (settings: Settings): Effect.Effect<Checkpoint.Position> =>
-  Effect.map(Clock.currentTimeMillis, (now) => {
-    const from = settings.since === undefined ? now : DateTime.toEpochMillis(DateTime.unsafeMake(settings.since))
-    return { from, time: from, seen: [] }
-  })
 
 const iso = (millis: number): string => DateTime.formatIso(DateTime.unsafeMake(millis))
-
-/** The position after handling one more event. */
-const advance = (position: Checkpoint.Position, event: Event.Event, lookback: number): Checkpoint.Position => {
-  const at = DateTime.toEpochMillis(event.createdAt)
-  const time = Math.max(position.time, at)
-  const floor = time - lookback
-  return {
-    from: position.from,
-    time,
-    seen: [...position.seen.filter(([id, t]) => t >= floor && id !== event.id), [event.id, at] as const]
-  }
-}
 
 const byCreation = (a: Event.Event, b: Event.Event): number => {
   const d = DateTime.toEpochMillis(a.createdAt) - DateTime.toEpochMillis(b.createdAt)
   return d !== 0 ? d : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
-/** One poll: every event in the window not handled yet, oldest first, with the position after all of them. */
-const poll = (client: EventsClient["Type"], settings: Settings, position: Checkpoint.Position) =>
-  Effect.gen(function*() {
-    const windowStart = Math.max(position.from, position.time - settings.lookback)
-    const now = yield* Clock.currentTimeMillis
-    if (windowStart < now - Duration.toMillis(retention)) {
-      return yield* Effect.fail(new CheckpointExpired({ position: iso(windowStart), retention }))
-    }
-    const all = yield* Stream.runCollect(client.streamEvents({
-      createdAfter: iso(windowStart),
-      limit: 200,
-      ...(settings.types === undefined ? {} : { types: settings.types })
-    }))
-    const seen = new Set(position.seen.map(([id]) => id))
-    const fresh: Array<Event.Event> = []
-    for (const event of Chunk.toReadonlyArray(all)) {
-      // The API's filter is inclusive; the window may also reach before `from`.
-      if (seen.has(event.id) || DateTime.toEpochMillis(event.createdAt) < position.from) continue
-      seen.add(event.id)
-      fresh.push(event)
-    }
-    return fresh.sort(byCreation)
-  })
-
 const wanted = (settings: Settings) => (event: Event.Event): boolean =>
   settings.websetId === undefined || websetIdOf(event) === settings.websetId
 
 /**
- * An endless stream of new events, oldest first in each poll, from `since` (default now): every page of each
+ * A tail's position while it runs. `time` (the newest `createdAt` handled, never past the clock) moves only at the
+ * end of a poll: pages may come in any order, so until the whole window was walked, an event older than the newest
+ * one seen so far may still be on a later page, and must stay inside the next window if the poll is cut short.
+ * `seen` holds the ids handled at or after `time - lookback` (the ones the next window can return again), so it
+ * grows with the events of one window, never with the history.
+ */
+class Window {
+  private newest: number
+  constructor(
+    readonly from: number,
+    public time: number,
+    readonly seen: Map<string, number>,
+    private readonly lookback: number
+  ) {
+    this.newest = time
+  }
+  get start(): number {
+    return Math.max(this.from, this.time - this.lookback)
+  }
+  /** The events of a page not handled before, oldest first, now counted as handled. */
+  take(events: ReadonlyArray<Event.Event>): Array<Event.Event> {
+    // The API's filter is inclusive; the window may also reach before `from`.
+    const candidates = events.filter((event) => !this.seen.has(event.id) && DateTime.toEpochMillis(event.createdAt) >= this.from)
+    candidates.sort(byCreation)
+    const fresh: Array<Event.Event> = []
+    for (const event of candidates) {
+      // A page may hold one id twice.
+      if (this.seen.has(event.id)) continue
+      const at = DateTime.toEpochMillis(event.createdAt)
+      this.seen.set(event.id, at)
+      if (at > this.newest) this.newest = at
+      fresh.push(event)
+    }
+    return fresh
+  }
+  /** Ends a poll: `time` moves to the newest event seen, but never past `now`; ids out of the window go. */
+  close(now: number): boolean {
+    const time = Math.max(this.time, Math.min(this.newest, now))
+    const floor = time - this.lookback
+    let changed = time !== this.time
+    this.time = time
+    for (const [id, at] of this.seen) {
+      if (at < floor) {
+        this.seen.delete(id)
+        changed = true
+      }
+    }
+    return changed
+  }
+  position(): Checkpoint.Position {
+    return { from: this.from, time: this.time, seen: Array.from(this.seen) }
+  }
+}
+
+// A stored position (or none: `since`, else now) as a window. A position dated past the clock, written before this
+// version clamped it or by a machine whose clock ran ahead, is brought back to now, and said so.
+const open = (settings: Settings, stored: Option.Option<Checkpoint.Position>) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    if (Option.isNone(stored)) {
+      const from = settings.since === undefined ? now : DateTime.toEpochMillis(DateTime.unsafeMake(settings.since))
+      return new Window(from, from, new Map(), settings.lookback)
+    }
+    const { from, seen, time } = stored.value
+    if (time > now + settings.clockSkew || from > now + settings.clockSkew) {
+      yield* Effect.logWarning("the stored position is dated in the future; the tail goes on from now").pipe(
+        Effect.annotateLogs({ "exa.tail.position": iso(Math.max(time, from)), "exa.tail.now": iso(now) })
+      )
+    }
+    return new Window(Math.min(from, now), Math.min(time, now), new Map(seen), settings.lookback)
+  })
+
+/**
+ * A step of the tail: the events of one page not handled before (after the `websetId` filter, oldest first), and
+ * the position to record once they are handled. The last batch of each poll (`endOfPoll`) may hold no events: it
+ * carries the position after the whole window was walked.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Batch {
+  readonly events: ReadonlyArray<Event.Event>
+  /**
+   * The position to record once `events` (and those of every batch before) are handled. Built when first read,
+   * from the tail as it stands: read it before pulling the next batch.
+   */
+  readonly position: Checkpoint.Position
+  /** How many ids the position holds (what writing it costs), known without building it. */
+  readonly windowSize: number
+  readonly endOfPoll: boolean
+}
+
+const batchOf = (window: Window, events: ReadonlyArray<Event.Event>, endOfPoll: boolean): Batch => {
+  let position: Checkpoint.Position | undefined
+  return {
+    events,
+    endOfPoll,
+    windowSize: window.seen.size,
+    // Copying the window costs as much as the ids in it: only consumers that write this batch pay for it.
+    get position() {
+      return position ??= window.position()
+    }
+  }
+}
+
+// Reports an event dated past the clock beyond the allowance: it is handled, but the position stops at the clock.
+const reportFuture = (settings: Settings, events: ReadonlyArray<Event.Event>, now: number) =>
+  Effect.forEach(events, (event) => {
+    const at = DateTime.toEpochMillis(event.createdAt)
+    if (at <= now + settings.clockSkew) return Effect.void
+    const annotations = { "exa.event.id": event.id, "exa.event.created_at": iso(at), "exa.tail.now": iso(now) }
+    return Effect.zipRight(
+      Effect.annotateCurrentSpan("exa.tail.clamped", true),
+      Effect.logWarning("an event is dated in the future; it is handled, and the position stays at the clock").pipe(
+        Effect.annotateLogs(annotations)
+      )
+    )
+  }, { discard: true })
+
+// One poll: every page of the window, each page's new events as a batch as soon as it arrives, then the position
+// after the window.
+const pollOnce = (
+  client: EventsClient["Type"],
+  settings: Settings,
+  window: Window
+): Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired> =>
+  Stream.unwrap(Effect.gen(function*(): Effect.fn.Return<Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired>> {
+    const now = yield* Clock.currentTimeMillis
+    const start = window.start
+    if (start < now - Duration.toMillis(retention)) {
+      return Stream.fail(new CheckpointExpired({ position: iso(start), retention }))
+    }
+    const keep = wanted(settings)
+    const pages = Stream.chunks(client.streamEvents({
+      createdAfter: iso(start),
+      limit: 200,
+      ...(settings.types === undefined ? {} : { types: settings.types })
+    }))
+    const batches = Stream.mapEffect(pages, (page) => {
+      const fresh = window.take(Chunk.toReadonlyArray(page))
+      return Effect.as(reportFuture(settings, fresh, now), batchOf(window, fresh.filter(keep), false))
+    })
+    const last = Stream.suspend(() =>
+      window.close(now) ? Stream.make(batchOf(window, [], true)) : Stream.empty
+    )
+    return Stream.concat(Stream.filter(batches, (batch) => batch.events.length > 0), last)
+  })).pipe(Stream.withSpan("Tail.poll"))
+
+// Polls that fail with an outage are reported and run again (from the window as it stands: nothing handled is
+// handled twice) after a backoff that grows while they keep failing and starts over once one succeeds.
+const ridingOut = (
+  poll: Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired>,
+  outages: OutageSettings | undefined
+): Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired> => {
+  if (outages === undefined) return poll
+  const retry = (attempt: number): Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired> =>
+    Stream.catchAll(poll, (error) => {
+      if (!isOutage(error)) return Stream.fail(error)
+      const millis = Math.min(Duration.toMillis(outages.maxDelay), Duration.toMillis(outages.initialDelay) * 2 ** (attempt - 1))
+      const outage: Outage = { error, attempt, retryIn: Duration.millis(millis) }
+      const report = Effect.logWarning(`polling events failed; trying again in ${Duration.format(outage.retryIn)}`, error).pipe(
+        Effect.annotateLogs({ "exa.tail.attempt": attempt, "exa.error": error._tag }),
+        Effect.zipRight(outages.onFailure === undefined ? Effect.void : Effect.suspend(() => outages.onFailure!(outage))),
+        Effect.catchAllDefect(() => Effect.void),
+        Effect.zipRight(Effect.sleep(outage.retryIn))
+      )
+      return Stream.concat(Stream.execute(report), retry(attempt + 1))
+    })
+  return retry(1)
+}
+
+/**
+ * The tail as a stream of batches, from a stored position (or, without one, from `since`, default now): for
+ * consumers that record events and position together, such as a database inbox that inserts a batch's events and
+ * its position in one transaction. Pull-based: the next page is asked for only once the previous batch was
+ * consumed. Runs until the `poll` schedule ends (never, by default) or a failure that is not an outage.
+ *
+ * @since 0.3.0
+ * @category streams
+ */
+export const batches = (
+  stored: Option.Option<Checkpoint.Position>,
+  options?: Options
+): Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired, EventsClient> =>
+  batchesWith(stored, options, true)
+
+const batchesWith = (
+  stored: Option.Option<Checkpoint.Position>,
+  options: Options | undefined,
+  outagesByDefault: boolean
+): Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired, EventsClient> =>
+  Stream.unwrap(Params.validated(() => {
+    const settings = settingsOf(options, outagesByDefault)
+    if (!Option.isOption(stored)) throw new Params.Invalid("the stored position must be an Option")
+    return Effect.gen(function*() {
+      const client = yield* EventsClient
+      const window = yield* open(settings, stored)
+      return Stream.repeat(ridingOut(pollOnce(client, settings, window), settings.outages), settings.poll)
+    })
+  }))
+
+/**
+ * An endless stream of new events, oldest first in each page, from `since` (default now): every page of each
  * window walked, each event once. Requests are retried by the client's policy; a failure that outlasts it ends
- * the stream. For a position that survives restarts, use `consume`.
+ * the stream unless `outages` is set. For a position that survives restarts, use `consume`.
  *
  * @since 0.2.0
  * @category streams
@@ -191,26 +441,15 @@ const wanted = (settings: Settings) => (event: Event.Event): boolean =>
 export const stream = (
   options?: Options
 ): Stream.Stream<Event.Event, Errors.StreamEventsError | CheckpointExpired, EventsClient> =>
-  Stream.unwrap(Params.validated(() => {
-    const settings = settingsOf(options)
-    return Effect.gen(function*() {
-      const client = yield* EventsClient
-      const position = yield* Ref.make(yield* start(settings))
-      const once = Effect.gen(function*() {
-        const events = yield* poll(client, settings, yield* Ref.get(position))
-        yield* Ref.update(position, (p) => events.reduce((q, e) => advance(q, e, settings.lookback), p))
-        return Chunk.unsafeFromArray(events.filter(wanted(settings)))
-      })
-      return Stream.flattenChunks(Stream.repeatEffectWithSchedule(once, settings.poll))
-    })
-  }))
+  Stream.mapConcat(batchesWith(Option.none(), options, false), (batch) => batch.events)
 
 /**
- * Runs `handle` on every new event, in order, and after each success records the position under `name` in the
- * `Checkpoint` in context: at least once. A consumer started again under the same name (after a crash, a deploy)
- * resumes after the last event it handled; one whose handler failed handles that event again. Without a stored
- * position it starts at `since` (default now). Runs until the `poll` schedule ends (never, by default) or a
- * failure: the handler's, a request's (after the client's retries), or the checkpoint store's.
+ * Runs `handle` on every new event, page by page (oldest first within a page), and records the position under
+ * `name` in the `Checkpoint` in context once a page's events are handled: at least once. A consumer started again
+ * under the same name (after a crash, a deploy) resumes after the last event it handled; one whose handler failed
+ * records what it handled before and handles that event again. Without a stored position it starts at `since`
+ * (default now). API outages are ridden out by default (`outages`). Runs until the `poll` schedule ends (never, by
+ * default) or a failure: the handler's, a request's that is not an outage, or the checkpoint store's.
  *
  * @since 0.2.0
  * @category consuming
@@ -230,23 +469,42 @@ export const consume = <E, R>(
 > =>
   Params.validated(() => {
     const key = Params.nonEmptyString("the checkpoint name", name)
-    const settings = settingsOf(options)
+    if (typeof handle !== "function") throw new Params.Invalid("handle must be a function")
+    settingsOf(options, true)
     return Effect.gen(function*() {
-      const client = yield* EventsClient
       const store = yield* Checkpoint.Checkpoint
       const stored = yield* store.get(key)
-      const position = yield* Ref.make(Option.isSome(stored) ? stored.value : yield* start(settings))
-      const keep = wanted(settings)
-      const once = Effect.gen(function*() {
-        const events = yield* poll(client, settings, yield* Ref.get(position))
-        for (const event of events) {
-          if (keep(event)) yield* handle(event)
-          const next = advance(yield* Ref.get(position), event, settings.lookback)
-          yield* store.set(key, next)
-          yield* Ref.set(position, next)
-        }
+      // Written at the end of each poll, and after a page once the events handled since the last write are a
+      // quarter of the window's ids or more: each write copies the whole window, so this keeps the cost of writes
+      // in proportion to the events handled, however many share one window.
+      let unwritten = 0
+      let current: Batch | undefined
+      let done = 0
+      const step = (batch: Batch) =>
+        Effect.gen(function*() {
+          current = batch
+          done = 0
+          for (const event of batch.events) {
+            yield* handle(event)
+            done++
+            unwritten++
+          }
+          if (batch.endOfPoll || unwritten * 4 >= batch.windowSize) {
+            yield* store.set(key, batch.position)
+            unwritten = 0
+          }
+        })
+      // Stopped by a failure or an interruption between writes: what was handled is recorded on the way out (not
+      // the events of the batch still to handle), so a restart does not handle it again.
+      const progress = Effect.suspend(() => {
+        if (unwritten === 0 || current === undefined) return Effect.void
+        const pending = new Set(current.events.slice(done).map((event) => event.id))
+        const position = current.position
+        return store.set(key, { ...position, seen: position.seen.filter(([id]) => !pending.has(id)) })
       })
-      yield* Effect.repeat(once, settings.poll)
+      yield* Stream.runForEach(batches(stored, options), step).pipe(
+        Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Effect.ignore(progress))
+      )
     })
   })
 

@@ -69,6 +69,8 @@ describe("Tail.consume", () => {
     run(Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
       const handled: Array<string> = []
+      // The events below are in the past (the position never moves past the clock).
+      yield* TestClock.adjust("400 seconds")
       const fiber = yield* Effect.fork(
         Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0), lookback: "2 minutes" })
       )

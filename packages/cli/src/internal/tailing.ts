@@ -4,7 +4,6 @@
  *
  * @internal
  */
-import * as Errors from "@effect-exa/client/Errors"
 import * as Tail from "@effect-exa/client/Tail"
 import type * as Event from "@effect-exa/schema/Event"
 import * as Options from "@effect/cli/Options"
@@ -62,14 +61,6 @@ export interface Values {
   readonly limit: Option.Option<number>
 }
 
-// Failures of the API that pass: an outage, an overload, a timeout.
-const outage = (error: unknown): boolean =>
-  error instanceof Errors.Transport || error instanceof Errors.Timeout || error instanceof Errors.RateLimited ||
-  (error instanceof Errors.ApiError && error.status >= 500)
-
-// 1 s, doubling, at most 30 s apart.
-const reconnect = Schedule.exponential("1 second").pipe(Schedule.union(Schedule.spaced("30 seconds")))
-
 class Enough extends Data.TaggedError("Enough")<{}> {}
 
 /**
@@ -85,6 +76,7 @@ export const consume = <E, R>(
     const now = yield* Clock.currentTimeMillis
     const types = yield* Input.eventTypes("types", values.types)
     const poll = yield* Input.duration("poll", values.poll, Duration.millis(100))
+    const out = yield* Output
     const since = Option.isSome(values.since) ? Option.some(yield* Input.instant("since", values.since.value, now)) : Option.none()
     const limit = Option.isSome(values.limit) ? yield* Input.positive("limit", values.limit.value) : Infinity
     let handled = 0
@@ -93,22 +85,20 @@ export const consume = <E, R>(
       ...(Option.isSome(values.webset) ? { websetId: values.webset.value } : {}),
       ...(Option.isSome(since) ? { since: since.value } : {}),
       // No further poll once the limit is reached.
-      poll: Schedule.spaced(poll).pipe(Schedule.check(() => handled < limit))
+      poll: Schedule.spaced(poll).pipe(Schedule.check(() => handled < limit)),
+      // A command that runs for hours outlives an outage of the API: it says so, waits (1 s, doubling, at most
+      // 30 s apart) and goes on from its position, so no event is skipped.
+      outages: {
+        initialDelay: "1 second",
+        maxDelay: "30 seconds",
+        onFailure: (outage) => out.note(`${describe(outage.error).message}; trying again (the position is kept)`)
+      }
     }
-    const out = yield* Output
     const once = Tail.consume(name, (event): Effect.Effect<unknown, E | Enough, R> =>
       handled >= limit ? Effect.fail(new Enough()) : Effect.tap(handle(event), () => {
         handled++
       }), options)
     yield* once.pipe(
-      // A command that runs for hours outlives an outage of the API: it says so, waits and goes on from its
-      // checkpoint (the same one, in memory or in the file), so no event is skipped.
-      Effect.tapError((error) =>
-        outage(error)
-          ? out.note(`${describe(error).message}; trying again (the position is kept)`)
-          : Effect.void
-      ),
-      Effect.retry({ while: outage, schedule: reconnect }),
       Effect.catchIf((e): e is Enough => e instanceof Enough, () => Effect.void),
       Effect.provide(CheckpointFile.layer(values.checkpoint))
     )

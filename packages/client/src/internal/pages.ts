@@ -15,9 +15,15 @@ type Position = { readonly _tag: "Next"; readonly cursor: string | undefined } |
 }
 
 /**
- * Every item of a cursor-paginated list, page by page as the stream is pulled. The server's cursors are checked:
- * `hasMore` with no cursor, or a cursor already followed, ends the stream with `ServerFault` after the page's items
- * (never a silent end, never an endless loop).
+ * How many empty pages in a row, each saying `hasMore`, a list may give before it is taken for a loop: a server
+ * handing out fresh cursors to nothing would otherwise be followed forever.
+ */
+export const maxEmptyPages = 20
+
+/**
+ * Every item of a cursor-paginated list, page by page as the stream is pulled (one chunk a page). The server's
+ * cursors are checked: `hasMore` with no cursor, a cursor already followed, or `maxEmptyPages` empty pages in a row
+ * end the stream with `ServerFault` after the page's items (never a silent end, never an endless loop).
  */
 export const pages = <P extends { readonly hasMore: boolean; readonly nextCursor: string | null }, A, E>(
   start: string | undefined,
@@ -27,6 +33,7 @@ export const pages = <P extends { readonly hasMore: boolean; readonly nextCursor
   // Each run of the stream remembers its own cursors.
   Stream.suspend(() => {
   const followed = new Set<string>(start === undefined ? [] : [start])
+  let empty = 0
   return Stream.paginateChunkEffect<Position, A, E | Errors.ServerFault, never>(
     { _tag: "Next", cursor: start },
     (position) => {
@@ -34,6 +41,10 @@ export const pages = <P extends { readonly hasMore: boolean; readonly nextCursor
       return Effect.map(fetch(position.cursor), (page): [Chunk.Chunk<A>, Option.Option<Position>] => {
         const chunk = Chunk.unsafeFromArray(items(page))
         if (!page.hasMore) return [chunk, Option.none()]
+        empty = chunk.length === 0 ? empty + 1 : 0
+        if (empty >= maxEmptyPages) {
+          return [chunk, Option.some({ _tag: "Fault", error: new Errors.ServerFault({ reason: `the server gave ${empty} empty pages in a row, each saying there is more` }) })]
+        }
         const next = page.nextCursor
         if (next === null || next.length === 0) {
           return [chunk, Option.some({ _tag: "Fault", error: new Errors.ServerFault({ reason: "a page says hasMore but gives no nextCursor" }) })]
