@@ -9,14 +9,16 @@ import { ExaApi, ExaApiServer, Fixtures, Webhooks } from "@effect-exa/testing"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Schedule from "effect/Schedule"
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { fmt, measureAsync, table } from "./harness.js"
 
-const backlog = 2_000
-
-const tail = Effect.gen(function*() {
+// Catching up on a backlog of `backlog` events, then 20 rounds of 50 new ones with that backlog still inside the
+// lookback window (each poll walks the whole window again: the price of handling late events).
+const tail = (backlog: number) => Effect.gen(function*() {
   const api = yield* ExaApi.ExaApi
   const since = Date.now() - 60_000
   const make = (i: number) =>
@@ -47,7 +49,7 @@ const tail = Effect.gen(function*() {
   yield* Fiber.interrupt(fiber)
   return [
     [`catching up on ${fmt(backlog)} events`, fmt(backlog / (catchUp / 1000)), fmt(catchUpRequests / backlog, 3)],
-    ["steady state, 20 × 50 new events", fmt(1000 / (steady / 1000)), fmt(steadyRequests / 1000, 3)]
+    [`then 20 × 50 new events, the ${fmt(backlog)} still in the window`, fmt(1000 / (steady / 1000)), fmt(steadyRequests / 1000, 3)]
   ]
 }).pipe(
   Effect.provide(Layer.mergeAll(
@@ -56,6 +58,66 @@ const tail = Effect.gen(function*() {
   )),
   Effect.scoped
 )
+
+// A checkpoint store in memory that counts what a store on disk would write: the JSON of every position.
+const countingStore = () => {
+  const encode = Schema.encodeSync(Schema.parseJson(Checkpoint.Position))
+  const counts = { writes: 0, bytes: 0 }
+  let stored: Checkpoint.Position | undefined
+  const layer = Layer.succeed(Checkpoint.Checkpoint, Checkpoint.Checkpoint.of({
+    get: () => Effect.succeed(Option.fromNullable(stored)),
+    set: (_, position) =>
+      Effect.sync(() => {
+        counts.writes++
+        counts.bytes += encode(position).length
+        stored = position
+      })
+  }))
+  return { counts, layer }
+}
+
+// Every event of one 5-minute lookback window at once: what handling them costs, in time and in bytes written.
+const oneWindow = (count: number) => {
+  const store = countingStore()
+  return Effect.gen(function*() {
+    const api = yield* ExaApi.ExaApi
+    const since = Date.now() - 4 * 60_000
+    yield* api.addEvents(Array.from({ length: count }, (_, i) =>
+      Fixtures.make("webset.item.created", {
+        id: `ev_${i}`,
+        createdAt: new Date(since + Math.floor(i * 200_000 / count)).toISOString()
+      })))
+    let handled = 0
+    const started = performance.now()
+    const fiber = yield* Effect.fork(
+      Tail.consume("window", () => Effect.sync(() => void handled++), { since: new Date(since), poll: Schedule.spaced("10 millis") })
+    )
+    while (handled < count) yield* Effect.sleep("2 millis")
+    const elapsed = performance.now() - started
+    yield* Fiber.interrupt(fiber)
+    return { elapsed, ...store.counts }
+  }).pipe(
+    Effect.provide(Layer.mergeAll(ExaApiServer.layerClient({ httpClient: NodeHttpClient.layer() }), store.layer)),
+    Effect.scoped
+  )
+}
+
+const windows = Effect.gen(function*() {
+  const small = yield* oneWindow(1_000)
+  const large = yield* oneWindow(8_000)
+  const row = (count: number, r: typeof small) => [
+    `${fmt(count)} events in one window`,
+    fmt(r.elapsed, 0),
+    fmt(r.writes),
+    fmt(r.bytes / 1024, 0),
+    fmt(r.bytes / count, 0)
+  ]
+  return [
+    row(1_000, small),
+    row(8_000, large),
+    ["8× the events: × the cost", fmt(large.elapsed / small.elapsed, 1), fmt(large.writes / small.writes, 1), fmt(large.bytes / small.bytes, 1), ""]
+  ]
+})
 
 const secretText = "whsec_bench_receiver"
 const event = Fixtures.events["webset.item.enriched"]
@@ -104,12 +166,17 @@ const receiverCases = async () => {
 }
 
 export const runConsume = async (): Promise<string> => {
-  const tailRows = await Effect.runPromise(tail)
+  const tailRows = [...await Effect.runPromise(tail(2_000)), ...await Effect.runPromise(tail(10_000))]
+  const windowRows = await Effect.runPromise(windows)
   const receiverRows = await receiverCases()
   return [
     "## Consuming: Tail.consume over loopback HTTP (NodeHttpClient, emulator, pages of 200, poll every 10 ms)",
     "",
     table(["case", "events handled per second", "requests per event"], tailRows),
+    "",
+    "## Consuming: one lookback window full of events (Tail.consume, the position's JSON counted as a store on disk writes it)",
+    "",
+    table(["case", "ms to handle all", "checkpoint writes", "KiB written", "bytes written per event"], windowRows),
     "",
     `## Consuming: the webhook receiver, per delivery of a ${fmt(JSON.stringify(event).length / 1024, 1)} KiB event (no network; interleaved 40 ms batches, medians)`,
     "",
