@@ -20,6 +20,7 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { json, stub } from "./stub.js"
+import { recordingTracer } from "./tracer.js"
 
 const T0 = Date.parse("2026-11-30T12:00:00.000Z")
 const at = (millis: number) => new Date(T0 + millis).toISOString()
@@ -94,6 +95,34 @@ describe("Tail: dates past the clock", () => {
       expect(Date.parse(last)).toBe(T0 + 2000 - 5 * 60_000 < T0 ? T0 : T0 + 2000 - 5 * 60_000)
       yield* Fiber.interrupt(fiber)
     }).pipe(Effect.provide(Layer.mergeAll(server.layer, store.layer, log.layer)))
+  })
+
+  it.effect("each poll is a span, and one that met an event dated past the allowance is marked exa.tail.clamped", () => {
+    const server = api()
+    const { spans, tracer } = recordingTracer()
+    server.events.push(event("ev_soon", 30_000), event("ev_far", 3600_000))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 1000)
+      const fiber = yield* Effect.fork(Tail.consume("c", () => Effect.void, { since: at(0), clockSkew: "1 minute" }))
+      yield* settle
+      yield* Fiber.interrupt(fiber)
+      const polls = spans.filter((span) => span.name === "Tail.poll")
+      expect(polls.length).toBeGreaterThan(0)
+      expect(polls[0]!.attributes.get("exa.tail.clamped")).toBe(true)
+    }).pipe(Effect.withTracer(tracer), Effect.provide(Layer.mergeAll(server.layer, recordingStore().layer)))
+  })
+
+  it.effect("an event dated within the allowance is no warning", () => {
+    const server = api()
+    const log = logs()
+    server.events.push(event("ev_soon", 30_000))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 1000)
+      const fiber = yield* Effect.fork(Tail.consume("c", () => Effect.void, { since: at(0) }))
+      yield* settle
+      yield* Fiber.interrupt(fiber)
+      expect(log.lines.some((line) => line.includes("dated in the future"))).toBe(false)
+    }).pipe(Effect.provide(Layer.mergeAll(server.layer, recordingStore().layer, log.layer)))
   })
 
   it.effect("a stored position dated in the future is brought back to now, and said so", () => {
