@@ -22,7 +22,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Dedupe from "./Dedupe.js"
@@ -418,10 +417,8 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =
     if (length !== undefined && length > limit) return Effect.fail(new DeliveryTooLarge({ limit, contentLength: length }))
     const unreadable = (error: { readonly message: string; readonly cause?: unknown }) =>
       new Errors.Transport({ description: `reading the delivery failed: ${error.message}`, cause: error.cause })
-    // An announced length is what the HTTP server holds the body to: read it whole.
-    if (length !== undefined) {
-      return Effect.mapBoth(request.arrayBuffer, { onFailure: unreadable, onSuccess: (body) => new Uint8Array(body) })
-    }
+    // Counted as it arrives, whatever `content-length` says: not every server holds a body to its announced length
+    // (a web handler is given whatever the platform passes on).
     return collectWithin(
       request.stream,
       limit,
@@ -468,17 +465,29 @@ export interface ReceiverOptions<E, R> extends RequestOptions {
 
 const text = (body: string, status: number) => HttpServerResponse.text(body, { status })
 
+// A delivery refused before the handler: logged with why (never a secret, a signature or the body), and answered.
+const refuse = (status: number, answer: string, reason: string) =>
+  Effect.as(
+    Effect.logWarning(`the webhook receiver refused a delivery (${status}): ${reason}`),
+    text(answer, status)
+  )
+
 /**
- * A webhook endpoint as an `HttpApp`: it verifies the raw body against the secret(s), decodes the event, skips an
- * event already handled (when a `Dedupe` is in context), runs the handler, and answers with the status Exa should
- * see:
+ * A webhook endpoint as an `HttpApp`: it verifies the raw body against the secret(s), decodes the event, claims the
+ * event id (when a `Dedupe` is in context: see `Dedupe.tryOnce`), runs the handler, and answers with the status Exa
+ * should see:
  *
- * - 204 once the handler succeeded (the event id is then recorded in the `Dedupe`, if any);
+ * - 204 once the handler succeeded (the event id is then recorded as done in the `Dedupe`, if any);
  * - 200 `duplicate` for an event already handled: the handler does not run again;
+ * - 409 with `Retry-After` (seconds until the claim expires, at least 1) for a copy that arrives while another copy
+ *   of the same event is being handled: never a 2xx before a handler succeeded, so Exa delivers it again later, and
+ *   it is then a duplicate (the first copy succeeded) or handled (the first copy failed or crashed);
  * - 401 for a missing, malformed, forged or stale signature (checked before the body is read), 413 for a body
  *   over `maxBodySize` (default 10 MiB), and 400 for a body that is not an event: the handler never sees them;
- * - 500 when the handler fails or dies (logged with its cause), or the `Dedupe` store fails, so Exa delivers the
- *   event again; 500 too for a receiver given no usable secret (also logged).
+ * - 500 when the handler fails or dies (logged with its cause; the claim is released), or the `Dedupe` store
+ *   fails, so Exa delivers the event again; 500 too for a receiver given no usable secret (also logged).
+ *
+ * Every refusal (4xx) is logged as a warning with its reason.
  *
  * @example
  * ```ts
@@ -504,29 +513,44 @@ export const receiver = <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<
       const error = verified.left
       switch (error._tag) {
         case "SignatureMissing":
-        case "SignatureMalformed":
         case "SignatureMismatch":
         case "TimestampOutOfTolerance":
-          return text(error._tag, 401)
+          return yield* refuse(401, error._tag, error.message)
+        case "SignatureMalformed":
+          // The reason only: the header itself is the sender's.
+          return yield* refuse(401, error._tag, `malformed Exa-Signature header: ${error.reason}`)
         case "Decode":
-          return text("the body is not an event", 400)
+          return yield* refuse(400, "the body is not an event", `the body is not an event: ${error.reason}`)
         case "DeliveryTooLarge":
-          return text("the body is too large", 413)
+          return yield* refuse(413, "the body is too large", error.message)
         case "Transport":
-          return text("the body could not be read", 400)
+          return yield* refuse(400, "the body could not be read", error.description)
         default:
           yield* Effect.logError(`the webhook receiver cannot verify deliveries: ${error.message}`)
           return text("the receiver is misconfigured", 500)
       }
     }
     const event = verified.right
-    const outcome = yield* Effect.exit(Dedupe.once(event.id, Effect.suspend(() => options.handle(event))))
+    const annotate = Effect.annotateLogs({ "exa.event.id": event.id, "exa.event.type": event.type })
+    const outcome = yield* Effect.exit(Dedupe.tryOnce(event.id, Effect.suspend(() => options.handle(event))))
     if (Exit.isSuccess(outcome)) {
-      return Option.isNone(outcome.value) ? text("duplicate", 200) : HttpServerResponse.empty({ status: 204 })
+      switch (outcome.value._tag) {
+        case "Ran":
+          return HttpServerResponse.empty({ status: 204 })
+        case "Done":
+          return text("duplicate", 200)
+        case "Busy": {
+          const now = yield* Clock.currentTimeMillis
+          const seconds = Math.max(1, Math.ceil((outcome.value.expiresAt - now) / 1000))
+          yield* annotate(Effect.logWarning(`the webhook receiver refused a delivery (409): another copy of the event is being handled`))
+          return HttpServerResponse.text("another copy of this event is being handled", {
+            status: 409,
+            headers: { "retry-after": String(seconds) }
+          })
+        }
+      }
     }
-    yield* Effect.logError("the handler failed; answering 500 so that Exa delivers the event again", outcome.cause).pipe(
-      Effect.annotateLogs({ "exa.event.id": event.id, "exa.event.type": event.type })
-    )
+    yield* annotate(Effect.logError("the handler failed; answering 500 so that Exa delivers the event again", outcome.cause))
     return text("the handler failed", 500)
   })
 

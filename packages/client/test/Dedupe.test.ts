@@ -1,45 +1,190 @@
+/**
+ * Dedupe's claims on the TestClock (memory store): claim, expiry, renewal, release, done for the window; `once`
+ * and `tryOnce` under 50 concurrent copies; every bad option is `InvalidRequest`. The file store runs the same
+ * logic across processes: packages/cli/test/fileStores.test.ts.
+ */
 import { Dedupe } from "@effect-exa/client"
-import * as KeyValueStore from "@effect/platform/KeyValueStore"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import { describe, expect, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 
-const layers = {
-  memory: Dedupe.layerMemory({ window: "1 hour" }),
-  "key-value store": Dedupe.layerKeyValueStore({ window: "1 hour" }).pipe(Layer.provide(KeyValueStore.layerMemory))
-}
+const memory = Dedupe.layerMemory({ window: "1 hour" })
+const ttl = Duration.seconds(30)
 
-for (const [name, layer] of Object.entries(layers)) {
-  describe(`Dedupe (${name})`, () => {
-    it.effect("remembers an id for the window, then forgets it", () =>
-      Effect.gen(function*() {
-        const dedupe = yield* Dedupe.Dedupe
-        expect(yield* dedupe.has("ev_1")).toBe(false)
-        yield* dedupe.add("ev_1")
-        expect(yield* dedupe.has("ev_1")).toBe(true)
-        expect(yield* dedupe.has("ev_2")).toBe(false)
-        yield* TestClock.adjust("59 minutes")
-        expect(yield* dedupe.has("ev_1")).toBe(true)
-        yield* TestClock.adjust("1 minute")
-        expect(yield* dedupe.has("ev_1")).toBe(false)
-      }).pipe(Effect.provide(layer)))
+describe("Dedupe.layerMemory", () => {
+  it.effect("a claim makes other copies busy until it expires; then one copy takes it over", () =>
+    Effect.gen(function*() {
+      const dedupe = yield* Dedupe.Dedupe
+      const first = yield* dedupe.claim("ev_1", ttl)
+      expect(first._tag).toBe("Claimed")
+      expect(yield* dedupe.claim("ev_1", ttl)).toEqual({ _tag: "Busy", expiresAt: 30_000 })
+      expect((yield* dedupe.claim("ev_2", ttl))._tag).toBe("Claimed")
+      yield* TestClock.adjust("29999 millis")
+      expect((yield* dedupe.claim("ev_1", ttl))._tag).toBe("Busy")
+      yield* TestClock.adjust("1 millis")
+      const second = yield* dedupe.claim("ev_1", ttl)
+      expect(second._tag).toBe("Claimed")
+      // The first claimant lost it: it can neither renew nor release the new claim.
+      const token = (first as { token: string }).token
+      expect(yield* dedupe.renew("ev_1", token, ttl)).toBe(false)
+      yield* dedupe.release("ev_1", token)
+      expect((yield* dedupe.claim("ev_1", ttl))._tag).toBe("Busy")
+    }).pipe(Effect.provide(memory)))
 
-    it.effect("once runs an effect for a new id, records it only when it succeeded, and skips it after", () =>
-      Effect.gen(function*() {
-        let runs = 0
-        const work = (fail: boolean) => Effect.suspend(() => (runs++, fail ? Effect.fail("boom" as const) : Effect.succeed(runs)))
-        expect(yield* Effect.flip(Dedupe.once("ev_1", work(true)))).toBe("boom")
-        expect(yield* Dedupe.once("ev_1", work(false))).toEqual(Option.some(2))
-        expect(yield* Dedupe.once("ev_1", work(false))).toEqual(Option.none())
-        expect(runs).toBe(2)
-      }).pipe(Effect.provide(layer)))
-  })
-}
+  it.effect("renewing extends a claim from now; releasing frees it at once", () =>
+    Effect.gen(function*() {
+      const dedupe = yield* Dedupe.Dedupe
+      const claim = yield* dedupe.claim("ev_1", ttl)
+      const token = (claim as { token: string }).token
+      yield* TestClock.adjust("20 seconds")
+      expect(yield* dedupe.renew("ev_1", token, ttl)).toBe(true)
+      yield* TestClock.adjust("20 seconds")
+      expect(yield* dedupe.claim("ev_1", ttl)).toEqual({ _tag: "Busy", expiresAt: 50_000 })
+      yield* dedupe.release("ev_1", "someone else")
+      expect((yield* dedupe.claim("ev_1", ttl))._tag).toBe("Busy")
+      yield* dedupe.release("ev_1", token)
+      expect((yield* dedupe.claim("ev_1", ttl))._tag).toBe("Claimed")
+    }).pipe(Effect.provide(memory)))
 
-describe("Dedupe", () => {
-  it.effect("without a Dedupe in context, once always runs", () =>
+  it.effect("complete makes the id done for the window, then forgets it", () =>
+    Effect.gen(function*() {
+      const dedupe = yield* Dedupe.Dedupe
+      const claim = yield* dedupe.claim("ev_1", ttl)
+      yield* dedupe.complete("ev_1", (claim as { token: string }).token)
+      expect(yield* dedupe.claim("ev_1", ttl)).toEqual({ _tag: "Done" })
+      yield* TestClock.adjust("59 minutes")
+      expect(yield* dedupe.claim("ev_1", ttl)).toEqual({ _tag: "Done" })
+      yield* TestClock.adjust("1 minute")
+      expect((yield* dedupe.claim("ev_1", ttl))._tag).toBe("Claimed")
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("at most maxEntries ids are kept, the oldest going first, but never a live claim", () =>
+    Effect.gen(function*() {
+      const dedupe = yield* Dedupe.Dedupe
+      const done = (id: string) => Effect.flatMap(dedupe.claim(id, ttl), (c) => dedupe.complete(id, (c as { token: string }).token))
+      yield* dedupe.claim("live", ttl)
+      for (const id of ["a", "b", "c"]) yield* done(id)
+      const tags = (ids: ReadonlyArray<string>) => Effect.forEach(ids, (id) => Effect.map(dedupe.claim(id, Duration.millis(1)), (c) => c._tag))
+      expect(yield* tags(["live", "c"])).toEqual(["Busy", "Done"])
+      expect(yield* tags(["a"])).toEqual(["Claimed"])
+    }).pipe(Effect.provide(Dedupe.layerMemory({ maxEntries: 2 }))))
+
+  it.effect("every bad option fails the layer with InvalidRequest (never a throw, never a silently disabled store)", () =>
+    Effect.gen(function*() {
+      const bad: Array<unknown> = [
+        { maxEntries: 0 },
+        { maxEntries: -1 },
+        { maxEntries: 1.5 },
+        { maxEntries: Number.NaN },
+        { maxEntries: Infinity },
+        { maxEntries: "10" },
+        { window: 0 },
+        { window: -5 },
+        { window: Number.NaN },
+        { window: "0 seconds" },
+        { window: "soon" },
+        { window: Infinity },
+        { window: {} },
+        null,
+        7
+      ]
+      for (const options of bad) {
+        const error = yield* Effect.flip(Layer.build(Dedupe.layerMemory(options as any)))
+        expect(error._tag, JSON.stringify(options)).toBe("InvalidRequest")
+      }
+      const noFiles = Layer.merge(FileSystem.layerNoop({}), Path.layer)
+      for (const [directory, options] of [["", {}], [5, {}], [null, {}], ["/tmp/x", { window: 0 }], ["/tmp/x", 3]]) {
+        const layer = Dedupe.layerFileSystem(directory as any, options as any).pipe(Layer.provide(noFiles))
+        expect((yield* Effect.flip(Layer.build(layer)))._tag).toBe("InvalidRequest")
+      }
+    }).pipe(Effect.scoped))
+})
+
+describe("Dedupe.once", () => {
+  it.effect("runs for a new id, records it only when it succeeded, and skips it after", () =>
+    Effect.gen(function*() {
+      let runs = 0
+      const work = (fail: boolean) => Effect.suspend(() => (runs++, fail ? Effect.fail("boom" as const) : Effect.succeed(runs)))
+      expect(yield* Effect.flip(Dedupe.once("ev_1", work(true)))).toBe("boom")
+      expect(yield* Dedupe.once("ev_1", work(false))).toEqual(Option.some(2))
+      expect(yield* Dedupe.once("ev_1", work(false))).toEqual(Option.none())
+      expect(runs).toBe(2)
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("50 concurrent copies of one id: the effect runs once, the others wait and get None", () =>
+    Effect.gen(function*() {
+      let runs = 0
+      const slow = Effect.sync(() => ++runs).pipe(Effect.zipLeft(Effect.sleep("40 seconds")))
+      const fibers = yield* Effect.forEach(Array.from({ length: 50 }), () => Effect.fork(Dedupe.once("ev_1", slow)), {
+        concurrency: "unbounded"
+      })
+      // Longer than the claim's 30 s: renewals keep it. (Small steps: a fiber woken by one step sleeps again.)
+      for (let i = 0; i < 200 && fibers.some((f) => f.unsafePoll() === null); i++) yield* TestClock.adjust("1 second")
+      const results = yield* Effect.forEach(fibers, Fiber.join)
+      expect(runs).toBe(1)
+      expect(results.filter(Option.isSome)).toEqual([Option.some(1)])
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("a failing copy releases the claim: a waiting copy runs it next", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const ran: Array<string> = []
+      const first = yield* Effect.fork(Dedupe.once("ev_1", Effect.zipRight(Deferred.await(gate), Effect.fail("boom" as const))))
+      yield* TestClock.adjust("1 millis")
+      const second = yield* Effect.fork(Dedupe.once("ev_1", Effect.sync(() => ran.push("second"))))
+      yield* TestClock.adjust("1 second")
+      expect(ran).toEqual([])
+      yield* Deferred.succeed(gate, undefined)
+      expect(yield* Effect.flip(Fiber.join(first))).toBe("boom")
+      yield* TestClock.adjust("1 second")
+      expect(yield* Fiber.join(second)).toEqual(Option.some(1))
+      expect(ran).toEqual(["second"])
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("a claimant that crashed (claimed, never released) holds the id until the claim expires, then the next copy runs", () =>
+    Effect.gen(function*() {
+      const dedupe = yield* Dedupe.Dedupe
+      yield* dedupe.claim("ev_1", Duration.seconds(10))
+      const waiting = yield* Effect.fork(Dedupe.once("ev_1", Effect.succeed("ran")))
+      yield* TestClock.adjust("9 seconds")
+      expect(waiting.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      expect(yield* Fiber.join(waiting)).toEqual(Option.some("ran"))
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("interrupting a running copy releases its claim; interrupting a waiting copy leaves nothing behind", () =>
+    Effect.gen(function*() {
+      const running = yield* Effect.fork(Dedupe.once("ev_1", Effect.never))
+      yield* TestClock.adjust("1 millis")
+      const waiting = yield* Effect.fork(Dedupe.once("ev_1", Effect.succeed(1)))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.interrupt(waiting)
+      yield* Fiber.interrupt(running)
+      expect(yield* Dedupe.once("ev_1", Effect.succeed(2))).toEqual(Option.some(2))
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("tryOnce does not wait: Busy with the claim's expiry, Done, or Ran", () =>
+    Effect.gen(function*() {
+      const running = yield* Effect.fork(Dedupe.tryOnce("ev_1", Effect.sleep("1 minute"), { ttl: "20 seconds" }))
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Dedupe.tryOnce("ev_1", Effect.succeed(1))).toEqual({ _tag: "Busy", expiresAt: 20_000 })
+      // Renewed every third of the ttl while it runs.
+      yield* TestClock.adjust("7 seconds")
+      expect(yield* Dedupe.tryOnce("ev_1", Effect.succeed(1))).toEqual({ _tag: "Busy", expiresAt: 26_666 })
+      yield* TestClock.adjust("1 minute")
+      expect(yield* Fiber.join(running)).toEqual({ _tag: "Ran", value: undefined })
+      expect(yield* Dedupe.tryOnce("ev_1", Effect.succeed(1))).toEqual({ _tag: "Done" })
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("without a Dedupe in context, it always runs", () =>
     Effect.gen(function*() {
       let runs = 0
       const work = Effect.sync(() => ++runs)
@@ -47,27 +192,14 @@ describe("Dedupe", () => {
       expect(yield* Dedupe.once("ev_1", work)).toEqual(Option.some(2))
     }))
 
-  it.effect("in memory, at most maxEntries ids are kept, the oldest going first", () =>
+  it.effect("a bad id or ttl is InvalidRequest, and nothing runs", () =>
     Effect.gen(function*() {
-      const dedupe = yield* Dedupe.Dedupe
-      for (const id of ["a", "b", "c"]) yield* dedupe.add(id)
-      expect([yield* dedupe.has("a"), yield* dedupe.has("b"), yield* dedupe.has("c")]).toEqual([false, true, true])
-      // Adding an id again makes it the newest.
-      yield* dedupe.add("b")
-      yield* dedupe.add("d")
-      expect([yield* dedupe.has("b"), yield* dedupe.has("c"), yield* dedupe.has("d")]).toEqual([true, false, true])
-    }).pipe(Effect.provide(Dedupe.layerMemory({ maxEntries: 2 }))))
-
-  it.effect("in a key-value store, one key per id under the prefix, holding its expiry; a garbled one counts as absent", () =>
-    Effect.gen(function*() {
-      const store = yield* KeyValueStore.KeyValueStore
-      const dedupe = yield* Dedupe.Dedupe
-      yield* dedupe.add("ev_1")
-      expect(yield* store.get("seen/ev_1")).toEqual(Option.some(String(7 * 24 * 3600 * 1000)))
-      yield* store.set("seen/ev_2", "garbage")
-      expect(yield* dedupe.has("ev_2")).toBe(false)
-      expect(yield* store.has("seen/ev_2")).toBe(false)
-    }).pipe(
-      Effect.provide(Dedupe.layerKeyValueStore({ prefix: "seen/" }).pipe(Layer.provideMerge(KeyValueStore.layerMemory)))
-    ))
+      let runs = 0
+      const work = Effect.sync(() => ++runs)
+      for (const [id, options] of [["", {}], [7, {}], ["ev_1", { ttl: 0 }], ["ev_1", { ttl: "never" }], ["ev_1", 5]] as const) {
+        const exit = yield* Effect.exit(Dedupe.once(id as any, work, options as any))
+        expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : exit).toMatchObject({ _tag: "InvalidRequest" })
+      }
+      expect(runs).toBe(0)
+    }).pipe(Effect.provide(memory)))
 })
