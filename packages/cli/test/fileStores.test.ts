@@ -5,6 +5,7 @@
  * `FileSystem` (@effect/platform-node). The worker is test/fixtures/storeWorker.ts, bundled with esbuild.
  */
 import { Checkpoint, Dedupe } from "@effect-exa/client"
+import { Fixtures } from "@effect-exa/testing"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -19,6 +20,7 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { emulator, receiver, run, start } from "./harness.js"
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "effect-exa-stores-"))
 const worker = path.join(root, "worker.mjs")
@@ -228,4 +230,49 @@ describe("Dedupe.layerFileSystem", () => {
       const waiting = yield* Effect.fork(Dedupe.once("ev_1", Effect.succeed("ran")))
       expect(yield* Fiber.join(waiting)).toEqual(Option.some("ran"))
     }).pipe(Effect.provide(layer(fresh("dedupe-crash"))), Effect.scoped))
+})
+
+describe("the command line's --checkpoint FILE", () => {
+  const at = (now: number, s: number) => new Date(now - 30_000 + s * 1000).toISOString()
+
+  it.live("tail and listen running at once on one file keep each other's positions", () =>
+    Effect.gen(function*() {
+      const now = Date.now()
+      const hook = yield* receiver("whsec_shared")
+      const { api, env } = yield* emulator()
+      const checkpoint = path.join(fresh("cli-shared"), "shared.json")
+      const common = ["--poll", "100ms", "--since", at(now, 0), "--checkpoint", checkpoint, "--json"]
+      const tail = start(["events", "tail", ...common], env)
+      const listen = start(["listen", "--forward-to", hook.url, "--secret", "whsec_shared", ...common], env)
+      for (let i = 1; i <= 6; i++) {
+        yield* api.addEvents([Fixtures.make("webset.idle", { id: `ev_${i}`, createdAt: at(now, i) })])
+        yield* Effect.sleep("150 millis")
+      }
+      yield* Effect.promise(() => tail.until((out) => out.includes("ev_6")))
+      yield* Effect.promise(() => listen.until((out) => out.includes("ev_6")))
+      // Both positions reach the last event (each is written after the event is handled).
+      const both = () => {
+        const all = JSON.parse(fs.readFileSync(checkpoint, "utf8"))
+        return [all["events-tail"]?.time, all["listen"]?.time]
+      }
+      const last = Date.parse(at(now, 6))
+      for (let i = 0; i < 100 && !both().every((t) => t === last); i++) yield* Effect.sleep("50 millis")
+      tail.child.kill("SIGINT")
+      listen.child.kill("SIGINT")
+      yield* Effect.promise(() => Promise.all([tail.done, listen.done]))
+      expect(both()).toEqual([last, last])
+    }).pipe(Effect.scoped), 120_000)
+
+  it.live("a stored position with numbers out of range exits 2 (bad input) and says where, not 70", () =>
+    Effect.gen(function*() {
+      const { env } = yield* emulator()
+      const checkpoint = path.join(fresh("cli-range"), "tail.json")
+      for (const time of [1e300, -1, 0.5]) {
+        fs.writeFileSync(checkpoint, JSON.stringify({ "events-tail": { v: 1, from: 1e300, time, seen: [] } }))
+        const ran = yield* run(["events", "tail", "--checkpoint", checkpoint], env)
+        expect(ran.code, ran.stderr).toBe(2)
+        expect(ran.stderr).toContain("from")
+        expect(ran.stderr).toContain(checkpoint)
+      }
+    }).pipe(Effect.scoped), 60_000)
 })
