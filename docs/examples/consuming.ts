@@ -1,7 +1,6 @@
 // #region consume
 import { Checkpoint, Handlers, Tail } from "@effect-exa/client"
-import { KeyValueStore } from "@effect/platform"
-import { Console, Effect, Layer } from "effect"
+import { Console, Effect } from "effect"
 
 // What to do per event type (each handler gets its narrowed event).
 export const handle = Handlers.make({
@@ -14,9 +13,7 @@ export const handle = Handlers.make({
 // under "enrichment-sync": started again (after a crash, a deploy), it resumes where it left off.
 export const consumer = Tail.consume("enrichment-sync", handle, { types: ["webset.item.enriched", "webset.idle"] })
 
-// Positions in files under ./.checkpoints (any KeyValueStore works; this one needs a FileSystem and a Path, e.g.
-// NodeContext.layer from @effect/platform-node).
-export const CheckpointsOnDisk = Checkpoint.layerKeyValueStore().pipe(
-  Layer.provide(KeyValueStore.layerFileSystem(".checkpoints"))
-)
+// Positions in files under ./.checkpoints, one per name, written so that a crash at any moment leaves a readable
+// position (needs a FileSystem and a Path, e.g. NodeContext.layer from @effect/platform-node).
+export const CheckpointsOnDisk = Checkpoint.layerFileSystem(".checkpoints")
 // #endregion
