@@ -331,6 +331,11 @@ export const run = <A, E, R>(
         ).pipe(
           Effect.catchAll((error) =>
             error instanceof LeaseLost ? Effect.succeed(Option.none<A>()) : Effect.fail(error as Exclude<E, LeaseLost>)
+          ),
+          Effect.tap((outcome) =>
+            Option.isSome(outcome) ? Effect.void : Effect.logInfo("the lease is lost; waiting for it again").pipe(
+              Effect.annotateLogs({ "exa.lease.name": key, "exa.lease.token": lease.token })
+            )
           )
         )))
       const loop: Effect.Effect<A, Exclude<E, LeaseLost> | SqlError, R | SqlClient.SqlClient> = Effect.flatMap(

@@ -7,7 +7,6 @@
 import * as Lease from "@effect-exa/client/Lease"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, expect, layer } from "@effect/vitest"
-import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -170,7 +169,7 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Lease", 
 
   it.effect("bad options and names are InvalidRequest", () =>
     inDatabase(Effect.gen(function*() {
-      const reasons = yield* Effect.forEach([
+      const calls: ReadonlyArray<Effect.Effect<unknown, unknown, SqlClient.SqlClient>> = [
         Effect.scoped(Lease.tryAcquire("", still)),
         Effect.scoped(Lease.tryAcquire("x", { duration: "1 second", renewEvery: "1 second" })),
         Effect.scoped(Lease.tryAcquire("x", { duration: 0 })),
@@ -178,7 +177,8 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Lease", 
         Effect.scoped(Lease.acquire("x", { holder: "" })),
         Effect.scoped(Lease.acquire("x", "fast" as never)),
         Lease.run("x", 42 as never)
-      ], (effect) => Effect.map(Effect.flip(effect), (error) => (error as { reason: string }).reason))
+      ]
+      const reasons = yield* Effect.forEach(calls, (effect) => Effect.map(Effect.flip(effect), (error) => (error as { reason: string }).reason))
       expect(reasons).toEqual([
         "the lease name must not be empty",
         "lease renewEvery must be shorter than the lease duration",

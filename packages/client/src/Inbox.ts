@@ -1,0 +1,544 @@
+/**
+ * A durable inbox of events in PostgreSQL, for consumers that run on several replicas: nothing lost, and nothing
+ * handled twice by the handler's own database writes.
+ *
+ * - Events go into a table keyed by (inbox, event id) with `INSERT … ON CONFLICT DO NOTHING`: an event polled twice,
+ *   or delivered again by a webhook, is one row.
+ * - One replica at a time polls the Events API (`poll`): it holds a `Lease`, and writes each batch of new events
+ *   together with the tail's position in one transaction fenced by the lease's token, so the position never runs
+ *   ahead of the inbox and a deposed poller writes nothing.
+ * - Every replica runs workers (`work`): each claims pending rows with `SELECT … FOR UPDATE SKIP LOCKED` and runs the
+ *   handler inside that transaction, so the handler's writes through the same `SqlClient` commit with the row's
+ *   "done" mark (once), while its other effects (an HTTP call, an email) may run again after a crash (at least once:
+ *   use the event id as their idempotency key). A failed handler's writes roll back; the row is retried later, with
+ *   a growing delay.
+ * - A webhook receiver can acknowledge a delivery as soon as the event is in the inbox (`enqueue`).
+ *
+ * Built on `@effect/sql`'s `SqlClient` (an optional peer dependency; the SQL is PostgreSQL's): provide
+ * `PgClient.layer` from `@effect/sql-pg`. Not exported from the package root; import `@effect-exa/client/Inbox`.
+ *
+ * @since 0.3.0
+ */
+import * as Event from "@effect-exa/schema/Event"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Cause from "effect/Cause"
+import * as DateTime from "effect/DateTime"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Checkpoint from "./Checkpoint.js"
+import type * as Errors from "./Errors.js"
+import type { EventsClient } from "./EventsClient.js"
+import * as Params from "./internal/params.js"
+import * as Lease from "./Lease.js"
+import * as Tail from "./Tail.js"
+
+/**
+ * The table of events.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const table = "effect_exa_inbox"
+
+/**
+ * The table of the pollers' positions (one row per inbox).
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const positionTable = "effect_exa_inbox_position"
+
+/**
+ * How failed events are retried: after `initialDelay`, doubling at each failure up to `maxDelay`.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface RetryOptions {
+  /** The delay after the first failure. Default 1 second. */
+  readonly initialDelay?: Duration.DurationInput | undefined
+  /** The longest delay. Default 5 minutes. */
+  readonly maxDelay?: Duration.DurationInput | undefined
+}
+
+/**
+ * How the workers of one replica run.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface WorkOptions {
+  /** How many workers this replica runs (each holds one database connection while it works). Default 1. */
+  readonly workers?: number | undefined
+  /**
+   * How many events a worker claims per transaction (1 to 1000). Default 10. A worker that dies mid-batch gives all
+   * of them back: their database writes roll back, their other effects run again.
+   */
+  readonly batchSize?: number | undefined
+  /** How long an idle worker waits before it looks for events again (events polled on this replica wake it at once). Default 1 second. */
+  readonly idle?: Duration.DurationInput | undefined
+  /** How failed events are retried. */
+  readonly retry?: RetryOptions | undefined
+  /**
+   * How long handled rows are kept (they make a redelivered webhook event a no-op); older ones are deleted by the
+   * replica holding the poller's lease, or by `sweep`. Default 7 days.
+   */
+  readonly retention?: Duration.DurationInput | undefined
+}
+
+/**
+ * How the poller runs: the tail's options (`types`, `websetId`, `poll`, `lookback`, `since`, …) and the lease's.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface PollOptions {
+  readonly tail?: Tail.Options | undefined
+  readonly lease?: Lease.Options | undefined
+  /** How long handled rows are kept; the lease holder deletes older ones now and then. Default 7 days. */
+  readonly retention?: Duration.DurationInput | undefined
+}
+
+/**
+ * Options of `consume`: the poller's and the workers'.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Options extends WorkOptions, PollOptions {
+  readonly retention?: Duration.DurationInput | undefined
+}
+
+/**
+ * What a handler is told besides the event.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Attempt {
+  /** The inbox's name. */
+  readonly inbox: string
+  /** 1 the first time this event is handled, then 2, 3, … after failures. */
+  readonly attempt: number
+}
+
+/**
+ * How many rows an inbox holds, by state.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Status {
+  /** Not handled yet (whether never tried or waiting for a retry). */
+  readonly pending: number
+  /** Pending rows that failed at least once. */
+  readonly failing: number
+  /** Handled, kept for `retention`. */
+  readonly done: number
+}
+
+/**
+ * The default retention of handled rows: 7 days.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const defaultRetention: Duration.Duration = Duration.days(7)
+
+const sweepEvery = Duration.minutes(10)
+
+interface WorkSettings {
+  readonly workers: number
+  readonly batchSize: number
+  readonly idle: number
+  readonly initialDelay: number
+  readonly maxDelay: number
+}
+
+interface PollSettings {
+  readonly retention: number
+}
+
+const retentionOf = (value: unknown): number =>
+  value === undefined ? Duration.toMillis(defaultRetention) : Duration.toMillis(Params.duration("retention", value))
+
+const workSettingsOf = (options: WorkOptions | undefined): WorkSettings => {
+  const o = Params.record("the inbox options", options)
+  const r = Params.record("retry", o.retry)
+  const initialDelay = r.initialDelay === undefined ? 1000 : Duration.toMillis(Params.duration("retry.initialDelay", r.initialDelay))
+  const maxDelay = r.maxDelay === undefined ? Math.max(initialDelay, 300_000) : Duration.toMillis(Params.duration("retry.maxDelay", r.maxDelay))
+  if (maxDelay < initialDelay) throw new Params.Invalid("retry.maxDelay must be at least retry.initialDelay")
+  const idle = o.idle === undefined ? 1000 : Duration.toMillis(Params.duration("idle", o.idle))
+  if (idle < 1) throw new Params.Invalid("idle must be at least 1 millisecond")
+  retentionOf(o.retention)
+  return {
+    workers: o.workers === undefined ? 1 : Params.integer("workers", o.workers, 1, 1000),
+    batchSize: o.batchSize === undefined ? 10 : Params.integer("batchSize", o.batchSize, 1, 1000),
+    idle,
+    initialDelay,
+    maxDelay
+  }
+}
+
+const pollSettingsOf = (options: PollOptions | undefined): PollSettings => {
+  const o = Params.record("the inbox options", options)
+  Lease.settingsOf(o.lease)
+  if (o.tail !== undefined) Params.record("tail", o.tail)
+  return { retention: retentionOf(o.retention) }
+}
+
+const inboxName = (name: unknown): string => Params.nonEmptyString("the inbox name", name)
+
+/**
+ * Creates the inbox's tables (and the lease table) if they are missing. Safe to run from several processes at once;
+ * `consume` runs it first.
+ *
+ * @since 0.3.0
+ * @category setup
+ */
+export const setup: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  yield* Lease.setup
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.withTransaction(Effect.gen(function*() {
+    yield* sql`SELECT pg_advisory_xact_lock(hashtext(${table}))`
+    yield* sql`CREATE TABLE IF NOT EXISTS ${sql(table)} (
+      inbox text NOT NULL,
+      event_id text NOT NULL,
+      event_type text NOT NULL,
+      created_at timestamptz NOT NULL,
+      event jsonb NOT NULL,
+      received_at timestamptz NOT NULL DEFAULT now(),
+      available_at timestamptz NOT NULL DEFAULT now(),
+      attempts integer NOT NULL DEFAULT 0,
+      last_error text,
+      done_at timestamptz,
+      PRIMARY KEY (inbox, event_id)
+    )`
+    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_pending`)} ON ${sql(table)} (inbox, available_at) WHERE done_at IS NULL`
+    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_done`)} ON ${sql(table)} (inbox, done_at) WHERE done_at IS NOT NULL`
+    yield* sql`CREATE TABLE IF NOT EXISTS ${sql(positionTable)} (
+      inbox text PRIMARY KEY,
+      position jsonb NOT NULL,
+      token bigint NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`
+  }))
+}).pipe(Effect.withSpan("Inbox.setup"))
+
+const encodeEvent = Schema.encodeSync(Event.Event)
+const encodePosition = Schema.encodeSync(Checkpoint.Position)
+const decodePosition = Schema.decodeUnknownEither(Checkpoint.Position)
+
+// Inserts events, ignoring those already in the inbox; how many were new.
+const insert = (sql: SqlClient.SqlClient, inbox: string, events: ReadonlyArray<Event.Event>) =>
+  events.length === 0 ? Effect.succeed(0) : Effect.map(
+    sql<{ readonly event_id: string }>`
+      INSERT INTO ${sql(table)} ${
+      sql.insert(events.map((event) => ({
+        inbox,
+        event_id: event.id,
+        event_type: event.type,
+        created_at: DateTime.formatIso(event.createdAt),
+        event: JSON.stringify(encodeEvent(event))
+      })))
+    }
+      ON CONFLICT (inbox, event_id) DO NOTHING
+      RETURNING event_id`,
+    (rows) => rows.length
+  )
+
+/**
+ * A webhook handler that puts each verified event in the inbox `name`: succeeds once the event is stored (`true`),
+ * or was already (`false`: a redelivery, or an event the poller stored), so the receiver can answer 204 right away
+ * and the workers handle it later. For `Webhook.receiver({ secret, handle: Inbox.enqueue("exa") })`.
+ *
+ * @since 0.3.0
+ * @category enqueueing
+ */
+export const enqueue = (
+  name: string
+): (event: Event.Event) => Effect.Effect<boolean, SqlError | Errors.InvalidRequest, SqlClient.SqlClient> =>
+(event) =>
+  Params.validated(() => {
+    const inbox = inboxName(name)
+    if (typeof event !== "object" || event === null || typeof event.id !== "string") {
+      throw new Params.Invalid("enqueue takes an event")
+    }
+    return Effect.flatMap(SqlClient.SqlClient, (sql) => Effect.map(insert(sql, inbox, [event]), (n) => n > 0)).pipe(
+      Effect.withSpan("Inbox.enqueue", { attributes: { "exa.inbox": inbox, "exa.event.id": event.id } })
+    )
+  })
+
+/**
+ * The poller's stored position for the inbox `name`, if any.
+ *
+ * @since 0.3.0
+ * @category polling
+ */
+export const position = (
+  name: string
+): Effect.Effect<Option.Option<Checkpoint.Position>, Checkpoint.CheckpointUnreadable | SqlError | Errors.InvalidRequest, SqlClient.SqlClient> =>
+  Params.validated(() => {
+    const inbox = inboxName(name)
+    return Effect.flatMap(SqlClient.SqlClient, (sql) => readPosition(sql, inbox))
+  })
+
+const readPosition = (sql: SqlClient.SqlClient, inbox: string) =>
+  Effect.flatMap(
+    sql<{ readonly position: unknown }>`SELECT position FROM ${sql(positionTable)} WHERE inbox = ${inbox}`,
+    (rows) => {
+      if (rows.length === 0) return Effect.succeedNone
+      const decoded = decodePosition(rows[0]!.position)
+      return Either.isRight(decoded)
+        ? Effect.succeedSome(decoded.right)
+        : Effect.fail(new Checkpoint.CheckpointUnreadable({ name: inbox, reason: "it is not a position this version wrote" }))
+    }
+  )
+
+// One batch of the tail, durably: its new events and the position after them, in one transaction fenced by the
+// lease's token. A failure anywhere rolls both back, so the position never runs ahead of the inbox.
+const store = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lease, batch: Tail.Batch) =>
+  lease.fenced(Effect.gen(function*() {
+    const inserted = yield* insert(sql, inbox, batch.events)
+    const position = JSON.stringify(encodePosition(batch.position))
+    yield* sql`
+      INSERT INTO ${sql(positionTable)} (inbox, position, token, updated_at)
+      VALUES (${inbox}, ${position}::jsonb, ${lease.token}, now())
+      ON CONFLICT (inbox) DO UPDATE SET position = excluded.position, token = excluded.token, updated_at = now()`
+    return inserted
+  })).pipe(Effect.withSpan("Inbox.store", { attributes: { "exa.inbox": inbox, "exa.inbox.batch": batch.events.length } }))
+
+/**
+ * Deletes the rows of the inbox `name` handled longer ago than `olderThan`; how many.
+ *
+ * @since 0.3.0
+ * @category maintenance
+ */
+export const sweep = (
+  name: string,
+  olderThan: Duration.DurationInput
+): Effect.Effect<number, SqlError | Errors.InvalidRequest, SqlClient.SqlClient> =>
+  Params.validated(() => {
+    const inbox = inboxName(name)
+    const millis = Duration.toMillis(Params.duration("olderThan", olderThan))
+    return Effect.flatMap(SqlClient.SqlClient, (sql) => sweepWith(sql, inbox, millis))
+  })
+
+const sweepWith = (sql: SqlClient.SqlClient, inbox: string, millis: number) =>
+  Effect.map(
+    sql<{ readonly n: number }>`
+      WITH gone AS (
+        DELETE FROM ${sql(table)}
+        WHERE inbox = ${inbox} AND done_at IS NOT NULL AND done_at < now() - ${millis}::float8 * interval '1 millisecond'
+        RETURNING 1
+      ) SELECT count(*)::int AS n FROM gone`,
+    (rows) => rows[0]?.n ?? 0
+  ).pipe(Effect.withSpan("Inbox.sweep", { attributes: { "exa.inbox": inbox } }))
+
+/** Wakes this replica's idle workers when its poller stored new events. */
+interface Wakeup {
+  readonly wait: (millis: number) => Effect.Effect<void>
+  readonly wake: Effect.Effect<void>
+}
+
+const makeWakeup: Effect.Effect<Wakeup> = Effect.gen(function*() {
+  const signal = yield* Ref.make(yield* Deferred.make<void>())
+  return {
+    wait: (millis) =>
+      Effect.flatMap(Ref.get(signal), (current) => Effect.raceFirst(Deferred.await(current), Effect.sleep(Duration.millis(millis)))),
+    wake: Effect.flatMap(Deferred.make<void>(), (next) =>
+      Effect.flatMap(Ref.getAndSet(signal, next), (current) => Deferred.succeed(current, undefined)))
+  }
+})
+
+const noWakeup: Wakeup = { wait: (millis) => Effect.sleep(Duration.millis(millis)), wake: Effect.void }
+
+const pollWith = (inbox: string, options: PollOptions | undefined, settings: PollSettings, wakeup: Wakeup) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Lease.run(inbox, (lease) =>
+      Effect.gen(function*() {
+        yield* Effect.logInfo("polling for the inbox").pipe(Effect.annotateLogs({ "exa.inbox": inbox, "exa.lease.token": lease.token }))
+        // The holder keeps the inbox trim; a fork of this term, so it stops with it.
+        yield* Effect.fork(Effect.repeat(
+          Effect.ignore(Effect.tapError(sweepWith(sql, inbox, settings.retention), (error) => Effect.logWarning("could not sweep the inbox", error))),
+          { schedule: Schedule.spaced(sweepEvery) }
+        ))
+        const stored = yield* readPosition(sql, inbox)
+        yield* Stream.runForEach(Tail.batches(stored, options?.tail), (batch) =>
+          Effect.flatMap(store(sql, inbox, lease, batch), (inserted) => inserted > 0 ? wakeup.wake : Effect.void))
+      }), options?.lease))
+
+/**
+ * The inbox's poller on this replica: waits for the lease named after the inbox, then, while it holds it, reads new
+ * events with `Tail.batches` (from the stored position) and stores each batch with its position in one fenced
+ * transaction. A lost lease stops it at once and it waits for the lease again; interrupting it hands the lease back.
+ * Runs until the tail's `poll` schedule ends (never, by default) or a failure: the tail's (API outages are ridden
+ * out), an unreadable stored position, or the database's.
+ *
+ * @since 0.3.0
+ * @category polling
+ */
+export const poll = (
+  name: string,
+  options?: PollOptions
+): Effect.Effect<
+  void,
+  Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError | Errors.InvalidRequest,
+  SqlClient.SqlClient | EventsClient
+> =>
+  Params.validated(() => {
+    const inbox = inboxName(name)
+    const settings = pollSettingsOf(options)
+    return pollWith(inbox, options, settings, noWakeup)
+  })
+
+const backoff = (settings: WorkSettings, attempts: number): number =>
+  Math.min(settings.maxDelay, settings.initialDelay * 2 ** Math.min(attempts - 1, 40))
+
+const describe = (cause: Cause.Cause<unknown>): string => {
+  const text = Cause.pretty(cause)
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text
+}
+
+interface Claimed {
+  readonly event_id: string
+  readonly event: unknown
+  readonly attempts: number
+}
+
+// One transaction: claim up to `batchSize` pending rows no other worker holds, handle each in a savepoint (its
+// writes commit with its done mark, or roll back on failure, and the failure is recorded with the time of the next
+// try), commit. How many rows were claimed.
+const claim = <E, R>(
+  sql: SqlClient.SqlClient,
+  inbox: string,
+  handle: (event: Event.Event, attempt: Attempt) => Effect.Effect<unknown, E, R>,
+  settings: WorkSettings
+) =>
+  sql.withTransaction(Effect.gen(function*() {
+    const rows = yield* sql<Claimed>`
+      SELECT event_id, event, attempts FROM ${sql(table)}
+      WHERE inbox = ${inbox} AND done_at IS NULL AND available_at <= now()
+      ORDER BY available_at, created_at
+      LIMIT ${settings.batchSize}
+      FOR UPDATE SKIP LOCKED`
+    for (const row of rows) {
+      const attempt = row.attempts + 1
+      const exit = yield* Effect.exit(sql.withTransaction(Effect.gen(function*() {
+        const event = yield* Effect.mapError(Event.decode(row.event), (error) => `the stored event cannot be read: ${error.message}`)
+        yield* Effect.suspend(() => handle(event, { inbox, attempt }))
+        yield* sql`UPDATE ${sql(table)} SET done_at = now(), attempts = ${attempt}, last_error = NULL
+          WHERE inbox = ${inbox} AND event_id = ${row.event_id}`
+      })))
+      if (Exit.isFailure(exit)) {
+        if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
+        const delay = backoff(settings, attempt)
+        yield* Effect.logWarning("the handler failed; the event will be retried", exit.cause).pipe(
+          Effect.annotateLogs({ "exa.inbox": inbox, "exa.event.id": row.event_id, "exa.inbox.attempt": attempt, "exa.inbox.retry_in_ms": delay })
+        )
+        yield* sql`UPDATE ${sql(table)} SET attempts = ${attempt}, last_error = ${describe(exit.cause)},
+            available_at = now() + ${delay}::float8 * interval '1 millisecond'
+          WHERE inbox = ${inbox} AND event_id = ${row.event_id}`
+      }
+    }
+    return rows.length
+  })).pipe(Effect.withSpan("Inbox.claim", { attributes: { "exa.inbox": inbox } }))
+
+const workWith = <E, R>(
+  inbox: string,
+  handle: (event: Event.Event, attempt: Attempt) => Effect.Effect<unknown, E, R>,
+  settings: WorkSettings,
+  wakeup: Wakeup
+): Effect.Effect<never, SqlError, R | SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => {
+    const worker: Effect.Effect<never, SqlError, R> = Effect.flatMap(
+      claim(sql, inbox, handle, settings),
+      (claimed) => claimed > 0 ? worker : Effect.zipRight(wakeup.wait(settings.idle), worker)
+    )
+    return Effect.forEach(Array.from({ length: settings.workers }, () => worker), (w) => w, { concurrency: "unbounded", discard: true })
+      .pipe(Effect.zipRight(Effect.never))
+  })
+
+/**
+ * The inbox's workers on this replica: each claims pending events no other worker (of any replica) holds and runs
+ * `handle` on them inside the claiming transaction. The handler's writes through the `SqlClient` commit with the
+ * event's done mark; when it fails (or dies) they roll back and the event is tried again after a delay that grows
+ * with its failures (`retry`). Runs until interrupted (an interrupted worker's events go back at once) or the
+ * database fails.
+ *
+ * @since 0.3.0
+ * @category working
+ */
+export const work = <E, R>(
+  name: string,
+  handle: (event: Event.Event, attempt: Attempt) => Effect.Effect<unknown, E, R>,
+  options?: WorkOptions
+): Effect.Effect<never, SqlError | Errors.InvalidRequest, R | SqlClient.SqlClient> =>
+  Params.validated(() => {
+    const inbox = inboxName(name)
+    if (typeof handle !== "function") throw new Params.Invalid("handle must be a function")
+    return workWith(inbox, handle, workSettingsOf(options), noWakeup)
+  })
+
+/**
+ * Consumes events on this replica, with any number of replicas beside it: creates the tables if missing, then runs
+ * the leased poller (`poll`: one replica at a time fills the inbox) and the workers (`work`: every replica handles
+ * events from it). Run the same call on each replica. Runs until interrupted or a failure (see `poll` and `work`);
+ * a handler's failures are retried, never returned.
+ *
+ * @since 0.3.0
+ * @category consuming
+ */
+export const consume = <E, R>(
+  name: string,
+  handle: (event: Event.Event, attempt: Attempt) => Effect.Effect<unknown, E, R>,
+  options?: Options
+): Effect.Effect<
+  never,
+  Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError | Errors.InvalidRequest,
+  R | SqlClient.SqlClient | EventsClient
+> =>
+  Params.validated(() => {
+    const inbox = inboxName(name)
+    if (typeof handle !== "function") throw new Params.Invalid("handle must be a function")
+    const work = workSettingsOf(options)
+    const poll = pollSettingsOf(options)
+    return Effect.gen(function*() {
+      yield* setup
+      const wakeup = yield* makeWakeup
+      return yield* Effect.raceFirst(
+        Effect.zipRight(pollWith(inbox, options, poll, wakeup), Effect.never),
+        workWith(inbox, handle, work, wakeup)
+      )
+    }).pipe(Effect.withSpan("Inbox.consume", { attributes: { "exa.inbox": inbox } }))
+  })
+
+/**
+ * How many rows the inbox `name` holds, by state.
+ *
+ * @since 0.3.0
+ * @category inspecting
+ */
+export const status = (name: string): Effect.Effect<Status, SqlError | Errors.InvalidRequest, SqlClient.SqlClient> =>
+  Params.validated(() => {
+    const inbox = inboxName(name)
+    return Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      Effect.map(
+        sql<{ readonly pending: number; readonly failing: number; readonly done: number }>`
+          SELECT
+            count(*) FILTER (WHERE done_at IS NULL)::int AS pending,
+            count(*) FILTER (WHERE done_at IS NULL AND attempts > 0)::int AS failing,
+            count(*) FILTER (WHERE done_at IS NOT NULL)::int AS done
+          FROM ${sql(table)} WHERE inbox = ${inbox}`,
+        (rows) => ({ pending: rows[0]?.pending ?? 0, failing: rows[0]?.failing ?? 0, done: rows[0]?.done ?? 0 })
+      ))
+  })

@@ -1,0 +1,268 @@
+/**
+ * The inbox against a real PostgreSQL (a throwaway cluster for this file, a fresh database per test) and the
+ * emulator: events stored once however often they arrive, the position stored with them or not at all, workers of
+ * several replicas claiming disjoint rows, a handler's writes committed with its done mark or rolled back with its
+ * failure, retries, interrupted workers giving rows back, the poller on its lease, and the webhook path. Real time,
+ * with generous bounds and no timing assertions.
+ */
+import { Webhook } from "@effect-exa/client"
+import * as Inbox from "@effect-exa/client/Inbox"
+import * as Event from "@effect-exa/schema/Event"
+import { ExaApi, Fixtures } from "@effect-exa/testing"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { assert, expect, layer } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Postgres from "./postgres.js"
+
+const T0 = Date.now() - 60_000
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString()
+const encoded = (id: string, seconds = 0) => Fixtures.make("webset.idle", { id, createdAt: at(seconds) })
+const event = (id: string, seconds = 0) => Event.decodeSync(encoded(id, seconds))
+
+const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
+  Effect.flatMap(Postgres.Postgres, (pg) => Effect.provide(Effect.zipRight(Inbox.setup, effect), pg.database()))
+
+// Waits, in real time and for at most 60 seconds, until `check` holds.
+const eventually = <E, R>(check: Effect.Effect<boolean, E, R>, what: string) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 1200; i++) {
+      if (yield* check) return
+      yield* Effect.sleep("50 millis")
+    }
+    assert.fail(`gave up waiting for ${what}`)
+  })
+
+const drained = (name: string, total: number) =>
+  Effect.map(Inbox.status(name), (status) => status.pending === 0 && status.done === total)
+
+const fastRetry = { initialDelay: "10 millis", maxDelay: "20 millis" } as const
+const fastLease = { duration: "5 seconds", renewEvery: "100 millis", retryEvery: "50 millis" } as const
+
+layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Inbox", (it) => {
+  it.effect("enqueue stores an event once, however often it arrives", () =>
+    inDatabase(Effect.gen(function*() {
+      const put = Inbox.enqueue("exa")
+      expect(yield* put(event("ev_1"))).toBe(true)
+      expect(yield* put(event("ev_1"))).toBe(false)
+      expect(yield* put(event("ev_2"))).toBe(true)
+      // Another inbox is another set.
+      expect(yield* Inbox.enqueue("other")(event("ev_1"))).toBe(true)
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 2, failing: 0, done: 0 })
+    })))
+
+  it.effect("the poller stores events and its position in one transaction: a failing insert stores neither", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      // Refuses one event, as a full disk or a constraint would.
+      yield* sql.unsafe(`CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN
+        IF NEW.event_id = 'ev_bad' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`)
+      yield* sql.unsafe(`CREATE TRIGGER refuse BEFORE INSERT ON effect_exa_inbox FOR EACH ROW EXECUTE FUNCTION refuse()`)
+      const once = { tail: { since: at(0), poll: Schedule.recurs(0) }, lease: fastLease }
+      const api = ExaApi.layerClient({ events: [encoded("ev_1", 1), encoded("ev_bad", 2)] })
+      const failed = yield* Effect.flip(Effect.provide(Inbox.poll("exa", once), api))
+      expect(failed._tag).toBe("SqlError")
+      expect(yield* Inbox.position("exa")).toEqual(Option.none())
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 0, failing: 0, done: 0 })
+      yield* sql.unsafe(`DROP TRIGGER refuse ON effect_exa_inbox`)
+      yield* Effect.provide(Inbox.poll("exa", once), api)
+      const position = yield* Inbox.position("exa")
+      assert(Option.isSome(position))
+      expect(position.value.seen.map(([id]) => id).sort()).toEqual(["ev_1", "ev_bad"])
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 2, failing: 0, done: 0 })
+    })))
+
+  it.effect("a deposed poller stores nothing, and waits for the lease again", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const api = yield* ExaApi.ExaApi
+      // Renewals that never come in the test: only a fenced write can tell the poller it was deposed.
+      const lease = { duration: "2 hours", renewEvery: "1 hour", retryEvery: "50 millis" } as const
+      const logs: Array<unknown> = []
+      const fiber = yield* Effect.fork(Inbox.poll("exa", { tail: { since: at(0), poll: Schedule.spaced("20 millis") }, lease }).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(...[message].flat()))))
+      ))
+      yield* eventually(Effect.map(Inbox.status("exa"), (s) => s.pending === 1), "the first event")
+      // Another process is granted the lease (the holder was paused past it, say).
+      yield* sql`UPDATE effect_exa_lease SET token = token + 1, holder = 'someone else' WHERE name = 'exa'`
+      yield* api.addEvents([encoded("ev_2", 2)])
+      // The next poll reads ev_2; its fenced write is refused, and the poller goes back to waiting for the lease.
+      yield* eventually(Effect.sync(() => logs.includes("the lease is lost; waiting for it again")), "the refused write")
+      yield* Fiber.interrupt(fiber)
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 1, failing: 0, done: 0 })
+      const position = yield* Inbox.position("exa")
+      expect(Option.map(position, (p) => p.seen.map(([id]) => id))).toEqual(Option.some(["ev_1"]))
+    }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1)] })))))
+
+  it.effect("workers of several replicas handle each of many events exactly once", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE handled (event_id text NOT NULL)`
+      const ids = Array.from({ length: 120 }, (_, i) => `ev_${i}`)
+      yield* Effect.forEach(ids, (id) => Inbox.enqueue("exa")(event(id)), { discard: true })
+      const seen: Array<string> = []
+      const handle = (e: Event.Event) =>
+        Effect.zipRight(Effect.sync(() => seen.push(e.id)), sql`INSERT INTO handled VALUES (${e.id})`)
+      // Two replicas of three workers each, claiming a few rows at a time.
+      const replicas = yield* Effect.forEach([1, 2], () => Effect.fork(Inbox.work("exa", handle, { workers: 3, batchSize: 4, idle: "20 millis" })))
+      yield* eventually(drained("exa", ids.length), "every event handled")
+      yield* Effect.forEach(replicas, Fiber.interrupt)
+      expect(seen.length).toBe(ids.length)
+      expect(new Set(seen).size).toBe(ids.length)
+      const rows = yield* sql<{ readonly n: number; readonly distinct: number }>`
+        SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct FROM handled`
+      expect(rows[0]).toEqual({ n: ids.length, distinct: ids.length })
+    })))
+
+  it.effect("a handler's writes commit with its done mark, roll back with its failure, and the event is retried", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effects (event_id text NOT NULL, attempt int NOT NULL)`
+      yield* Inbox.enqueue("exa")(event("ev_1"))
+      yield* Inbox.enqueue("exa")(event("ev_2"))
+      const attempts: Array<string> = []
+      const fiber = yield* Effect.fork(Inbox.work("exa", (e, { attempt, inbox }) =>
+        Effect.gen(function*() {
+          attempts.push(`${inbox}/${e.id}#${attempt}`)
+          yield* sql`INSERT INTO effects VALUES (${e.id}, ${attempt})`
+          if (e.id === "ev_2" && attempt < 3) return yield* Effect.fail(`failure ${attempt}`)
+          if (e.id === "ev_2" && attempt === 3) return yield* Effect.die("a defect")
+        }), { idle: "20 millis", retry: fastRetry }))
+      yield* eventually(drained("exa", 2), "both events handled")
+      yield* Fiber.interrupt(fiber)
+      expect(attempts.sort()).toEqual(["exa/ev_1#1", "exa/ev_2#1", "exa/ev_2#2", "exa/ev_2#3", "exa/ev_2#4"])
+      // Only the attempts that succeeded left their writes.
+      const effects = yield* sql<{ readonly event_id: string; readonly attempt: number }>`
+        SELECT event_id, attempt FROM effects ORDER BY event_id`
+      expect(effects).toEqual([{ event_id: "ev_1", attempt: 1 }, { event_id: "ev_2", attempt: 4 }])
+      const rows = yield* sql<{ readonly attempts: number; readonly last_error: string | null }>`
+        SELECT attempts, last_error FROM effect_exa_inbox WHERE event_id = 'ev_2'`
+      expect(rows[0]).toEqual({ attempts: 4, last_error: null })
+    })))
+
+  it.effect("a failed event waits for its retry delay, and its error is recorded meanwhile", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* Inbox.enqueue("exa")(event("ev_1"))
+      const fiber = yield* Effect.fork(Inbox.work("exa", () => Effect.fail("no luck"), {
+        idle: "20 millis",
+        retry: { initialDelay: "1 hour" }
+      }))
+      yield* eventually(Effect.map(Inbox.status("exa"), (s) => s.failing === 1), "the failure")
+      yield* Effect.sleep("200 millis")
+      yield* Fiber.interrupt(fiber)
+      const rows = yield* sql<{ readonly attempts: number; readonly last_error: string; readonly wait: boolean }>`
+        SELECT attempts, last_error, available_at > now() + interval '50 minutes' AS wait FROM effect_exa_inbox`
+      expect(rows.length).toBe(1)
+      expect(rows[0]!.attempts).toBe(1)
+      expect(rows[0]!.wait).toBe(true)
+      expect(rows[0]!.last_error).toContain("no luck")
+    })))
+
+  it.effect("an interrupted worker gives its events back at once, with no attempt counted", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* Inbox.enqueue("exa")(event("ev_1"))
+      const started = yield* Deferred.make<void>()
+      const stuck = yield* Effect.fork(Inbox.work("exa", () => Effect.zipRight(Deferred.succeed(started, undefined), Effect.never), { idle: "20 millis" }))
+      yield* Deferred.await(started)
+      // While the handler runs, the row is locked: another claim skips it.
+      const locked = yield* sql`SELECT 1 FROM effect_exa_inbox FOR UPDATE SKIP LOCKED`
+      expect(locked.length).toBe(0)
+      yield* Fiber.interrupt(stuck)
+      const free = yield* sql`SELECT 1 FROM effect_exa_inbox FOR UPDATE NOWAIT`
+      expect(free.length).toBe(1)
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 1, failing: 0, done: 0 })
+      const handled: Array<string> = []
+      const fiber = yield* Effect.fork(Inbox.work("exa", (e) => Effect.sync(() => handled.push(e.id)), { idle: "20 millis" }))
+      yield* eventually(drained("exa", 1), "the event handled")
+      yield* Fiber.interrupt(fiber)
+      expect(handled).toEqual(["ev_1"])
+    })))
+
+  it.effect("consume on two replicas: one polls, both work, every event handled once", () =>
+    inDatabase(Effect.gen(function*() {
+      const api = yield* ExaApi.ExaApi
+      const handled: Array<string> = []
+      const options = { tail: { since: at(0), poll: Schedule.spaced("50 millis") }, lease: fastLease, idle: "50 millis" } as const
+      const replica = () => Effect.fork(Inbox.consume("exa", (e) => Effect.sync(() => handled.push(e.id)), options))
+      const replicas = [yield* replica(), yield* replica()]
+      yield* eventually(Effect.sync(() => handled.length >= 2), "the first events")
+      yield* api.addEvents([encoded("ev_3", 3), encoded("ev_4", 4)])
+      yield* eventually(drained("exa", 4), "every event")
+      // The holder goes away; the other replica takes the lease and goes on from the stored position.
+      const sql = yield* SqlClient.SqlClient
+      const holder = (yield* sql<{ readonly token: string }>`SELECT token::text AS token FROM effect_exa_lease`)[0]!.token
+      yield* Fiber.interrupt(replicas[0]!)
+      yield* Fiber.interrupt(replicas[1]!)
+      const third = yield* replica()
+      yield* api.addEvents([encoded("ev_5", 5)])
+      yield* eventually(drained("exa", 5), "the event after the hand-over")
+      yield* Fiber.interrupt(third)
+      expect(handled.sort()).toEqual(["ev_1", "ev_2", "ev_3", "ev_4", "ev_5"])
+      const token = (yield* sql<{ readonly token: string }>`SELECT token::text AS token FROM effect_exa_lease`)[0]!.token
+      expect(Number(token)).toBeGreaterThan(Number(holder))
+    }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1), encoded("ev_2", 2)] })))))
+
+  it.effect("a webhook receiver puts deliveries in the inbox and answers 204, a redelivery too; one row", () =>
+    inDatabase(Effect.gen(function*() {
+      const secret = Redacted.make("whsec_inbox")
+      const context = yield* Effect.context<SqlClient.SqlClient>()
+      const { dispose, handler } = Webhook.webHandler({ secret, handle: Inbox.enqueue("hooks") }, Layer.succeedContext(context))
+      const body = JSON.stringify(encoded("ev_1"))
+      const deliver = Effect.flatMap(Webhook.sign({ secret, body }), (signature) =>
+        Effect.promise(() => handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": signature }, body }))))
+      const statuses = [(yield* deliver).status, (yield* deliver).status]
+      yield* Effect.promise(dispose)
+      expect(statuses).toEqual([204, 204])
+      expect(yield* Inbox.status("hooks")).toEqual({ pending: 1, failing: 0, done: 0 })
+    })))
+
+  it.effect("sweep deletes handled rows older than the retention, never pending ones", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* Effect.forEach(["ev_1", "ev_2", "ev_3"], (id) => Inbox.enqueue("exa")(event(id)), { discard: true })
+      yield* sql`UPDATE effect_exa_inbox SET done_at = now() - interval '2 days' WHERE event_id = 'ev_1'`
+      yield* sql`UPDATE effect_exa_inbox SET done_at = now() WHERE event_id = 'ev_2'`
+      expect(yield* Inbox.sweep("exa", "1 day")).toBe(1)
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 1, failing: 0, done: 1 })
+    })))
+
+  it.effect("bad names and options are InvalidRequest", () =>
+    inDatabase(Effect.gen(function*() {
+      const handle = () => Effect.void
+      const calls: ReadonlyArray<Effect.Effect<unknown, unknown, SqlClient.SqlClient>> = [
+        Inbox.work("", handle),
+        Inbox.work("exa", handle, { workers: 0 }),
+        Inbox.work("exa", handle, { batchSize: 1.5 }),
+        Inbox.work("exa", handle, { retry: { initialDelay: "1 minute", maxDelay: "1 second" } }),
+        Inbox.work("exa", handle, { idle: 0 }),
+        Inbox.work("exa", "handle" as never),
+        Inbox.enqueue("exa")(null as never),
+        Inbox.sweep("exa", "soon" as never),
+        Inbox.status(42 as never),
+        Effect.provide(Inbox.poll("exa", { lease: { duration: "1 second", renewEvery: "2 seconds" } }), ExaApi.layerClient()),
+        Effect.provide(Inbox.consume("exa", handle, { retention: "a week" as never }), ExaApi.layerClient())
+      ]
+      const reasons = yield* Effect.forEach(calls, (call) => Effect.map(Effect.flip(call), (error) => (error as { reason: string }).reason))
+      expect(reasons).toEqual([
+        "the inbox name must not be empty",
+        "workers must be an integer from 1 to 1000, got 0",
+        "batchSize must be an integer from 1 to 1000, got 1.5",
+        "retry.maxDelay must be at least retry.initialDelay",
+        "idle must be at least 1 millisecond",
+        "handle must be a function",
+        "enqueue takes an event",
+        "olderThan must be a Duration (for example \"5 minutes\"), got \"soon\"",
+        "the inbox name must be a string, got 42",
+        "lease renewEvery must be shorter than the lease duration",
+        "retention must be a Duration (for example \"5 minutes\"), got \"a week\""
+      ])
+    })))
+})
