@@ -37,6 +37,7 @@ import * as Stream from "effect/Stream"
 import * as Checkpoint from "./Checkpoint.js"
 import type * as Errors from "./Errors.js"
 import type { EventsClient } from "./EventsClient.js"
+import { settingsOf as leaseSettingsOf } from "./internal/leaseSettings.js"
 import * as Params from "./internal/params.js"
 import * as Lease from "./Lease.js"
 import * as Tail from "./Tail.js"
@@ -191,7 +192,7 @@ const workSettingsOf = (options: WorkOptions | undefined): WorkSettings => {
 
 const pollSettingsOf = (options: PollOptions | undefined): PollSettings => {
   const o = Params.record("the inbox options", options)
-  Lease.settingsOf(o.lease)
+  leaseSettingsOf(o.lease)
   if (o.tail !== undefined) Params.record("tail", o.tail)
   return { retention: retentionOf(o.retention) }
 }
@@ -238,22 +239,32 @@ const encodeEvent = Schema.encodeSync(Event.Event)
 const encodePosition = Schema.encodeSync(Checkpoint.Position)
 const decodePosition = Schema.decodeUnknownEither(Checkpoint.Position)
 
-// Inserts events, ignoring those already in the inbox; how many were new.
-const insert = (sql: SqlClient.SqlClient, inbox: string, events: ReadonlyArray<Event.Event>) =>
-  events.length === 0 ? Effect.succeed(0) : Effect.map(
+type Row = {
+  readonly inbox: string
+  readonly event_id: string
+  readonly event_type: string
+  readonly created_at: string
+  readonly event: string
+}
+
+// The rows of events (throws when one cannot be encoded: not an `Event`).
+const rowsOf = (inbox: string, events: ReadonlyArray<Event.Event>): ReadonlyArray<Row> =>
+  events.map((event) => ({
+    inbox,
+    event_id: event.id,
+    event_type: event.type,
+    created_at: DateTime.formatIso(event.createdAt),
+    event: JSON.stringify(encodeEvent(event))
+  }))
+
+// Inserts rows, ignoring events already in the inbox; how many were new.
+const insert = (sql: SqlClient.SqlClient, rows: ReadonlyArray<Row>) =>
+  rows.length === 0 ? Effect.succeed(0) : Effect.map(
     sql<{ readonly event_id: string }>`
-      INSERT INTO ${sql(table)} ${
-      sql.insert(events.map((event) => ({
-        inbox,
-        event_id: event.id,
-        event_type: event.type,
-        created_at: DateTime.formatIso(event.createdAt),
-        event: JSON.stringify(encodeEvent(event))
-      })))
-    }
+      INSERT INTO ${sql(table)} ${sql.insert(rows)}
       ON CONFLICT (inbox, event_id) DO NOTHING
       RETURNING event_id`,
-    (rows) => rows.length
+    (inserted) => inserted.length
   )
 
 /**
@@ -270,10 +281,9 @@ export const enqueue = (
 (event) =>
   Params.validated(() => {
     const inbox = inboxName(name)
-    if (typeof event !== "object" || event === null || typeof event.id !== "string") {
-      throw new Params.Invalid("enqueue takes an event")
-    }
-    return Effect.flatMap(SqlClient.SqlClient, (sql) => Effect.map(insert(sql, inbox, [event]), (n) => n > 0)).pipe(
+    if (!Schema.is(Event.Event)(event)) throw new Params.Invalid("enqueue takes an Event")
+    const rows = rowsOf(inbox, [event])
+    return Effect.flatMap(SqlClient.SqlClient, (sql) => Effect.map(insert(sql, rows), (n) => n > 0)).pipe(
       Effect.withSpan("Inbox.enqueue", { attributes: { "exa.inbox": inbox, "exa.event.id": event.id } })
     )
   })
@@ -308,7 +318,7 @@ const readPosition = (sql: SqlClient.SqlClient, inbox: string) =>
 // lease's token. A failure anywhere rolls both back, so the position never runs ahead of the inbox.
 const store = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lease, batch: Tail.Batch) =>
   lease.fenced(Effect.gen(function*() {
-    const inserted = yield* insert(sql, inbox, batch.events)
+    const inserted = yield* insert(sql, rowsOf(inbox, batch.events))
     const position = JSON.stringify(encodePosition(batch.position))
     yield* sql`
       INSERT INTO ${sql(positionTable)} (inbox, position, token, updated_at)

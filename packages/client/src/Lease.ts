@@ -23,6 +23,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import type * as Errors from "./Errors.js"
+import { defaults, type Settings, settingsOf } from "./internal/leaseSettings.js"
 import * as Params from "./internal/params.js"
 
 /**
@@ -51,7 +52,7 @@ export interface Options {
  * @since 0.3.0
  * @category constants
  */
-export const defaultDuration: Duration.Duration = Duration.seconds(5)
+export const defaultDuration: Duration.Duration = Duration.millis(defaults.duration)
 
 /**
  * The default renewal period: 1 second.
@@ -59,7 +60,7 @@ export const defaultDuration: Duration.Duration = Duration.seconds(5)
  * @since 0.3.0
  * @category constants
  */
-export const defaultRenewEvery: Duration.Duration = Duration.seconds(1)
+export const defaultRenewEvery: Duration.Duration = Duration.millis(defaults.renewEvery)
 
 /**
  * How often a process without the lease tries to take it, by default: every 0.5 seconds.
@@ -67,7 +68,7 @@ export const defaultRenewEvery: Duration.Duration = Duration.seconds(1)
  * @since 0.3.0
  * @category constants
  */
-export const defaultRetryEvery: Duration.Duration = Duration.millis(500)
+export const defaultRetryEvery: Duration.Duration = Duration.millis(defaults.retryEvery)
 
 /**
  * The table that holds the leases.
@@ -113,39 +114,6 @@ export interface Lease {
    * it is committed.
    */
   readonly fenced: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | LeaseLost | SqlError, R>
-}
-
-interface Settings {
-  readonly duration: number
-  readonly renewEvery: number
-  readonly retryEvery: number
-  readonly holder: string | undefined
-}
-
-const positive = (name: string, value: unknown): number => {
-  const millis = Duration.toMillis(Params.duration(name, value))
-  if (millis < 1) throw new Params.Invalid(`${name} must be at least 1 millisecond`)
-  return millis
-}
-
-/**
- * Validates lease options (throws `Params.Invalid`).
- *
- * @internal
- */
-export const settingsOf = (options: Options | undefined): Settings => {
-  const o = Params.record("the lease options", options)
-  const duration = o.duration === undefined ? Duration.toMillis(defaultDuration) : positive("lease duration", o.duration)
-  const renewEvery = o.renewEvery === undefined
-    ? Math.min(Duration.toMillis(defaultRenewEvery), duration / 2)
-    : positive("lease renewEvery", o.renewEvery)
-  if (renewEvery >= duration) throw new Params.Invalid("lease renewEvery must be shorter than the lease duration")
-  return {
-    duration,
-    renewEvery,
-    retryEvery: o.retryEvery === undefined ? Duration.toMillis(defaultRetryEvery) : positive("lease retryEvery", o.retryEvery),
-    holder: o.holder === undefined ? undefined : Params.nonEmptyString("lease holder", o.holder)
-  }
 }
 
 /**

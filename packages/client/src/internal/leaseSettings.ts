@@ -1,0 +1,41 @@
+/**
+ * The lease's options, validated: shared by `Lease` and `Inbox`, which checks them when it is built.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import type { Options } from "../Lease.js"
+import * as Params from "./params.js"
+
+/** Defaults, in milliseconds. */
+export const defaults = { duration: 5000, renewEvery: 1000, retryEvery: 500 } as const
+
+export interface Settings {
+  readonly duration: number
+  readonly renewEvery: number
+  readonly retryEvery: number
+  readonly holder: string | undefined
+}
+
+const positive = (name: string, value: unknown): number => {
+  const millis = Duration.toMillis(Params.duration(name, value))
+  if (millis < 1) throw new Params.Invalid(`${name} must be at least 1 millisecond`)
+  return millis
+}
+
+/** Validates lease options (throws `Params.Invalid`). */
+export const settingsOf = (options: Options | undefined): Settings => {
+  const o = Params.record("the lease options", options)
+  const duration = o.duration === undefined ? defaults.duration : positive("lease duration", o.duration)
+  const renewEvery = o.renewEvery === undefined
+    ? Math.min(defaults.renewEvery, duration / 2)
+    : positive("lease renewEvery", o.renewEvery)
+  if (renewEvery >= duration) throw new Params.Invalid("lease renewEvery must be shorter than the lease duration")
+  return {
+    duration,
+    renewEvery,
+    retryEvery: o.retryEvery === undefined ? defaults.retryEvery : positive("lease retryEvery", o.retryEvery),
+    holder: o.holder === undefined ? undefined : Params.nonEmptyString("lease holder", o.holder)
+  }
+}
+
