@@ -145,7 +145,7 @@ describe("Checkpoint.layerFile (the command line's --checkpoint FILE)", () => {
       expect(fs.readdirSync(path.dirname(file))).toEqual(["checkpoint.json"])
     }), 120_000)
 
-  it.live("a lock left by a crashed process is taken over", () =>
+  it.live("a lock left by a crashed process is taken over: at once when its process is gone, else after 10 seconds", () =>
     Effect.gen(function*() {
       const file = path.join(fresh("stale"), "checkpoint.json")
       fs.writeFileSync(`${file}.lock`, JSON.stringify({ token: "dead", at: Date.now() - 60_000 }))
@@ -153,6 +153,13 @@ describe("Checkpoint.layerFile (the command line's --checkpoint FILE)", () => {
       yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.set("a", position)), Checkpoint.layerFile(file))
       expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ a: { v: 1, ...position } })
       expect(fs.existsSync(`${file}.lock`)).toBe(false)
+      // Held by a process that is gone (killed with kill -9), dated ahead so that only that can free it (else the
+      // write would fail with TimedOut after a minute): taken over at once.
+      const gone = startWorker(["no-such-mode"])
+      yield* Effect.promise(() => gone.exit)
+      fs.writeFileSync(`${file}.lock`, JSON.stringify({ token: "killed", at: Date.now() + 3_600_000, pid: gone.child.pid }))
+      yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.set("b", position)), Checkpoint.layerFile(file))
+      expect(Object.keys(JSON.parse(fs.readFileSync(file, "utf8")))).toEqual(["a", "b"])
     }))
 
   it.live("reads files written before 0.3.0 (positions as JSON strings); a damaged file is CheckpointUnreadable and is never overwritten", () =>
@@ -222,6 +229,29 @@ describe("Dedupe.layerFileSystem", () => {
       // Old versions of the record are removed as new ones are written.
       expect(fs.readdirSync(path.join(dir, "ev_1"))).toHaveLength(1)
     }).pipe(Effect.provide(layer(dir)), Effect.scoped))
+
+  it.live("the sweep removes ids expired more than a day ago, released ones, and old temporary files; it keeps the rest", () =>
+    Effect.gen(function*() {
+      const dir = fresh("dedupe-sweep")
+      const record = (id: string, entry: object) => {
+        fs.mkdirSync(path.join(dir, id))
+        fs.writeFileSync(path.join(dir, id, "3"), JSON.stringify(entry))
+      }
+      const now = Date.now()
+      record("old", { state: "done", until: now - 2 * 86_400_000 })
+      record("released", { state: "released" })
+      record("recent", { state: "done", until: now - 3_600_000 })
+      record("live", { state: "claimed", token: "t", until: now + 60_000 })
+      fs.writeFileSync(path.join(dir, ".tmp-old"), "")
+      fs.utimesSync(path.join(dir, ".tmp-old"), new Date(now - 7_200_000), new Date(now - 7_200_000))
+      fs.writeFileSync(path.join(dir, ".tmp-new"), "")
+      // The layer sweeps when it starts.
+      yield* Effect.scoped(Effect.gen(function*() {
+        yield* Layer.build(layer(dir))
+        for (let i = 0; i < 100 && fs.readdirSync(dir).length > 3; i++) yield* Effect.sleep("20 millis")
+      }))
+      expect(fs.readdirSync(dir).sort()).toEqual([".tmp-new", "live", "recent"])
+    }))
 
   it.live("a waiting copy runs after the claim of a killed process expires", () =>
     Effect.gen(function*() {

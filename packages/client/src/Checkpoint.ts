@@ -255,8 +255,8 @@ export const layerFileSystem = (
 
 /**
  * Positions of several names in one JSON file, `{ "<name>": <position>, … }` (the command line's `--checkpoint
- * FILE`): each write takes a short exclusive lock (`<file>.lock`; one left by a crashed process is taken over after
- * 10 seconds), re-reads the file, changes its own name only and replaces the file whole as `layerFileSystem` does.
+ * FILE`): each write takes a short exclusive lock (`<file>.lock`; one left by a crashed process is taken over at once
+ * when that process is gone, else after 10 seconds), re-reads the file, changes its own name only and replaces the file whole as `layerFileSystem` does.
  * So consumers under different names sharing the file never lose each other's positions, and a reader never sees
  * half a file. The directory must exist.
  *

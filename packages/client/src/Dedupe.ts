@@ -325,19 +325,18 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
 
   // Removes the folders of ids whose record is free, or expired more than a day ago, and temporary files a crash
   // left. A folder is first renamed aside (atomic) and put back if a version was written in between.
-  const sweep = Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    for (const name of yield* fs.readDirectory(directory)) {
+  const sweepOne = (name: string, now: number) =>
+    Effect.gen(function*() {
       const entryPath = path.join(directory, name)
       if (name.startsWith(AtomicFile.temporaryPrefix)) {
         const info = yield* fs.stat(entryPath)
         const mtime = Option.getOrElse(info.mtime, () => new Date(now))
         if (now - mtime.getTime() > 3_600_000) yield* fs.remove(entryPath, { recursive: true })
-        continue
+        return
       }
       const seen = yield* current(entryPath)
       const entry = seen.entry
-      if (entry !== undefined && entry.state !== "released" && entry.until > now - 86_400_000) continue
+      if (entry !== undefined && entry.state !== "released" && entry.until > now - 86_400_000) return
       const aside = path.join(directory, `${AtomicFile.temporaryPrefix}${AtomicFile.randomHex()}`)
       yield* fs.rename(entryPath, aside)
       if ((yield* current(aside)).version !== seen.version) {
@@ -345,7 +344,10 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
       } else {
         yield* fs.remove(aside, { recursive: true })
       }
-    }
+    }).pipe(Effect.ignore)
+  const sweep = Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    for (const name of yield* fs.readDirectory(directory)) yield* sweepOne(name, now)
   }).pipe(Effect.ignore)
 
   return { service, sweep }
@@ -447,11 +449,10 @@ const recheck = (attempt: number, expiresAt: number, now: number): number =>
 /**
  * Runs `effect` for an id not yet handled, once, also when copies run at the same time: `Some` of its result, or
  * `None` for an id already handled (nothing is run). While another copy holds the claim, it waits (on the Effect
- * clock, interruptibly; looking again after 50 ms, then less often up to every second, and at the claim's
- * expiry) until that copy is done (`None`) or
- * failed, crashed or was interrupted (then this copy claims the id and runs `effect`). A failure of `effect`
- * releases the claim and fails with its error. Without a `Dedupe` in context, it always runs. A bad id or option is
- * `InvalidRequest`.
+ * clock, interruptibly; looking again after 50 ms, then less often up to every second, and at the claim's expiry)
+ * until that copy is done (`None`) or failed, crashed or was interrupted (then this copy claims the id and runs
+ * `effect`). A failure of `effect` releases the claim and fails with its error. Without a `Dedupe` in context, it
+ * always runs. A bad id or option is `InvalidRequest`.
  *
  * @since 0.2.0
  * @category combinators

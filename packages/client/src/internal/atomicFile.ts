@@ -109,9 +109,10 @@ const lockTimedOut = (file: string) =>
   })
 
 /**
- * Runs `effect` while holding the lock file `file` (created exclusively, holding a random token and the time it was
- * taken on the Effect clock). A lock older than 10 seconds is taken over: it is renamed away (atomic) and, if the
- * renamed file is not the stale one seen (another process took the lock in between), put back.
+ * Runs `effect` while holding the lock file `file` (created exclusively, holding a random token, the time it was
+ * taken on the Effect clock and the process id). A lock older than 10 seconds, or whose process is gone, is taken
+ * over: it is renamed away (atomic) and, if the renamed file is not the stale one seen (another process took the
+ * lock in between), put back.
  */
 export const withLock = <A, E, R>(
   fs: FileSystem.FileSystem,
@@ -124,11 +125,13 @@ export const withLock = <A, E, R>(
     const started = yield* Clock.currentTimeMillis
     for (let attempt = 0;; attempt++) {
       const now = yield* Clock.currentTimeMillis
-      if (yield* create(fs, path, file, JSON.stringify({ token, at: now }))) return
+      if (yield* create(fs, path, file, JSON.stringify({ token, at: now, pid: ownPid() }))) return
       const held = yield* readIfExists(fs, file)
       if (Option.isSome(held)) {
-        const at = lockTime(held.value)
-        if (at === undefined || now - at > staleLockAfter) yield* breakLock(fs, path, file, held.value)
+        const holder = lockHolder(held.value)
+        if (holder === undefined || now - holder.at > staleLockAfter || !alive(holder.pid)) {
+          yield* breakLock(fs, path, file, held.value)
+        }
       }
       if (now - started > lockWait) return yield* lockTimedOut(file)
       yield* Effect.sleep(Math.min(2 + attempt, 20))
@@ -143,13 +146,35 @@ export const withLock = <A, E, R>(
   return Effect.acquireUseRelease(acquire, () => effect, () => release)
 }
 
-const lockTime = (text: string): number | undefined => {
+const lockHolder = (text: string): { readonly at: number; readonly pid: unknown } | undefined => {
   try {
     const parsed: unknown = JSON.parse(text)
-    const at = typeof parsed === "object" && parsed !== null ? (parsed as { at?: unknown }).at : undefined
-    return typeof at === "number" && Number.isFinite(at) ? at : undefined
+    const { at, pid } = typeof parsed === "object" && parsed !== null ? parsed as { at?: unknown; pid?: unknown } : {}
+    return typeof at === "number" && Number.isFinite(at) ? { at, pid } : undefined
   } catch {
     return undefined
+  }
+}
+
+// The process id, where there is one (Node, Bun, Deno's Node layer).
+const ownPid = (): number | undefined => {
+  const pid = (globalThis as { process?: { pid?: unknown } }).process?.pid
+  return typeof pid === "number" ? pid : undefined
+}
+
+/**
+ * Whether the process holding a lock may still be running: `false` only when this runtime can tell that no process
+ * has that id (a holder killed with `kill -9` then releases its lock at once instead of after 10 seconds). The
+ * stores are for one machine, so the id names a process here; a reused id only makes the lock wait its 10 seconds.
+ */
+const alive = (pid: unknown): boolean => {
+  const kill = (globalThis as { process?: { kill?: unknown } }).process?.kill
+  if (typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0 || typeof kill !== "function") return true
+  try {
+    kill.call((globalThis as { process?: unknown }).process, pid, 0)
+    return true
+  } catch (error) {
+    return (error as { code?: unknown }).code !== "ESRCH"
   }
 }
 
