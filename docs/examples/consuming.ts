@@ -9,8 +9,8 @@ export const handle = Handlers.make({
   orElse: () => Effect.void
 })
 
-// Polls every 5 seconds, runs `handle` on each new event in order, and records the position after each success
-// under "enrichment-sync": started again (after a crash, a deploy), it resumes where it left off.
+// Polls every 5 seconds, runs `handle` on each new event, and records the position under "enrichment-sync" as
+// pages are handled: started again (after a crash, a deploy), it resumes where it left off.
 export const consumer = Tail.consume("enrichment-sync", handle, { types: ["webset.item.enriched", "webset.idle"] })
 
 // Positions in files under ./.checkpoints, one per name, written so that a crash at any moment leaves a readable
