@@ -115,9 +115,7 @@ export interface PollOptions {
  * @since 0.3.0
  * @category models
  */
-export interface Options extends WorkOptions, PollOptions {
-  readonly retention?: Duration.DurationInput | undefined
-}
+export interface Options extends WorkOptions, PollOptions {}
 
 /**
  * What a handler is told besides the event.

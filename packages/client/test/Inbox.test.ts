@@ -19,6 +19,7 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import { eventually } from "./eventually.js"
 import * as Postgres from "./postgres.js"
 
 const T0 = Date.now() - 60_000
@@ -29,15 +30,6 @@ const event = (id: string, seconds = 0) => Event.decodeSync(encoded(id, seconds)
 const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
   Effect.flatMap(Postgres.Postgres, (pg) => Effect.provide(Effect.zipRight(Inbox.setup, effect), pg.database()))
 
-// Waits, in real time and for at most 60 seconds, until `check` holds.
-const eventually = <E, R>(check: Effect.Effect<boolean, E, R>, what: string) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 1200; i++) {
-      if (yield* check) return
-      yield* Effect.sleep("50 millis")
-    }
-    assert.fail(`gave up waiting for ${what}`)
-  })
 
 const drained = (name: string, total: number) =>
   Effect.map(Inbox.status(name), (status) => status.pending === 0 && status.done === total)

@@ -12,6 +12,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
+import { eventually } from "./eventually.js"
 import * as Postgres from "./postgres.js"
 
 // Renewals that never come within a test, so only the test moves the row.
@@ -21,15 +22,6 @@ const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
   Effect.flatMap(Postgres.Postgres, (pg) =>
     Effect.provide(Effect.zipRight(Lease.setup, effect), pg.database()))
 
-// Waits, in real time and for at most 30 seconds, until `check` holds.
-const eventually = <E, R>(check: Effect.Effect<boolean, E, R>, what: string) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 600; i++) {
-      if (yield* check) return
-      yield* Effect.sleep("50 millis")
-    }
-    assert.fail(`gave up waiting for ${what}`)
-  })
 
 const row = (name: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>

@@ -14,6 +14,7 @@ import * as Redacted from "effect/Redacted"
 import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { eventually } from "./eventually.js"
 import * as Postgres from "./postgres.js"
 
 const entry = fileURLToPath(new URL("../../../docs/dist/replica.js", import.meta.url))
@@ -49,14 +50,10 @@ const replica = (env: Record<string, string>) =>
       })
   )
 
-const eventually = <E, R>(check: Effect.Effect<boolean, E, R>, what: string, replicas: ReadonlyArray<Replica>) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 900; i++) {
-      if (yield* check) return
-      yield* Effect.sleep("100 millis")
-    }
-    assert.fail(`gave up waiting for ${what}; the replicas said:\n${replicas.map((r) => r.lines.slice(-20).join("\n")).join("\n--\n")}`)
-  })
+
+// What the replicas printed last, for a test that gave up waiting.
+const said = (replicas: ReadonlyArray<Replica>) => () =>
+  `; the replicas said:\n${replicas.map((r) => r.lines.slice(-20).join("\n")).join("\n--\n")}`
 
 const Env = ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events: [encoded("ev_1", 1), encoded("ev_2", 2)] })))
 
@@ -89,13 +86,13 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("a replic
         ),
         (rows) => rows[0]!
       )
-      yield* eventually(Effect.map(handled, (h) => h.distinct === 2), "the first events", replicas)
+      yield* eventually(Effect.map(handled, (h) => h.distinct === 2), "the first events", said(replicas))
       const holder = (yield* sql<{ readonly holder: string }>`SELECT holder FROM effect_exa_lease WHERE name = 'exa'`)[0]!.holder
       const [leader, other] = holder === "a" ? [a, b] : [b, a]
       leader.child.kill("SIGTERM")
       expect(yield* Effect.promise(() => leader.exit)).toBe(0)
       yield* api.addEvents([encoded("ev_3", 3), encoded("ev_4", 4)])
-      yield* eventually(Effect.map(handled, (h) => h.distinct === 4), "the events after the hand-over", replicas)
+      yield* eventually(Effect.map(handled, (h) => h.distinct === 4), "the events after the hand-over", said(replicas))
       const after = (yield* sql<{ readonly holder: string }>`SELECT holder FROM effect_exa_lease WHERE name = 'exa'`)[0]!.holder
       expect(after).toBe(holder === "a" ? "b" : "a")
       other.child.kill("SIGTERM")
