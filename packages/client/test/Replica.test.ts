@@ -100,5 +100,5 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("a replic
       expect(yield* handled).toEqual({ n: 4, distinct: 4 })
       const printed = [...a.lines, ...b.lines].filter((line) => line.startsWith("handled ")).sort()
       expect(printed).toEqual(["handled ev_1", "handled ev_2", "handled ev_3", "handled ev_4"])
-    }).pipe(Effect.provide(Layer.merge(Env, Layer.unwrapEffect(Effect.map(Postgres.Postgres, (pg) => pg.database()))))))
+    }).pipe(Effect.provide(Layer.merge(Env, Layer.unwrapEffect(Effect.map(Postgres.Postgres, (pg) => pg.database()))))), 120_000)
 })

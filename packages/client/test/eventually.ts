@@ -1,13 +1,14 @@
 /**
  * Waiting in real time for something tests on real parts (a database, processes) cannot step through: checks every
- * 50 ms, gives up after 60 s with what it waited for (and what `explain` says), never asserts how long it took.
+ * 50 ms and gives up after 25 s (within a test's 30 s budget, so the reason shows) saying what it waited for (and
+ * what `explain` adds); never asserts how long it took.
  */
 import { assert } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 
 export const eventually = <E, R>(check: Effect.Effect<boolean, E, R>, what: string, explain: () => string = () => "") =>
   Effect.gen(function*() {
-    for (let i = 0; i < 1200; i++) {
+    for (let i = 0; i < 500; i++) {
       if (yield* check) return
       yield* Effect.sleep("50 millis")
     }
