@@ -89,11 +89,6 @@ export interface WorkOptions {
   readonly idle?: Duration.DurationInput | undefined
   /** How failed events are retried. */
   readonly retry?: RetryOptions | undefined
-  /**
-   * How long handled rows are kept (they make a redelivered webhook event a no-op); older ones are deleted by the
-   * replica holding the poller's lease, or by `sweep`. Default 7 days.
-   */
-  readonly retention?: Duration.DurationInput | undefined
 }
 
 /**
@@ -105,7 +100,10 @@ export interface WorkOptions {
 export interface PollOptions {
   readonly tail?: Tail.Options | undefined
   readonly lease?: Lease.Options | undefined
-  /** How long handled rows are kept; the lease holder deletes older ones now and then. Default 7 days. */
+  /**
+   * How long handled rows are kept (they make a redelivered webhook event a no-op); the lease holder deletes older
+   * ones every 10 minutes (`sweep` does it by hand). Default 7 days.
+   */
   readonly retention?: Duration.DurationInput | undefined
 }
 
@@ -175,10 +173,10 @@ const workSettingsOf = (options: WorkOptions | undefined): WorkSettings => {
   const r = Params.record("retry", o.retry)
   const initialDelay = r.initialDelay === undefined ? 1000 : Duration.toMillis(Params.duration("retry.initialDelay", r.initialDelay))
   const maxDelay = r.maxDelay === undefined ? Math.max(initialDelay, 300_000) : Duration.toMillis(Params.duration("retry.maxDelay", r.maxDelay))
+  if (initialDelay < 1) throw new Params.Invalid("retry.initialDelay must be at least 1 millisecond")
   if (maxDelay < initialDelay) throw new Params.Invalid("retry.maxDelay must be at least retry.initialDelay")
   const idle = o.idle === undefined ? 1000 : Duration.toMillis(Params.duration("idle", o.idle))
   if (idle < 1) throw new Params.Invalid("idle must be at least 1 millisecond")
-  retentionOf(o.retention)
   return {
     workers: o.workers === undefined ? 1 : Params.integer("workers", o.workers, 1, 1000),
     batchSize: o.batchSize === undefined ? 10 : Params.integer("batchSize", o.batchSize, 1, 1000),
