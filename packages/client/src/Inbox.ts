@@ -23,6 +23,7 @@ import * as Event from "@effect-exa/schema/Event"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -163,6 +164,8 @@ interface WorkSettings {
 
 interface PollSettings {
   readonly retention: number
+  /** Where a poller with no stored position starts (epoch millis); `undefined`: now. */
+  readonly since: number | undefined
 }
 
 const retentionOf = (value: unknown): number =>
@@ -189,8 +192,9 @@ const workSettingsOf = (options: WorkOptions | undefined): WorkSettings => {
 const pollSettingsOf = (options: PollOptions | undefined): PollSettings => {
   const o = Params.record("the inbox options", options)
   leaseSettingsOf(o.lease)
-  if (o.tail !== undefined) Params.record("tail", o.tail)
-  return { retention: retentionOf(o.retention) }
+  const tail = Params.record("tail", o.tail)
+  const since = tail.since === undefined ? undefined : DateTime.toEpochMillis(DateTime.unsafeMake(Params.timestamp("tail.since", tail.since)))
+  return { retention: retentionOf(o.retention), since }
 }
 
 const inboxName = (name: unknown): string => Params.nonEmptyString("the inbox name", name)
@@ -310,16 +314,18 @@ const readPosition = (sql: SqlClient.SqlClient, inbox: string) =>
     }
   )
 
+const writePosition = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lease, position: Checkpoint.Position) =>
+  sql`
+    INSERT INTO ${sql(positionTable)} (inbox, position, token, updated_at)
+    VALUES (${inbox}, ${JSON.stringify(encodePosition(position))}::jsonb, ${lease.token}, now())
+    ON CONFLICT (inbox) DO UPDATE SET position = excluded.position, token = excluded.token, updated_at = now()`
+
 // One batch of the tail, durably: its new events and the position after them, in one transaction fenced by the
 // lease's token. A failure anywhere rolls both back, so the position never runs ahead of the inbox.
 const store = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lease, batch: Tail.Batch) =>
   lease.fenced(Effect.gen(function*() {
     const inserted = yield* insert(sql, rowsOf(inbox, batch.events))
-    const position = JSON.stringify(encodePosition(batch.position))
-    yield* sql`
-      INSERT INTO ${sql(positionTable)} (inbox, position, token, updated_at)
-      VALUES (${inbox}, ${position}::jsonb, ${lease.token}, now())
-      ON CONFLICT (inbox) DO UPDATE SET position = excluded.position, token = excluded.token, updated_at = now()`
+    yield* writePosition(sql, inbox, lease, batch.position)
     return inserted
   })).pipe(Effect.withSpan("Inbox.store", { attributes: { "exa.inbox": inbox, "exa.inbox.batch": batch.events.length } }))
 
@@ -379,7 +385,14 @@ const pollWith = (inbox: string, options: PollOptions | undefined, settings: Pol
           { schedule: Schedule.spaced(sweepEvery) }
         ))
         const stored = yield* readPosition(sql, inbox)
-        yield* Stream.runForEach(Tail.batches(stored, options?.tail), (batch) =>
+        // The first holder records where the inbox starts before it polls: a holder after it (this one died before
+        // its first batch) goes on from there, not from its own "now", which would skip what was created between.
+        const start = Option.isSome(stored) ? stored.value : yield* Effect.map(Clock.currentTimeMillis, (now) => {
+          const from = settings.since ?? now
+          return { from, time: from, seen: [] }
+        })
+        if (Option.isNone(stored)) yield* lease.fenced(writePosition(sql, inbox, lease, start))
+        yield* Stream.runForEach(Tail.batches(Option.some(start), options?.tail), (batch) =>
           Effect.flatMap(store(sql, inbox, lease, batch), (inserted) => inserted > 0 ? wakeup.wake : Effect.void))
       }), options?.lease))
 

@@ -60,7 +60,8 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Inbox", 
       const api = ExaApi.layerClient({ events: [encoded("ev_1", 1), encoded("ev_bad", 2)] })
       const failed = yield* Effect.flip(Effect.provide(Inbox.poll("exa", once), api))
       expect(failed._tag).toBe("SqlError")
-      expect(yield* Inbox.position("exa")).toEqual(Option.none())
+      // The position is still where the inbox starts: not past the events that were not stored.
+      expect(yield* Inbox.position("exa")).toEqual(Option.some({ from: T0, time: T0, seen: [] }))
       expect(yield* Inbox.status("exa")).toEqual({ pending: 0, failing: 0, done: 0 })
       yield* sql.unsafe(`DROP TRIGGER refuse ON effect_exa_inbox`)
       yield* Effect.provide(Inbox.poll("exa", once), api)
@@ -69,6 +70,20 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Inbox", 
       expect(position.value.seen.map(([id]) => id).sort()).toEqual(["ev_1", "ev_bad"])
       expect(yield* Inbox.status("exa")).toEqual({ pending: 2, failing: 0, done: 0 })
     })))
+
+  it.effect("the first poller records where the inbox starts, so the next one goes on from there", () =>
+    inDatabase(Effect.gen(function*() {
+      // No events yet: the tail would have no batch to write a position with.
+      yield* Inbox.poll("exa", { tail: { since: at(0), poll: Schedule.recurs(0) }, lease: fastLease })
+      expect(yield* Inbox.position("exa")).toEqual(Option.some({ from: T0, time: T0, seen: [] }))
+      // Without `since`: the first holder's now, not the next holder's.
+      yield* Inbox.poll("other", { tail: { poll: Schedule.recurs(0) }, lease: fastLease })
+      const first = yield* Inbox.position("other")
+      assert(Option.isSome(first))
+      yield* Effect.sleep("20 millis")
+      yield* Inbox.poll("other", { tail: { poll: Schedule.recurs(0) }, lease: fastLease })
+      expect(Option.map(yield* Inbox.position("other"), (p) => p.from)).toEqual(Option.some(first.value.from))
+    }).pipe(Effect.provide(ExaApi.layerClient()))))
 
   it.effect("a deposed poller stores nothing, and waits for the lease again", () =>
     inDatabase(Effect.gen(function*() {
@@ -241,6 +256,7 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Inbox", 
         Inbox.enqueue("exa")({ id: "ev_1" } as never),
         Inbox.sweep("exa", "soon" as never),
         Inbox.status(42 as never),
+        Effect.provide(Inbox.poll("exa", { tail: { since: "yesterday" } }), ExaApi.layerClient()),
         Effect.provide(Inbox.poll("exa", { lease: { duration: "1 second", renewEvery: "2 seconds" } }), ExaApi.layerClient()),
         Effect.provide(Inbox.consume("exa", handle, { retention: "a week" as never }), ExaApi.layerClient())
       ]
@@ -257,6 +273,7 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Inbox", 
         "enqueue takes an Event",
         "olderThan must be a Duration (for example \"5 minutes\"), got \"soon\"",
         "the inbox name must be a string, got 42",
+        "tail.since must be an RFC 3339 timestamp, got \"yesterday\"",
         "lease renewEvery must be shorter than the lease duration",
         "retention must be a Duration (for example \"5 minutes\"), got \"a week\""
       ])
