@@ -115,6 +115,19 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Lease", 
       expect(yield* row("poller")).toEqual({ token: "2", expired: false, holder: "someone else" })
     })))
 
+  it.effect("a holder that cannot renew for a whole lease length (the database is unreachable) knows it lost the lease", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* Effect.scoped(Effect.gen(function*() {
+        const lease = yield* Lease.acquire("poller", { duration: "500 millis", renewEvery: "50 millis" })
+        // Every renewal now fails with an SqlError, as with a database that cannot be reached.
+        yield* sql`ALTER TABLE effect_exa_lease RENAME TO moved`
+        const lost = yield* Effect.timeout(lease.lost, "30 seconds")
+        expect(lost.reason).toBe("it could not be renewed for a whole lease length")
+        yield* sql`ALTER TABLE moved RENAME TO effect_exa_lease`
+      }))
+    })))
+
   it.effect("run stops the work when the lease is lost and waits for it again; interrupting it hands it back", () =>
     inDatabase(Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
