@@ -1,6 +1,6 @@
 /**
- * The inbox against a real PostgreSQL (a throwaway cluster for this file, a fresh database per test) and the
- * emulator: events stored once however often they arrive, the position stored with them or not at all, workers of
+ * The inbox against a real PostgreSQL (`PostgresCluster`: a throwaway cluster for this file, a fresh database per
+ * test) and the emulator: events stored once however often they arrive, the position stored with them or not at all, workers of
  * several replicas claiming disjoint rows, a handler's writes committed with its done mark or rolled back with its
  * failure, retries, interrupted workers giving rows back, the poller on its lease, and the webhook path. Real time,
  * with generous bounds and no timing assertions.
@@ -20,7 +20,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import { eventually } from "./eventually.js"
-import * as Postgres from "./postgres.js"
+import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 
 const T0 = Date.now() - 60_000
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString()
@@ -28,7 +28,7 @@ const encoded = (id: string, seconds = 0) => Fixtures.make("webset.idle", { id, 
 const event = (id: string, seconds = 0) => Event.decodeSync(encoded(id, seconds))
 
 const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
-  Effect.flatMap(Postgres.Postgres, (pg) => Effect.provide(Effect.zipRight(Inbox.setup, effect), pg.database()))
+  Effect.flatMap(PostgresCluster.PostgresCluster, (pg) => Effect.provide(Effect.zipRight(Inbox.setup, effect), pg.freshDatabase()))
 
 
 const drained = (name: string, total: number) =>
@@ -37,7 +37,7 @@ const drained = (name: string, total: number) =>
 const fastRetry = { initialDelay: "10 millis", maxDelay: "20 millis" } as const
 const fastLease = { duration: "5 seconds", renewEvery: "100 millis", retryEvery: "50 millis" } as const
 
-layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Inbox", (it) => {
+layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("Inbox", (it) => {
   it.effect("enqueue stores an event once, however often it arrives", () =>
     inDatabase(Effect.gen(function*() {
       const put = Inbox.enqueue("exa")

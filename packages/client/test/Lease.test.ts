@@ -13,14 +13,14 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { eventually } from "./eventually.js"
-import * as Postgres from "./postgres.js"
+import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 
 // Renewals that never come within a test, so only the test moves the row.
 const still = { duration: "1 hour", renewEvery: "30 minutes", retryEvery: "20 millis" } as const
 
 const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
-  Effect.flatMap(Postgres.Postgres, (pg) =>
-    Effect.provide(Effect.zipRight(Lease.setup, effect), pg.database()))
+  Effect.flatMap(PostgresCluster.PostgresCluster, (pg) =>
+    Effect.provide(Effect.zipRight(Lease.setup, effect), pg.freshDatabase()))
 
 
 const row = (name: string) =>
@@ -35,7 +35,7 @@ const row = (name: string) =>
 const expire = (name: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) => sql`UPDATE effect_exa_lease SET expires_at = now() - interval '1 second' WHERE name = ${name}`)
 
-layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("Lease", (it) => {
+layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("Lease", (it) => {
   it.effect("grants a name to one process at a time, with a token that grows at each grant", () =>
     inDatabase(Effect.gen(function*() {
       const a = yield* Scope.make()

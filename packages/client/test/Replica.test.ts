@@ -15,7 +15,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { eventually } from "./eventually.js"
-import * as Postgres from "./postgres.js"
+import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 
 const entry = fileURLToPath(new URL("../../../docs/dist/replica.js", import.meta.url))
 const T0 = Date.now() - 60_000
@@ -57,11 +57,11 @@ const said = (replicas: ReadonlyArray<Replica>) => () =>
 
 const Env = ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events: [encoded("ev_1", 1), encoded("ev_2", 2)] })))
 
-layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("a replica as a process", (it) => {
+layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("a replica as a process", (it) => {
   it.scoped("two replicas handle every event once; SIGTERM hands the lease over and exits 0", () =>
     Effect.gen(function*() {
       assert(existsSync(entry), `${entry} is missing: build the docs examples first (corepack pnpm exec tsc -b)`)
-      const pg = yield* Postgres.Postgres
+      const pg = yield* PostgresCluster.PostgresCluster
       const sql = yield* SqlClient.SqlClient
       const server = yield* ExaApiServer.ExaApiServer
       const api = yield* ExaApi.ExaApi
@@ -100,5 +100,5 @@ layer(Postgres.layer, { timeout: 120_000, excludeTestServices: true })("a replic
       expect(yield* handled).toEqual({ n: 4, distinct: 4 })
       const printed = [...a.lines, ...b.lines].filter((line) => line.startsWith("handled ")).sort()
       expect(printed).toEqual(["handled ev_1", "handled ev_2", "handled ev_3", "handled ev_4"])
-    }).pipe(Effect.provide(Layer.merge(Env, Layer.unwrapEffect(Effect.map(Postgres.Postgres, (pg) => pg.database()))))), 120_000)
+    }).pipe(Effect.provide(Layer.merge(Env, Layer.unwrapEffect(Effect.map(PostgresCluster.PostgresCluster, (pg) => pg.freshDatabase()))))), 120_000)
 })
