@@ -1,9 +1,9 @@
 /**
  * The inbox against a real PostgreSQL (`PostgresCluster`: a throwaway cluster for this file, a fresh database per
- * test) and the emulator: events stored once however often they arrive, the position stored with them or not at all, workers of
- * several replicas claiming disjoint rows, a handler's writes committed with its done mark or rolled back with its
- * failure, retries, interrupted workers giving rows back, the poller on its lease, and the webhook path. Real time,
- * with generous bounds and no timing assertions.
+ * test) and the emulator: events stored once however often they arrive, the position stored with them or not at
+ * all, workers of several replicas claiming disjoint rows, a handler's writes committed with its done mark or rolled
+ * back with its failure, retries, interrupted workers giving rows back, the poller on its lease, and the webhook
+ * path. Real time, with generous bounds and no timing assertions.
  */
 import { Webhook } from "@effect-exa/client"
 import * as Inbox from "@effect-exa/client/Inbox"
