@@ -86,7 +86,10 @@ export interface WorkOptions {
    * of them back: their database writes roll back, their other effects run again.
    */
   readonly batchSize?: number | undefined
-  /** How long an idle worker waits before it looks for events again (events polled on this replica wake it at once). Default 1 second. */
+  /**
+   * How long an idle worker waits before it looks for events again (events polled on this replica wake it at once).
+   * Default 1 second.
+   */
   readonly idle?: Duration.DurationInput | undefined
   /** How failed events are retried. */
   readonly retry?: RetryOptions | undefined

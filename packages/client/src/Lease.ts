@@ -106,7 +106,10 @@ export interface Lease {
   readonly holder: string
   /** The fencing token of this grant: larger than that of every grant before it. */
   readonly token: number
-  /** Succeeds with the reason once this process knows it lost the lease (a renewal was refused, or failed for a whole lease length). */
+  /**
+   * Succeeds with the reason once this process knows it lost the lease (a renewal was refused, or failed for a whole
+   * lease length).
+   */
   readonly lost: Effect.Effect<LeaseLost>
   /**
    * Runs `effect` in a transaction that first checks that the token is still the current one (and holds the lease
