@@ -30,6 +30,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
@@ -438,42 +439,60 @@ interface Claimed {
 }
 
 // One transaction: claim up to `batchSize` pending rows no other worker holds, handle each in a savepoint (its
-// writes commit with its done mark, or roll back on failure, and the failure is recorded with the time of the next
-// try), commit. How many rows were claimed.
+// writes roll back on failure, and the failure is recorded with the time of the next try), mark the handled ones
+// done in one statement, commit: each handler's writes commit with its done mark. Only the handlers can be
+// interrupted: an interruption (a graceful shutdown) stops after the handler under way, whose savepoint rolls back,
+// and commits what was handled before, so that only that one event is handled again elsewhere. How many rows were
+// claimed.
 const claim = <E, R>(
   sql: SqlClient.SqlClient,
   inbox: string,
   handle: (event: Event.Event, attempt: Attempt) => Effect.Effect<unknown, E, R>,
   settings: WorkSettings
 ) =>
-  sql.withTransaction(Effect.gen(function*() {
-    const rows = yield* sql<Claimed>`
-      SELECT event_id, event, attempts FROM ${sql(table)}
-      WHERE inbox = ${inbox} AND done_at IS NULL AND available_at <= now()
-      ORDER BY available_at, created_at
-      LIMIT ${settings.batchSize}
-      FOR UPDATE SKIP LOCKED`
-    for (const row of rows) {
-      const attempt = row.attempts + 1
-      const exit = yield* Effect.exit(sql.withTransaction(Effect.gen(function*() {
-        const event = yield* Effect.mapError(Event.decode(row.event), (error) => `the stored event cannot be read: ${error.message}`)
-        yield* Effect.suspend(() => handle(event, { inbox, attempt }))
-        yield* sql`UPDATE ${sql(table)} SET done_at = now(), attempts = ${attempt}, last_error = NULL
-          WHERE inbox = ${inbox} AND event_id = ${row.event_id}`
-      })))
-      if (Exit.isFailure(exit)) {
-        if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
-        const delay = backoff(settings, attempt)
-        yield* Effect.logWarning("the handler failed; the event will be retried", exit.cause).pipe(
-          Effect.annotateLogs({ "exa.inbox": inbox, "exa.event.id": row.event_id, "exa.inbox.attempt": attempt, "exa.inbox.retry_in_ms": delay })
-        )
-        yield* sql`UPDATE ${sql(table)} SET attempts = ${attempt}, last_error = ${describe(exit.cause)},
-            available_at = now() + ${delay}::float8 * interval '1 millisecond'
-          WHERE inbox = ${inbox} AND event_id = ${row.event_id}`
-      }
-    }
-    return rows.length
-  })).pipe(Effect.withSpan("Inbox.claim", { attributes: { "exa.inbox": inbox } }))
+  Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(
+      sql.withTransaction(Effect.gen(function*() {
+        const rows = yield* sql<Claimed>`
+          SELECT event_id, event, attempts FROM ${sql(table)}
+          WHERE inbox = ${inbox} AND done_at IS NULL AND available_at <= now()
+          ORDER BY available_at, created_at
+          LIMIT ${settings.batchSize}
+          FOR UPDATE SKIP LOCKED`
+        const done: Array<string> = []
+        let interrupted = false
+        for (const row of rows) {
+          const attempt = row.attempts + 1
+          const exit = yield* Effect.exit(sql.withTransaction(Effect.gen(function*() {
+            const event = yield* Effect.mapError(Event.decode(row.event), (error) => `the stored event cannot be read: ${error.message}`)
+            yield* restore(Effect.suspend(() => handle(event, { inbox, attempt })))
+          })))
+          if (Exit.isSuccess(exit)) {
+            done.push(row.event_id)
+            continue
+          }
+          if (Cause.isInterruptedOnly(exit.cause)) {
+            interrupted = true
+            break
+          }
+          const delay = backoff(settings, attempt)
+          yield* Effect.logWarning("the handler failed; the event will be retried", exit.cause).pipe(
+            Effect.annotateLogs({ "exa.inbox": inbox, "exa.event.id": row.event_id, "exa.inbox.attempt": attempt, "exa.inbox.retry_in_ms": delay })
+          )
+          yield* sql`UPDATE ${sql(table)} SET attempts = ${attempt}, last_error = ${describe(exit.cause)},
+              available_at = now() + ${delay}::float8 * interval '1 millisecond'
+            WHERE inbox = ${inbox} AND event_id = ${row.event_id}`
+        }
+        if (done.length > 0) {
+          yield* sql`UPDATE ${sql(table)} SET done_at = now(), attempts = attempts + 1, last_error = NULL
+            WHERE inbox = ${inbox} AND event_id IN ${sql.in(done)}`
+        }
+        return { claimed: rows.length, interrupted }
+      })),
+      // Once committed, the interruption goes on.
+      ({ claimed, interrupted }) => interrupted ? Effect.interrupt : Effect.succeed(claimed)
+    )
+  ).pipe(Effect.withSpan("Inbox.claim", { attributes: { "exa.inbox": inbox } }))
 
 const workWith = <E, R>(
   inbox: string,
@@ -486,9 +505,18 @@ const workWith = <E, R>(
       claim(sql, inbox, handle, settings),
       (claimed) => claimed > 0 ? worker : Effect.zipRight(wakeup.wait(settings.idle), worker)
     )
-    return Effect.forEach(Array.from({ length: settings.workers }, () => worker), (w) => w, { concurrency: "unbounded", discard: true })
-      .pipe(Effect.zipRight(Effect.never))
+    return firstFailure(Array.from({ length: settings.workers }, () => worker))
   })
+
+// Runs effects that never succeed side by side until one fails, with that failure. Each runs on a fiber of a scope
+// that, when closed (by that failure or an interruption of the whole), interrupts the others and waits for their
+// finalizers: their transactions roll back, or commit what they handled, before anything after them runs (the lease
+// handed back, the process exit).
+const firstFailure = <E, R>(effects: ReadonlyArray<Effect.Effect<never, E, R>>): Effect.Effect<never, E, R> =>
+  Effect.scoped(Effect.flatMap(
+    Effect.forEach(effects, (effect) => Effect.forkScoped(effect)),
+    (fibers) => Effect.raceAll(fibers.map((fiber) => Fiber.join(fiber)))
+  ))
 
 /**
  * The inbox's workers on this replica: each claims pending events no other worker (of any replica) holds and runs
@@ -537,10 +565,13 @@ export const consume = <E, R>(
     return Effect.gen(function*() {
       yield* setup
       const wakeup = yield* makeWakeup
-      return yield* Effect.raceFirst(
+      return yield* firstFailure<
+        Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError,
+        R | SqlClient.SqlClient | EventsClient
+      >([
         Effect.zipRight(pollWith(inbox, options, poll, wakeup), Effect.never),
         workWith(inbox, handle, work, wakeup)
-      )
+      ])
     }).pipe(Effect.withSpan("Inbox.consume", { attributes: { "exa.inbox": inbox } }))
   })
 

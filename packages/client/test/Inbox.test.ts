@@ -7,6 +7,7 @@
  */
 import { Webhook } from "@effect-exa/client"
 import * as Inbox from "@effect-exa/client/Inbox"
+import * as Lease from "@effect-exa/client/Lease"
 import * as Event from "@effect-exa/schema/Event"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -191,6 +192,52 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       yield* eventually(drained("exa", 1), "the event handled")
       yield* Fiber.interrupt(fiber)
       expect(handled).toEqual(["ev_1"])
+    })))
+
+  it.effect("a worker interrupted mid-batch commits what it handled before; only the event under way goes back", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effects (event_id text NOT NULL)`
+      for (const id of ["ev_1", "ev_2", "ev_3"]) yield* Inbox.enqueue("exa")(event(id))
+      const second = yield* Deferred.make<void>()
+      const handled: Array<string> = []
+      const fiber = yield* Effect.fork(Inbox.work("exa", (e) =>
+        Effect.gen(function*() {
+          handled.push(e.id)
+          yield* sql`INSERT INTO effects VALUES (${e.id})`
+          if (handled.length === 2) {
+            yield* Deferred.succeed(second, undefined)
+            return yield* Effect.never
+          }
+        }), { idle: "20 millis", batchSize: 3 }))
+      yield* Deferred.await(second)
+      yield* Fiber.interrupt(fiber)
+      // The first event of the batch is done, with its write; the second's write rolled back; both others wait.
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 2, failing: 0, done: 1 })
+      const effects = yield* sql<{ readonly event_id: string }>`SELECT event_id FROM effects`
+      expect(effects.map((row) => row.event_id)).toEqual([handled[0]])
+    })))
+
+  it.effect("interrupting consume waits for the handlers' finalizers, then hands the poller's lease back", () =>
+    inDatabase(Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      const finish = yield* Deferred.make<void>()
+      const options = { tail: { since: at(0), poll: Schedule.spaced("50 millis") }, lease: fastLease, idle: "20 millis" } as const
+      const fiber = yield* Effect.fork(Inbox.consume("exa", () =>
+        Effect.zipRight(Deferred.succeed(started, undefined), Effect.never).pipe(Effect.onInterrupt(() => Deferred.await(finish))), options).pipe(
+          Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1)] }))
+        ))
+      yield* Deferred.await(started)
+      const stopping = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* Effect.sleep("200 millis")
+      // Not done while a handler is still stopping: a process that exits when consume ends loses nothing.
+      expect(stopping.unsafePoll()).toBe(null)
+      yield* Deferred.succeed(finish, undefined)
+      yield* Fiber.join(stopping)
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 1, failing: 0, done: 0 })
+      // The lease (5 s) was handed back: another replica gets it at once.
+      const next = yield* Effect.scoped(Lease.tryAcquire("exa", { ...fastLease, holder: "next" }))
+      expect(Option.isSome(next)).toBe(true)
     })))
 
   it.effect("consume on two replicas: one polls, both work, every event handled once", () =>

@@ -8,6 +8,7 @@ import * as Lease from "@effect-exa/client/Lease"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Deferred from "effect/Deferred"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
@@ -145,6 +146,30 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
       expect(b.unsafePoll()).toBe(null)
       yield* Fiber.interrupt(a)
       expect(yield* Fiber.join(b)).toBe(4)
+    })))
+
+  it.effect("interrupting run waits for the work's finalizers (its open transaction) before handing the lease back", () =>
+    inDatabase(Effect.gen(function*() {
+      const options = { duration: "1 hour", renewEvery: "50 millis", retryEvery: "20 millis", holder: "a" } as const
+      const inside = yield* Deferred.make<void>()
+      const finish = yield* Deferred.make<void>()
+      let finalized = false
+      // The work sits in a fenced transaction (holding the lease row) and takes its time to stop.
+      const a = yield* Effect.fork(Lease.run("poller", (lease) =>
+        lease.fenced(Effect.zipRight(Deferred.succeed(inside, undefined), Effect.never)).pipe(
+          Effect.onInterrupt(() => Effect.zipRight(Deferred.await(finish), Effect.sync(() => void (finalized = true))))
+        ), options))
+      yield* Deferred.await(inside)
+      const stopping = yield* Effect.fork(Fiber.interrupt(a))
+      yield* Effect.sleep("200 millis")
+      // Not done while the work is still stopping: a process that exits when `run` ends loses nothing.
+      expect(stopping.unsafePoll()).toBe(null)
+      yield* Deferred.succeed(finish, undefined)
+      yield* Fiber.join(stopping)
+      expect(finalized).toBe(true)
+      // Handed back: the next process gets it at once, with no wait for the hour-long lease.
+      const b = yield* Effect.scoped(Lease.tryAcquire("poller", { ...options, holder: "b" }))
+      expect(Option.map(b, (lease) => lease.holder)).toEqual(Option.some("b"))
     })))
 
   it.effect("run ends with the work's result, or its failure other than LeaseLost", () =>
