@@ -16,8 +16,9 @@ describe("replicas on the Postgres inbox, as processes", () => {
   it.live("leader killed with SIGKILL at random moments: nothing lost, no duplicate transactional write, the position readable", () =>
     Effect.gen(function*() {
       const batchSize = 10
-      const result = yield* Replicas.run({ ...base, rate: 30, seconds: 12, kills: 2, terms: 1, batchSize })
-      expect(result.events).toBe(360)
+      // A lease of 4 s: a leader stopped with SIGTERM hands it back, so another replica gets it long before then.
+      const result = yield* Replicas.run({ ...base, leaseMs: 4000, rate: 30, seconds: 14, kills: 2, terms: 1, batchSize })
+      expect(result.events).toBe(420)
       expect(result.kills).toBe(2)
       expect(result.lost).toBe(0)
       expect(result.transactionalDuplicates).toBe(0)
@@ -26,6 +27,11 @@ describe("replicas on the Postgres inbox, as processes", () => {
       expect(result.externalDuplicates).toBeLessThanOrEqual(result.kills * base.workers * batchSize)
       // Every disruption was followed by events stored by another replica.
       expect(result.disruptions.every((d) => d.gapMs !== null)).toBe(true)
+      // The stopped leader handed its lease back: granted to another before the lease could have run out.
+      const stopped = result.disruptions.filter((d) => d.signal === "SIGTERM")
+      expect(stopped).toHaveLength(1)
+      expect(stopped[0]!.grantMs).not.toBeNull()
+      expect(stopped[0]!.grantMs!).toBeLessThan(4000)
     }), { timeout: 240_000 })
 
   it.live("webhooks through a round-robin proxy to three receivers, slow handlers, a receiver killed: each event stored and handled once", () =>

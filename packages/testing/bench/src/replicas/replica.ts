@@ -126,7 +126,7 @@ const client = EventsClient.layer({ apiKey: Redacted.make(settings.apiKey), base
 
 const fiber = Effect.runFork(program.pipe(
   Effect.provide(Layer.mergeAll(Sql, client)),
-  Effect.provide(Logger.minimumLogLevel(LogLevel.Error)),
+  Effect.provide(Logger.minimumLogLevel(LogLevel.Warning)),
   Effect.tapErrorCause((cause) => Effect.sync(() => process.stderr.write(`${settings.id} failed: ${cause}\n`)))
 ))
 process.on("SIGTERM", () => {

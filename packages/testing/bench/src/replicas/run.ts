@@ -12,6 +12,7 @@ import { Fixtures } from "@effect-exa/testing"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -84,7 +85,14 @@ export interface Result {
   readonly unreadablePositions: number
   readonly kills: number
   /** Each disruption: the signal, when (ms into the run), and the ms until the next event was stored (null: none). */
-  readonly disruptions: ReadonlyArray<{ readonly signal: string; readonly at: number; readonly gapMs: number | null }>
+  readonly disruptions: ReadonlyArray<{
+    readonly signal: string
+    readonly at: number
+    readonly gapMs: number | null
+    /** Until the stopped process exited, and until another replica was granted the lease. */
+    readonly exitMs: number
+    readonly grantMs: number | null
+  }>
   readonly failoverMs: ReadonlyArray<number>
   readonly handOverMs: ReadonlyArray<number>
   readonly ackMs: ReadonlyArray<number>
@@ -198,6 +206,22 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
         `SELECT (extract(epoch FROM min(received_at)) * 1000)::float8 AS at FROM effect_exa_inbox WHERE received_at > to_timestamp(${millis / 1000})`
       ).pipe(Effect.map((rows) => rows[0]?.at ?? null), Effect.catchAll(() => Effect.succeed(null)))
 
+    // The lease table keeps only the latest grant: it is read every 50 ms while the run lasts, and each new token
+    // noted with the time it was granted (on the database's clock, which is this machine's).
+    const grants: Array<{ readonly at: number; readonly token: number }> = []
+    const recordGrant = query<{ at: number; token: string }>(
+      `SELECT (extract(epoch FROM granted_at) * 1000)::float8 AS at, token FROM effect_exa_lease ORDER BY token DESC LIMIT 1`
+    ).pipe(
+      Effect.tap((rows) => Effect.sync(() => {
+        const row = rows[0]
+        if (row !== undefined && !grants.some((g) => g.token === Number(row.token))) grants.push({ at: row.at, token: Number(row.token) })
+      })),
+      Effect.catchAll(() => Effect.void)
+    )
+    const firstGrantAfter = (millis: number) =>
+      Effect.succeed(grants.filter((g) => g.at > millis).reduce<number | null>((min, g) => min === null || g.at < min ? g.at : min, null))
+    const watching = yield* Effect.forkScoped(Effect.forever(Effect.zipRight(recordGrant, sleep(50))))
+
     // The disruptions, at random moments of the run (after the first two seconds, and early enough that events keep
     // coming after a failover), each followed by a restart of the replica so that `replicas` keep running.
     const latest = Math.max(1, options.seconds * 1000 - options.leaseMs - 4_000)
@@ -207,7 +231,7 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
     })).sort((a, b) => a.at - b.at)
     emulator.process.kill("SIGUSR2")
     const started = Date.now()
-    const disrupted: Array<{ readonly at: number; readonly signal: NodeJS.Signals }> = []
+    const disrupted: Array<{ readonly at: number; readonly signal: NodeJS.Signals; readonly exitMs: number }> = []
     for (const moment of moments) {
       const wait = started + moment.at - Date.now()
       if (wait > 0) yield* sleep(wait)
@@ -219,7 +243,7 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
       if (child === undefined) continue
       const at = Date.now()
       yield* stopChild(child, moment.signal)
-      disrupted.push({ at, signal: moment.signal })
+      disrupted.push({ at, signal: moment.signal, exitMs: Date.now() - at })
       const next = replica(i)
       live.set(i, next)
       yield* next.line("READY")
@@ -229,6 +253,8 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
       }
     }
     yield* emulator.line("DONE ")
+    yield* sleep(options.leaseMs + 1000)
+    yield* Fiber.interrupt(watching)
     const load = loadavg().map((n) => n.toFixed(2)).join(" ")
 
     const truth = readFileSync(truthFile, "utf8").split("\n").filter((l) => l !== "")
@@ -259,10 +285,17 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
 
     const failoverMs: Array<number> = []
     const handOverMs: Array<number> = []
-    const disruptions: Array<{ signal: string; at: number; gapMs: number | null }> = []
+    const disruptions: Array<Result["disruptions"][number]> = []
     for (const d of disrupted) {
       const first = secret === undefined ? yield* firstIngestAfter(d.at) : null
-      disruptions.push({ signal: d.signal, at: d.at - started, gapMs: first === null ? null : first - d.at })
+      const grant = secret === undefined ? yield* firstGrantAfter(d.at) : null
+      disruptions.push({
+        signal: d.signal,
+        at: d.at - started,
+        gapMs: first === null ? null : first - d.at,
+        exitMs: d.exitMs,
+        grantMs: grant === null ? null : grant - d.at
+      })
       if (first !== null) (d.signal === "SIGKILL" ? failoverMs : handOverMs).push(first - d.at)
     }
     const rates = yield* query<{ first: number; last: number; n: number; firstDone: number; lastDone: number }>(
