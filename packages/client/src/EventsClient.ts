@@ -1,26 +1,28 @@
 /**
- * The `EventsClient` service: `getEvent`, `listEvents` and `streamEvents` over any `HttpClient`.
+ * The events of the API: `getEvent`, `listEvents`, and `streamEvents` (every page of `listEvents`, lazily), as a
+ * service over the connection (`ExaClient`). The endpoints are declared once, in `endpoints`; the methods, their
+ * errors and the emulator's routes all come from that table.
  *
  * @since 0.1.0
  */
-import type * as Event from "@effect-exa/schema/Event"
+import * as Event from "@effect-exa/schema/Event"
 import type * as EventType from "@effect-exa/schema/EventType"
-import type * as ListEventsResponse from "@effect-exa/schema/ListEventsResponse"
+import * as ListEventsResponse from "@effect-exa/schema/ListEventsResponse"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as Errors from "./Errors.js"
-import { eventEndpoints } from "./internal/events.js"
-import * as Core from "./internal/request.js"
-import type * as Retry from "./Retry.js"
+import * as Endpoint from "./Endpoint.js"
+import type * as Errors from "./Errors.js"
+import * as ExaClient from "./ExaClient.js"
+import { describeEventFailure, describePageFailure } from "./internal/body.js"
+import { pages } from "./internal/pages.js"
+import * as Params from "./internal/params.js"
 
 /**
  * Parameters of `listEvents`: one page of events, newest first.
@@ -71,150 +73,168 @@ export interface Service {
 export class EventsClient extends Context.Tag("@effect-exa/client/EventsClient")<EventsClient, Service>() {}
 
 /**
- * A client-side rate limit (on Effect's `RateLimiter`): at most `limit` requests per `interval`, retries included.
+ * The events endpoints, declared: what `getEvent` and `listEvents` send, how their answers decode, what a 404 means.
  *
- * @since 0.1.0
- * @category models
+ * @since 0.3.0
+ * @category endpoints
  */
-export interface RateLimit {
-  /** Requests allowed per interval. */
-  readonly limit: number
-  /** The interval. */
-  readonly interval: Duration.DurationInput
-  /** `"token-bucket"` (default: smooth, at most `limit` at once) or `"fixed-window"`. */
-  readonly algorithm?: "token-bucket" | "fixed-window" | undefined
+export const endpoints = {
+  getEvent: Endpoint.make({
+    name: "EventsClient.getEvent",
+    method: "GET",
+    path: "/websets/v0/events/{id}",
+    request: (id: string) => ({
+      path: { id: Params.pathId("the event id", id) },
+      attributes: { "exa.event.id": id }
+    }),
+    decode: (u) => Event.decodeEither(u),
+    describe: describeEventFailure,
+    notFound: "event",
+    annotate: (span, event) => span.attribute("exa.event.type", event.type)
+  }),
+  listEvents: Endpoint.make({
+    name: "EventsClient.listEvents",
+    method: "GET",
+    path: "/websets/v0/events",
+    request: (params?: ListEventsParams) => {
+      const p = Params.record("the parameters of listEvents", params)
+      const query = Params.pagination(p)
+      const attributes: Record<string, unknown> = {}
+      if (p.cursor !== undefined) attributes["exa.cursor"] = p.cursor
+      if (p.limit !== undefined) attributes["exa.limit"] = p.limit
+      if (p.types !== undefined) {
+        const types = Params.eventTypes("types", p.types)
+        // Repeated keys (`types=a&types=b`): OpenAPI's default for a query array, and what the official SDKs send.
+        for (const type of types) query.push(["types", type])
+        attributes["exa.event.types"] = types.join(",")
+      }
+      if (p.createdBefore !== undefined) query.push(["createdBefore", Params.timestamp("createdBefore", p.createdBefore)])
+      if (p.createdAfter !== undefined) query.push(["createdAfter", Params.timestamp("createdAfter", p.createdAfter)])
+      return { query, attributes }
+    },
+    decode: (u) => ListEventsResponse.decodeEither(u),
+    describe: describePageFailure,
+    annotate: (span, page) => span.attribute("exa.events.count", page.data.length)
+  })
 }
 
 /**
- * How to reach the API. Checked when the layer is built: a bad option fails the layer with a `ConfigError` naming
- * it (and never showing the key).
+ * Builds the service over a connection.
  *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  /**
-   * The Exa API key, sent as `x-api-key` to the `baseUrl`'s origin and nowhere else. Empty, or holding CR, LF or
-   * NUL, is refused.
-   */
-  readonly apiKey: Redacted.Redacted<string>
-  /**
-   * Default `https://api.exa.ai`. Requests go to `{baseUrl}/websets/v0/…`. An absolute http(s) URL with no
-   * credentials, query or fragment; a path prefix (a proxy's) is kept, but not `/websets` or `/websets/v0`.
-   */
-  readonly baseUrl?: string | undefined
-  /** The longest one attempt may take; it is aborted then and fails with `Timeout`. Default 30 seconds; `Infinity` for none. */
-  readonly timeout?: Duration.DurationInput | undefined
-  /** The retry policy (see `Retry`). Default `Retry.schedule()`: 2 retries of what is safe to retry. */
-  readonly retry?: Retry.Policy | undefined
-  /**
-   * Adjusts the `HttpClient` the requests go through (extra headers, `HttpClient.followRedirects()`, …). Whatever it
-   * does, no request leaves the `baseUrl`'s origin: one that would fails with `Redirected`.
-   */
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
-  /**
-   * Also trace each HTTP attempt with a client span (`http.client GET`) under the call's span, and send
-   * `traceparent`/`b3` headers. Default false: the call's own `EventsClient.*` span already carries the status code
-   * and request id. Spans are only made when a tracer other than Effect's default is installed.
-   */
-  readonly httpSpans?: boolean | undefined
-  /**
-   * The largest response body read, in bytes (after decompression). A larger `content-length` is refused before
-   * reading and a body that grows past it is cut off, both as `ResponseTooLarge`. Default 64 MiB.
-   */
-  readonly maxResponseSize?: number | undefined
-  /**
-   * Keep this client's requests under a rate (`{ limit: 10, interval: "1 second" }`): calls wait for their turn
-   * instead of collecting 429s. Default none.
-   */
-  readonly rateLimit?: RateLimit | undefined
-}
-
-/**
- * The options of `layerConfig`: the key and the base URL as `Config`s (by default `EXA_API_KEY`, kept `Redacted`,
- * and `EXA_BASE_URL` when set), the other options as they are.
- *
- * @since 0.2.0
- * @category models
- */
-export interface ConfigOptions extends Omit<Options, "apiKey" | "baseUrl"> {
-  readonly apiKey?: Config.Config<Redacted.Redacted<string>> | undefined
-  readonly baseUrl?: Config.Config<string | undefined> | undefined
-}
-
-/**
- * The default API origin.
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultBaseUrl: string = Core.defaultBaseUrl
-
-/**
- * The default per-attempt timeout.
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultTimeout: Duration.Duration = Core.defaultTimeout
-
-// The service over a request core: each endpoint is a declaration (./internal/events.ts).
-const fromCore = (core: Core.Core): Service => EventsClient.of(eventEndpoints(core))
-
-/**
- * Builds the service from an `HttpClient`. The options are checked first: a bad one fails with a `ConfigError`
- * naming it. The scope holds the client's rate limiter, when it has one.
- *
- * @since 0.1.0
+ * @since 0.3.0
  * @category constructors
  */
-export const make = (
-  options: Options
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.map(Core.make(options), fromCore)
+export const fromExaClient = (client: ExaClient.Service): Service => {
+  const listEvents = (params?: ListEventsParams) => client.run(endpoints.listEvents, params)
+  return EventsClient.of({
+    getEvent: (id) => client.run(endpoints.getEvent, id),
+    listEvents,
+    streamEvents: (params) =>
+      Stream.unwrap(Params.validated(() => {
+        // Read once: every page request starts from this copy.
+        const base = { ...Params.record("the parameters of streamEvents", params) }
+        return Effect.succeed(
+          pages(base.cursor, (cursor) => listEvents({ ...base, cursor }), (page) => page.data as Array<Event.Event>)
+        )
+      }))
+  })
+}
 
 /**
- * A layer of the service, over whichever `HttpClient` is provided (`FetchHttpClient.layer`, the in-memory API of
- * `@effect-exa/testing`, …).
+ * The service over the `ExaClient` in context.
  *
  * @example
  * ```ts
- * import { EventsClient } from "@effect-exa/client"
- * import { FetchHttpClient } from "@effect/platform"
- * import { Effect, Layer, Redacted } from "effect"
+ * import { EventsClient, ExaClient, FetchTransport } from "@effect-exa/client"
+ * import { Effect, Layer } from "effect"
  *
- * const EventsLive = EventsClient.layer({ apiKey: Redacted.make("exa-key") }).pipe(
- *   Layer.provide(FetchHttpClient.layer)
+ * const EventsLive = EventsClient.Default.pipe(
+ *   Layer.provideMerge(ExaClient.layerConfig()),
+ *   Layer.provide(FetchTransport.layer)
  * )
  * const program = EventsClient.getEvent("ev_123").pipe(Effect.provide(EventsLive))
  * ```
  *
+ * @since 0.3.0
+ * @category layers
+ */
+export const Default: Layer.Layer<EventsClient, never, ExaClient.ExaClient> = Layer.effect(
+  EventsClient,
+  Effect.map(ExaClient.ExaClient, fromExaClient)
+)
+
+/**
+ * Builds the service with a connection of its own.
+ *
+ * @deprecated Build an `ExaClient` (`ExaClient.make`) and use `fromExaClient`, so that every resource client shares
+ * its connection and rate limiter.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: ExaClient.Options
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.map(ExaClient.make(options), fromExaClient)
+
+/**
+ * The service with a connection of its own, over whichever `HttpClient` is provided.
+ *
+ * @deprecated Use `Exa.layer(options)` (every resource client over one connection), or `Default` over
+ * `ExaClient.layer(options)`: two clients built this way have two connections and two rate limiters.
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<EventsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(EventsClient, make(options))
+export const layer = (
+  options: ExaClient.Options
+): Layer.Layer<EventsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.provide(Default, ExaClient.layer(options))
 
 /**
- * A layer reading its settings through `Config`: by default the key from `EXA_API_KEY` (kept `Redacted`) and the
- * base URL from `EXA_BASE_URL` when set. Other options are passed as they are.
+ * The service with a connection of its own, reading its settings through `Config`.
  *
- * @example
- * ```ts
- * import { EventsClient } from "@effect-exa/client"
- * import { FetchHttpClient } from "@effect/platform"
- * import { Layer } from "effect"
- *
- * const EventsLive = EventsClient.layerConfig({ timeout: "10 seconds" }).pipe(Layer.provide(FetchHttpClient.layer))
- * ```
- *
+ * @deprecated Use `Exa.layerConfig(options)`, or `Default` over `ExaClient.layerConfig(options)`.
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  options: ConfigOptions = {}
+  options: ExaClient.ConfigOptions = {}
 ): Layer.Layer<EventsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(EventsClient, Core.configured(options, make))
+  Layer.provide(Default, ExaClient.layerConfig(options))
+
+/**
+ * @deprecated Moved: `ExaClient.Options`.
+ * @since 0.1.0
+ * @category models
+ */
+export type Options = ExaClient.Options
+
+/**
+ * @deprecated Moved: `ExaClient.ConfigOptions`.
+ * @since 0.2.0
+ * @category models
+ */
+export type ConfigOptions = ExaClient.ConfigOptions
+
+/**
+ * @deprecated Moved: `ExaClient.RateLimit`.
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimit = ExaClient.RateLimit
+
+/**
+ * @deprecated Moved: `ExaClient.defaultBaseUrl`.
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBaseUrl: string = ExaClient.defaultBaseUrl
+
+/**
+ * @deprecated Moved: `ExaClient.defaultTimeout`.
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTimeout: Duration.Duration = ExaClient.defaultTimeout
 
 /**
  * Fetches one event with the `EventsClient` in context.

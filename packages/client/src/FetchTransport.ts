@@ -5,7 +5,8 @@
  * bytes, never follows redirects (`redirect: "manual"`; a browser's opaque redirect arrives as status 0), and aborts
  * the request when the calling fiber is interrupted (as that fiber ends).
  *
- * `@effect/platform`'s `FetchHttpClient.layer` works with the clients too; this one does less per request (no
+ * Named apart from `@effect/platform`'s `FetchHttpClient`, whose shape it does not share. That one works with the
+ * clients too; this one does less per request (no
  * platform span, no response registry, one abort controller it owns), which is most of the difference in
  * `docs/performance.md`. Like every response of this package's transports, a body is read whole before it is
  * handed over: fine for JSON APIs, not for streaming downloads.
@@ -190,23 +191,31 @@ export const make = (options: Options = {}): HttpClient.HttpClient =>
   )
 
 /**
- * The client as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let it keep each
- * attempt's deadline itself.
+ * The transport with these options, as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let
+ * it keep each attempt's deadline itself.
  *
- * @example
- * ```ts
- * import { EventsClient } from "@effect-exa/client"
- * import * as FetchHttpClient from "@effect-exa/client/FetchHttpClient"
- * import { Layer } from "effect"
- *
- * const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer()))
- * ```
- *
- * @since 0.1.0
+ * @since 0.3.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
+export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
   Layer.merge(
     Layer.succeed(HttpClient.HttpClient, make(options)),
     Layer.succeed(RequestLimits.HonoursLimits, true)
   )
+
+/**
+ * The transport on the runtime's own `fetch`, as a layer (see `layerWith` for options).
+ *
+ * @example
+ * ```ts
+ * import { EventsClient, Exa, FetchTransport } from "@effect-exa/client"
+ * import { Effect, Layer } from "effect"
+ *
+ * const ExaLive = Exa.layerConfig().pipe(Layer.provide(FetchTransport.layer))
+ * const program = EventsClient.getEvent("ev_123").pipe(Effect.provide(ExaLive))
+ * ```
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layer: Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> = layerWith({})

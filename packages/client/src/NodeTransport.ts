@@ -58,7 +58,7 @@ const isInvalidArgument = (error: unknown): boolean =>
 
 /**
  * Builds the client over a new undici `Agent` (or `options.dispatcher`). The agent lives as long as the client;
- * prefer `layer`, which closes it with its scope.
+ * prefer `layer` or `layerWith`, which close it with their scope.
  *
  * Built on `HttpClient.makeWith` rather than `HttpClient.make`: the latter wraps every request in an
  * `AbortController`, a finalization registry entry and an interruptible response wrapper, which a client that
@@ -254,22 +254,13 @@ const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   )
 
 /**
- * The client as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let it keep each
- * attempt's deadline itself.
+ * The transport with these options, as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let
+ * it keep each attempt's deadline itself. Its own agent, if it makes one, is closed with the layer.
  *
- * @example
- * ```ts
- * import { EventsClient } from "@effect-exa/client"
- * import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
- * import { Layer } from "effect"
- *
- * const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layer()))
- * ```
- *
- * @since 0.1.0
+ * @since 0.3.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
+export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
   Layer.merge(
     Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher)),
     Layer.succeed(RequestLimits.HonoursLimits, true)
@@ -281,3 +272,21 @@ const dispatcherOf = (options: Options): Effect.Effect<Dispatcher, never, Scope.
   options.dispatcher !== undefined
     ? Effect.succeed(options.dispatcher)
     : Effect.acquireRelease(Effect.sync(() => newAgent(options)), (agent) => Effect.promise(() => agent.destroy()))
+
+/**
+ * The transport on an undici agent of its own with the default settings, as a layer (see `layerWith` for options).
+ *
+ * @example
+ * ```ts
+ * import { EventsClient, Exa } from "@effect-exa/client"
+ * import * as NodeTransport from "@effect-exa/client/NodeTransport"
+ * import { Effect, Layer } from "effect"
+ *
+ * const ExaLive = Exa.layerConfig().pipe(Layer.provide(NodeTransport.layer))
+ * const program = EventsClient.getEvent("ev_123").pipe(Effect.provide(ExaLive))
+ * ```
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layer: Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> = layerWith({})

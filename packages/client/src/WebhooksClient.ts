@@ -1,6 +1,7 @@
 /**
- * The `WebhooksClient` service: create, read, update and delete webhooks, read their delivery attempts, and find
- * the events a receiver missed (`failedDeliveries`), over the same request core and options as `EventsClient`.
+ * The webhooks of the API: create, read, update and delete webhooks, read their delivery attempts, and find the
+ * events a receiver missed (`failedDeliveries`), as a service over the connection (`ExaClient`). The endpoints are
+ * declared once, in `endpoints`; the methods, their errors and the emulator's routes all come from that table.
  *
  * @since 0.2.0
  */
@@ -18,13 +19,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Endpoint from "./Endpoint.js"
 import type * as Errors from "./Errors.js"
-import type { ConfigOptions, Options } from "./EventsClient.js"
+import * as EventsClient from "./EventsClient.js"
+import * as ExaClient from "./ExaClient.js"
 import { describePageFailure } from "./internal/body.js"
-import { eventEndpoints } from "./internal/events.js"
 import { pages } from "./internal/pages.js"
 import * as Params from "./internal/params.js"
-import * as Core from "./internal/request.js"
 
 /**
  * What a new webhook delivers, and where.
@@ -158,13 +159,6 @@ export interface Service {
  */
 export class WebhooksClient extends Context.Tag("@effect-exa/client/WebhooksClient")<WebhooksClient, Service>() {}
 
-const decodeWebhook = (u: unknown) => Webhook.decodeEither(u)
-const decodeCreated = (u: unknown) => Webhook.decodeCreatedEither(u)
-const decodeWebhookPage = (u: unknown) => Webhook.decodeListEither(u)
-const decodeAttemptPage = (u: unknown) => WebhookAttempt.decodeListEither(u)
-
-const webhookPath = (id: unknown): string => `/websets/v0/webhooks/${Params.pathSegment("the webhook id", id)}`
-
 // The JSON body of a create or update: only the fields given, each checked.
 const webhookBody = (
   name: string,
@@ -178,80 +172,81 @@ const webhookBody = (
   return body
 }
 
-// The service over a request core: each endpoint is a declaration.
-const fromCore = (core: Core.Core): Service => {
-  const webhookCall = (
-    span: string,
-    method: "GET" | "PATCH" | "DELETE",
-    id: string,
-    body?: Record<string, unknown>
-  ): Effect.Effect<Webhook.Webhook, Errors.GetWebhookError> =>
-    core.run({
-      span,
-      attributes: { "exa.webhook.id": id },
-      method,
-      path: webhookPath(id),
-      ...(body === undefined ? {} : { body }),
-      decode: decodeWebhook,
-      describe: describePageFailure,
-      notFound: { resource: "webhook", id }
-    })
+const webhookId = (id: string) => {
+  const checked = Params.pathId("the webhook id", id)
+  return { path: { id: checked }, attributes: { "exa.webhook.id": checked } }
+}
 
-  const createWebhook = (params: CreateWebhookParams) =>
-    Params.validated(() => {
+const decodeWebhook = (u: unknown) => Webhook.decodeEither(u)
+
+/**
+ * The webhooks endpoints, declared: what each call sends, how its answer decodes, what a 404 means, which is not
+ * safe to send twice.
+ *
+ * @since 0.3.0
+ * @category endpoints
+ */
+export const endpoints = {
+  createWebhook: Endpoint.make({
+    name: "WebhooksClient.createWebhook",
+    method: "POST",
+    path: "/websets/v0/webhooks",
+    request: (params: CreateWebhookParams) => {
       const body = webhookBody("createWebhook", Params.record("the parameters of createWebhook", params), true)
-      return core.run({
-        span: "WebhooksClient.createWebhook",
-        attributes: { "exa.webhook.events": (body.events as Array<string>).join(",") },
-        method: "POST",
-        path: "/websets/v0/webhooks",
-        body,
-        idempotent: false,
-        decode: decodeCreated,
-        describe: describePageFailure,
-        annotate: (span, webhook) => span.attribute("exa.webhook.id", webhook.id)
-      })
-    })
-
-  const getWebhook = (id: string) =>
-    Params.validated(() => webhookCall("WebhooksClient.getWebhook", "GET", Params.nonEmptyString("the webhook id", id)))
-
-  const updateWebhook = (id: string, params: UpdateWebhookParams) =>
-    Params.validated(() => {
-      const checked = Params.nonEmptyString("the webhook id", id)
-      const body = webhookBody("updateWebhook", Params.record("the parameters of updateWebhook", params), false)
-      return webhookCall("WebhooksClient.updateWebhook", "PATCH", checked, body)
-    })
-
-  const deleteWebhook = (id: string) =>
-    Params.validated(() => webhookCall("WebhooksClient.deleteWebhook", "DELETE", Params.nonEmptyString("the webhook id", id)))
-
-  const listWebhooks = (params?: ListWebhooksParams) =>
-    Params.validated(() => {
-      const p = Params.record("the parameters of listWebhooks", params)
-      const query = Params.pagination(p)
-      return core.run({
-        span: "WebhooksClient.listWebhooks",
-        method: "GET",
-        path: "/websets/v0/webhooks",
-        query,
-        decode: decodeWebhookPage,
-        describe: describePageFailure,
-        annotate: (span, page) => span.attribute("exa.webhooks.count", page.data.length)
-      })
-    })
-
-  const streamWebhooks = (params?: ListWebhooksParams) =>
-    Stream.unwrap(Params.validated(() => {
-      const base = { ...Params.record("the parameters of streamWebhooks", params) }
-      return Effect.succeed(
-        pages(base.cursor, (cursor) => listWebhooks({ ...base, cursor }), (page) => page.data as Array<Webhook.Webhook>)
-      )
-    }))
-
-  const listAttempts = (webhookId: string, params?: ListAttemptsParams) =>
-    Params.validated(() => {
-      const id = Params.nonEmptyString("the webhook id", webhookId)
+      return { body, attributes: { "exa.webhook.events": (body.events as Array<string>).join(",") } }
+    },
+    idempotent: false,
+    decode: (u) => Webhook.decodeCreatedEither(u),
+    describe: describePageFailure,
+    annotate: (span, webhook) => span.attribute("exa.webhook.id", webhook.id)
+  }),
+  getWebhook: Endpoint.make({
+    name: "WebhooksClient.getWebhook",
+    method: "GET",
+    path: "/websets/v0/webhooks/{id}",
+    request: webhookId,
+    decode: decodeWebhook,
+    describe: describePageFailure,
+    notFound: "webhook"
+  }),
+  updateWebhook: Endpoint.make({
+    name: "WebhooksClient.updateWebhook",
+    method: "PATCH",
+    path: "/websets/v0/webhooks/{id}",
+    request: (id: string, params: UpdateWebhookParams) => {
+      const target = webhookId(id)
+      return { ...target, body: webhookBody("updateWebhook", Params.record("the parameters of updateWebhook", params), false) }
+    },
+    decode: decodeWebhook,
+    describe: describePageFailure,
+    notFound: "webhook"
+  }),
+  deleteWebhook: Endpoint.make({
+    name: "WebhooksClient.deleteWebhook",
+    method: "DELETE",
+    path: "/websets/v0/webhooks/{id}",
+    request: webhookId,
+    decode: decodeWebhook,
+    describe: describePageFailure,
+    notFound: "webhook"
+  }),
+  listWebhooks: Endpoint.make({
+    name: "WebhooksClient.listWebhooks",
+    method: "GET",
+    path: "/websets/v0/webhooks",
+    request: (params?: ListWebhooksParams) => ({
+      query: Params.pagination(Params.record("the parameters of listWebhooks", params))
+    }),
+    decode: (u) => Webhook.decodeListEither(u),
+    describe: describePageFailure,
+    annotate: (span, page) => span.attribute("exa.webhooks.count", page.data.length)
+  }),
+  listAttempts: Endpoint.make({
+    name: "WebhooksClient.listAttempts",
+    method: "GET",
+    path: "/websets/v0/webhooks/{id}/attempts",
+    request: (webhookId: string, params?: ListAttemptsParams) => {
+      const id = Params.pathId("the webhook id", webhookId)
       const p = Params.record("the parameters of listAttempts", params)
       const query = Params.pagination(p)
       const attributes: Record<string, unknown> = { "exa.webhook.id": id }
@@ -260,19 +255,34 @@ const fromCore = (core: Core.Core): Service => {
         attributes["exa.event.type"] = p.eventType
       }
       if (p.successful !== undefined) query.push(["successful", String(Params.boolean("successful", p.successful))])
-      return core.run({
-        span: "WebhooksClient.listAttempts",
-        attributes,
-        method: "GET",
-        path: `${webhookPath(id)}/attempts`,
-        query,
-        decode: decodeAttemptPage,
-        describe: describePageFailure,
-        // The attempts of a webhook that does not exist: the API declares no 404 here, but a 404 can mean nothing else.
-        notFound: { resource: "webhook", id },
-        annotate: (span, page) => span.attribute("exa.attempts.count", page.data.length)
-      })
-    })
+      return { path: { id }, query, attributes }
+    },
+    decode: (u) => WebhookAttempt.decodeListEither(u),
+    describe: describePageFailure,
+    // The attempts of a webhook that does not exist: the API declares no 404 here, but a 404 can mean nothing else.
+    notFound: "webhook",
+    annotate: (span, page) => span.attribute("exa.attempts.count", page.data.length)
+  })
+}
+
+/**
+ * Builds the service over a connection.
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const fromExaClient = (client: ExaClient.Service): Service => {
+  const listWebhooks = (params?: ListWebhooksParams) => client.run(endpoints.listWebhooks, params)
+  const listAttempts = (webhookId: string, params?: ListAttemptsParams) =>
+    client.run(endpoints.listAttempts, webhookId, params)
+
+  const streamWebhooks = (params?: ListWebhooksParams) =>
+    Stream.unwrap(Params.validated(() => {
+      const base = { ...Params.record("the parameters of streamWebhooks", params) }
+      return Effect.succeed(
+        pages(base.cursor, (cursor) => listWebhooks({ ...base, cursor }), (page) => page.data as Array<Webhook.Webhook>)
+      )
+    }))
 
   const attemptPages = (webhookId: string, params: ListAttemptsParams) =>
     pages(params.cursor, (cursor) => listAttempts(webhookId, { ...params, cursor }), (page) => [page])
@@ -284,7 +294,7 @@ const fromCore = (core: Core.Core): Service => {
       return Effect.succeed(Stream.flatMap(attemptPages(id, base), (page) => Stream.fromIterable(page.data)))
     }))
 
-  const events = eventEndpoints(core)
+  const events = EventsClient.fromExaClient(client)
 
   const failedDeliveries = (webhookId: string, params: FailedDeliveriesParams) =>
     Stream.unwrap(Params.validated(() => {
@@ -324,10 +334,10 @@ const fromCore = (core: Core.Core): Service => {
     }))
 
   return WebhooksClient.of({
-    createWebhook,
-    getWebhook,
-    updateWebhook,
-    deleteWebhook,
+    createWebhook: (params) => client.run(endpoints.createWebhook, params),
+    getWebhook: (id) => client.run(endpoints.getWebhook, id),
+    updateWebhook: (id, params) => client.run(endpoints.updateWebhook, id, params),
+    deleteWebhook: (id) => client.run(endpoints.deleteWebhook, id),
     listWebhooks,
     streamWebhooks,
     listAttempts,
@@ -337,48 +347,64 @@ const fromCore = (core: Core.Core): Service => {
 }
 
 /**
- * Builds the service from an `HttpClient`, with the same options as `EventsClient.make` (checked first: a bad one
- * fails with a `ConfigError` naming it).
- *
- * @since 0.2.0
- * @category constructors
- */
-export const make = (
-  options: Options
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.map(Core.make(options), fromCore)
-
-/**
- * A layer of the service over whichever `HttpClient` is provided.
+ * The service over the `ExaClient` in context.
  *
  * @example
  * ```ts
- * import { WebhooksClient } from "@effect-exa/client"
- * import { FetchHttpClient } from "@effect/platform"
+ * import { ExaClient, FetchTransport, WebhooksClient } from "@effect-exa/client"
  * import { Effect, Layer, Redacted } from "effect"
  *
- * const WebhooksLive = WebhooksClient.layer({ apiKey: Redacted.make("exa-key") }).pipe(
- *   Layer.provide(FetchHttpClient.layer)
+ * const WebhooksLive = WebhooksClient.Default.pipe(
+ *   Layer.provideMerge(ExaClient.layer({ apiKey: Redacted.make("exa-key") })),
+ *   Layer.provide(FetchTransport.layer)
  * )
  * const program = WebhooksClient.getWebhook("webhook_123").pipe(Effect.provide(WebhooksLive))
  * ```
  *
+ * @since 0.3.0
+ * @category layers
+ */
+export const Default: Layer.Layer<WebhooksClient, never, ExaClient.ExaClient> = Layer.effect(
+  WebhooksClient,
+  Effect.map(ExaClient.ExaClient, fromExaClient)
+)
+
+/**
+ * Builds the service with a connection of its own.
+ *
+ * @deprecated Build an `ExaClient` and use `fromExaClient`, so that every resource client shares its connection.
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (
+  options: ExaClient.Options
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.map(ExaClient.make(options), fromExaClient)
+
+/**
+ * The service with a connection of its own.
+ *
+ * @deprecated Use `Exa.layer(options)`, or `Default` over `ExaClient.layer(options)`: two clients built this way have
+ * two connections and two rate limiters.
  * @since 0.2.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<WebhooksClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(WebhooksClient, make(options))
+export const layer = (
+  options: ExaClient.Options
+): Layer.Layer<WebhooksClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.provide(Default, ExaClient.layer(options))
 
 /**
- * A layer reading the key from `EXA_API_KEY` and the base URL from `EXA_BASE_URL` (as `EventsClient.layerConfig`).
+ * The service with a connection of its own, reading its settings through `Config`.
  *
+ * @deprecated Use `Exa.layerConfig(options)`, or `Default` over `ExaClient.layerConfig(options)`.
  * @since 0.2.0
  * @category layers
  */
 export const layerConfig = (
-  options: ConfigOptions = {}
+  options: ExaClient.ConfigOptions = {}
 ): Layer.Layer<WebhooksClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(WebhooksClient, Core.configured(options, make))
+  Layer.provide(Default, ExaClient.layerConfig(options))
 
 /**
  * Creates a webhook with the `WebhooksClient` in context.

@@ -10,10 +10,21 @@ export * as Checkpoint from "./Checkpoint.js"
 export * as Dedupe from "./Dedupe.js"
 /** @since 0.1.0 */
 export * as Errors from "./Errors.js"
+/** @since 0.3.0 */
+export * as Endpoint from "./Endpoint.js"
 /** @since 0.1.0 */
 export * as EventsClient from "./EventsClient.js"
-/** @since 0.1.0 */
+/** @since 0.3.0 */
+export * as Exa from "./Exa.js"
+/** @since 0.3.0 */
+export * as ExaClient from "./ExaClient.js"
+/**
+ * @deprecated Use `FetchTransport`.
+ * @since 0.1.0
+ */
 export * as FetchHttpClient from "./FetchHttpClient.js"
+/** @since 0.3.0 */
+export * as FetchTransport from "./FetchTransport.js"
 /** @since 0.2.0 */
 export * as Handlers from "./Handlers.js"
 /** @since 0.1.0 */

@@ -3,7 +3,7 @@
  * each kind of response and transport failure, with endpoints declared here (with and without `empty`, `notFound`,
  * `annotate`) over a scripted `HttpClient`.
  */
-import { Errors, type EventsClient } from "@effect-exa/client"
+import { type Endpoint, Errors, ExaClient } from "@effect-exa/client"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -18,14 +18,14 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Core from "../src/internal/request.js"
+import * as Settings from "../src/internal/settings.js"
 import * as RequestLimits from "../src/RequestLimits.js"
 import { recordingTracer } from "./tracer.js"
 
 const apiKey = Redacted.make("key-for-core-tests")
 
 const invalid = (options: unknown): { path: ReadonlyArray<string>; message: string } | undefined => {
-  const result = Core.settings(options as EventsClient.Options)
+  const result = Settings.settings(options)
   if (Either.isRight(result)) return undefined
   const error = result.left
   assert(error._op === "InvalidData")
@@ -36,7 +36,7 @@ const credentials = "baseUrl must not hold credentials (user:password@); the key
 const queryOrFragment = "baseUrl must not have a query or a fragment"
 const endpointPath =
   "baseUrl must be the API's origin (for example https://api.exa.ai), not an endpoint path: the client adds /websets/v0/… itself"
-const notDuration = (name: string) => `${name} must be a Duration (for example "10 seconds" or a number of milliseconds)`
+const notDuration = (name: string, got: string) => `${name} must be a Duration (for example "5 minutes"), got ${got}`
 const sizeMessage = "maxResponseSize must be a whole number of bytes from 1 to 268435456 (256 MiB)"
 
 describe("the options, each bad one with its exact error", () => {
@@ -65,7 +65,7 @@ describe("the options, each bad one with its exact error", () => {
       [{ apiKey, baseUrl: "https://api.exa.ai#" }, "baseUrl", queryOrFragment],
       [{ apiKey, baseUrl: "https://api.exa.ai/websets///" }, "baseUrl", endpointPath],
       [{ apiKey, baseUrl: "https://proxy.test/exa/websets/v0" }, "baseUrl", endpointPath],
-      [{ apiKey, timeout: "soon" }, "timeout", notDuration("timeout")],
+      [{ apiKey, timeout: "soon" }, "timeout", notDuration("timeout", "\"soon\"")],
       [{ apiKey, timeout: 0 }, "timeout", "timeout must be longer than zero"],
       [{ apiKey, retry: "yes" }, "retry", "retry must be retry options, a Schedule, or false"],
       [{ apiKey, retry: null }, "retry", "retry must be retry options, a Schedule, or false"],
@@ -74,7 +74,7 @@ describe("the options, each bad one with its exact error", () => {
       [{ apiKey, retry: { maxRetries: "2" } }, "retry.maxRetries", "retry.maxRetries must be a whole number, 0 or more"],
       [{ apiKey, retry: { maxRetries: -Infinity } }, "retry.maxRetries", "retry.maxRetries must be a whole number, 0 or more"],
       [{ apiKey, retry: { initialDelay: 0 } }, "retry.initialDelay", "retry.initialDelay must be longer than zero"],
-      [{ apiKey, retry: { maxDelay: "x" } }, "retry.maxDelay", notDuration("retry.maxDelay")],
+      [{ apiKey, retry: { maxDelay: "x" } }, "retry.maxDelay", notDuration("retry.maxDelay", "\"x\"")],
       [{ apiKey, retry: { maxRetryAfter: -1 } }, "retry.maxRetryAfter", "retry.maxRetryAfter must be longer than zero"],
       [{ apiKey, maxResponseSize: 0 }, "maxResponseSize", sizeMessage],
       [{ apiKey, maxResponseSize: 1.5 }, "maxResponseSize", sizeMessage],
@@ -92,7 +92,7 @@ describe("the options, each bad one with its exact error", () => {
         "rateLimit.algorithm",
         "rateLimit.algorithm must be \"token-bucket\" or \"fixed-window\""
       ],
-      [{ apiKey, rateLimit: { limit: 1 } }, "rateLimit.interval", notDuration("rateLimit.interval")]
+      [{ apiKey, rateLimit: { limit: 1 } }, "rateLimit.interval", notDuration("rateLimit.interval", "undefined")]
     ]
     for (const [options, name, message] of cases) {
       expect(invalid(options), message).toEqual({ path: [name], message })
@@ -101,7 +101,7 @@ describe("the options, each bad one with its exact error", () => {
 
   it("accepts the edges of every range, and keeps what it was given", () => {
     const ok = (options: Record<string, unknown>) => {
-      const result = Core.settings({ apiKey, ...options } as EventsClient.Options)
+      const result = Settings.settings({ apiKey, ...options })
       assert(Either.isRight(result), JSON.stringify(options))
       return result.right
     }
@@ -128,14 +128,14 @@ describe("the options, each bad one with its exact error", () => {
   it.effect("configured: options that are not an object, or cannot be read, are a ConfigError on options", () =>
     Effect.gen(function*() {
       const make = () => Effect.succeed("built")
-      const notObject = yield* Effect.flip(Core.configured(null as never, make))
+      const notObject = yield* Effect.flip(Settings.configured(null as never, make))
       expect(notObject).toEqual(ConfigError.InvalidData(["options"], "options must be an object"))
       const throwing = Object.defineProperty({}, "apiKey", {
         get() {
           throw new Error("a getter that throws")
         }
       })
-      const unreadable = yield* Effect.flip(Core.configured(throwing as never, make))
+      const unreadable = yield* Effect.flip(Settings.configured(throwing as never, make))
       expect(unreadable).toEqual(ConfigError.InvalidData(["options"], "the options could not be read"))
     }))
 })
@@ -158,23 +158,35 @@ const scripted = (
   return { sent, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
-const endpoint = (over: Partial<Core.Endpoint<unknown>> = {}): Core.Endpoint<unknown> => ({
-  span: "Test.call",
-  method: "GET",
-  path: "/websets/v0/things/t_1",
-  decode: (json) => Either.right(json),
-  describe: () => "not a thing",
-  ...over
+// An endpoint declared for these tests, with the parts a test varies.
+interface Declared {
+  readonly method?: Endpoint.Method
+  readonly body?: unknown
+  readonly notFound?: { readonly resource: string; readonly id: string }
+  readonly empty?: { readonly value: unknown }
+  readonly decode?: Endpoint.Endpoint<[], unknown>["decode"]
+  readonly describe?: Endpoint.Endpoint<[], unknown>["describe"]
+}
+
+const endpoint = (over: Declared = {}): Endpoint.Endpoint<[], unknown, Errors.NotFound> => ({
+  name: "Test.call",
+  method: over.method ?? "GET",
+  path: "/websets/v0/things/{id}",
+  request: () => ({ path: { id: over.notFound?.id ?? "t_1" }, ...(over.body === undefined ? {} : { body: over.body }) }),
+  decode: over.decode ?? ((json) => Either.right(json)),
+  describe: over.describe ?? (() => "not a thing"),
+  ...(over.notFound === undefined ? {} : { notFound: over.notFound.resource }),
+  ...(over.empty === undefined ? {} : { empty: over.empty })
 })
 
 const call = (
   answer: Parameters<typeof scripted>[0],
-  declared: Core.Endpoint<unknown> = endpoint(),
-  options: Partial<EventsClient.Options> = {}
+  declared: Endpoint.Endpoint<[], unknown, Errors.NotFound> = endpoint(),
+  options: Partial<ExaClient.Options> = {}
 ) =>
   Effect.gen(function*() {
     const { layer, sent } = scripted(answer)
-    const core = yield* Core.make({ apiKey, retry: false, ...options }).pipe(Effect.provide(layer))
+    const core = yield* ExaClient.make({ apiKey, retry: false, ...options }).pipe(Effect.provide(layer))
     const exit = yield* Effect.exit(core.run(declared))
     return { exit, sent }
   }).pipe(Effect.scoped)
@@ -353,7 +365,7 @@ describe("what the core makes of a response", () => {
         })
       const run = (response: () => Response, declared = endpoint()) =>
         Effect.gen(function*() {
-          const core = yield* Core.make({ apiKey, retry: false, maxResponseSize: 1000 })
+          const core = yield* ExaClient.make({ apiKey, retry: false, maxResponseSize: 1000 })
           return yield* Effect.exit(core.run(declared))
         }).pipe(
           Effect.provide(Layer.mergeAll(
@@ -389,7 +401,7 @@ describe("what the core makes of a response", () => {
         }) as typeof fetch))
       )
       const run = Effect.gen(function*() {
-        const core = yield* Core.make({ apiKey, retry: false })
+        const core = yield* ExaClient.make({ apiKey, retry: false })
         return yield* core.run(endpoint())
       }).pipe(Effect.provide(fetchLayer), Effect.scoped)
       yield* run

@@ -8,7 +8,10 @@
  *
  * @since 0.1.0
  */
+import * as Endpoint from "@effect-exa/client/Endpoint"
 import * as EventsClient from "@effect-exa/client/EventsClient"
+import * as Exa from "@effect-exa/client/Exa"
+import type * as ExaClient from "@effect-exa/client/ExaClient"
 import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
@@ -25,10 +28,17 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
 import * as Cursor from "./internal/cursor.js"
 import { toJson } from "./internal/json.js"
 import * as WebhookApi from "./internal/webhookApi.js"
 import * as Webhooks from "./Webhooks.js"
+
+// Every route the emulator answers: the endpoints the clients declare.
+const routes: ReadonlyArray<Endpoint.Any> = [
+  ...Object.values(EventsClient.endpoints),
+  ...Object.values(WebhooksClient.endpoints)
+]
 
 /**
  * A scripted failure for the next request(s).
@@ -216,13 +226,13 @@ const redactedHeaders = (headers: Readonly<Record<string, string>>): Record<stri
 }
 
 /**
- * Builds an emulator. Its webhook deliveries run in the scope in context, if any, and stop when it closes
+ * Builds an emulator. Its webhook deliveries run in the scope it is built in, and stop when that scope closes
  * (`layer` gives them the layer's scope).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service> =>
+export const make = (options: Options = {}): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
     const hooks = yield* WebhookApi.make(options.delivery)
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey ?? defaultApiKey
@@ -286,6 +296,18 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       return reply(200, { data: page, hasMore, nextCursor: hasMore ? encodeCursor(offset + limit) : null }, requestId)
     }
 
+    /** The answer of each events endpoint (`EventsClient.endpoints`), by its name in that table. */
+    const eventHandlers: {
+      readonly [K in keyof typeof EventsClient.endpoints]: (request: WebhookApi.Routed, events: ReadonlyArray<Event.Encoded>, requestId: string) => Outcome
+    } = {
+      getEvent: (request, events, requestId) => {
+        const event = events.find((e) => e.id === request.params.id)
+        return event === undefined ? apiError(404, "Event not found", "NOT_FOUND", requestId) : reply(200, event, requestId)
+      },
+      listEvents: (request, events, requestId) => list(request.url, requestId, events)
+    }
+
+    // Requests are routed by the clients' own endpoint tables: a route the clients do not declare does not exist.
     const answer = (
       request: Parameters<Service["handle"]>[0],
       requestId: string,
@@ -293,33 +315,24 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       now: number
     ): Outcome => {
       const path = request.url.pathname
-      if (path === "/websets/v0/webhooks" || path.startsWith("/websets/v0/webhooks/")) {
-        if (!authorized(request.headers)) return unauthorized(requestId)
-        const answered = hooks.answer({ method: request.method, url: request.url, body: request.body ?? "" }, now)!
-        if (typeof answered.body !== "string") return reply(answered.status, answered.body, requestId)
-        return answered.status === 404
-          ? apiError(404, answered.body, "NOT_FOUND", requestId)
-          : apiError(answered.status, answered.body, "INVALID_REQUEST_BODY", requestId)
-      }
-      if (request.method !== "GET") {
+      const found = Endpoint.route(routes, request.method, path)
+      if (found._tag === "NoRoute" || found._tag === "MethodNotAllowed") {
         return reply(404, { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" }, requestId)
       }
-      if (path === "/websets/v0/events") {
-        return authorized(request.headers) ? list(request.url, requestId, events) : unauthorized(requestId)
-      }
-      const match = /^\/websets\/v0\/events\/([^/]+)$/.exec(path)
-      if (match === null) {
-        return reply(404, { statusCode: 404, message: `Cannot GET ${path}`, error: "Not Found" }, requestId)
-      }
       if (!authorized(request.headers)) return unauthorized(requestId)
-      let id: string
-      try {
-        id = decodeURIComponent(match[1]!)
-      } catch {
-        return apiError(400, "Malformed event id", "INVALID_REQUEST", requestId)
+      if (found._tag === "MalformedParam") {
+        return apiError(400, `Malformed ${found.endpoint.notFound ?? "resource"} id`, "INVALID_REQUEST", requestId)
       }
-      const event = events.find((e) => e.id === id)
-      return event === undefined ? apiError(404, "Event not found", "NOT_FOUND", requestId) : reply(200, event, requestId)
+      const routed: WebhookApi.Routed = { params: found.params, url: request.url, body: request.body ?? "", now }
+      const [resource, name] = found.endpoint.name.split(".") as [string, string]
+      if (resource === "EventsClient") {
+        return eventHandlers[name as keyof typeof eventHandlers](routed, events, requestId)
+      }
+      const answered = hooks.handlers[name as keyof typeof hooks.handlers](routed)
+      if (typeof answered.body !== "string") return reply(answered.status, answered.body, requestId)
+      return answered.status === 404
+        ? apiError(404, answered.body, "NOT_FOUND", requestId)
+        : apiError(answered.status, answered.body, "INVALID_REQUEST_BODY", requestId)
     }
     const unauthorized = (requestId: string) => apiError(401, "Invalid API key", "INVALID_API_KEY", requestId)
 
@@ -471,8 +484,9 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, ExaApi> 
 )
 
 /**
- * A ready `EventsClient` and `WebhooksClient` backed by an in-memory emulator holding `events`, plus the `ExaApi`
- * control service. Client options (`retry`, `timeout`, …) pass through to both; the key is the emulator's.
+ * A ready connection (`ExaClient`) with every resource client over it (`EventsClient`, `WebhooksClient`), backed by an
+ * in-memory emulator holding `events`, plus the `ExaApi` control service. Client options (`retry`, `timeout`,
+ * `rateLimit`, …) are the connection's; the key is the emulator's.
  *
  * @example
  * ```ts
@@ -488,14 +502,11 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, ExaApi> 
  * @category layers
  */
 export const layerClient = (
-  options: Options & { readonly client?: Omit<EventsClient.Options, "apiKey"> | undefined } = {}
-): Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient | ExaApi> => {
+  options: Options & { readonly client?: Omit<ExaClient.Options, "apiKey"> | undefined } = {}
+): Layer.Layer<Exa.Clients | ExaApi> => {
   const api = layer(options)
   const client = Layer.unwrapEffect(
-    Effect.map(ExaApi, (service) => {
-      const clientOptions = { ...options.client, apiKey: service.apiKey }
-      return Layer.merge(EventsClient.layer(clientOptions), WebhooksClient.layer(clientOptions))
-    })
+    Effect.map(ExaApi, (service) => Exa.layer({ ...options.client, apiKey: service.apiKey }))
   )
   // The emulator's key and address are valid; a bad client option passed here is a mistake in the test, so a defect.
   return client.pipe(Layer.orDie, Layer.provide(layerHttpClient), Layer.provideMerge(api))

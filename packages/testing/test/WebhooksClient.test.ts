@@ -16,6 +16,7 @@ import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as util from "node:util"
@@ -481,24 +482,28 @@ describe("replay after receivers that fail and recover", () => {
 })
 
 describe("ExaApi.make", () => {
-  it.effect("works outside any scope too: its deliveries then run in a scope of their own", () =>
-    Effect.gen(function*() {
-      const api = yield* ExaApi.make()
-      yield* Effect.scoped(Effect.gen(function*() {
-        const target = yield* receiver
-        const created = yield* api.handle({
-          method: "POST",
-          url: new URL("http://emulator/websets/v0/webhooks"),
-          headers: { "x-api-key": Redacted.value(api.apiKey) },
-          body: JSON.stringify({ events: ["webset.idle"], url: target.url })
-        })
-        assert(created._tag === "Reply" && created.reply.status === 200)
-        yield* api.addEvents([idle])
-        yield* api.flush
-        expect(target.received).toHaveLength(1)
-        expect((yield* api.deliveries).map((d) => d.successful)).toEqual([true])
-      }))
-    }))
+  it.live("its deliveries live in the scope it is built in: once that scope closes, none runs by itself", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const target = yield* receiver
+      const owned = yield* Scope.make()
+      const api = yield* Scope.extend(ExaApi.make(), owned)
+      const created = yield* api.handle({
+        method: "POST",
+        url: new URL("http://emulator/websets/v0/webhooks"),
+        headers: { "x-api-key": Redacted.value(api.apiKey) },
+        body: JSON.stringify({ events: ["webset.idle"], url: target.url })
+      })
+      assert(created._tag === "Reply" && created.reply.status === 200)
+      yield* api.addEvents([idle])
+      yield* api.flush
+      expect(target.received).toHaveLength(1)
+      yield* Scope.close(owned, Exit.void)
+      // The background loop is gone with the scope: a new event waits for an explicit flush.
+      yield* api.addEvents([Fixtures.make("webset.idle", { id: "ev_after_close" })])
+      yield* Effect.sleep("300 millis")
+      expect(target.received).toHaveLength(1)
+      expect(yield* api.deliveries).toHaveLength(1)
+    })))
 })
 
 describe("the emulator's webhooks endpoints", () => {

@@ -4,7 +4,6 @@
  * @internal
  */
 import * as Duration from "effect/Duration"
-import type { Options } from "../Lease.js"
 import * as Params from "./params.js"
 
 /** Defaults, in milliseconds. */
@@ -23,8 +22,16 @@ const positive = (name: string, value: unknown): number => {
   return millis
 }
 
+/** The lease options as given (`Lease.Options`; typed loosely here so this module does not import `Lease`). */
+interface Input {
+  readonly duration?: unknown
+  readonly renewEvery?: unknown
+  readonly retryEvery?: unknown
+  readonly holder?: unknown
+}
+
 /** Validates lease options (throws `Params.Invalid`). */
-export const settingsOf = (options: Options | undefined): Settings => {
+export const settingsOf = (options: Input | undefined): Settings => {
   const o = Params.record("the lease options", options)
   const duration = o.duration === undefined ? defaults.duration : positive("lease duration", o.duration)
   const renewEvery = o.renewEvery === undefined

@@ -13,9 +13,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Errors from "../Errors.js"
 
-/** A failed check, thrown inside `validated`. */
+/** A failed check, thrown inside `validated` (or `settings`, for a layer's options, which also names the field). */
 export class Invalid {
-  constructor(readonly reason: string) {}
+  constructor(readonly reason: string, readonly field?: string | undefined) {}
 }
 
 /** Runs `build` (which may throw `Invalid`) when the effect runs; any throw becomes an `InvalidRequest`. */
@@ -72,14 +72,14 @@ export const nonEmptyString = (name: string, value: unknown): string => {
 }
 
 /**
- * An id as one path segment, percent-encoded: every character that could change the route (`/`, `?`, `#`, `%`) is
- * escaped. `.` and `..` cannot be sent at all: URL parsers resolve those segments (even as `%2E%2E`) into a parent
- * path.
+ * An id that can be one path segment (the pipeline percent-encodes it: every character that could change the route,
+ * `/`, `?`, `#`, `%`, is escaped). `.` and `..` cannot be sent at all: URL parsers resolve those segments (even as
+ * `%2E%2E`) into a parent path.
  */
-export const pathSegment = (name: string, value: unknown): string => {
+export const pathId = (name: string, value: unknown): string => {
   const id = nonEmptyString(name, value)
   if (id === "." || id === "..") throw new Invalid(`${name} ${JSON.stringify(id)} cannot be put in a URL path`)
-  return encodeURIComponent(id)
+  return id
 }
 
 /** The parameters object of a method: `undefined` means none. */
@@ -117,15 +117,23 @@ export const eventTypes = (name: string, value: unknown): ReadonlyArray<EventTyp
   return out
 }
 
-/** A duration of zero or more. */
-export const duration = (name: string, value: unknown): Duration.Duration => {
+/**
+ * A duration: zero or more and finite, unless `bounds` says otherwise (longer than zero; `Infinity` allowed). The one
+ * duration check of the package: call arguments, consumer options and the client's options all go through it.
+ */
+export const duration = (
+  name: string,
+  value: unknown,
+  bounds?: { readonly positive?: boolean | undefined; readonly infinite?: boolean | undefined }
+): Duration.Duration => {
   let decoded: Duration.Duration
   try {
     decoded = Duration.decode(value as Duration.DurationInput)
   } catch {
-    throw new Invalid(`${name} must be a Duration (for example "5 minutes"), got ${show(value)}`)
+    throw new Invalid(`${name} must be a Duration (for example "5 minutes"), got ${show(value)}`, name)
   }
-  if (!Duration.isFinite(decoded)) throw new Invalid(`${name} must be finite`)
+  if (!Duration.isFinite(decoded) && bounds?.infinite !== true) throw new Invalid(`${name} must be finite`, name)
+  if (bounds?.positive === true && Duration.toMillis(decoded) <= 0) throw new Invalid(`${name} must be longer than zero`, name)
   return decoded
 }
 

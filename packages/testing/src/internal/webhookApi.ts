@@ -9,6 +9,7 @@
  *
  * @internal
  */
+import type * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import type * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
 import type * as WebhookAttempt from "@effect-exa/schema/WebhookAttempt"
@@ -21,8 +22,6 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Intervals from "effect/ScheduleIntervals"
-import * as Option from "effect/Option"
-import * as Scope from "effect/Scope"
 import * as Webhooks from "../Webhooks.js"
 import * as Cursor from "./cursor.js"
 
@@ -147,14 +146,21 @@ const paginate = <A>(all: ReadonlyArray<A>, params: URLSearchParams): Answer | {
   return { page: { data, hasMore, nextCursor: hasMore ? encodeCursor(offset + limit) : null } }
 }
 
-/** The webhooks part of an emulator. */
+/** A request routed to an endpoint: its path parameters, decoded, and what a handler reads. */
+export interface Routed {
+  readonly params: Readonly<Record<string, string>>
+  readonly url: URL
+  readonly body: string
+  readonly now: number
+}
+
+/** The webhooks part of an emulator. Its deliveries run in the scope it is built in, and stop when it closes. */
 export const make = (options: DeliveryOptions = {}) =>
   Effect.gen(function*() {
     const retry = (options.retry ?? defaultRetry) as Schedule.Schedule<unknown, unknown>
     const timeout = Duration.decode(options.timeout ?? defaultDeliveryTimeout)
-    // Deliveries run in the caller's scope and stop when it closes; without one (an emulator built outside any
-    // scope), in a scope of their own that lives as long as the emulator is used.
-    const scope = Option.getOrElse(yield* Effect.serviceOption(Scope.Scope), () => Effect.runSync(Scope.make()))
+    // Deliveries run in the caller's scope and stop when it closes: the caller owns their lifetime.
+    const scope = yield* Effect.scope
     let webhooks: Array<StoredWebhook> = []
     const attempts: Array<WebhookAttempt.WebhookAttemptEncoded> = []
     const down = new Map<string, number>()
@@ -244,59 +250,42 @@ export const make = (options: DeliveryOptions = {}) =>
       return "page" in result ? { status: 200, body: result.page } : result
     }
 
-    /** Answers a request under `/websets/v0/webhooks`, or `undefined` for any other path. */
-    const answer = (
-      request: { readonly method: string; readonly url: URL; readonly body: string },
-      now: number
-    ): Answer | undefined => {
-      const path = request.url.pathname
-      if (path !== "/websets/v0/webhooks" && !path.startsWith("/websets/v0/webhooks/")) return undefined
-      const parseBody = (): unknown => {
-        try {
-          return JSON.parse(request.body)
-        } catch {
-          throw new BadRequest("the body is not valid JSON")
-        }
-      }
+    const parseBody = (body: string): unknown => {
       try {
-        if (path === "/websets/v0/webhooks") {
-          if (request.method === "POST") return create(parseBody(), now)
-          if (request.method === "GET") return list(request.url.searchParams)
-          return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
-        }
-        const match = /^\/websets\/v0\/webhooks\/([^/]+)(\/attempts)?$/.exec(path)
-        if (match === null) {
-          return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
-        }
-        let id: string
-        try {
-          id = decodeURIComponent(match[1]!)
-        } catch {
-          throw new BadRequest("Malformed webhook id")
-        }
-        const webhook = find(id)
-        if (webhook === undefined) return { status: 404, body: "Webhook not found" }
-        if (match[2] !== undefined) {
-          return request.method === "GET"
-            ? listAttempts(id, request.url.searchParams)
-            : { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
-        }
-        switch (request.method) {
-          case "GET":
-            return { status: 200, body: publicJson(webhook, null) }
-          case "PATCH":
-            return update(webhook, parseBody(), now)
-          case "DELETE":
-            webhooks = webhooks.filter((w) => w.id !== id)
-            jobs = jobs.filter((job) => job.webhookId !== id)
-            return { status: 200, body: publicJson(webhook, null) }
-          default:
-            return { status: 404, body: { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" } }
-        }
+        return JSON.parse(body)
+      } catch {
+        throw new BadRequest("the body is not valid JSON")
+      }
+    }
+    // A webhook's endpoint: 404 when there is no such webhook.
+    const withWebhook = (id: string, answer: (webhook: StoredWebhook) => Answer): Answer => {
+      const webhook = find(id)
+      return webhook === undefined ? { status: 404, body: "Webhook not found" } : answer(webhook)
+    }
+    const answering = (answer: () => Answer): Answer => {
+      try {
+        return answer()
       } catch (error) {
         if (error instanceof BadRequest) return { status: 400, body: error.message }
         throw error
       }
+    }
+
+    /** The answer of each webhooks endpoint (`WebhooksClient.endpoints`), by its name in that table. */
+    const handlers: { readonly [K in keyof typeof WebhooksClient.endpoints]: (request: Routed) => Answer } = {
+      createWebhook: (request) => answering(() => create(parseBody(request.body), request.now)),
+      listWebhooks: (request) => answering(() => list(request.url.searchParams)),
+      getWebhook: (request) => withWebhook(request.params.id!, (webhook) => ({ status: 200, body: publicJson(webhook, null) })),
+      updateWebhook: (request) =>
+        withWebhook(request.params.id!, (webhook) => answering(() => update(webhook, parseBody(request.body), request.now))),
+      deleteWebhook: (request) =>
+        withWebhook(request.params.id!, (webhook) => {
+          webhooks = webhooks.filter((w) => w.id !== webhook.id)
+          jobs = jobs.filter((job) => job.webhookId !== webhook.id)
+          return { status: 200, body: publicJson(webhook, null) }
+        }),
+      listAttempts: (request) =>
+        withWebhook(request.params.id!, (webhook) => answering(() => listAttempts(webhook.id, request.url.searchParams)))
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -399,7 +388,7 @@ export const make = (options: DeliveryOptions = {}) =>
     yield* Effect.forkIn(loop, scope)
 
     return {
-      answer,
+      handlers,
       onEvents,
       /** Runs every delivery that is due now, and waits for those under way. */
       flush: runDue,

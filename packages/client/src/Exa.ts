@@ -1,0 +1,73 @@
+/**
+ * Every resource client of the API over one connection, as one layer: `ExaClient`, `EventsClient` and
+ * `WebhooksClient`, sharing the options, the rate limiter and the transport.
+ *
+ * @since 0.3.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import * as EventsClient from "./EventsClient.js"
+import * as ExaClient from "./ExaClient.js"
+import * as WebhooksClient from "./WebhooksClient.js"
+
+/**
+ * The services `layer` and `layerConfig` provide.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Clients = ExaClient.ExaClient | EventsClient.EventsClient | WebhooksClient.WebhooksClient
+
+/**
+ * Every resource client, over the `ExaClient` in context.
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const Default: Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient, never, ExaClient.ExaClient> =
+  Layer.merge(EventsClient.Default, WebhooksClient.Default)
+
+/**
+ * The connection and every resource client over it, over whichever `HttpClient` is provided.
+ *
+ * @example
+ * ```ts
+ * import { EventsClient, Exa, FetchTransport, WebhooksClient } from "@effect-exa/client"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * const ExaLive = Exa.layer({ apiKey: Redacted.make("exa-key"), rateLimit: { limit: 5, interval: "1 second" } }).pipe(
+ *   Layer.provide(FetchTransport.layer)
+ * )
+ * // Both calls wait on the same limiter.
+ * const program = Effect.zip(EventsClient.getEvent("ev_123"), WebhooksClient.getWebhook("webhook_123")).pipe(
+ *   Effect.provide(ExaLive)
+ * )
+ * ```
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layer = (options: ExaClient.Options): Layer.Layer<Clients, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.provideMerge(Default, ExaClient.layer(options))
+
+/**
+ * The connection, reading its settings through `Config` (`EXA_API_KEY`, `EXA_BASE_URL`), and every resource client
+ * over it.
+ *
+ * @example
+ * ```ts
+ * import { EventsClient, Exa, FetchTransport } from "@effect-exa/client"
+ * import { Effect, Layer } from "effect"
+ *
+ * const ExaLive = Exa.layerConfig({ timeout: "10 seconds" }).pipe(Layer.provide(FetchTransport.layer))
+ * const program = EventsClient.getEvent("ev_123").pipe(Effect.provide(ExaLive))
+ * ```
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: ExaClient.ConfigOptions = {}
+): Layer.Layer<Clients, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.provideMerge(Default, ExaClient.layerConfig(options))

@@ -1,0 +1,190 @@
+/**
+ * The connection's options, checked once when its layer is built and turned into a validated record. The checks are
+ * those of `./params.ts` (one dialect for the whole package); a bad option is a `ConfigError` naming it, never a
+ * throw, a defect, or a text holding the key.
+ *
+ * @internal
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as RateLimiter from "effect/RateLimiter"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as RequestLimits from "../RequestLimits.js"
+import type * as Retry from "../Retry.js"
+import { Invalid } from "./params.js"
+import * as Params from "./params.js"
+
+/** The default API origin. */
+export const defaultBaseUrl = "https://api.exa.ai"
+
+/** The default per-attempt timeout. */
+export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+
+/** The options, validated. */
+export interface Settings {
+  readonly key: string
+  readonly origin: string
+  readonly baseUrl: string
+  readonly timeout: Duration.Duration
+  readonly retry: Retry.Policy
+  readonly maxResponseBytes: number
+  readonly httpSpans: boolean
+  readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  readonly rateLimit: RateLimiter.RateLimiter.Options | undefined
+}
+
+// The largest `maxResponseSize`: a body must become one JavaScript string (at most 2^29 - 24 characters in V8) and
+// then a parsed value; 256 MiB keeps both well inside what the runtime can hold.
+const maxResponseSizeLimit = 256 * 1024 * 1024
+
+const bad = (name: string, message: string): never => {
+  throw new Invalid(`${name} ${message}`, name)
+}
+
+const positive = (name: string, value: unknown, infinite = false): Duration.Duration =>
+  Params.duration(name, value, { positive: true, infinite })
+
+const checkBaseUrl = (value: unknown): { origin: string; baseUrl: string } => {
+  if (typeof value !== "string") return bad("baseUrl", "must be a string")
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return bad("baseUrl", `must be an absolute http(s) URL such as ${defaultBaseUrl}`)
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") bad("baseUrl", "must use http or https")
+  if (url.username !== "" || url.password !== "") {
+    bad("baseUrl", "must not hold credentials (user:password@); the key goes in apiKey")
+  }
+  if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
+    bad("baseUrl", "must not have a query or a fragment")
+  }
+  const path = url.pathname.replace(/\/+$/, "")
+  if (/\/websets(\/v0)?$/i.test(path)) {
+    bad(
+      "baseUrl",
+      `must be the API's origin (for example ${defaultBaseUrl}), not an endpoint path: the client adds /websets/v0/… itself`
+    )
+  }
+  return { origin: url.origin, baseUrl: url.origin + path }
+}
+
+const checkRetry = (retry: unknown): Retry.Policy => {
+  if (retry === undefined) return {}
+  if (retry === false || Schedule.isSchedule(retry)) return retry as Retry.Policy
+  if (typeof retry !== "object" || retry === null) return bad("retry", "must be retry options, a Schedule, or false")
+  const r = retry as Record<string, unknown>
+  const maxRetries = r.maxRetries
+  if (
+    maxRetries !== undefined &&
+    (typeof maxRetries !== "number" || !(Number.isInteger(maxRetries) || maxRetries === Infinity) || maxRetries < 0)
+  ) bad("retry.maxRetries", "must be a whole number, 0 or more")
+  for (const name of ["initialDelay", "maxDelay", "maxRetryAfter"] as const) {
+    if (r[name] !== undefined) positive(`retry.${name}`, r[name])
+  }
+  return retry as Retry.Policy
+}
+
+const checkRateLimit = (value: unknown): RateLimiter.RateLimiter.Options | undefined => {
+  if (value === undefined) return undefined
+  if (typeof value !== "object" || value === null) return bad("rateLimit", "must be { limit, interval }")
+  const { algorithm, interval, limit } = value as Record<string, unknown>
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1) {
+    bad("rateLimit.limit", "must be a whole number, 1 or more")
+  }
+  if (algorithm !== undefined && algorithm !== "token-bucket" && algorithm !== "fixed-window") {
+    bad("rateLimit.algorithm", "must be \"token-bucket\" or \"fixed-window\"")
+  }
+  return {
+    limit: limit as number,
+    interval: positive("rateLimit.interval", interval),
+    algorithm: (algorithm as "token-bucket" | "fixed-window" | undefined) ?? "token-bucket"
+  }
+}
+
+const settingsOf = (input: unknown): Settings => {
+  if (typeof input !== "object" || input === null) return bad("options", "must be an object")
+  const options = input as Record<string, unknown>
+  const apiKey = options.apiKey
+  if (!Redacted.isRedacted(apiKey)) bad("apiKey", "must be a Redacted string (Redacted.make or Config.redacted)")
+  const key: unknown = Redacted.value(apiKey as Redacted.Redacted)
+  if (typeof key !== "string" || key.length === 0) return bad("apiKey", "must not be empty")
+  if (/[\r\n\0]/.test(key)) {
+    bad("apiKey", "must not contain a line break (CR or LF) or NUL; check how it was read (a trailing newline?)")
+  }
+  const { baseUrl, origin } = checkBaseUrl(options.baseUrl === undefined ? defaultBaseUrl : options.baseUrl)
+  const timeout = options.timeout === undefined ? defaultTimeout : positive("timeout", options.timeout, true)
+  const retry = checkRetry(options.retry)
+  const maxResponseBytes = options.maxResponseSize === undefined
+    ? RequestLimits.defaultMaxResponseBytes
+    : options.maxResponseSize
+  if (
+    typeof maxResponseBytes !== "number" || !Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1 ||
+    maxResponseBytes > maxResponseSizeLimit
+  ) {
+    bad("maxResponseSize", `must be a whole number of bytes from 1 to ${maxResponseSizeLimit} (256 MiB)`)
+  }
+  if (options.transformClient !== undefined && typeof options.transformClient !== "function") {
+    bad("transformClient", "must be a function")
+  }
+  if (options.httpSpans !== undefined && typeof options.httpSpans !== "boolean") {
+    bad("httpSpans", "must be true or false")
+  }
+  return {
+    key,
+    origin,
+    baseUrl,
+    timeout,
+    retry,
+    maxResponseBytes: maxResponseBytes as number,
+    httpSpans: options.httpSpans === true,
+    transformClient: options.transformClient as Settings["transformClient"],
+    rateLimit: checkRateLimit(options.rateLimit)
+  }
+}
+
+/** Checks the options; a bad one is a `ConfigError` naming it, never holding the key. */
+export const settings = (options: unknown): Either.Either<Settings, ConfigError.ConfigError> => {
+  try {
+    return Either.right(settingsOf(options))
+  } catch (error) {
+    return Either.left(
+      error instanceof Invalid
+        ? ConfigError.InvalidData([error.field ?? "options"], error.reason)
+        : ConfigError.InvalidData(["options"], "the options could not be read")
+    )
+  }
+}
+
+/** The `Config`-read parts of the options (`layerConfig`). */
+export interface ConfigInput {
+  readonly apiKey?: Config.Config<Redacted.Redacted<string>> | undefined
+  readonly baseUrl?: Config.Config<string | undefined> | undefined
+}
+
+/**
+ * Builds from options whose key and base URL are read through `Config` (by default `EXA_API_KEY` and
+ * `EXA_BASE_URL`), when the layer is built: odd options fail it with a `ConfigError`, never a throw or a defect.
+ */
+export const configured = <O extends ConfigInput, S, R>(
+  options: O,
+  make: (options: Omit<O, "apiKey" | "baseUrl"> & { apiKey: Redacted.Redacted<string>; baseUrl: string | undefined }) => Effect.Effect<S, ConfigError.ConfigError, R>
+): Effect.Effect<S, ConfigError.ConfigError, R> =>
+  Effect.suspend(() => {
+    if (typeof options !== "object" || options === null) {
+      return Effect.fail(ConfigError.InvalidData(["options"], "options must be an object"))
+    }
+    return Effect.flatMap(
+      Config.all({
+        apiKey: options.apiKey ?? Config.redacted("EXA_API_KEY"),
+        baseUrl: options.baseUrl ?? Config.option(Config.string("EXA_BASE_URL")).pipe(Config.map(Option.getOrUndefined))
+      }),
+      ({ apiKey, baseUrl }) => make({ ...options, apiKey, baseUrl })
+    )
+  }).pipe(Effect.catchAllDefect(() => Effect.fail(ConfigError.InvalidData(["options"], "the options could not be read"))))
