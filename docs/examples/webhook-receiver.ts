@@ -14,7 +14,7 @@ export const handle = Handlers.make({
 // an event already handled, runs `handle`, and answers 204; 200 for a duplicate; 401 or 400 for a delivery that
 // never reaches `handle`; 500 when `handle` fails, so that Exa delivers the event again.
 export const { dispose, handler } = Webhook.webHandler(
-  { secret: Redacted.make(process.env.EXA_WEBHOOK_SECRET ?? "whsec_dev"), handle },
+  { secret: Redacted.make(process.env.EXA_WEBHOOK_SECRET ?? "whsec_dev"), handle, dedupe: true },
   Dedupe.layerMemory()
 )
 // Bun.serve({ fetch: handler }) · Deno.serve(handler) · export const POST = handler (a Next.js route)

@@ -461,6 +461,13 @@ export const verifyRequest = (
 export interface ReceiverOptions<E, R> extends RequestOptions {
   /** What to do with each verified event: a `Handlers.make(…)` handler, or any function of an event. */
   readonly handle: (event: Event.Event) => Effect.Effect<unknown, E, R>
+  /**
+   * Claim each event id in the `Dedupe` service before the handler runs (see `Dedupe.tryOnce`): a copy of an event
+   * already handled is answered 200 `duplicate`, one arriving while another copy is handled 409. With `true` the
+   * receiver requires a `Dedupe` (its type says so). Default false: every genuine delivery runs the handler, whatever
+   * is in context.
+   */
+  readonly dedupe?: boolean | undefined
 }
 
 const text = (body: string, status: number) => HttpServerResponse.text(body, { status })
@@ -474,10 +481,10 @@ const refuse = (status: number, answer: string, reason: string) =>
 
 /**
  * A webhook endpoint as an `HttpApp`: it verifies the raw body against the secret(s), decodes the event, claims the
- * event id (when a `Dedupe` is in context: see `Dedupe.tryOnce`), runs the handler, and answers with the status Exa
- * should see:
+ * event id (with `dedupe: true`, in the `Dedupe` it then requires: see `Dedupe.tryOnce`), runs the handler, and
+ * answers with the status Exa should see:
  *
- * - 204 once the handler succeeded (the event id is then recorded as done in the `Dedupe`, if any);
+ * - 204 once the handler succeeded (with `dedupe`, the event id is then recorded as done);
  * - 200 `duplicate` for an event already handled: the handler does not run again;
  * - 409 with `Retry-After` (seconds until the claim expires, at least 1) for a copy that arrives while another copy
  *   of the same event is being handled: never a 2xx before a handler succeeded, so Exa delivers it again later, and
@@ -506,7 +513,11 @@ const refuse = (status: number, answer: string, reason: string) =>
  * @since 0.2.0
  * @category receivers
  */
-export const receiver = <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<never, R> =>
+export const receiver: {
+  <E, R>(options: ReceiverOptions<E, R> & { readonly dedupe: true }): HttpApp.Default<never, R | Dedupe.Dedupe>
+  <E, R>(options: ReceiverOptions<E, R> & { readonly dedupe?: false | undefined }): HttpApp.Default<never, R>
+  <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<never, R | Dedupe.Dedupe>
+} = <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<never, R | Dedupe.Dedupe> =>
   Effect.gen(function*() {
     const verified = yield* Effect.either(verifyRequest(options))
     if (Either.isLeft(verified)) {
@@ -532,7 +543,12 @@ export const receiver = <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<
     }
     const event = verified.right
     const annotate = Effect.annotateLogs({ "exa.event.id": event.id, "exa.event.type": event.type })
-    const outcome = yield* Effect.exit(Dedupe.tryOnce(event.id, Effect.suspend(() => options.handle(event))))
+    const handled = Effect.suspend(() => options.handle(event))
+    const outcome = yield* Effect.exit(
+      options.dedupe === true
+        ? Effect.zipRight(Dedupe.Dedupe, Dedupe.tryOnce(event.id, handled))
+        : Effect.map(handled, (value): Dedupe.Attempt<unknown> => ({ _tag: "Ran", value }))
+    )
     if (Exit.isSuccess(outcome)) {
       switch (outcome.value._tag) {
         case "Ran":
@@ -556,14 +572,27 @@ export const receiver = <E, R>(options: ReceiverOptions<E, R>): HttpApp.Default<
 
 /**
  * The receiver as a web handler, `(Request) => Promise<Response>`, for Cloudflare Workers, Deno, Bun or a Next.js
- * route. `layer` provides what the handler needs (and a `Dedupe`, to skip events already handled); call `dispose`
- * when done with it.
+ * route. `layer` provides what the handler needs (and the `Dedupe`, with `dedupe: true`); call `dispose` when done
+ * with it.
  *
  * @since 0.2.0
  * @category receivers
  */
-export const webHandler = <E, R, LE>(
+export const webHandler: {
+  <E, R, LE>(
+    options: ReceiverOptions<E, R> & { readonly dedupe: true },
+    layer: Layer.Layer<R | Dedupe.Dedupe, LE>
+  ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> }
+  <E, R, LE>(
+    options: ReceiverOptions<E, R> & { readonly dedupe?: false | undefined },
+    layer: Layer.Layer<R, LE>
+  ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> }
+  <E, R, LE>(
+    options: ReceiverOptions<E, R>,
+    layer: Layer.Layer<R | Dedupe.Dedupe, LE>
+  ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> }
+} = <E, R, LE>(
   options: ReceiverOptions<E, R>,
-  layer: Layer.Layer<R, LE>
+  layer: Layer.Layer<R | Dedupe.Dedupe, LE>
 ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> } =>
   HttpApp.toWebHandlerLayer(receiver(options), layer)

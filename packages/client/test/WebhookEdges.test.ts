@@ -96,7 +96,7 @@ describe("the receiver's answers, exactly", () => {
   })
   const receiver = (options: Partial<Webhook.ReceiverOptions<unknown, never>> = {}) =>
     Webhook.webHandler(
-      { secret, handle: () => Effect.void, ...options } as Webhook.ReceiverOptions<unknown, never>,
+      { secret, handle: () => Effect.void, ...options } as Webhook.ReceiverOptions<unknown, never> & { readonly dedupe?: false },
       Logger.replace(Logger.defaultLogger, logger)
     )
   const answer = (handler: (request: Request) => Promise<Response>, request: Request) =>

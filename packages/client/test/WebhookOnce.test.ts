@@ -37,7 +37,7 @@ describe("Webhook.receiver with a Dedupe, under concurrent copies", () => {
         if (logLevel._tag === "Warning") warnings.push(String(message))
       }))
       const { dispose, handler } = Webhook.webHandler(
-        { secret: Redacted.make(secret), handle: () => Effect.promise(() => (runs++, opened)) },
+        { secret: Redacted.make(secret), handle: () => Effect.promise(() => (runs++, opened)), dedupe: true },
         Layer.merge(Dedupe.layerMemory(), logs)
       )
       const answers = Array.from({ length: 50 }, () => deliver(handler))
@@ -70,7 +70,7 @@ describe("Webhook.receiver with a Dedupe, under concurrent copies", () => {
     Effect.gen(function*() {
       let runs = 0
       const { dispose, handler } = Webhook.webHandler(
-        { secret: Redacted.make(secret), handle: () => Effect.suspend(() => ++runs === 1 ? Effect.fail("boom") : Effect.void) },
+        { secret: Redacted.make(secret), handle: () => Effect.suspend(() => ++runs === 1 ? Effect.fail("boom") : Effect.void), dedupe: true },
         Dedupe.layerMemory()
       )
       expect((yield* Effect.promise(() => deliver(handler))).status).toBe(500)

@@ -31,7 +31,7 @@ describe("Webhook.receiver", () => {
         orElse: (event) => Effect.sync(() => void handled.push(event.id))
       })
       const { dispose, handler } = Webhook.webHandler(
-        { get secret() { return secret }, handle },
+        { get secret() { return secret }, handle, dedupe: true },
         Dedupe.layerMemory()
       )
       yield* Effect.addFinalizer(() => Effect.promise(dispose))
@@ -88,6 +88,16 @@ describe("Webhook.receiver", () => {
       expect(fine.status).toBe(204)
       // No Dedupe given: the same delivery is handled again.
       expect((yield* Effect.promise(() => ok.handler(request()))).status).toBe(204)
+      // A Dedupe in context changes nothing unless the receiver asks for it (`dedupe: true`): behaviour is never ambient.
+      let runs = 0
+      const ambient = Webhook.webHandler(
+        { secret: Redacted.make("whsec_s"), handle: () => Effect.sync(() => void runs++) },
+        Dedupe.layerMemory()
+      )
+      expect((yield* Effect.promise(() => ambient.handler(request()))).status).toBe(204)
+      expect((yield* Effect.promise(() => ambient.handler(request()))).status).toBe(204)
+      expect(runs).toBe(2)
+      yield* Effect.promise(() => ambient.dispose())
       yield* Effect.promise(() => Promise.all([dying.dispose(), misconfigured.dispose(), ok.dispose()]))
     }))
 })
