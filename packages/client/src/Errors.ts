@@ -42,6 +42,12 @@ export class NotFound extends Schema.TaggedError<NotFound>("@effect-exa/client/N
   id: Schema.String,
   requestId
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `${capitalized(this.resource)} ${JSON.stringify(this.id)} not found`
   }
@@ -64,6 +70,12 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@effect-exa/
     requestId
   }
 ) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Unauthorized (${this.status}): ${this.apiMessage}`
   }
@@ -87,6 +99,12 @@ export class Decode extends Schema.TaggedError<Decode>("@effect-exa/client/Decod
   status: Schema.optionalWith(Schema.Number, { exact: true }),
   requestId
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return this.status === undefined
       ? `Could not decode the delivery: ${this.reason}`
@@ -106,6 +124,12 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@effect-exa/cl
   apiMessage: Schema.String,
   requestId
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Rate limited: ${this.apiMessage}`
   }
@@ -127,6 +151,12 @@ export class ApiError extends Schema.TaggedError<ApiError>("@effect-exa/client/A
   retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true }),
   requestId
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Exa API error ${this.status}: ${this.apiMessage}`
   }
@@ -147,6 +177,12 @@ export class Transport extends Schema.TaggedError<Transport>("@effect-exa/client
   /** A copy of the underlying error (name, message, code): never the request it belonged to. */
   cause: Schema.optionalWith(Schema.Defect, { exact: true })
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Transport error: ${this.description}`
   }
@@ -167,6 +203,12 @@ export class Redirected extends Schema.TaggedError<Redirected>("@effect-exa/clie
   location: Schema.optionalWith(Schema.String, { exact: true }),
   requestId
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     const where = this.location === undefined ? "elsewhere" : `to ${this.location}`
     return this.status === undefined
@@ -194,6 +236,12 @@ export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>("@eff
     requestId
   }
 ) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return this.contentLength === undefined
       ? `The response body (status ${this.status}) grew past the limit of ${this.limit} bytes and was cut off`
@@ -213,6 +261,12 @@ export class ServerFault extends Schema.TaggedError<ServerFault>("@effect-exa/cl
   reason: Schema.String,
   requestId
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `The server broke the API contract: ${this.reason}`
   }
@@ -227,6 +281,12 @@ export class ServerFault extends Schema.TaggedError<ServerFault>("@effect-exa/cl
 export class Timeout extends Schema.TaggedError<Timeout>("@effect-exa/client/Timeout")("Timeout", {
   timeout: Schema.DurationFromSelf
 }) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `The request timed out after ${this.timeout.toString()}`
   }
@@ -242,6 +302,12 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@effect-
   "InvalidRequest",
   { reason: Schema.String }
 ) {
+  // The package's mark, on the prototype: no instance carries an extra own property (so `JSON.stringify` and `Equal`
+  // see only the fields), and it is declared with the class, not patched on at import.
+  /** @internal */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Invalid request: ${this.reason}`
   }
@@ -415,11 +481,6 @@ const tags: ReadonlySet<string> = new Set([
   "InvalidRequest"
 ])
 
-// The mark lives on each class's prototype: no instance carries an extra own property (so `JSON.stringify` and
-// `Equal` see only the fields).
-for (const member of EventsError.members) {
-  Object.defineProperty(member.prototype, TypeId, { value: TypeId })
-}
 
 /**
  * Whether a value is an error of this client. It works across copies of the package (ESM and CJS builds, two

@@ -18,6 +18,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -27,8 +28,8 @@ import * as FiberRefs from "effect/FiberRefs"
 import * as Runtime from "effect/Runtime"
 import * as RequestLimits from "../RequestLimits.js"
 
-/** The clock every Effect runtime starts with. */
-const liveClock: Clock.Clock = Effect.runSync(Effect.clock)
+/** Whether a clock is the one every Effect runtime starts with (read when needed: nothing runs at import). */
+const isLiveClock = (clock: Clock.Clock): boolean => clock === Context.get(DefaultServices.liveServices, Clock.Clock)
 
 /** The longest delay a native timer honours. */
 export const maxTimerMillis = 2 ** 31 - 1
@@ -54,7 +55,7 @@ export const nativeTimer = (millis: number, fire: () => void): () => void => {
 
 /** Calls `fire` after `millis` on `clock`; gives a function that cancels it. */
 const clockTimer = (clock: Clock.Clock, millis: number, fire: () => void): () => void => {
-  if (clock === liveClock) return nativeTimer(millis, fire)
+  if (isLiveClock(clock)) return nativeTimer(millis, fire)
   const sleeper = Effect.runFork(clock.sleep(Duration.millis(millis)))
   sleeper.addObserver((exit) => {
     if (Exit.isSuccess(exit)) fire()
