@@ -228,7 +228,9 @@ export const setup: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.
       done_at timestamptz,
       PRIMARY KEY (inbox, event_id)
     )`
-    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_pending`)} ON ${sql(table)} (inbox, available_at) WHERE done_at IS NULL`
+    // In the workers' claim order: a claim reads its batch off the index, instead of sorting every pending row that
+    // shares one `available_at` (all the rows of one insert do), which made draining a backlog quadratic.
+    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_pending`)} ON ${sql(table)} (inbox, available_at, created_at) WHERE done_at IS NULL`
     yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_done`)} ON ${sql(table)} (inbox, done_at) WHERE done_at IS NOT NULL`
     yield* sql`CREATE TABLE IF NOT EXISTS ${sql(positionTable)} (
       inbox text PRIMARY KEY,

@@ -128,6 +128,28 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       expect(rows[0]).toEqual({ n: ids.length, distinct: ids.length })
     })))
 
+  it.effect("a claim reads its batch off the pending index in order, without sorting the backlog", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const template = JSON.stringify(encoded("ev_template"))
+      // A backlog stored by one insert: every row has the same available_at.
+      yield* sql.unsafe(
+        `INSERT INTO effect_exa_inbox (inbox, event_id, event_type, created_at, event)
+         SELECT 'exa', 'ev_' || g, 'webset.idle', now() - g * interval '1 millisecond', $1::jsonb FROM generate_series(1, 5000) AS g`,
+        [template]
+      )
+      yield* sql.unsafe("ANALYZE effect_exa_inbox")
+      // The workers' claim, as Inbox runs it.
+      const plan = yield* sql.unsafe<{ readonly "QUERY PLAN": ReadonlyArray<{ readonly Plan: unknown }> }>(
+        `EXPLAIN (FORMAT JSON) SELECT event_id, event, attempts FROM effect_exa_inbox
+         WHERE inbox = 'exa' AND done_at IS NULL AND available_at <= now()
+         ORDER BY available_at, created_at LIMIT 10 FOR UPDATE SKIP LOCKED`
+      )
+      const text = JSON.stringify(plan[0]!["QUERY PLAN"])
+      expect(text).toContain("effect_exa_inbox_pending")
+      expect(text).not.toContain("Sort")
+    })))
+
   it.effect("a handler's writes commit with its done mark, roll back with its failure, and the event is retried", () =>
     inDatabase(Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
