@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
+import * as WebhookSignature from "@effect-exa/client/Webhook"
 import * as Event from "@effect-exa/schema/Event"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { toJson } from "./internal/json.js"
@@ -24,30 +24,27 @@ export interface SignOptions {
   readonly extraSignatures?: ReadonlyArray<string> | undefined
 }
 
-const encoder = new TextEncoder()
-
-const hmacHex = (secret: string, payload: string) =>
-  Effect.promise(async () => {
-    const key = await globalThis.crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign"
-    ])
-    const mac = new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", key, encoder.encode(payload)))
-    return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join("")
-  })
-
 /**
- * The `Exa-Signature` header value for a raw body: `t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+ * The `Exa-Signature` header value for a raw body: `t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, made by the
+ * client's own signer (`Webhook.sign`), so the emulator and the receivers agree by construction. Options a test
+ * passes are the test's own: a bad one (an empty secret, a timestamp that is not unix seconds) is a defect.
  *
  * @since 0.1.0
  * @category signing
  */
 export const sign = (body: string, options: SignOptions): Effect.Effect<string> =>
-  Effect.gen(function*() {
-    const timestamp = options.timestamp ?? Math.floor((yield* Clock.currentTimeMillis) / 1000)
-    const secret = typeof options.secret === "string" ? options.secret : Redacted.value(options.secret)
-    const v1 = yield* hmacHex(secret, `${timestamp}.${body}`)
-    return [`t=${timestamp}`, ...(options.extraSignatures ?? []).map((s) => `v1=${s}`), `v1=${v1}`].join(",")
-  })
+  Effect.map(
+    Effect.orDie(WebhookSignature.sign({
+      secret: typeof options.secret === "string" ? Redacted.make(options.secret) : options.secret,
+      body,
+      timestamp: options.timestamp
+    })),
+    (header) => {
+      // `t=<t>,v1=<mac>`: the extra entries go before the real one.
+      const [t, v1] = header.split(",") as [string, string]
+      return [t, ...(options.extraSignatures ?? []).map((s) => `v1=${s}`), v1].join(",")
+    }
+  )
 
 /**
  * A delivery of an event as Exa sends it: the JSON body and its headers.

@@ -101,3 +101,16 @@ describe("Webhook.receiver", () => {
       yield* Effect.promise(() => Promise.all([dying.dispose(), misconfigured.dispose(), ok.dispose()]))
     }))
 })
+
+describe("Webhooks.sign", () => {
+  it.effect("is the client's signer (Webhook.sign): the same header for the same body, secret and time", () =>
+    Effect.gen(function*() {
+      const secret = Redacted.make("whsec_one-signer")
+      const body = JSON.stringify(Fixtures.make("webset.idle", { id: "ev_sign" }))
+      const ours = yield* Webhooks.sign(body, { secret, timestamp: 1_700_000_000 })
+      expect(ours).toBe(yield* Webhook.sign({ secret, body, timestamp: 1_700_000_000 }))
+      // Extra signatures go before the real one, which the client still finds.
+      const rotated = yield* Webhooks.sign(body, { secret: "whsec_one-signer", timestamp: 1_700_000_000, extraSignatures: ["00"] })
+      expect(rotated).toBe(ours.replace(",v1=", ",v1=00,v1="))
+    }))
+})
