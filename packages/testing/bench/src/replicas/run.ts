@@ -132,15 +132,21 @@ const count = <A>(items: ReadonlyArray<A>) => {
   return { total: items.length, distinct: distinct.size, set: distinct }
 }
 
+// A run's setting, for the life of its scope: a throwaway cluster with a database, a client of it for the counting,
+// and a temp dir for the ground truth and the replicas' files.
+const setting = (database: string) =>
+  Effect.gen(function*() {
+    const cluster = yield* PostgresCluster.start
+    yield* cluster.createDatabase(database)
+    const dir = mkdtempSync(join(tmpdir(), `effect-exa-${database}-`))
+    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    return { cluster, database, db: cluster.client(database, { maxConnections: 2 }), dir }
+  })
+
 /** Runs replicas on one throwaway cluster as `options` say, and counts. */
 export const run = (options: Options): Effect.Effect<Result, Error | PostgresCluster.ClusterError | SqlError> =>
   Effect.scoped(Effect.gen(function*() {
-    const cluster = yield* PostgresCluster.start
-    const database = "replicas"
-    yield* cluster.createDatabase(database)
-    const db = cluster.client(database, { maxConnections: 2 })
-    const dir = mkdtempSync(join(tmpdir(), "effect-exa-replicas-"))
-    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const { cluster, database, db, dir } = yield* setting("replicas")
     const truthFile = join(dir, "truth")
     writeFileSync(truthFile, "")
     const children: Array<Child> = []
@@ -327,12 +333,7 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
 /** The same counts for a backlog already in the inbox: how fast `replicas` × `workers` drain `events` rows. */
 export const drain = (options: { readonly replicas: number; readonly workers: number; readonly events: number; readonly batchSize: number }) =>
   Effect.scoped(Effect.gen(function*() {
-    const cluster = yield* PostgresCluster.start
-    const database = "drain"
-    yield* cluster.createDatabase(database)
-    const db = cluster.client(database, { maxConnections: 2 })
-    const dir = mkdtempSync(join(tmpdir(), "effect-exa-drain-"))
-    yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+    const { cluster, database, db, dir } = yield* setting("drain")
     const event = JSON.stringify(Fixtures.make("webset.item.created", { id: "ev_template", createdAt: new Date().toISOString() }))
     yield* Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
