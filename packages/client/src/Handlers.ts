@@ -4,7 +4,7 @@
  *
  * @since 0.2.0
  */
-import type * as Event from "@effect-exa/schema/Event"
+import * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
 import * as Effect from "effect/Effect"
 
@@ -99,13 +99,25 @@ type Keys = EventType.KnownEventType | "unknown" | "orElse"
 export const make = <const H extends Exhaustive | WithFallback>(
   handlers: H & { readonly [K in Exclude<keyof H, Keys>]: never }
 ): Handler<ErrorOf<H>, ContextOf<H>> => {
+  type Out = Effect.Effect<unknown, ErrorOf<H>, ContextOf<H>>
   const table = handlers as unknown as Record<string, unknown>
-  return (event) =>
-    Effect.suspend(() => {
-      let handler = table[EventType.isKnown(event.type) ? event.type : "unknown"]
-      if (typeof handler !== "function") handler = table.orElse
-      // Only reachable from JavaScript that ignored the types: an event nobody handles is left alone.
-      if (typeof handler !== "function") return Effect.void
-      return Effect.asVoid(handler(event) as Effect.Effect<unknown, ErrorOf<H>, ContextOf<H>>)
-    })
+  // Only functions the caller gave as its own keys count (JavaScript may pass anything).
+  const own = (key: string) =>
+    Object.prototype.hasOwnProperty.call(table, key) && typeof table[key] === "function"
+      ? table[key] as (event: Event.Event) => Out
+      : undefined
+  // Dispatch is `Event.match`'s: the cases are built once, without a prototype, so no event type can reach an
+  // inherited key.
+  const cases: Record<string, (event: Event.Event) => Out> = Object.create(null)
+  for (const type of EventType.knownTypes) {
+    const handler = own(type)
+    if (handler !== undefined) cases[type] = handler
+  }
+  const unknown = own("unknown")
+  const orElse = own("orElse")
+  // An event nobody handles (only reachable from JavaScript that ignored the types) is left alone.
+  cases.orElse = (event) =>
+    unknown !== undefined && Event.isUnknown(event) ? unknown(event) : orElse !== undefined ? orElse(event) : Effect.void
+  const partial = cases as unknown as Event.PartialCases<Out>
+  return (event) => Effect.suspend(() => Effect.asVoid(Event.match(event, partial)))
 }

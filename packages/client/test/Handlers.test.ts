@@ -33,6 +33,21 @@ describe("Handlers.make", () => {
       expect(seen.at(-1)).toBe("fallback webset.export.completed")
     }))
 
+  it.effect("dispatch is Event.match over the caller's own keys: an event type never reaches an inherited key", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const unknownType = (type: string) => ({ ...Fixtures.makeEvent("webset.export.created"), type }) as unknown as Event.Event
+      const handle = Handlers.make({ orElse: (event) => Effect.sync(() => seen.push(`else ${event.type}`)) })
+      yield* handle(unknownType("constructor"))
+      yield* handle(unknownType("toString"))
+      expect(seen).toEqual(["else constructor", "else toString"])
+      // A handler on the prototype of the caller's object is not one of its handlers.
+      const inherited = Object.create({ "webset.idle": () => Effect.sync(() => seen.push("inherited")) })
+      inherited.orElse = (event: Event.Event) => Effect.sync(() => seen.push(`own ${event.type}`))
+      yield* Handlers.make(inherited as { orElse: (event: Event.Event) => Effect.Effect<void> })(Fixtures.makeEvent("webset.idle"))
+      expect(seen.at(-1)).toBe("own webset.idle")
+    }))
+
   it.effect("an exhaustive map handles every type; each handler's result is discarded", () =>
     Effect.gen(function*() {
       const seen: Array<string> = []
