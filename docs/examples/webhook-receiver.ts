@@ -1,5 +1,5 @@
 // #region ready-receiver
-import { Dedupe, Handlers, Webhook } from "@effect-exa/client"
+import { Dedupe, Handlers, WebhookReceiver } from "@effect-exa/client"
 import { Console, Effect, Redacted } from "effect"
 
 // What to do per event type: each handler gets its narrowed event, and orElse takes the rest (without orElse, the
@@ -13,9 +13,9 @@ export const handle = Handlers.make({
 // A web handler (`Request → Response`) for Workers, Deno, Bun or a Next.js route. It verifies the signature, skips
 // an event already handled, runs `handle`, and answers 204; 200 for a duplicate; 401 or 400 for a delivery that
 // never reaches `handle`; 500 when `handle` fails, so that Exa delivers the event again.
-export const { dispose, handler } = Webhook.webHandler(
+export const { dispose, handler } = WebhookReceiver.webHandler(
   { secret: Redacted.make(process.env.EXA_WEBHOOK_SECRET ?? "whsec_dev"), handle, dedupe: true },
-  Dedupe.layerMemory()
+  Dedupe.layerMemory
 )
 // Bun.serve({ fetch: handler }) · Deno.serve(handler) · export const POST = handler (a Next.js route)
 // #endregion

@@ -1,5 +1,5 @@
 // #region webhook-server
-import { Webhook } from "@effect-exa/client"
+import { WebhookSignature } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { HttpApp, HttpServerResponse } from "@effect/platform"
 import { Console, Effect, Redacted } from "effect"
@@ -16,7 +16,7 @@ export const handle = (event: Event.Event): Effect.Effect<void> =>
 // The endpoint: verify the signature over the raw body, decode, handle. 401 for a forged or replayed delivery,
 // 413 for a body over 10 MiB (never read whole), 400 for a body that is not an event.
 export const endpoint = (secret: Redacted.Redacted<string>, onEvent = handle) =>
-  Webhook.verifyRequest({ secret }).pipe(
+  WebhookSignature.verifyRequest({ secret }).pipe(
     Effect.flatMap(onEvent),
     Effect.as(HttpServerResponse.empty({ status: 204 })),
     Effect.catchTags({

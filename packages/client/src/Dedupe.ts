@@ -129,25 +129,36 @@ const ownedBy = (entry: Entry | undefined, token: string): boolean => entry?.sta
  *
  * // Runs once per id, however many copies arrive at once: the others get None.
  * const handled = Dedupe.once("ev_123", Console.log("handling ev_123")).pipe(
- *   Effect.provide(Dedupe.layerMemory({ window: "1 day" }))
+ *   Effect.provide(Dedupe.layerMemoryWith({ window: "1 day" }))
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.3.0
  * @category layers
  */
-export const layerMemory = (
+export const layerMemoryWith = (
   options: Options & { readonly maxEntries?: number | undefined } = {}
 ): Layer.Layer<Dedupe, Errors.InvalidRequest> =>
   Layer.effect(
     Dedupe,
     Params.validated(() => {
-      const o = Params.record("the options of Dedupe.layerMemory", options)
+      const o = Params.record("the options of Dedupe.layerMemoryWith", options)
       const window = windowOf(o)
       const maxEntries = o.maxEntries === undefined ? 100_000 : Params.integer("maxEntries", o.maxEntries, 1, 2 ** 31)
       return Effect.succeed(makeMemory(window, maxEntries))
     })
   )
+
+/**
+ * The record in memory with the defaults (100,000 ids, each for 7 days): see `layerMemoryWith`.
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<Dedupe> = Layer.effect(
+  Dedupe,
+  Effect.sync(() => makeMemory(Duration.toMillis(defaultWindow), 100_000))
+)
 
 const makeMemory = (window: number, maxEntries: number): Service => {
   // Insertion order is age order: an entry is moved to the end whenever it is written.

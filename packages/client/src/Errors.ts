@@ -428,20 +428,20 @@ export type StreamAttemptsError = NotFound | RequestError | ServerFault
 export type FailedDeliveriesError = NotFound | RequestError | ServerFault
 
 /**
- * Any error of this client.
+ * Any error of a call of the API, whatever its endpoint or resource.
  *
- * @since 0.1.0
+ * @since 0.3.0
  * @category errors
  */
-export type EventsError = NotFound | RequestError | ServerFault
+export type ExaError = NotFound | RequestError | ServerFault
 
 /**
- * The schema of any error of this client, for sending errors across a wire.
+ * The schema of any error of a call of the API, for sending errors across a wire.
  *
- * @since 0.1.0
+ * @since 0.3.0
  * @category schemas
  */
-export const EventsError: Schema.Union<[
+export const ExaError: Schema.Union<[
   typeof NotFound,
   typeof Unauthorized,
   typeof Decode,
@@ -467,6 +467,20 @@ export const EventsError: Schema.Union<[
   InvalidRequest
 )
 
+/**
+ * @deprecated Renamed `ExaError`: it covers every endpoint, not only the events.
+ * @since 0.1.0
+ * @category errors
+ */
+export type EventsError = ExaError
+
+/**
+ * @deprecated Renamed `ExaError`.
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EventsError: typeof ExaError = ExaError
+
 const tags: ReadonlySet<string> = new Set([
   "NotFound",
   "Unauthorized",
@@ -483,11 +497,18 @@ const tags: ReadonlySet<string> = new Set([
 
 
 /**
- * Whether a value is an error of this client. It works across copies of the package (ESM and CJS builds, two
+ * Whether a value is an error of a call of the API. It works across copies of the package (ESM and CJS builds, two
  * versions): it checks the package's mark and the tag, not `instanceof`.
  *
+ * @since 0.3.0
+ * @category guards
+ */
+export const isExaError = (u: unknown): u is ExaError =>
+  Predicate.hasProperty(u, TypeId) && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)
+
+/**
+ * @deprecated Renamed `isExaError`.
  * @since 0.1.0
  * @category guards
  */
-export const isEventsError = (u: unknown): u is EventsError =>
-  Predicate.hasProperty(u, TypeId) && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)
+export const isEventsError: (u: unknown) => u is ExaError = isExaError

@@ -9,7 +9,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
-import type { EventsError } from "./Errors.js"
+import type { ExaError } from "./Errors.js"
 
 /**
  * How the default schedule behaves.
@@ -37,7 +37,7 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export type Policy = Options | Schedule.Schedule<unknown, EventsError> | false
+export type Policy = Options | Schedule.Schedule<unknown, ExaError> | false
 
 /**
  * The defaults, matching the best SDKs: 2 retries, 0.5 s doubling to at most 8 s, with jitter, and server delays
@@ -61,7 +61,7 @@ export const defaults: Required<{ readonly [K in keyof Options]: Exclude<Options
  * @since 0.1.0
  * @category predicates
  */
-export const isRetryable = (error: EventsError): boolean => {
+export const isRetryable = (error: ExaError): boolean => {
   switch (error._tag) {
     case "RateLimited":
     case "Transport":
@@ -94,7 +94,7 @@ const unsentCodes: ReadonlySet<string> = new Set([
  * @since 0.2.0
  * @category predicates
  */
-export const isUnsent = (error: EventsError): boolean =>
+export const isUnsent = (error: ExaError): boolean =>
   error._tag === "RateLimited" || (error._tag === "Transport" && error.code !== undefined && unsentCodes.has(error.code))
 
 /**
@@ -103,7 +103,7 @@ export const isUnsent = (error: EventsError): boolean =>
  * @since 0.1.0
  * @category getters
  */
-export const requestedDelay = (error: EventsError): Duration.Duration | undefined =>
+export const requestedDelay = (error: ExaError): Duration.Duration | undefined =>
   error._tag === "RateLimited" || error._tag === "ApiError" ? error.retryAfter : undefined
 
 /**
@@ -125,7 +125,7 @@ export const requestedDelay = (error: EventsError): Duration.Duration | undefine
  * @since 0.1.0
  * @category schedules
  */
-export const schedule = (options: Options = {}): Schedule.Schedule<unknown, EventsError> => {
+export const schedule = (options: Options = {}): Schedule.Schedule<unknown, ExaError> => {
   const maxRetries = options.maxRetries ?? defaults.maxRetries
   const maxDelay = Duration.decode(options.maxDelay ?? defaults.maxDelay)
   const maxRetryAfter = Duration.decode(options.maxRetryAfter ?? defaults.maxRetryAfter)
@@ -135,7 +135,7 @@ export const schedule = (options: Options = {}): Schedule.Schedule<unknown, Even
   const backoff = (options.jitter ?? defaults.jitter)
     ? Schedule.jitteredWith(exponential, { min: 0.75, max: 1 })
     : exponential
-  return Schedule.identity<EventsError>().pipe(
+  return Schedule.identity<ExaError>().pipe(
     Schedule.intersect(backoff),
     Schedule.intersect(Schedule.recurs(maxRetries)),
     Schedule.whileInput(isRetryable),
@@ -154,11 +154,11 @@ export const schedule = (options: Options = {}): Schedule.Schedule<unknown, Even
  * @category combinators
  */
 export const apply = (policy: Policy, options: { readonly idempotent?: boolean | undefined } = {}) => {
-  if (policy === false) return <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => self
-  const base = (Schedule.isSchedule(policy) ? policy : schedule(policy)) as Schedule.Schedule<unknown, EventsError>
+  if (policy === false) return <A, E extends ExaError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => self
+  const base = (Schedule.isSchedule(policy) ? policy : schedule(policy)) as Schedule.Schedule<unknown, ExaError>
   // A request that must not run twice (creating a webhook) is sent again only when it surely was not acted on.
   const chosen = options.idempotent === false ? Schedule.whileInput(base, isUnsent) : base
-  return <A, E extends EventsError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  return <A, E extends ExaError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     // The schedule's machinery is only set up once a first attempt has failed: the common, successful call pays
     // nothing for it. The first failure is fed to the schedule as `Effect.retry` would.
     Effect.catchAll(self, (first) => {

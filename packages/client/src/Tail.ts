@@ -1,6 +1,6 @@
 /**
  * Consuming events by polling: `Tail.consume` runs a handler on each new event and records the position in a
- * `Checkpoint`, so a restarted consumer resumes where it left off; `Tail.stream` is an endless stream of new events;
+ * `Checkpoint`, so a restarted consumer resumes where it left off; `Tail.follow` is an endless stream of new events;
  * `Tail.batches` is the engine under both, for consumers that store events and position together (the Postgres
  * inbox).
  *
@@ -431,14 +431,15 @@ const batchesWith = (
   }))
 
 /**
- * An endless stream of new events, oldest first in each page, from `since` (default now): every page of each
- * window walked, each event once. Requests are retried by the client's policy; a failure that outlasts it ends
- * the stream unless `outages` is set. For a position that survives restarts, use `consume`.
+ * Follows the API, as `tail -f` follows a file: an endless stream of new events, oldest first in each page, from
+ * `since` (default now), every page of each window walked, each event once. (`EventsClient.streamEvents`, by
+ * contrast, is finite and newest first.) Requests are retried by the client's policy; a failure that outlasts it
+ * ends the stream unless `outages` is set. For a position that survives restarts, use `consume`.
  *
- * @since 0.2.0
+ * @since 0.3.0
  * @category streams
  */
-export const stream = (
+export const follow = (
   options?: Options
 ): Stream.Stream<Event.Event, Errors.StreamEventsError | CheckpointExpired, EventsClient> =>
   Stream.mapConcat(batchesWith(Option.none(), options, false), (batch) => batch.events)
@@ -562,7 +563,7 @@ export const waitFor: {
       : undefined
     if (matches === undefined) throw new Params.Invalid("waitFor needs an event type or a predicate")
     const { timeout: _, ...tail } = o
-    const first = Stream.runHead(Stream.filter(stream(tail), matches))
+    const first = Stream.runHead(Stream.filter(follow(tail), matches))
     return timeout === undefined
       ? first
       : Effect.timeoutTo(first, { duration: timeout, onTimeout: () => Option.none(), onSuccess: (found) => found })

@@ -33,7 +33,14 @@ export * as RequestLimits from "./RequestLimits.js"
 export * as Retry from "./Retry.js"
 /** @since 0.2.0 */
 export * as Tail from "./Tail.js"
-/** @since 0.1.0 */
+/**
+ * @deprecated Use `WebhookSignature` and `WebhookReceiver`.
+ * @since 0.1.0
+ */
 export * as Webhook from "./Webhook.js"
+/** @since 0.3.0 */
+export * as WebhookReceiver from "./WebhookReceiver.js"
+/** @since 0.3.0 */
+export * as WebhookSignature from "./WebhookSignature.js"
 /** @since 0.2.0 */
 export * as WebhooksClient from "./WebhooksClient.js"

@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 
-const memory = Dedupe.layerMemory({ window: "1 hour" })
+const memory = Dedupe.layerMemoryWith({ window: "1 hour" })
 const ttl = Duration.seconds(30)
 
 describe("Dedupe.layerMemory", () => {
@@ -75,7 +75,7 @@ describe("Dedupe.layerMemory", () => {
       const tags = (ids: ReadonlyArray<string>) => Effect.forEach(ids, (id) => Effect.map(dedupe.claim(id, Duration.millis(1)), (c) => c._tag))
       expect(yield* tags(["live", "c"])).toEqual(["Busy", "Done"])
       expect(yield* tags(["a"])).toEqual(["Claimed"])
-    }).pipe(Effect.provide(Dedupe.layerMemory({ maxEntries: 2 }))))
+    }).pipe(Effect.provide(Dedupe.layerMemoryWith({ maxEntries: 2 }))))
 
   it.effect("every bad option fails the layer with InvalidRequest (never a throw, never a silently disabled store)", () =>
     Effect.gen(function*() {
@@ -97,7 +97,7 @@ describe("Dedupe.layerMemory", () => {
         7
       ]
       for (const options of bad) {
-        const error = yield* Effect.flip(Layer.build(Dedupe.layerMemory(options as any)))
+        const error = yield* Effect.flip(Layer.build(Dedupe.layerMemoryWith(options as any)))
         expect(error._tag, JSON.stringify(options)).toBe("InvalidRequest")
       }
       const noFiles = Layer.merge(FileSystem.layerNoop({}), Path.layer)

@@ -41,7 +41,7 @@ describe("getEvent never dies", () => {
           const failure = Cause.failureOption(exit.cause)
           expect(Cause.isDie(exit.cause)).toBe(false)
           expect(failure._tag).toBe("Some")
-          expect(Errors.isEventsError(failure._tag === "Some" ? failure.value : undefined)).toBe(true)
+          expect(Errors.isExaError(failure._tag === "Some" ? failure.value : undefined)).toBe(true)
         }
       }),
       { numRuns: 400 }

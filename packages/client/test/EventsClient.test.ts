@@ -452,7 +452,7 @@ describe("the API key never leaks", () => {
       expect(error._tag).toBe("Unauthorized")
       const rendered = [JSON.stringify(error), String(error), error.message, error.stack ?? "", String(apiKey), JSON.stringify({ apiKey })]
       for (const text of rendered) expect(text).not.toContain(KEY)
-      expect(Errors.isEventsError(error)).toBe(true)
-      expect(Errors.isEventsError(new Error("x"))).toBe(false)
+      expect(Errors.isExaError(error)).toBe(true)
+      expect(Errors.isExaError(new Error("x"))).toBe(false)
     }))
 })

@@ -36,7 +36,7 @@ describe("public types", () => {
     expectTypeOf(EventsClient.streamEvents()).toEqualTypeOf<
       Stream.Stream<Event.Event, Exclude<GetEventError, Errors.NotFound> | Errors.ServerFault, EventsClient.EventsClient>
     >()
-    expectTypeOf<Errors.EventsError>().toEqualTypeOf<GetEventError | Errors.ServerFault>()
+    expectTypeOf<Errors.ExaError>().toEqualTypeOf<GetEventError | Errors.ServerFault>()
   })
 
   it("catchTag narrows each error to its fields", async () => {

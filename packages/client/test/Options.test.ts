@@ -148,15 +148,15 @@ describe("the native timer", () => {
 })
 
 describe("errors across copies of the package", () => {
-  it("isEventsError recognises an error by its type id and tag, not its class", () => {
+  it("isExaError recognises an error by its type id and tag, not its class", () => {
     const own = new Errors.NotFound({ id: "ev_1" })
-    expect(Errors.isEventsError(own)).toBe(true)
+    expect(Errors.isExaError(own)).toBe(true)
     // What another copy (the CJS build, another version) makes: same mark, another class.
     const foreign = Object.assign(Object.create({ [Errors.TypeId]: Errors.TypeId }), { _tag: "Timeout" })
-    expect(Errors.isEventsError(foreign)).toBe(true)
-    expect(Errors.isEventsError({ _tag: "Timeout" })).toBe(false)
-    expect(Errors.isEventsError(Object.assign(Object.create({ [Errors.TypeId]: Errors.TypeId }), { _tag: "Other" }))).toBe(false)
-    expect(Errors.isEventsError(null)).toBe(false)
+    expect(Errors.isExaError(foreign)).toBe(true)
+    expect(Errors.isExaError({ _tag: "Timeout" })).toBe(false)
+    expect(Errors.isExaError(Object.assign(Object.create({ [Errors.TypeId]: Errors.TypeId }), { _tag: "Other" }))).toBe(false)
+    expect(Errors.isExaError(null)).toBe(false)
     expect(own.message).toBe("Event \"ev_1\" not found")
     expect(new Errors.NotFound({ resource: "webhook", id: "wh_1" }).message).toBe("Webhook \"wh_1\" not found")
     expect(Object.keys(own)).not.toContain(String(Errors.TypeId))

@@ -17,7 +17,7 @@ import { json, stub } from "./stub.js"
 const idle = Fixtures.make("webset.idle", { id: "ev_1" })
 const fiveSeconds = Duration.seconds(5)
 
-const every: ReadonlyArray<readonly [Errors.EventsError, boolean]> = [
+const every: ReadonlyArray<readonly [Errors.ExaError, boolean]> = [
   [new Errors.NotFound({ id: "ev_1" }), false],
   [new Errors.Unauthorized({ status: 401, apiMessage: "no" }), false],
   [new Errors.Decode({ reason: "bad", body: "" }), false],

@@ -290,7 +290,7 @@ describe("Tail: outages", () => {
       yield* TestClock.setTime(T0)
       const strict = yield* Effect.flip(Tail.consume("c", () => Effect.void, { outages: false }))
       expect(strict._tag).toBe("ApiError")
-      const streamed = yield* Effect.flip(Stream.runDrain(Tail.stream()))
+      const streamed = yield* Effect.flip(Stream.runDrain(Tail.follow()))
       expect(streamed._tag).toBe("ApiError")
       const unauthorized = yield* Effect.flip(Tail.consume("c", () => Effect.void))
       expect(unauthorized._tag).toBe("Unauthorized")

@@ -1,4 +1,4 @@
-import { Webhook } from "@effect-exa/client"
+import { WebhookSignature } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { Fixtures, Webhooks } from "@effect-exa/testing"
 import * as HttpApp from "@effect/platform/HttpApp"
@@ -25,9 +25,9 @@ const at = <A, E, R>(seconds: number, effect: Effect.Effect<A, E, R>) =>
   Effect.zipRight(TestClock.setTime(seconds * 1000), effect)
 
 const verify = (header: string | undefined, payload: string | Uint8Array = body, tolerance?: Duration.DurationInput) =>
-  Webhook.verify({ secret, header, body: payload, ...(tolerance ? { tolerance } : {}) })
+  WebhookSignature.verify({ secret, header, body: payload, ...(tolerance ? { tolerance } : {}) })
 
-describe("Webhook.verify", () => {
+describe("WebhookSignature.verify", () => {
   it.effect("accepts a known-answer signature and decodes the event", () =>
     at(NOW, Effect.gen(function*() {
       const event = yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
@@ -40,7 +40,7 @@ describe("Webhook.verify", () => {
       const vector = `{"id":"ev_1","object":"event","type":"webset.export.created","data":{},"createdAt":"2009-02-13T23:31:30Z"}`
       const expected = createHmac("sha256", "whsec_vector").update(`1234567890.${vector}`).digest("hex")
       expect(yield* Webhooks.sign(vector, { secret: "whsec_vector", timestamp: 1234567890 })).toBe(`t=1234567890,v1=${expected}`)
-      const event = yield* Webhook.verify({ secret: Redacted.make("whsec_vector"), header: `t=1234567890,v1=${expected}`, body: vector })
+      const event = yield* WebhookSignature.verify({ secret: Redacted.make("whsec_vector"), header: `t=1234567890,v1=${expected}`, body: vector })
       assert.instanceOf(event, Event.UnknownEvent)
     })))
 
@@ -139,9 +139,9 @@ describe("Webhook.verify", () => {
     at(NOW, Effect.gen(function*() {
       const other = Redacted.make("whsec_other_1")
       const signed = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
-      expect((yield* Webhook.verify({ secret: [other, secret], header: signed, body })).type).toBe("webset.item.enriched")
-      expect((yield* Webhook.verify({ secret: [secret, other], header: signed, body })).type).toBe("webset.item.enriched")
-      const mismatch = yield* Effect.flip(Webhook.verify({ secret: [other], header: signed, body }))
+      expect((yield* WebhookSignature.verify({ secret: [other, secret], header: signed, body })).type).toBe("webset.item.enriched")
+      expect((yield* WebhookSignature.verify({ secret: [secret, other], header: signed, body })).type).toBe("webset.item.enriched")
+      const mismatch = yield* Effect.flip(WebhookSignature.verify({ secret: [other], header: signed, body }))
       expect(mismatch._tag).toBe("SignatureMismatch")
     })))
 
@@ -159,14 +159,14 @@ describe("Webhook.verify", () => {
       const valid = hmac(SECRET, NOW, body)
       const fill = (n: number) => Array.from({ length: n }, (_, i) => `v1=${i.toString(16).padStart(64, "0")}`).join(",")
       // Up to the cap, a valid signature among the others verifies.
-      expect((yield* verify(`t=${NOW},${fill(Webhook.maxCandidates - 1)},v1=${valid}`)).type).toBe("webset.item.enriched")
-      const many = yield* Effect.flip(verify(`t=${NOW},${fill(Webhook.maxCandidates)},v1=${valid}`))
+      expect((yield* verify(`t=${NOW},${fill(WebhookSignature.maxCandidates - 1)},v1=${valid}`)).type).toBe("webset.item.enriched")
+      const many = yield* Effect.flip(verify(`t=${NOW},${fill(WebhookSignature.maxCandidates)},v1=${valid}`))
       assert(many._tag === "SignatureMalformed")
-      expect(many.reason).toContain(`more than ${Webhook.maxCandidates}`)
+      expect(many.reason).toContain(`more than ${WebhookSignature.maxCandidates}`)
       const thousand = yield* Effect.flip(verify(`t=${NOW},${fill(1000)}`))
       assert(thousand._tag === "SignatureMalformed")
       expect(thousand.header.length).toBeLessThan(300)
-      const long = yield* Effect.flip(verify(`t=${NOW},v1=${valid},x=${"y".repeat(Webhook.maxHeaderLength)}`))
+      const long = yield* Effect.flip(verify(`t=${NOW},v1=${valid},x=${"y".repeat(WebhookSignature.maxHeaderLength)}`))
       assert(long._tag === "SignatureMalformed")
       expect(long.reason).toContain("longer than")
     })))
@@ -185,12 +185,12 @@ describe("Webhook.verify", () => {
         { secret, header, body, tolerance: "soon" }
       ]
       for (const options of cases) {
-        const error = yield* Effect.flip(Webhook.verify(options as never))
+        const error = yield* Effect.flip(WebhookSignature.verify(options as never))
         expect(error._tag).toBe("InvalidRequest")
         expect(error.message).not.toContain(SECRET)
       }
       // A header that is not a string is a missing one.
-      expect((yield* Effect.flip(Webhook.verify({ secret, header: 42 as never, body })))._tag).toBe("SignatureMissing")
+      expect((yield* Effect.flip(WebhookSignature.verify({ secret, header: 42 as never, body })))._tag).toBe("SignatureMissing")
     })))
 
   it.effect("a signed body nested 100,000 levels deep is Decode, never a stack overflow", () =>
@@ -204,15 +204,15 @@ describe("Webhook.verify", () => {
 
   it.effect("sign makes the header Exa makes (a known answer), and verify accepts it", () =>
     at(NOW, Effect.gen(function*() {
-      const header = yield* Webhook.sign({ secret, body })
+      const header = yield* WebhookSignature.sign({ secret, body })
       expect(header).toBe(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
       expect((yield* verify(header)).id).toBe(Fixtures.events["webset.item.enriched"].id)
       const bytes = new TextEncoder().encode(body)
-      expect(yield* Webhook.sign({ secret, body: bytes, timestamp: 1234567890 })).toBe(
+      expect(yield* WebhookSignature.sign({ secret, body: bytes, timestamp: 1234567890 })).toBe(
         `t=1234567890,v1=${hmac(SECRET, 1234567890, body)}`
       )
       // The timestamp given is signed, and the secret shows nowhere in the header.
-      expect(yield* Webhook.sign({ secret, body, timestamp: 0 })).toBe(`t=0,v1=${hmac(SECRET, 0, body)}`)
+      expect(yield* WebhookSignature.sign({ secret, body, timestamp: 0 })).toBe(`t=0,v1=${hmac(SECRET, 0, body)}`)
       expect(header).not.toContain(SECRET)
     })))
 
@@ -231,13 +231,13 @@ describe("Webhook.verify", () => {
         null
       ]
       for (const options of bad) {
-        const error = yield* Effect.flip(Webhook.sign(options as Parameters<typeof Webhook.sign>[0]))
+        const error = yield* Effect.flip(WebhookSignature.sign(options as Parameters<typeof WebhookSignature.sign>[0]))
         expect(error._tag).toBe("InvalidRequest")
       }
     }))
 
   it("parseHeader reads t and every v1", () => {
-    const parsed = Webhook.parseHeader(`t=12,v1=${"a".repeat(64)},v1=${"B".repeat(64)}`)
+    const parsed = WebhookSignature.parseHeader(`t=12,v1=${"a".repeat(64)},v1=${"B".repeat(64)}`)
     assert(Either.isRight(parsed))
     expect(parsed.right).toEqual({ timestamp: 12, signatures: ["a".repeat(64), "b".repeat(64)] })
   })
@@ -245,7 +245,7 @@ describe("Webhook.verify", () => {
   it("parseHeader: what each malformed header is told, and what it tolerates", () => {
     const sig = "a".repeat(64)
     const reason = (header: string) => {
-      const parsed = Webhook.parseHeader(header)
+      const parsed = WebhookSignature.parseHeader(header)
       return Either.isLeft(parsed) ? parsed.left.reason : "ok"
     }
     expect(reason(`t=1,garbage,v1=${sig}`)).toBe(`"garbage" is not key=value`)
@@ -265,23 +265,23 @@ describe("Webhook.verify", () => {
     expect(reason(`t=1,=x,v1=${sig}`)).toBe("ok")
     expect(reason(`t=1,${Array.from({ length: 40 }, (_, i) => `x${i}=1`).join(",")},v1=${sig}`)).toBe("ok")
     // The length cap is inclusive; the header in the error is cut to 200 characters.
-    const exactly = `t=1,v1=${sig},x=${"y".repeat(Webhook.maxHeaderLength - 74)}`
-    expect(exactly.length).toBe(Webhook.maxHeaderLength)
+    const exactly = `t=1,v1=${sig},x=${"y".repeat(WebhookSignature.maxHeaderLength - 74)}`
+    expect(exactly.length).toBe(WebhookSignature.maxHeaderLength)
     expect(reason(exactly)).toBe("ok")
-    const long = Webhook.parseHeader(`${exactly}y`)
+    const long = WebhookSignature.parseHeader(`${exactly}y`)
     assert(Either.isLeft(long))
-    expect(long.left.reason).toBe(`longer than ${Webhook.maxHeaderLength} characters`)
+    expect(long.left.reason).toBe(`longer than ${WebhookSignature.maxHeaderLength} characters`)
     expect(long.left.header).toBe(`${exactly.slice(0, 200)}…`)
-    const short = Webhook.parseHeader(`t=x,${"z".repeat(196)}`)
+    const short = WebhookSignature.parseHeader(`t=x,${"z".repeat(196)}`)
     assert(Either.isLeft(short))
     expect(short.left.header).toBe(`t=x,${"z".repeat(196)}`)
   })
 
   it("errors say what happened", () => {
-    expect(new Webhook.SignatureMissing().message).toBe("The delivery has no Exa-Signature header")
-    expect(new Webhook.SignatureMalformed({ header: "h", reason: "no t" }).message).toBe("Malformed Exa-Signature header: no t")
-    expect(new Webhook.SignatureMismatch({ candidates: 2 }).message).toBe("None of the 2 signature(s) matches the delivery")
-    expect(new Webhook.TimestampOutOfTolerance({ timestamp: 10, now: 400, tolerance: Duration.seconds(300) }).message)
+    expect(new WebhookSignature.SignatureMissing().message).toBe("The delivery has no Exa-Signature header")
+    expect(new WebhookSignature.SignatureMalformed({ header: "h", reason: "no t" }).message).toBe("Malformed Exa-Signature header: no t")
+    expect(new WebhookSignature.SignatureMismatch({ candidates: 2 }).message).toBe("None of the 2 signature(s) matches the delivery")
+    expect(new WebhookSignature.TimestampOutOfTolerance({ timestamp: 10, now: 400, tolerance: Duration.seconds(300) }).message)
       .toBe("The signature timestamp 10 is more than 5m from now (400)")
   })
 
@@ -289,7 +289,7 @@ describe("Webhook.verify", () => {
     at(NOW, Effect.gen(function*() {
       const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
       const reasonOf = (options: unknown) =>
-        Effect.map(Effect.flip(Webhook.verify(options as never)), (e) => (e._tag === "InvalidRequest" ? e.reason : e._tag))
+        Effect.map(Effect.flip(WebhookSignature.verify(options as never)), (e) => (e._tag === "InvalidRequest" ? e.reason : e._tag))
       expect(yield* reasonOf(null)).toBe("the options must be an object")
       expect(yield* reasonOf("secret")).toBe("the options must be an object")
       expect(yield* reasonOf({ secret: [], header, body })).toBe("no webhook secret was given")
@@ -305,7 +305,7 @@ describe("Webhook.verify", () => {
     })))
 })
 
-describe("Webhook.verifyRequest", () => {
+describe("WebhookSignature.verifyRequest", () => {
   it.effect("a body that cannot be read is a Transport error saying so", () =>
     Effect.gen(function*() {
       const failing = new ReadableStream({
@@ -322,7 +322,7 @@ describe("Webhook.verifyRequest", () => {
           duplex: "half"
         } as RequestInit)
       )
-      const error = yield* Effect.flip(Webhook.verifyRequest({ secret }).pipe(
+      const error = yield* Effect.flip(WebhookSignature.verifyRequest({ secret }).pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, request)
       ))
       expect(error._tag).toBe("Transport")
@@ -331,7 +331,7 @@ describe("Webhook.verifyRequest", () => {
 
   // A web handler (works on Node, Bun, Deno, edge runtimes) that accepts verified deliveries.
   const handler = HttpApp.toWebHandler(
-    Webhook.verifyRequest({ secret }).pipe(
+    WebhookSignature.verifyRequest({ secret }).pipe(
       Effect.map((event) => HttpServerResponse.unsafeJson({ received: event.id })),
       Effect.catchAll((error) => Effect.succeed(HttpServerResponse.unsafeJson({ error: error._tag }, { status: 400 })))
     )

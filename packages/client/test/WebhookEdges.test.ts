@@ -3,7 +3,7 @@
  * options; every answer of the receiver (status and body), and what it logs; `DeliveryTooLarge`'s message; the
  * reasons `sign` gives.
  */
-import { Errors, Webhook } from "@effect-exa/client"
+import { Errors, WebhookReceiver, WebhookSignature } from "@effect-exa/client"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -23,7 +23,7 @@ const post = (headers: Record<string, string>, body?: BodyInit | null, init: Req
   new Request("http://hook.test/", { method: "POST", headers, ...(body === undefined ? {} : { body }), ...init })
 
 const verifyWith = (request: Request, options: unknown = { secret }) =>
-  Effect.flip(Webhook.verifyRequest(options as Webhook.RequestOptions)).pipe(
+  Effect.flip(WebhookSignature.verifyRequest(options as WebhookSignature.RequestOptions)).pipe(
     Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(request))
   )
 
@@ -34,7 +34,7 @@ const broken = () =>
     }
   })
 
-describe("Webhook.verifyRequest, exactly", () => {
+describe("WebhookSignature.verifyRequest, exactly", () => {
   it.live("a blank header is SignatureMissing, not a malformed one", () =>
     Effect.gen(function*() {
       for (const header of ["   ", "\t"]) {
@@ -48,10 +48,10 @@ describe("Webhook.verifyRequest, exactly", () => {
         secret,
         maxBodySize: event.length
       })
-      assert(over instanceof Webhook.DeliveryTooLarge)
+      assert(over instanceof WebhookSignature.DeliveryTooLarge)
       expect({ limit: over.limit, contentLength: over.contentLength }).toEqual({ limit: event.length, contentLength: event.length + 1 })
       const exact = yield* Effect.exit(
-        Webhook.verifyRequest({ secret, maxBodySize: event.length }).pipe(
+        WebhookSignature.verifyRequest({ secret, maxBodySize: event.length }).pipe(
           Effect.provideService(
             HttpServerRequest.HttpServerRequest,
             HttpServerRequest.fromWeb(post({ "exa-signature": signed(event), "content-length": String(event.length) }, event))
@@ -94,9 +94,9 @@ describe("the receiver's answers, exactly", () => {
     for (const [key, value] of annotations) record[key] = value
     logs.push({ message, annotations: record })
   })
-  const receiver = (options: Partial<Webhook.ReceiverOptions<unknown, never>> = {}) =>
-    Webhook.webHandler(
-      { secret, handle: () => Effect.void, ...options } as Webhook.ReceiverOptions<unknown, never> & { readonly dedupe?: false },
+  const receiver = (options: Partial<WebhookReceiver.ReceiverOptions<unknown, never>> = {}) =>
+    WebhookReceiver.webHandler(
+      { secret, handle: () => Effect.void, ...options } as WebhookReceiver.ReceiverOptions<unknown, never> & { readonly dedupe?: false },
       Logger.replace(Logger.defaultLogger, logger)
     )
   const answer = (handler: (request: Request) => Promise<Response>, request: Request) =>
@@ -141,17 +141,17 @@ describe("the receiver's answers, exactly", () => {
 
 describe("DeliveryTooLarge and sign", () => {
   it("DeliveryTooLarge says the limit, and the announced size when there was one", () => {
-    expect(new Webhook.DeliveryTooLarge({ limit: 10 }).message).toBe("The delivery's body grew past the limit of 10 bytes")
-    expect(new Webhook.DeliveryTooLarge({ limit: 10, contentLength: 20 }).message).toBe(
+    expect(new WebhookSignature.DeliveryTooLarge({ limit: 10 }).message).toBe("The delivery's body grew past the limit of 10 bytes")
+    expect(new WebhookSignature.DeliveryTooLarge({ limit: 10, contentLength: 20 }).message).toBe(
       "The delivery's body is 20 bytes, over the limit of 10"
     )
   })
 
   it.live("sign's reasons", () =>
     Effect.gen(function*() {
-      const several = yield* Effect.flip(Webhook.sign({ secret: [secret, secret] as never, body: "{}" }))
+      const several = yield* Effect.flip(WebhookSignature.sign({ secret: [secret, secret] as never, body: "{}" }))
       expect(several.reason).toBe("sign with exactly one secret")
-      const badTime = yield* Effect.flip(Webhook.sign({ secret, body: "{}", timestamp: -1 }))
+      const badTime = yield* Effect.flip(WebhookSignature.sign({ secret, body: "{}", timestamp: -1 }))
       expect(badTime.reason).toBe("timestamp must be unix seconds (a non-negative integer)")
     }))
 })

@@ -3,7 +3,7 @@
  * receivers get the same event): the handler runs once, the copies that arrive meanwhile get 409 with Retry-After,
  * a failed handler lets the next copy run it; and a body that lies about its length is cut off at the limit.
  */
-import { Dedupe, Webhook } from "@effect-exa/client"
+import { Dedupe, WebhookReceiver } from "@effect-exa/client"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -27,7 +27,7 @@ const gate = () => {
   return { open, opened }
 }
 
-describe("Webhook.receiver with a Dedupe, under concurrent copies", () => {
+describe("WebhookReceiver.make with a Dedupe, under concurrent copies", () => {
   it.effect("50 copies at once: the handler runs once; the others get 409 with Retry-After; then 200 duplicate", () =>
     Effect.gen(function*() {
       let runs = 0
@@ -36,9 +36,9 @@ describe("Webhook.receiver with a Dedupe, under concurrent copies", () => {
       const logs = Logger.replace(Logger.defaultLogger, Logger.make(({ logLevel, message }) => {
         if (logLevel._tag === "Warning") warnings.push(String(message))
       }))
-      const { dispose, handler } = Webhook.webHandler(
+      const { dispose, handler } = WebhookReceiver.webHandler(
         { secret: Redacted.make(secret), handle: () => Effect.promise(() => (runs++, opened)), dedupe: true },
-        Layer.merge(Dedupe.layerMemory(), logs)
+        Layer.merge(Dedupe.layerMemory, logs)
       )
       const answers = Array.from({ length: 50 }, () => deliver(handler))
       const first49 = yield* Effect.promise(() =>
@@ -69,9 +69,9 @@ describe("Webhook.receiver with a Dedupe, under concurrent copies", () => {
   it.effect("a failing handler answers 500 and releases the claim: the next copy runs it and gets 204", () =>
     Effect.gen(function*() {
       let runs = 0
-      const { dispose, handler } = Webhook.webHandler(
+      const { dispose, handler } = WebhookReceiver.webHandler(
         { secret: Redacted.make(secret), handle: () => Effect.suspend(() => ++runs === 1 ? Effect.fail("boom") : Effect.void), dedupe: true },
-        Dedupe.layerMemory()
+        Dedupe.layerMemory
       )
       expect((yield* Effect.promise(() => deliver(handler))).status).toBe(500)
       expect((yield* Effect.promise(() => deliver(handler))).status).toBe(204)
@@ -81,7 +81,7 @@ describe("Webhook.receiver with a Dedupe, under concurrent copies", () => {
     }))
 })
 
-describe("Webhook.webHandler against a lying content-length", () => {
+describe("WebhookReceiver.webHandler against a lying content-length", () => {
   it.effect("a header announcing 10 bytes over a 50 MiB body: 413, having read about maxBodySize", () =>
     Effect.gen(function*() {
       let pulled = 0
@@ -93,7 +93,7 @@ describe("Webhook.webHandler against a lying content-length", () => {
         }
       }, { highWaterMark: 0 })
       const warnings: Array<string> = []
-      const { dispose, handler } = Webhook.webHandler(
+      const { dispose, handler } = WebhookReceiver.webHandler(
         { secret: Redacted.make(secret), handle: () => Effect.void, maxBodySize: 1024 * 1024 },
         Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => void warnings.push(String(message))))
       )

@@ -2,7 +2,7 @@
  * The receiver against hostile senders: huge bodies (announced or streamed), bodies that must not be read at all,
  * empty bodies, bad options.
  */
-import { Webhook } from "@effect-exa/client"
+import { WebhookReceiver } from "@effect-exa/client"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -24,7 +24,7 @@ const event = JSON.stringify({
 
 const handled: Array<string> = []
 const app = (maxBodySize?: unknown) =>
-  Webhook.webHandler(
+  WebhookReceiver.webHandler(
     {
       secret: Redacted.make(secret),
       handle: (e) => Effect.sync(() => void handled.push(e.id)),
@@ -46,7 +46,7 @@ const watched = (chunks: ReadonlyArray<Uint8Array>) => {
   return { state, stream }
 }
 
-describe("Webhook.receiver against hostile senders", () => {
+describe("WebhookReceiver.make against hostile senders", () => {
   it.effect("a body over maxBodySize is 413: refused unread when announced, cut off when streamed", () =>
     Effect.gen(function*() {
       const { dispose, handler } = app(1024)

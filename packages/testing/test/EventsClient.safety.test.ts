@@ -310,7 +310,7 @@ for (const transport of transports) {
                 const exit = yield* Effect.exit(EventsClient.getEvent("ev_1"))
                 assert(Exit.isFailure(exit))
                 const error = Cause.squash(exit.cause)
-                expect(Errors.isEventsError(error), failure._tag).toBe(true)
+                expect(Errors.isExaError(error), failure._tag).toBe(true)
                 expect(everywhere(error), JSON.stringify(failure)).not.toContain(key)
                 expect(Cause.pretty(exit.cause)).not.toContain(key)
                 yield* Effect.logError("failed", exit.cause)

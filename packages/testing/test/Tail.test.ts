@@ -208,13 +208,13 @@ describe("Tail.consume", () => {
     })))
 })
 
-describe("Tail.stream", () => {
+describe("Tail.follow", () => {
   it.effect("is an endless stream of new events from since", () =>
     run(Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
       const collected: Array<string> = []
       const fiber = yield* Effect.fork(
-        Stream.runForEach(Tail.stream({ since: at(0) }), (e) => Effect.sync(() => void collected.push(e.id)))
+        Stream.runForEach(Tail.follow({ since: at(0) }), (e) => Effect.sync(() => void collected.push(e.id)))
       )
       yield* api.addEvents([event("ev_a", 1)])
       yield* until(() => collected.length >= 1, "ev_a")
@@ -223,7 +223,7 @@ describe("Tail.stream", () => {
       yield* TestClock.adjust("1 minute")
       expect(collected).toEqual(["ev_a", "ev_b"])
       yield* Fiber.interrupt(fiber)
-      const taken = yield* Stream.runCollect(Stream.take(Tail.stream({ since: at(0) }), 2))
+      const taken = yield* Stream.runCollect(Stream.take(Tail.follow({ since: at(0) }), 2))
       expect(Chunk.toReadonlyArray(taken).map((e) => e.id)).toEqual(["ev_a", "ev_b"])
     }), [event("ev_old", -5)]))
 })

@@ -1,8 +1,8 @@
 /**
- * The ready webhook receiver (`Webhook.receiver` / `Webhook.webHandler`), end to end: the emulator delivers for
+ * The ready webhook receiver (`WebhookReceiver.make` / `WebhookReceiver.webHandler`), end to end: the emulator delivers for
  * real to it over loopback HTTP, and its answers are what Exa records.
  */
-import { Dedupe, Handlers, Webhook, WebhooksClient } from "@effect-exa/client"
+import { Dedupe, Handlers, WebhookReceiver, WebhooksClient, WebhookSignature } from "@effect-exa/client"
 import { ExaApi, Fixtures, Webhooks } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -16,7 +16,7 @@ const layer = ExaApi.layerClient({
   delivery: { retry: Schedule.spaced("1 minute").pipe(Schedule.intersect(Schedule.recurs(3))) }
 })
 
-describe("Webhook.receiver", () => {
+describe("WebhookReceiver.make", () => {
   it.scoped("verifies, handles once, answers 500 for a failing handler so Exa redelivers, 200 for a duplicate", () =>
     Effect.gen(function*() {
       // The receiver checks signatures against the real clock: start the emulator's clock there.
@@ -30,9 +30,9 @@ describe("Webhook.receiver", () => {
           Effect.suspend(() => failures-- > 0 ? Effect.fail("database down" as const) : Effect.sync(() => void handled.push(event.id))),
         orElse: (event) => Effect.sync(() => void handled.push(event.id))
       })
-      const { dispose, handler } = Webhook.webHandler(
+      const { dispose, handler } = WebhookReceiver.webHandler(
         { get secret() { return secret }, handle, dedupe: true },
-        Dedupe.layerMemory()
+        Dedupe.layerMemory
       )
       yield* Effect.addFinalizer(() => Effect.promise(dispose))
       const url = yield* serve(handler)
@@ -77,22 +77,22 @@ describe("Webhook.receiver", () => {
     Effect.gen(function*() {
       const body = JSON.stringify(Fixtures.events["webset.idle"])
       const header = yield* Webhooks.sign(body, { secret: "whsec_s", timestamp: Math.floor(Date.now() / 1000) })
-      const dying = Webhook.webHandler({ secret: Redacted.make("whsec_s"), handle: () => Effect.die("bug") }, Layer.empty)
+      const dying = WebhookReceiver.webHandler({ secret: Redacted.make("whsec_s"), handle: () => Effect.die("bug") }, Layer.empty)
       const request = () => new Request("http://x/hook", { method: "POST", headers: { "exa-signature": header }, body })
       const died = yield* Effect.promise(() => dying.handler(request()))
       expect(died.status).toBe(500)
-      const misconfigured = Webhook.webHandler({ secret: [], handle: () => Effect.void }, Layer.empty)
+      const misconfigured = WebhookReceiver.webHandler({ secret: [], handle: () => Effect.void }, Layer.empty)
       expect((yield* Effect.promise(() => misconfigured.handler(request()))).status).toBe(500)
-      const ok = Webhook.webHandler({ secret: Redacted.make("whsec_s"), handle: () => Effect.void }, Layer.empty)
+      const ok = WebhookReceiver.webHandler({ secret: Redacted.make("whsec_s"), handle: () => Effect.void }, Layer.empty)
       const fine = yield* Effect.promise(() => ok.handler(request()))
       expect(fine.status).toBe(204)
       // No Dedupe given: the same delivery is handled again.
       expect((yield* Effect.promise(() => ok.handler(request()))).status).toBe(204)
       // A Dedupe in context changes nothing unless the receiver asks for it (`dedupe: true`): behaviour is never ambient.
       let runs = 0
-      const ambient = Webhook.webHandler(
+      const ambient = WebhookReceiver.webHandler(
         { secret: Redacted.make("whsec_s"), handle: () => Effect.sync(() => void runs++) },
-        Dedupe.layerMemory()
+        Dedupe.layerMemory
       )
       expect((yield* Effect.promise(() => ambient.handler(request()))).status).toBe(204)
       expect((yield* Effect.promise(() => ambient.handler(request()))).status).toBe(204)
@@ -103,12 +103,12 @@ describe("Webhook.receiver", () => {
 })
 
 describe("Webhooks.sign", () => {
-  it.effect("is the client's signer (Webhook.sign): the same header for the same body, secret and time", () =>
+  it.effect("is the client's signer (WebhookSignature.sign): the same header for the same body, secret and time", () =>
     Effect.gen(function*() {
       const secret = Redacted.make("whsec_one-signer")
       const body = JSON.stringify(Fixtures.make("webset.idle", { id: "ev_sign" }))
       const ours = yield* Webhooks.sign(body, { secret, timestamp: 1_700_000_000 })
-      expect(ours).toBe(yield* Webhook.sign({ secret, body, timestamp: 1_700_000_000 }))
+      expect(ours).toBe(yield* WebhookSignature.sign({ secret, body, timestamp: 1_700_000_000 }))
       // Extra signatures go before the real one, which the client still finds.
       const rotated = yield* Webhooks.sign(body, { secret: "whsec_one-signer", timestamp: 1_700_000_000, extraSignatures: ["00"] })
       expect(rotated).toBe(ours.replace(",v1=", ",v1=00,v1="))

@@ -3,7 +3,7 @@
  * emulator's real deliveries (signed POSTs to a receiver on loopback, attempts, retries on the Effect clock) with
  * `failedDeliveries` on top.
  */
-import { Errors, Webhook as WebhookVerification, WebhooksClient } from "@effect-exa/client"
+import { Errors, WebhooksClient, WebhookSignature } from "@effect-exa/client"
 import { Webhook } from "@effect-exa/schema"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
@@ -180,7 +180,7 @@ describe("WebhooksClient parameters", () => {
       for (const call of bad) {
         const exit = yield* Effect.exit(call)
         assert(Exit.isFailure(exit) && exit.cause._tag === "Fail", `expected a typed failure, got ${String(exit)}`)
-        expect((exit.cause.error as Errors.EventsError)._tag).toBe("InvalidRequest")
+        expect((exit.cause.error as Errors.ExaError)._tag).toBe("InvalidRequest")
       }
       const api = yield* ExaApi.ExaApi
       expect(yield* api.requests).toEqual([])
@@ -267,7 +267,7 @@ describe("the emulator delivers for real", () => {
       expect(other.received).toHaveLength(0)
       const delivery = target.received[0]!
       expect(delivery.headers["content-type"]).toBe("application/json")
-      const event = yield* WebhookVerification.verify({
+      const event = yield* WebhookSignature.verify({
         secret: hook.secret,
         header: delivery.headers["exa-signature"],
         body: delivery.body,

@@ -3,7 +3,7 @@
  * requests per event, catching up on a backlog and then in steady state), and the ready webhook receiver's cost per
  * delivery (verify + decode + dispatch) against a hand-written `node:crypto` + `JSON.parse` receiver.
  */
-import { Checkpoint, Dedupe, Handlers, Tail, Webhook } from "@effect-exa/client"
+import { Checkpoint, Dedupe, Handlers, Tail, WebhookReceiver } from "@effect-exa/client"
 import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
 import { ExaApi, ExaApiServer, Fixtures, Webhooks } from "@effect-exa/testing"
 import * as Effect from "effect/Effect"
@@ -124,13 +124,13 @@ const event = Fixtures.events["webset.item.enriched"]
 
 const receiverCases = async () => {
   const body = JSON.stringify(event)
-  const { dispose, handler } = Webhook.webHandler(
+  const { dispose, handler } = WebhookReceiver.webHandler(
     { secret: Redacted.make(secretText), handle: Handlers.make({ orElse: () => Effect.void }) },
     Layer.empty
   )
-  const withDedupe = Webhook.webHandler(
-    { secret: Redacted.make(secretText), handle: Handlers.make({ orElse: () => Effect.void }) },
-    Dedupe.layerMemory()
+  const withDedupe = WebhookReceiver.webHandler(
+    { secret: Redacted.make(secretText), handle: Handlers.make({ orElse: () => Effect.void }), dedupe: true },
+    Dedupe.layerMemory
   )
   const signature = await Effect.runPromise(Webhooks.sign(body, { secret: secretText }))
   let n = 0
@@ -155,8 +155,8 @@ const receiverCases = async () => {
   }
   const cases: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
     ["node:crypto HMAC + JSON.parse + dispatch (by hand, no validation)", () => byHand(request())],
-    ["Webhook.webHandler (verify + decode to Event + Handlers)", () => handler(request())],
-    ["Webhook.webHandler with Dedupe.layerMemory (a duplicate: skipped after the first)", () => withDedupe.handler(request())]
+    ["WebhookReceiver.webHandler (verify + decode to Event + Handlers)", () => handler(request())],
+    ["WebhookReceiver.webHandler with Dedupe.layerMemory (a duplicate: skipped after the first)", () => withDedupe.handler(request())]
   ]
   const medians = await measureAsync(cases, { warmup: 200 })
   await dispose()

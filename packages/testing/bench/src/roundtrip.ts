@@ -6,9 +6,9 @@
  * another's garbage or JIT state; the parent interleaves the rounds, asking one process at a time to run a slice,
  * so drift (CPU frequency, the other core) hits every client alike.
  */
-import { EventsClient } from "@effect-exa/client"
-import * as ExaFetchHttpClient from "@effect-exa/client/FetchHttpClient"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import { EventsClient, ExaClient } from "@effect-exa/client"
+import * as FetchTransport from "@effect-exa/client/FetchTransport"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Event } from "@effect-exa/schema"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -83,7 +83,13 @@ const validatingFetch = async (baseUrl: string) => {
 }
 
 const eventsRuntime = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
-  ManagedRuntime.make(EventsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.orDie, Layer.provide(http)))
+  ManagedRuntime.make(
+    EventsClient.Default.pipe(Layer.provide(ExaClient.layer({ apiKey: Redacted.make(apiKey), baseUrl })), Layer.orDie, Layer.provide(http))
+  )
+
+// A transport without its `HonoursLimits`: the pipeline then runs each attempt in a fiber of its own (the second
+// execution path), whose cost these rows measure against the direct one.
+const forked = (client: HttpClient.HttpClient) => Layer.succeed(HttpClient.HttpClient, client)
 
 // Every client measured, in table order: a name, and how to build it against the server at `baseUrl`.
 const definitions: ReadonlyArray<{
@@ -152,17 +158,24 @@ const definitions: ReadonlyArray<{
     }
   },
   {
-    name: "effect-exa getEvent, effect-exa's FetchHttpClient",
+    name: "effect-exa getEvent, FetchTransport",
     make: (baseUrl) => {
-      const runtime = eventsRuntime(baseUrl, ExaFetchHttpClient.layer())
+      const runtime = eventsRuntime(baseUrl, FetchTransport.layer)
       return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
     }
   },
   {
-    name: "effect-exa getEvent, effect-exa's FetchHttpClient, inside one Effect program",
+    name: "effect-exa getEvent, FetchTransport, inside one Effect program",
     make: (baseUrl) => {
-      const runtime = eventsRuntime(baseUrl, ExaFetchHttpClient.layer())
+      const runtime = eventsRuntime(baseUrl, FetchTransport.layer)
       return { slice: effectSlice(runtime, EventsClient.getEvent(id)), dispose: () => runtime.dispose() }
+    }
+  },
+  {
+    name: "effect-exa getEvent, FetchTransport, attempts forked (its HonoursLimits hidden)",
+    make: (baseUrl) => {
+      const runtime = eventsRuntime(baseUrl, forked(FetchTransport.make()))
+      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
     }
   },
   {
@@ -174,17 +187,24 @@ const definitions: ReadonlyArray<{
     }
   },
   {
-    name: "effect-exa getEvent, NodeHttpClient",
+    name: "effect-exa getEvent, NodeTransport",
     make: (baseUrl) => {
-      const runtime = eventsRuntime(baseUrl, NodeHttpClient.layer())
+      const runtime = eventsRuntime(baseUrl, NodeTransport.layer)
       return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
     }
   },
   {
-    name: "effect-exa getEvent, NodeHttpClient, inside one Effect program",
+    name: "effect-exa getEvent, NodeTransport, inside one Effect program",
     make: (baseUrl) => {
-      const runtime = eventsRuntime(baseUrl, NodeHttpClient.layer())
+      const runtime = eventsRuntime(baseUrl, NodeTransport.layer)
       return { slice: effectSlice(runtime, EventsClient.getEvent(id)), dispose: () => runtime.dispose() }
+    }
+  },
+  {
+    name: "effect-exa getEvent, NodeTransport, attempts forked (its HonoursLimits hidden)",
+    make: (baseUrl) => {
+      const runtime = eventsRuntime(baseUrl, forked(NodeTransport.make()))
+      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
     }
   }
 ]
@@ -224,7 +244,9 @@ export const runRoundTrip = async (): Promise<string> => {
     "## Round trip over loopback HTTP (server in a child process, each client in its own process; 7 interleaved rounds of 300 ms slices, medians)",
     ""
   ]
-  for (const size of ["small", "medium", "large"]) {
+  // BENCH_SIZES=medium,large runs only those.
+  const sizes = process.env.BENCH_SIZES?.split(",") ?? ["small", "medium", "large"]
+  for (const size of sizes) {
     const server = await startServer(size)
     const runners = await Promise.all(definitions.map((_, index) => startContender(server.port, index)))
     const results = definitions.map(() => ({ c1: [] as Array<number>, c16: [] as Array<number> }))
@@ -242,9 +264,10 @@ export const runRoundTrip = async (): Promise<string> => {
     const base = results[0]!
     const exa = results[1]!
     const undici = results[2]!
+    const floor = results[3]!
     out.push(`### ${size} event`, "")
     out.push(table(
-      ["client", "c=1 req/s", "c=16 req/s", "× fetch (c=1 / c=16)", "× undici (c=1 / c=16)", "× exa-js (c=1 / c=16)"],
+      ["client", "c=1 req/s", "c=16 req/s", "× fetch (c=1 / c=16)", "× validating fetch (c=1 / c=16)", "× undici (c=1 / c=16)", "× exa-js (c=1 / c=16)"],
       definitions.map(({ name }, index) => {
         const r = results[index]!
         return [
@@ -252,6 +275,7 @@ export const runRoundTrip = async (): Promise<string> => {
           fmt(median(r.c1)),
           fmt(median(r.c16)),
           `${fmt(median(r.c1) / median(base.c1), 2)} / ${fmt(median(r.c16) / median(base.c16), 2)}`,
+          `${fmt(median(r.c1) / median(floor.c1), 2)} / ${fmt(median(r.c16) / median(floor.c16), 2)}`,
           `${fmt(median(r.c1) / median(undici.c1), 2)} / ${fmt(median(r.c16) / median(undici.c16), 2)}`,
           `${fmt(median(r.c1) / median(exa.c1), 2)} / ${fmt(median(r.c16) / median(exa.c16), 2)}`
         ]

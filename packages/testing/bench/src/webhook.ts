@@ -3,7 +3,7 @@
  * as many as the header may carry, and with 1,000 (refused as malformed before any MAC is computed). Also a
  * hand-written `node:crypto` verification of the single candidate, for scale.
  */
-import { Webhook } from "@effect-exa/client"
+import { WebhookSignature } from "@effect-exa/client"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { createHmac, timingSafeEqual } from "node:crypto"
@@ -16,21 +16,21 @@ const body = JSON.stringify({ padding: "x".repeat(1024 * 1024 - 20) })
 const valid = createHmac("sha256", secretText).update(`${now}.`).update(body).digest("hex")
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `v1=${i.toString(16).padStart(64, "0")}`).join(",")
 // Headers built once, so that only the verification is measured.
-const atCap = `t=${now},${filler(Webhook.maxCandidates - 1)},v1=${valid}`
+const atCap = `t=${now},${filler(WebhookSignature.maxCandidates - 1)},v1=${valid}`
 const thousand = `t=${now},${filler(1000)}`
 
 const cases: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
-  ["Webhook.verifySignature, 1 candidate", () => Effect.runPromise(Webhook.verifySignature({ secret, header: `t=${now},v1=${valid}`, body }))],
+  ["WebhookSignature.verifySignature, 1 candidate", () => Effect.runPromise(WebhookSignature.verifySignature({ secret, header: `t=${now},v1=${valid}`, body }))],
   [
-    `Webhook.verifySignature, ${Webhook.maxCandidates} candidates (the cap; the valid one last)`,
+    `WebhookSignature.verifySignature, ${WebhookSignature.maxCandidates} candidates (the cap; the valid one last)`,
     () =>
       Effect.runPromise(
-        Webhook.verifySignature({ secret, header: atCap, body })
+        WebhookSignature.verifySignature({ secret, header: atCap, body })
       )
   ],
   [
-    "Webhook.verifySignature, 1,000 candidates (refused: SignatureMalformed)",
-    () => Effect.runPromise(Effect.either(Webhook.verifySignature({ secret, header: thousand, body })))
+    "WebhookSignature.verifySignature, 1,000 candidates (refused: SignatureMalformed)",
+    () => Effect.runPromise(Effect.either(WebhookSignature.verifySignature({ secret, header: thousand, body })))
   ],
   [
     "node:crypto createHmac + timingSafeEqual, 1 candidate (by hand)",
