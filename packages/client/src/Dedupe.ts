@@ -270,7 +270,9 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
       const names = yield* fs.readDirectory(folder).pipe(
         Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed([] as Array<string>))
       )
-      const versions = names.filter((name) => /^\d{1,15}$/.test(name)).map(Number).sort((a, b) => a - b)
+      // Only the names this store writes (`0`, `1`, … with no leading zero): a stray `00` would read as 0 and name a
+      // file that is not there.
+      const versions = names.filter((name) => /^(0|[1-9]\d{0,14})$/.test(name)).map(Number).sort((a, b) => a - b)
       const version = versions.at(-1)
       if (version === undefined) return { version: -1, entry: undefined, older: [] }
       const text = yield* AtomicFile.readIfExists(fs, path.join(folder, String(version)))
@@ -282,11 +284,11 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
   // Writes version `version` of the record, unless someone else did: whether this call did.
   const write = (folder: string, version: number, entry: Entry, older: ReadonlyArray<number>) =>
     Effect.gen(function*() {
-      yield* fs.makeDirectory(folder, { recursive: true })
-      const written = yield* AtomicFile.create(fs, path, path.join(folder, String(version)), JSON.stringify(entry)).pipe(
-        // The folder was swept away between the two steps: not written; the caller reads again.
-        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed(false))
-      )
+      // The folder swept away while it is made or written to: not written; the caller reads again.
+      const written = yield* Effect.zipRight(
+        fs.makeDirectory(folder, { recursive: true }),
+        AtomicFile.create(fs, path, path.join(folder, String(version)), JSON.stringify(entry))
+      ).pipe(Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed(false)))
       if (written) {
         for (const old of [...older, version - 1]) {
           if (old >= 0) yield* fs.remove(path.join(folder, String(old))).pipe(Effect.ignore)

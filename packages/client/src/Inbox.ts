@@ -20,6 +20,7 @@
  * @since 0.3.0
  */
 import * as Event from "@effect-exa/schema/Event"
+import * as Timestamp from "@effect-exa/schema/Timestamp"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
@@ -39,7 +40,7 @@ import * as Stream from "effect/Stream"
 import * as Checkpoint from "./Checkpoint.js"
 import type * as Errors from "./Errors.js"
 import type { EventsClient } from "./EventsClient.js"
-import { settingsOf as leaseSettingsOf } from "./internal/leaseSettings.js"
+import { positive, settingsOf as leaseSettingsOf } from "./internal/leaseSettings.js"
 import * as Params from "./internal/params.js"
 import * as Lease from "./Lease.js"
 import * as Tail from "./Tail.js"
@@ -173,17 +174,15 @@ interface PollSettings {
 }
 
 const retentionOf = (value: unknown): number =>
-  value === undefined ? Duration.toMillis(defaultRetention) : Duration.toMillis(Params.duration("retention", value))
+  value === undefined ? Duration.toMillis(defaultRetention) : positive("retention", value)
 
 const workSettingsOf = (options: WorkOptions | undefined): WorkSettings => {
   const o = Params.record("the inbox options", options)
   const r = Params.record("retry", o.retry)
-  const initialDelay = r.initialDelay === undefined ? 1000 : Duration.toMillis(Params.duration("retry.initialDelay", r.initialDelay))
-  const maxDelay = r.maxDelay === undefined ? Math.max(initialDelay, 300_000) : Duration.toMillis(Params.duration("retry.maxDelay", r.maxDelay))
-  if (initialDelay < 1) throw new Params.Invalid("retry.initialDelay must be at least 1 millisecond")
+  const initialDelay = r.initialDelay === undefined ? 1000 : positive("retry.initialDelay", r.initialDelay)
+  const maxDelay = r.maxDelay === undefined ? Math.max(initialDelay, 300_000) : positive("retry.maxDelay", r.maxDelay)
   if (maxDelay < initialDelay) throw new Params.Invalid("retry.maxDelay must be at least retry.initialDelay")
-  const idle = o.idle === undefined ? 1000 : Duration.toMillis(Params.duration("idle", o.idle))
-  if (idle < 1) throw new Params.Invalid("idle must be at least 1 millisecond")
+  const idle = o.idle === undefined ? 1000 : positive("idle", o.idle)
   return {
     workers: o.workers === undefined ? 1 : Params.integer("workers", o.workers, 1, 1000),
     batchSize: o.batchSize === undefined ? 10 : Params.integer("batchSize", o.batchSize, 1, 1000),
@@ -197,7 +196,7 @@ const pollSettingsOf = (options: PollOptions | undefined): PollSettings => {
   const o = Params.record("the inbox options", options)
   leaseSettingsOf(o.lease)
   const tail = Params.record("tail", o.tail)
-  const since = tail.since === undefined ? undefined : DateTime.toEpochMillis(DateTime.unsafeMake(Params.timestamp("tail.since", tail.since)))
+  const since = tail.since === undefined ? undefined : Timestamp.parse(Params.timestamp("tail.since", tail.since))
   return { retention: retentionOf(o.retention), since }
 }
 

@@ -15,6 +15,7 @@
  */
 import type * as Event from "@effect-exa/schema/Event"
 import type * as EventType from "@effect-exa/schema/EventType"
+import * as Timestamp from "@effect-exa/schema/Timestamp"
 import type * as PlatformError from "@effect/platform/Error"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -182,7 +183,8 @@ interface Settings {
   readonly poll: Schedule.Schedule<unknown, unknown>
   readonly lookback: number
   readonly clockSkew: number
-  readonly since: string | undefined
+  /** Epoch milliseconds. */
+  readonly since: number | undefined
   readonly outages: OutageSettings | undefined
 }
 
@@ -213,7 +215,9 @@ const settingsOf = (options: Options | undefined, outagesByDefault: boolean): Se
     poll: o.poll ?? defaultPoll,
     lookback: Duration.toMillis(lookback),
     clockSkew: Duration.toMillis(clockSkew),
-    since: o.since === undefined ? undefined : Params.timestamp("since", o.since),
+    // Read as the API reads it (leap seconds, lower-case separators): a `since` the check accepts is never refused
+    // later by the platform's Date.
+    since: o.since === undefined ? undefined : Timestamp.parse(Params.timestamp("since", o.since)),
     outages: outageSettings(o.outages, outagesByDefault)
   }
 }
@@ -237,11 +241,14 @@ const wanted = (settings: Settings) => (event: Event.Event): boolean =>
  */
 class Window {
   private newest: number
+  // Ids taken since the last close: the position changed even if `time` did not (late events).
+  private taken = false
   constructor(
     readonly from: number,
     public time: number,
     readonly seen: Map<string, number>,
-    private readonly lookback: number
+    private readonly lookback: number,
+    private readonly clockSkew: number
   ) {
     this.newest = time
   }
@@ -250,8 +257,10 @@ class Window {
   }
   /** The events of a page not handled before, oldest first, now counted as handled. */
   take(events: ReadonlyArray<Event.Event>): Array<Event.Event> {
-    // The API's filter is inclusive; the window may also reach before `from`.
-    const candidates = events.filter((event) => !this.seen.has(event.id) && DateTime.toEpochMillis(event.createdAt) >= this.from)
+    // The API's filter is inclusive. An event older than the window (a server that ignores `createdAfter`) is not
+    // new: its id may have left `seen` already, and taking it would handle it again at every poll.
+    const start = this.start
+    const candidates = events.filter((event) => !this.seen.has(event.id) && DateTime.toEpochMillis(event.createdAt) >= start)
     candidates.sort(byCreation)
     const fresh: Array<Event.Event> = []
     for (const event of candidates) {
@@ -262,13 +271,20 @@ class Window {
       if (at > this.newest) this.newest = at
       fresh.push(event)
     }
+    if (fresh.length > 0) this.taken = true
     return fresh
   }
-  /** Ends a poll: `time` moves to the newest event seen, but never past `now`; ids out of the window go. */
+  /**
+   * Ends a whole poll at `now`: `time` moves to the newest event seen, but never past `now`, and at least to a
+   * lookback (and the clock skew allowance) before `now`: everything created before that which was going to show up
+   * within the lookback has shown up by now, so the window need not reach further back, and a tail that keeps
+   * polling through a quiet spell never falls out of the API's retention. Ids out of the window go.
+   */
   close(now: number): boolean {
-    const time = Math.max(this.time, Math.min(this.newest, now))
+    const time = Math.max(this.time, Math.min(this.newest, now), now - this.lookback - this.clockSkew)
     const floor = time - this.lookback
-    let changed = time !== this.time
+    let changed = time !== this.time || this.taken
+    this.taken = false
     this.time = time
     for (const [id, at] of this.seen) {
       if (at < floor) {
@@ -289,8 +305,8 @@ const open = (settings: Settings, stored: Option.Option<Checkpoint.Position>) =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     if (Option.isNone(stored)) {
-      const from = settings.since === undefined ? now : DateTime.toEpochMillis(DateTime.unsafeMake(settings.since))
-      return new Window(from, from, new Map(), settings.lookback)
+      const from = settings.since ?? now
+      return new Window(from, from, new Map(), settings.lookback, settings.clockSkew)
     }
     const { from, seen, time } = stored.value
     if (time > now + settings.clockSkew || from > now + settings.clockSkew) {
@@ -298,7 +314,7 @@ const open = (settings: Settings, stored: Option.Option<Checkpoint.Position>) =>
         Effect.annotateLogs({ "exa.tail.position": iso(Math.max(time, from)), "exa.tail.now": iso(now) })
       )
     }
-    return new Window(Math.min(from, now), Math.min(time, now), new Map(seen), settings.lookback)
+    return new Window(Math.min(from, now), Math.min(time, now), new Map(seen), settings.lookback, settings.clockSkew)
   })
 
 /**
@@ -392,7 +408,8 @@ const ridingOut = (
       const report = Effect.logWarning(`polling events failed; trying again in ${Duration.format(outage.retryIn)}`, error).pipe(
         Effect.annotateLogs({ "exa.tail.attempt": attempt, "exa.error": error._tag }),
         Effect.zipRight(outages.onFailure === undefined ? Effect.void : Effect.suspend(() => outages.onFailure!(outage))),
-        Effect.catchAllDefect(() => Effect.void),
+        // What the caller's report does is its own business: a failure or a defect there ends nothing.
+        Effect.catchAllCause(() => Effect.void),
         Effect.zipRight(Effect.sleep(outage.retryIn))
       )
       return Stream.concat(Stream.execute(report), retry(attempt + 1))

@@ -327,7 +327,10 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
         Inbox.status(42 as never),
         Effect.provide(Inbox.poll("exa", { tail: { since: "yesterday" } }), ExaApi.layerClient()),
         Effect.provide(Inbox.poll("exa", { lease: { duration: "1 second", renewEvery: "2 seconds" } }), ExaApi.layerClient()),
-        Effect.provide(Inbox.consume("exa", handle, { retention: "a week" as never }), ExaApi.layerClient())
+        Effect.provide(Inbox.consume("exa", handle, { retention: "a week" as never }), ExaApi.layerClient()),
+        // Beyond what PostgreSQL adds to now(): refused here, not by a failing query later.
+        Inbox.work("exa", handle, { retry: { initialDelay: "1 minute", maxDelay: `${1e9} days` } }),
+        Effect.provide(Inbox.poll("exa", { retention: `${1e9} days` }), ExaApi.layerClient())
       ]
       const reasons = yield* Effect.forEach(calls, (call) => Effect.map(Effect.flip(call), (error) => (error as { reason: string }).reason))
       expect(reasons).toEqual([
@@ -344,7 +347,9 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
         "the inbox name must be a string, got 42",
         "tail.since must be an RFC 3339 timestamp, got \"yesterday\"",
         "lease renewEvery must be shorter than the lease duration",
-        "retention must be a Duration (for example \"5 minutes\"), got \"a week\""
+        "retention must be a Duration (for example \"5 minutes\"), got \"a week\"",
+        "retry.maxDelay must be at most 10 years",
+        "retention must be at most 10 years"
       ])
     })))
 })

@@ -206,7 +206,8 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
         Effect.scoped(Lease.acquire("x", { retryEvery: "forever" as never })),
         Effect.scoped(Lease.acquire("x", { holder: "" })),
         Effect.scoped(Lease.acquire("x", "fast" as never)),
-        Lease.run("x", 42 as never)
+        Lease.run("x", 42 as never),
+        Effect.scoped(Lease.tryAcquire("x", { duration: `${1e9} days` }))
       ]
       const reasons = yield* Effect.forEach(calls, (effect) => Effect.map(Effect.flip(effect), (error) => (error as { reason: string }).reason))
       expect(reasons).toEqual([
@@ -216,7 +217,8 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
         "lease retryEvery must be a Duration (for example \"5 minutes\"), got \"forever\"",
         "lease holder must not be empty",
         "the lease options must be an object, got \"fast\"",
-        "use must be a function"
+        "use must be a function",
+        "lease duration must be at most 10 years"
       ])
     })))
 })

@@ -17,6 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { json, stub } from "./stub.js"
@@ -27,14 +28,14 @@ const at = (millis: number) => new Date(T0 + millis).toISOString()
 const event = (id: string, millis: number) => Fixtures.make("webset.idle", { id, createdAt: at(millis) })
 
 /** A list endpoint over `events`, newest first, `createdAfter` inclusive, pages of `limit`; `script` may answer first. */
-const api = (script?: (url: URL, request: number) => Effect.Effect<Response> | undefined) => {
+const api = (script?: (url: URL, request: number) => Effect.Effect<Response> | undefined, ignoreCreatedAfter = false) => {
   const events: Array<Event.Encoded> = []
   let requests = 0
   const s = stub((url) => {
     requests++
     const scripted = script?.(url, requests)
     if (scripted !== undefined) return scripted
-    const after = Date.parse(url.searchParams.get("createdAfter") ?? "1970-01-01T00:00:00Z")
+    const after = ignoreCreatedAfter ? 0 : Date.parse(url.searchParams.get("createdAfter") ?? "1970-01-01T00:00:00Z")
     const limit = Number(url.searchParams.get("limit") ?? "25")
     const offset = Number(url.searchParams.get("cursor") ?? "0")
     const all = events.filter((e) => Date.parse(e.createdAt) >= after)
@@ -183,8 +184,9 @@ describe("Tail: cost in proportion to the events", () => {
       yield* TestClock.setTime(T0 + 1000)
       const fiber = yield* Effect.fork(Tail.consume("c", () => Effect.void, { since: at(0) }))
       yield* settle
+      // The first poll found ev_1 and wrote (after its page, and at its end).
       const writes = store.writes.length
-      expect(writes).toBe(1)
+      expect(writes).toBeGreaterThan(0)
       yield* TestClock.adjust("5 seconds")
       yield* settle
       yield* TestClock.adjust("5 seconds")
@@ -365,5 +367,114 @@ describe("Tail: bad options", () => {
       assert(Exit.isFailure(exit))
       expect(Option.map(Exit.causeOption(exit).pipe(Option.flatMap((c) => Option.fromNullable([...Cause.failures(c)][0]))), (e) => e._tag)).toEqual(Option.some("InvalidRequest"))
     }).pipe(Effect.provide(Layer.mergeAll(server.layer, store.layer)))
+  })
+})
+
+describe("Tail: hostile and odd data", () => {
+  it.effect("a poll that handles only a late event (older than the newest) records it at the poll's end", () => {
+    const server = api()
+    const store = recordingStore()
+    for (let i = 0; i < 10; i++) server.events.push(event(`ev_${i}`, 60_000 + i * 1000))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 120_000)
+      const handled: Array<string> = []
+      const fiber = yield* Effect.fork(Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) }))
+      yield* settle
+      expect(handled).toHaveLength(10)
+      server.events.push(event("ev_late", 30_000))
+      yield* TestClock.adjust("5 seconds")
+      yield* settle
+      expect(handled).toContain("ev_late")
+      // Recorded, so a crash now would not handle it again.
+      expect(store.stored()!.seen.map(([id]) => id)).toContain("ev_late")
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(Layer.mergeAll(server.layer, store.layer)))
+  })
+
+  it.effect("a tail that keeps polling through 62 quiet days never falls out of the retention", () => {
+    const server = api()
+    const store = recordingStore()
+    server.events.push(event("ev_0", 1000))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 2000)
+      const handled: Array<string> = []
+      const fiber = yield* Effect.fork(
+        Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0), poll: Schedule.spaced("1 day") })
+      )
+      yield* settle
+      for (let day = 0; day < 62; day++) {
+        yield* TestClock.adjust("1 day")
+        yield* settle
+      }
+      expect(fiber.unsafePoll()).toBeNull()
+      // And it still sees what comes next; its stored position is recent.
+      server.events.push(event("ev_62", 62 * 24 * 3600_000 + 5000))
+      yield* TestClock.adjust("1 day")
+      yield* settle
+      expect(handled).toEqual(["ev_0", "ev_62"])
+      expect(store.stored()!.time).toBeGreaterThan(T0 + 60 * 24 * 3600_000)
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(Layer.mergeAll(server.layer, store.layer)))
+  })
+
+  it.effect("an event older than the window, from a server that ignores createdAfter, is not handled again each poll", () => {
+    const server = api(undefined, true)
+    const store = recordingStore()
+    server.events.push(event("ev_old", 1000), event("ev_new", 30 * 60_000))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 31 * 60_000)
+      const handled: Array<string> = []
+      const fiber = yield* Effect.fork(Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) }))
+      yield* settle
+      for (let i = 0; i < 3; i++) {
+        yield* TestClock.adjust("5 seconds")
+        yield* settle
+      }
+      expect(handled.filter((id) => id === "ev_old")).toHaveLength(1)
+      expect(handled).toContain("ev_new")
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(Layer.mergeAll(server.layer, store.layer)))
+  })
+
+  it.effect("every since the check accepts (a leap second, lower-case separators) starts the tail there", () => {
+    const server = api()
+    server.events.push(event("ev_1", 1000))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 5000)
+      for (const since of ["2026-11-30T11:59:60Z", "2026-11-30t12:00:00z", "2026-11-30T12:00:00.1234567891234Z"]) {
+        const exit = yield* Effect.exit(Tail.consume(`c_${since}`, () => Effect.void, { since, poll: Schedule.recurs(0) }))
+        assert(Exit.isSuccess(exit), `since ${since}: ${Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""}`)
+      }
+      const taken = yield* Stream.runCollect(Stream.take(Tail.batches(Option.none(), { since: "2026-11-30t12:00:00z" }), 1))
+      expect([...taken][0]!.events.map((e) => e.id)).toEqual(["ev_1"])
+    }).pipe(Effect.provide(Layer.mergeAll(server.layer, recordingStore().layer)))
+  })
+
+  it.effect("an outages.onFailure that fails or dies ends nothing: the tail goes on", () => {
+    const server = api((_, n) => n <= 2 ? json(503, {}) : undefined)
+    server.events.push(event("ev_1", 0))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(T0 + 1000)
+      const handled: Array<string> = []
+      let calls = 0
+      const fiber = yield* Effect.fork(Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), {
+        since: at(0),
+        outages: {
+          onFailure: () => {
+            calls++
+            return (calls === 1 ? Effect.fail("boom") : Effect.die("bang")) as unknown as Effect.Effect<void>
+          }
+        }
+      }))
+      for (let i = 0; i < 4; i++) {
+        yield* settle
+        yield* TestClock.adjust("2 seconds")
+      }
+      yield* settle
+      expect(calls).toBe(2)
+      expect(fiber.unsafePoll()).toBeNull()
+      expect(handled).toEqual(["ev_1"])
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(Layer.mergeAll(server.layer, recordingStore().layer)))
   })
 })

@@ -16,9 +16,17 @@ export interface Settings {
   readonly holder: string | undefined
 }
 
-const positive = (name: string, value: unknown): number => {
+/**
+ * The longest duration the lease and the inbox take: ten years. PostgreSQL adds them to `now()`, and a timestamp far
+ * enough out is out of its range: refused here as bad input, not later as a failing query.
+ */
+export const maxMillis = 10 * 365 * 24 * 3600 * 1000
+
+/** A duration option from 1 millisecond to ten years, in milliseconds (throws `Params.Invalid`). */
+export const positive = (name: string, value: unknown): number => {
   const millis = Duration.toMillis(Params.duration(name, value))
   if (millis < 1) throw new Params.Invalid(`${name} must be at least 1 millisecond`)
+  if (millis > maxMillis) throw new Params.Invalid(`${name} must be at most 10 years`)
   return millis
 }
 
