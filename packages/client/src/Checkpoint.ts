@@ -20,9 +20,10 @@ import * as Errors from "./Errors.js"
 import * as AtomicFile from "./internal/atomicFile.js"
 
 /**
- * A tail's position (epoch milliseconds): where it started (`from`: nothing created before is handled), the newest
- * `createdAt` it has handled (`time`), and the ids it has handled at or after `time` minus the lookback, each with
- * its `createdAt` (events there may still show up late, and must not be handled twice).
+ * A tail's position (epoch milliseconds): where it started (`from`: nothing created before is handled), how far it
+ * has read (`time`: the newest `createdAt` it has handled, never past its clock, and at least a lookback before its
+ * last whole poll), and the ids it has handled at or after `time` minus the lookback, each with its `createdAt`
+ * (events there may still show up late, and must not be handled twice).
  *
  * @since 0.2.0
  * @category models
