@@ -16,6 +16,6 @@ export const fetchOrExplain = (id: string) =>
   )
 
 // A log line for any of them, e.g. at the edge of a program.
-export const describeError = (error: Errors.EventsError): string =>
+export const describeError = (error: Errors.ExaError): string =>
   `${error._tag}: ${error.message}` + ("requestId" in error && error.requestId ? ` [${error.requestId}]` : "")
 // #endregion errors

@@ -4,7 +4,7 @@ import type { Webhook } from "@effect-exa/schema"
 import { Effect } from "effect"
 
 // The API cannot change a secret: rotate by creating a second webhook with the same subscription, accepting both
-// secrets at the receiver while the first drains (`Webhook.verify({ secret: [next, previous] })`), then deleting
+// secrets at the receiver while the first drains (`WebhookSignature.verify({ secret: [next, previous] })`), then deleting
 // the first. In between, events reach the receiver twice (once per webhook): deduplicate by event id.
 export const rotate = (
   previous: Webhook.Webhook,
