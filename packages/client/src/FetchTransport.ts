@@ -1,6 +1,6 @@
 /**
  * A lean `HttpClient` on the `fetch` of the runtime (browsers, Deno, Bun, Cloudflare Workers and other edge
- * runtimes, Node), for the clients of this package: it honours `RequestLimits` (the body size limit, and the
+ * runtimes, Node), for the clients of this package: it honours `TransportContract` (the body size limit, and the
  * attempt's deadline, which lets the clients keep time without a fiber of their own), reads each body whole as
  * bytes, never follows redirects (`redirect: "manual"`; a browser's opaque redirect arrives as status 0), and aborts
  * the request when the calling fiber is interrupted (as that fiber ends).
@@ -21,7 +21,7 @@ import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import { announcedLength, BufferedResponse, concat, prepare } from "./internal/buffered.js"
-import * as RequestLimits from "./RequestLimits.js"
+import * as TransportContract from "./TransportContract.js"
 
 /**
  * Settings.
@@ -55,7 +55,7 @@ class PendingFetch {
     private readonly resume: Resume,
     private readonly fiber: Fiber.RuntimeFiber<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
   ) {
-    const limits = fiber.getFiberRef(RequestLimits.current)
+    const limits = fiber.getFiberRef(TransportContract.current)
     this.limit = limits.maxResponseBytes
     fiber.addObserver(this.onFiberExit)
     this.unsubscribe = limits.deadline?.subscribe(this.onDeadline)
@@ -70,7 +70,7 @@ class PendingFetch {
     this.controller.abort(new Error("the request was interrupted"))
   }
 
-  private readonly onDeadline = () => this.stop(new RequestLimits.DeadlineExceeded())
+  private readonly onDeadline = () => this.stop(new TransportContract.DeadlineExceeded())
 
   private settle() {
     this.settled = true
@@ -114,7 +114,7 @@ class PendingFetch {
     this.status = response.status
     const announced = announcedLength(response.headers.get("content-length"))
     if (announced !== undefined && announced > this.limit) {
-      return this.stop(new RequestLimits.Exceeded(this.limit, this.status, announced))
+      return this.stop(new TransportContract.Exceeded(this.limit, this.status, announced))
     }
     const body = response.body
     if (body === null) return this.respond(response, new Uint8Array(0))
@@ -135,7 +135,7 @@ class PendingFetch {
         if (this.settled) return
         if (done) return this.respond(response, concat(chunks, size))
         size += value.byteLength
-        if (size > this.limit) return this.stop(new RequestLimits.Exceeded(this.limit, this.status))
+        if (size > this.limit) return this.stop(new TransportContract.Exceeded(this.limit, this.status))
         chunks.push(value)
         next()
       }, this.onBodyError)
@@ -191,16 +191,16 @@ export const make = (options: Options = {}): HttpClient.HttpClient =>
   )
 
 /**
- * The transport with these options, as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let
+ * The transport with these options, as a layer, with `TransportContract.HonoursLimits`: the clients of this package let
  * it keep each attempt's deadline itself.
  *
  * @since 0.3.0
  * @category layers
  */
-export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
+export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> =>
   Layer.merge(
     Layer.succeed(HttpClient.HttpClient, make(options)),
-    Layer.succeed(RequestLimits.HonoursLimits, true)
+    Layer.succeed(TransportContract.HonoursLimits, true)
   )
 
 /**
@@ -218,4 +218,4 @@ export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient |
  * @since 0.3.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> = layerWith({})
+export const layer: Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> = layerWith({})

@@ -7,7 +7,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Layer from "effect/Layer"
 import * as NodeTransport from "./NodeTransport.js"
-import type * as RequestLimits from "./RequestLimits.js"
+import type * as TransportContract from "./TransportContract.js"
 
 /**
  * @deprecated Use `NodeTransport.Options`.
@@ -28,5 +28,5 @@ export const make: typeof NodeTransport.make = NodeTransport.make
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> =>
   NodeTransport.layerWith(options)

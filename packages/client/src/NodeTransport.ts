@@ -5,8 +5,8 @@
  * never see it.
  *
  * It reads each response body fully before handing the response over (fine for JSON APIs, not for streaming
- * downloads), never more of it than `RequestLimits` allow (the clients set them per request), and aborts a request
- * whose `RequestLimits` deadline expires (its layer says so with `RequestLimits.HonoursLimits`);
+ * downloads), never more of it than `TransportContract` allow (the clients set them per request), and aborts a request
+ * whose `TransportContract` deadline expires (its layer says so with `TransportContract.HonoursLimits`);
  * decompresses `gzip`, `deflate` and `br` bodies as `fetch` does (and asks for them with `accept-encoding`); reads
  * text as `fetch`'s `text()` does (UTF-8, a leading BOM dropped); never follows redirects; supports request bodies
  * that are empty, text or bytes; and aborts the request when the calling fiber is interrupted (as that fiber ends:
@@ -28,7 +28,7 @@ import type * as Scope from "effect/Scope"
 import * as Zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
 import { announcedLength, BufferedResponse, prepare } from "./internal/buffered.js"
-import * as RequestLimits from "./RequestLimits.js"
+import * as TransportContract from "./TransportContract.js"
 
 /**
  * Connection settings.
@@ -133,7 +133,7 @@ class PendingRequest implements Dispatcher.DispatchHandler {
     private readonly resume: (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void,
     private readonly fiber: Fiber.RuntimeFiber<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
   ) {
-    const limits = fiber.getFiberRef(RequestLimits.current)
+    const limits = fiber.getFiberRef(TransportContract.current)
     this.limit = limits.maxResponseBytes
     fiber.addObserver(this.onFiberExit)
     if (limits.deadline !== undefined) this.unsubscribe = limits.deadline.subscribe(this.onDeadline)
@@ -141,7 +141,7 @@ class PendingRequest implements Dispatcher.DispatchHandler {
 
   // The attempt's time is up.
   private readonly onDeadline = () => {
-    const error = new RequestLimits.DeadlineExceeded()
+    const error = new TransportContract.DeadlineExceeded()
     this.fail("Transport", error)
     this.abort(error)
   }
@@ -167,7 +167,7 @@ class PendingRequest implements Dispatcher.DispatchHandler {
   }
   // Over the limit: the rest of the body is not read.
   private exceeded(contentLength?: number) {
-    const error = new RequestLimits.Exceeded(this.limit, this.status, contentLength)
+    const error = new TransportContract.Exceeded(this.limit, this.status, contentLength)
     this.fail("Transport", error)
     this.abort(error)
   }
@@ -254,16 +254,16 @@ const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   )
 
 /**
- * The transport with these options, as a layer, with `RequestLimits.HonoursLimits`: the clients of this package let
+ * The transport with these options, as a layer, with `TransportContract.HonoursLimits`: the clients of this package let
  * it keep each attempt's deadline itself. Its own agent, if it makes one, is closed with the layer.
  *
  * @since 0.3.0
  * @category layers
  */
-export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> =>
+export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> =>
   Layer.merge(
     Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher)),
-    Layer.succeed(RequestLimits.HonoursLimits, true)
+    Layer.succeed(TransportContract.HonoursLimits, true)
   )
 
 // The layer's dispatcher: the caller's, untouched, or a new agent closed with the scope (connections still in use
@@ -289,4 +289,4 @@ const dispatcherOf = (options: Options): Effect.Effect<Dispatcher, never, Scope.
  * @since 0.3.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient | RequestLimits.HonoursLimits> = layerWith({})
+export const layer: Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> = layerWith({})

@@ -28,11 +28,11 @@ export * as FetchTransport from "./FetchTransport.js"
 /** @since 0.2.0 */
 export * as Handlers from "./Handlers.js"
 /** @since 0.1.0 */
-export * as RequestLimits from "./RequestLimits.js"
-/** @since 0.1.0 */
 export * as Retry from "./Retry.js"
 /** @since 0.2.0 */
 export * as Tail from "./Tail.js"
+/** @since 0.3.0 */
+export * as TransportContract from "./TransportContract.js"
 /**
  * @deprecated Use `WebhookSignature` and `WebhookReceiver`.
  * @since 0.1.0

@@ -2,7 +2,7 @@
  * The attempt runner's internals: the deadline a direct attempt hands its transport (its listeners, its expiry,
  * the limits being the fiber's only while the attempt runs), and a forked attempt's timeout and interruption.
  */
-import { RequestLimits } from "@effect-exa/client"
+import { TransportContract } from "@effect-exa/client"
 import { assert, describe, expect, it, vi } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -64,15 +64,15 @@ describe("runner, direct", () => {
   it.effect("hands the attempt its limits and a deadline, and restores the fiber's limits after, on success and failure", () =>
     Effect.gen(function*() {
       const run = runner(settings(1000, true))
-      const before = yield* FiberRef.get(RequestLimits.current)
-      const seen = yield* run(FiberRef.get(RequestLimits.current))
+      const before = yield* FiberRef.get(TransportContract.current)
+      const seen = yield* run(FiberRef.get(TransportContract.current))
       expect(seen.maxResponseBytes).toBe(1234)
       assert(seen.deadline !== undefined)
-      expect(yield* FiberRef.get(RequestLimits.current)).toBe(before)
+      expect(yield* FiberRef.get(TransportContract.current)).toBe(before)
       yield* Effect.flip(run(Effect.fail("boom")))
-      expect(yield* FiberRef.get(RequestLimits.current)).toBe(before)
+      expect(yield* FiberRef.get(TransportContract.current)).toBe(before)
       expect(yield* Effect.flip(runner(settings(Infinity, true))(Effect.fail("untimed failure")))).toBe("untimed failure")
-      const untimed = yield* runner(settings(Infinity, true))(FiberRef.get(RequestLimits.current))
+      const untimed = yield* runner(settings(Infinity, true))(FiberRef.get(TransportContract.current))
       expect(untimed.deadline).toBeUndefined()
       expect(untimed.maxResponseBytes).toBe(1234)
     }))
@@ -82,7 +82,7 @@ describe("runner, direct", () => {
       const run = runner(settings(1000, true))
       const heard: Array<string> = []
       const fiber = yield* Effect.fork(run(Effect.gen(function*() {
-        const { deadline } = yield* FiberRef.get(RequestLimits.current)
+        const { deadline } = yield* FiberRef.get(TransportContract.current)
         assert(deadline !== undefined)
         const unsubscribeFirst = deadline.subscribe(() => heard.push("first"))
         deadline.subscribe(() => heard.push("a"))
@@ -107,7 +107,7 @@ describe("runner, direct", () => {
     Effect.gen(function*() {
       // The timer (10 ms) is due before the attempt (50 ms) ends, whatever the machine's load: timers fire in order.
       const seen = yield* runner(settings(10, true))(
-        Effect.zipRight(Effect.sleep("50 millis"), FiberRef.get(RequestLimits.current))
+        Effect.zipRight(Effect.sleep("50 millis"), FiberRef.get(TransportContract.current))
       )
       assert(seen.deadline !== undefined)
       expect(seen.deadline.expired).toBe(true)
@@ -115,7 +115,7 @@ describe("runner, direct", () => {
 
   it.effect("a deadline stopped by the attempt's end never expires", () =>
     Effect.gen(function*() {
-      const { deadline } = yield* runner(settings(1000, true))(FiberRef.get(RequestLimits.current))
+      const { deadline } = yield* runner(settings(1000, true))(FiberRef.get(TransportContract.current))
       assert(deadline !== undefined)
       const heard: Array<string> = []
       deadline.subscribe(() => heard.push("x"))
@@ -142,7 +142,7 @@ describe("runner, forked", () => {
       expect(yield* Fiber.join(quick)).toBe("done")
       yield* TestClock.adjust("1 hour")
       // Inside a forked attempt the limits are the runner's, with no deadline (the runner keeps time itself).
-      const limits = yield* run(FiberRef.get(RequestLimits.current))
+      const limits = yield* run(FiberRef.get(TransportContract.current))
       expect([limits.maxResponseBytes, limits.deadline]).toEqual([1234, undefined])
     }))
 

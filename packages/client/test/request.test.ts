@@ -19,7 +19,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Settings from "../src/internal/settings.js"
-import * as RequestLimits from "../src/RequestLimits.js"
+import * as TransportContract from "../src/TransportContract.js"
 import { recordingTracer } from "./tracer.js"
 
 const apiKey = Redacted.make("key-for-core-tests")
@@ -357,9 +357,9 @@ describe("what the core makes of a response", () => {
 
   it.effect("a transport of another package that honours the limits gets them on the caller's fiber, and its own responses are read as any", () =>
     Effect.gen(function*() {
-      const seen: Array<RequestLimits.Limits> = []
+      const seen: Array<TransportContract.Limits> = []
       const answering = (response: () => Response) => (request: HttpClientRequest.HttpClientRequest) =>
-        Effect.map(FiberRef.get(RequestLimits.current), (limits) => {
+        Effect.map(FiberRef.get(TransportContract.current), (limits) => {
           seen.push(limits)
           return HttpClientResponse.fromWeb(request, response())
         })
@@ -370,7 +370,7 @@ describe("what the core makes of a response", () => {
         }).pipe(
           Effect.provide(Layer.mergeAll(
             Layer.succeed(HttpClient.HttpClient, HttpClient.make(answering(response))),
-            Layer.succeed(RequestLimits.HonoursLimits, true)
+            Layer.succeed(TransportContract.HonoursLimits, true)
           )),
           Effect.scoped
         )
@@ -388,7 +388,7 @@ describe("what the core makes of a response", () => {
       })
       expect(gone).toMatchObject({ _tag: "NotFound", resource: "thing", id: "t_1" })
       // After the call, the caller's fiber is back to its own limits.
-      expect(yield* FiberRef.get(RequestLimits.current)).toEqual({ maxResponseBytes: RequestLimits.defaultMaxResponseBytes, deadline: undefined })
+      expect(yield* FiberRef.get(TransportContract.current)).toEqual({ maxResponseBytes: TransportContract.defaultMaxResponseBytes, deadline: undefined })
     }))
 
   it.effect("requests through a forked attempt never follow redirects, and keep the caller's other fetch options", () =>

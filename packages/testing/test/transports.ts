@@ -1,7 +1,7 @@
 /**
  * The transports every behaviour suite runs over, with identical expectations: the in-memory emulator, and the
  * emulator served on loopback HTTP through `@effect/platform`'s `FetchHttpClient` (attempts forked), and through
- * this package's `FetchHttpClient` and `NodeHttpClient` (which honour `RequestLimits` deadlines).
+ * this package's `FetchHttpClient` and `NodeHttpClient` (which honour `TransportContract` deadlines).
  */
 import type { EventsClient, WebhooksClient } from "@effect-exa/client"
 import * as FetchHttpClient from "@effect-exa/client/FetchHttpClient"

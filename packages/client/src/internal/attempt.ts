@@ -1,14 +1,14 @@
 /**
  * Running one attempt of a request within its limits: the one timer that keeps an attempt's time, and the two ways
- * an attempt is stopped when it fires (see `../RequestLimits.ts`).
+ * an attempt is stopped when it fires (see `../TransportContract.ts`).
  *
  * The timer runs on the Effect clock in use: on Effect's own clock it is a native timer (chained, since a native
  * timer cannot wait longer than 2^31 - 1 ms, about 24.8 days: a longer one fires at once in Node, and Effect's own
  * scheduler treats it as never), on any other clock (`TestClock`) that clock's `sleep` in a fiber, so
  * `TestClock.adjust` drives it.
  *
- * - Direct: the transport honours `RequestLimits.Deadline` and nothing sits between the core and it. The attempt
- *   runs on the caller's fiber with the limits in `RequestLimits.current`; the transport aborts its request when
+ * - Direct: the transport honours `TransportContract.Deadline` and nothing sits between the core and it. The attempt
+ *   runs on the caller's fiber with the limits in `TransportContract.current`; the transport aborts its request when
  *   the deadline expires and fails with `DeadlineExceeded`.
  * - Forked: the attempt runs in a fiber of its own (its limits, `RequestInit` and tracing settings in that fiber's
  *   context), and is interrupted when the timer fires, which aborts the request on every `@effect/platform` client.
@@ -26,7 +26,7 @@ import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import * as Runtime from "effect/Runtime"
-import * as RequestLimits from "../RequestLimits.js"
+import * as TransportContract from "../TransportContract.js"
 
 /** Whether a clock is the one every Effect runtime starts with (read when needed: nothing runs at import). */
 const isLiveClock = (clock: Clock.Clock): boolean => clock === Context.get(DefaultServices.liveServices, Clock.Clock)
@@ -66,7 +66,7 @@ const clockTimer = (clock: Clock.Clock, millis: number, fire: () => void): () =>
 const noop = () => {}
 
 /** A deadline armed on a clock. */
-class Timer implements RequestLimits.Deadline {
+class Timer implements TransportContract.Deadline {
   expired = false
   private listeners: Array<() => void> | undefined = undefined
   readonly stop: () => void
@@ -114,18 +114,18 @@ export interface Settings<E2> {
 export const runner = <E2>(settings: Settings<E2>) => {
   const { direct, maxResponseBytes, millis, onTimeout } = settings
   const timed = Number.isFinite(millis)
-  const untimed: RequestLimits.Limits = { maxResponseBytes, deadline: undefined }
+  const untimed: TransportContract.Limits = { maxResponseBytes, deadline: undefined }
 
   if (direct) {
     return <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E> =>
       Effect.withFiberRuntime<A, E>((fiber) => {
-        const previous = fiber.getFiberRef(RequestLimits.current)
+        const previous = fiber.getFiberRef(TransportContract.current)
         const timer = timed ? new Timer(Context.get(fiber.currentDefaultServices, Clock.Clock), millis) : undefined
         const limits = timer === undefined ? untimed : { maxResponseBytes, deadline: timer }
         // The limits are the fiber's only while the attempt runs (an interrupted fiber does not go on).
-        const restore = FiberRef.set(RequestLimits.current, previous)
+        const restore = FiberRef.set(TransportContract.current, previous)
         return Effect.zipRight(
-          FiberRef.set(RequestLimits.current, limits),
+          FiberRef.set(TransportContract.current, limits),
           Effect.matchCauseEffect(self, {
             onFailure: (cause) => {
               timer?.stop()
@@ -144,7 +144,7 @@ export const runner = <E2>(settings: Settings<E2>) => {
     Effect.withFiberRuntime<A, E | E2>((parent) => {
       let fiberRefs = FiberRefs.updateAs(parent.getFiberRefs(), {
         fiberId: parent.id(),
-        fiberRef: RequestLimits.current,
+        fiberRef: TransportContract.current,
         value: untimed
       })
       for (const [fiberRef, value] of settings.fiberRefs) {

@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as Errors from "../Errors.js"
-import * as RequestLimits from "../RequestLimits.js"
+import * as TransportContract from "../TransportContract.js"
 import { announcedLength } from "./buffered.js"
 import { collectWithin } from "./bytes.js"
 import { describeTransport } from "./cause.js"
@@ -37,8 +37,8 @@ const utf8 = new TextDecoder()
 export const reader = (limit: number, timeout: Duration.Duration, scrub: Scrub): Reader => {
   const fromHttpError = (error: HttpClientError.HttpClientError, url: string): Errors.RequestError => {
     const cause = error.cause
-    if (RequestLimits.isDeadlineExceeded(cause)) return new Errors.Timeout({ timeout })
-    if (RequestLimits.isExceeded(cause)) {
+    if (TransportContract.isDeadlineExceeded(cause)) return new Errors.Timeout({ timeout })
+    if (TransportContract.isExceeded(cause)) {
       return new Errors.ResponseTooLarge({
         limit,
         status: cause.status,

@@ -29,7 +29,7 @@ import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import * as Endpoint from "../Endpoint.js"
 import * as Errors from "../Errors.js"
-import * as RequestLimits from "../RequestLimits.js"
+import * as TransportContract from "../TransportContract.js"
 import * as Retry from "../Retry.js"
 import { runner } from "./attempt.js"
 import { BufferedResponse } from "./buffered.js"
@@ -67,7 +67,7 @@ const manual: RequestInit = { redirect: "manual" }
 export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const base = yield* HttpClient.HttpClient
-    const honoursLimits = Option.isSome(yield* Effect.serviceOption(RequestLimits.HonoursLimits))
+    const honoursLimits = Option.isSome(yield* Effect.serviceOption(TransportContract.HonoursLimits))
     // Nothing between the core and a transport that honours the limits: attempts run on the caller's fiber, and the
     // body it hands over is already within the limit.
     const direct = honoursLimits && config.transformClient === undefined

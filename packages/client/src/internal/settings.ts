@@ -15,7 +15,7 @@ import * as Option from "effect/Option"
 import type * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as RequestLimits from "../RequestLimits.js"
+import * as TransportContract from "../TransportContract.js"
 import type * as Retry from "../Retry.js"
 import { Invalid } from "./params.js"
 import * as Params from "./params.js"
@@ -122,7 +122,7 @@ const settingsOf = (input: unknown): Settings => {
   const timeout = options.timeout === undefined ? defaultTimeout : positive("timeout", options.timeout, true)
   const retry = checkRetry(options.retry)
   const maxResponseBytes = options.maxResponseSize === undefined
-    ? RequestLimits.defaultMaxResponseBytes
+    ? TransportContract.defaultMaxResponseBytes
     : options.maxResponseSize
   if (
     typeof maxResponseBytes !== "number" || !Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1 ||

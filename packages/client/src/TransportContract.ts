@@ -1,6 +1,6 @@
 /**
- * What the clients tell the transport about each request: how large its response body may be, and when its time
- * is up. This is the contract between the request core and a transport (an `HttpClient` layer).
+ * The contract between the request pipeline and a transport (an `HttpClient` layer): how large each response body
+ * may be, and when each attempt's time is up. (It was called `RequestLimits`.)
  *
  * - `current` (a `FiberRef`) holds the limits of the request being sent. The clients set it for each attempt.
  * - A transport that buffers bodies reads `maxResponseBytes` to stop reading at the limit, and fails with an
@@ -8,14 +8,14 @@
  * - A transport that can abort its own requests may honour the `deadline`: when it expires, the transport aborts the
  *   request and fails with a `DeadlineExceeded` cause, which the clients report as `Timeout`.
  * - A transport that does both says so by providing `HonoursLimits` beside its `HttpClient` (this package's
- *   `FetchHttpClient.layer()` and `NodeHttpClient.layer()` do). The clients then run each attempt on the caller's
+ *   `FetchTransport.layer` and `NodeTransport.layer` do). The clients then run each attempt on the caller's
  *   fiber and take the body it hands over as it is, which is measurably cheaper. With any other transport, or when
  *   a `transformClient` sits in between, each attempt runs in a fiber of its own that is interrupted when the
  *   deadline expires (which aborts the request on every `@effect/platform` client), and the clients count every
  *   body themselves. Either way the timer is the same one, on the Effect clock (so `TestClock` drives it), and the
  *   outcomes are the same `Timeout` and `ResponseTooLarge`.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 import * as Context from "effect/Context"
 import * as FiberRef from "effect/FiberRef"
@@ -66,7 +66,7 @@ export interface Limits {
  * @category references
  */
 export const current: FiberRef.FiberRef<Limits> = globalValue(
-  Symbol.for("@effect-exa/client/RequestLimits/current"),
+  Symbol.for("@effect-exa/client/TransportContract/current"),
   () => FiberRef.unsafeMake<Limits>({ maxResponseBytes: defaultMaxResponseBytes, deadline: undefined })
 )
 
@@ -77,13 +77,13 @@ export const current: FiberRef.FiberRef<Limits> = globalValue(
  * @since 0.1.0
  * @category tags
  */
-export class HonoursLimits extends Context.Tag("@effect-exa/client/RequestLimits/HonoursLimits")<HonoursLimits, true>() {}
+export class HonoursLimits extends Context.Tag("@effect-exa/client/TransportContract/HonoursLimits")<HonoursLimits, true>() {}
 
 /**
  * @since 0.1.0
  * @category type ids
  */
-export const TypeId: unique symbol = Symbol.for("@effect-exa/client/RequestLimits") as any
+export const TypeId: unique symbol = Symbol.for("@effect-exa/client/TransportContract") as any
 
 /**
  * The cause a transport fails with (inside an `HttpClientError`) when a body is over the limit.
