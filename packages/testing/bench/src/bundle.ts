@@ -1,6 +1,6 @@
 /**
  * Bundle size of a tiny browser app (esbuild, minified, tree-shaken, ESM; gzip -9): our client calling
- * `getEvent` over `FetchHttpClient`, the same app doing a bare request with only `effect` + `@effect/platform`
+ * `getEvent` over `FetchTransport`, the same app doing a bare request with only `effect` + `@effect/platform`
  * (so our own share is visible), and the same app with `exa-js`.
  */
 import * as esbuild from "esbuild"
@@ -9,13 +9,14 @@ import { gzipSync } from "node:zlib"
 import { fmt, table } from "./harness.js"
 
 const apps = {
-  "effect-exa: getEvent over FetchHttpClient (validated, typed errors, retries)": `
+  "effect-exa: getEvent over FetchTransport (validated, typed errors, retries)": `
     import * as EventsClient from "@effect-exa/client/EventsClient"
-    import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+    import * as ExaClient from "@effect-exa/client/ExaClient"
+    import * as FetchTransport from "@effect-exa/client/FetchTransport"
     import * as Effect from "effect/Effect"
     import * as Layer from "effect/Layer"
     import * as Redacted from "effect/Redacted"
-    const layer = EventsClient.layer({ apiKey: Redacted.make("key") }).pipe(Layer.provide(FetchHttpClient.layer))
+    const layer = EventsClient.Default.pipe(Layer.provide(ExaClient.layer({ apiKey: Redacted.make("key") })), Layer.provide(FetchTransport.layer))
     Effect.runPromise(EventsClient.getEvent("ev_1").pipe(Effect.provide(layer))).then((e) => console.log(e.type))
   `,
   "effect + @effect/platform only: a bare HttpClient request": `

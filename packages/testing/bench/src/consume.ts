@@ -4,7 +4,7 @@
  * delivery (verify + decode + dispatch) against a hand-written `node:crypto` + `JSON.parse` receiver.
  */
 import { Checkpoint, Dedupe, Handlers, Tail, WebhookReceiver } from "@effect-exa/client"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import { ExaApi, ExaApiServer, Fixtures, Webhooks } from "@effect-exa/testing"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -53,7 +53,7 @@ const tail = (backlog: number) => Effect.gen(function*() {
   ]
 }).pipe(
   Effect.provide(Layer.mergeAll(
-    ExaApiServer.layerClient({ httpClient: NodeHttpClient.layer() }),
+    ExaApiServer.layerClient({ httpClient: NodeTransport.layer }),
     Checkpoint.layerMemory
   )),
   Effect.scoped
@@ -97,7 +97,7 @@ const oneWindow = (count: number) => {
     yield* Fiber.interrupt(fiber)
     return { elapsed, ...store.counts }
   }).pipe(
-    Effect.provide(Layer.mergeAll(ExaApiServer.layerClient({ httpClient: NodeHttpClient.layer() }), store.layer)),
+    Effect.provide(Layer.mergeAll(ExaApiServer.layerClient({ httpClient: NodeTransport.layer }), store.layer)),
     Effect.scoped
   )
 }
@@ -170,7 +170,7 @@ export const runConsume = async (): Promise<string> => {
   const windowRows = await Effect.runPromise(windows)
   const receiverRows = await receiverCases()
   return [
-    "## Consuming: Tail.consume over loopback HTTP (NodeHttpClient, emulator, pages of 200, poll every 10 ms)",
+    "## Consuming: Tail.consume over loopback HTTP (NodeTransport, emulator, pages of 200, poll every 10 ms)",
     "",
     table(["case", "events handled per second", "requests per event"], tailRows),
     "",

@@ -4,8 +4,8 @@
  * we count the calls that succeeded per second and the share of requests the server answered 429. Three clients:
  * ours with `rateLimit` set to the account's limit, ours without it (it still honours `Retry-After`), and exa-js.
  */
-import { EventsClient } from "@effect-exa/client"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import { EventsClient, ExaClient } from "@effect-exa/client"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -70,11 +70,15 @@ const hammer = async (call: () => Promise<unknown>): Promise<number> => {
 
 const ours = (rateLimit: boolean) => (url: string) =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-    const layer = EventsClient.layer({
-      apiKey: Redacted.make(apiKey),
-      baseUrl: url,
-      ...(rateLimit ? { rateLimit: { limit, interval: "1 second" } } : {})
-    }).pipe(Layer.orDie, Layer.provide(NodeHttpClient.layer()))
+    const layer = EventsClient.Default.pipe(
+      Layer.provide(ExaClient.layer({
+        apiKey: Redacted.make(apiKey),
+        baseUrl: url,
+        ...(rateLimit ? { rateLimit: { limit, interval: "1 second" } } : {})
+      })),
+      Layer.orDie,
+      Layer.provide(NodeTransport.layer)
+    )
     const context = yield* Layer.build(layer)
     return yield* Effect.promise(() => hammer(() => Effect.runPromise(Effect.provide(EventsClient.getEvent("ev_1"), context))))
   })))
