@@ -191,17 +191,13 @@ export const make = (options: Options = {}): HttpClient.HttpClient =>
   )
 
 /**
- * The transport with these options, as a layer, with `TransportContract.HonoursLimits`: the clients of this package let
- * it keep each attempt's deadline itself.
+ * The transport with these options, as a layer.
  *
  * @since 0.3.0
  * @category layers
  */
-export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> =>
-  Layer.merge(
-    Layer.succeed(HttpClient.HttpClient, make(options)),
-    Layer.succeed(TransportContract.HonoursLimits, true)
-  )
+export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.succeed(HttpClient.HttpClient, make(options))
 
 /**
  * The transport on the runtime's own `fetch`, as a layer (see `layerWith` for options).
@@ -218,4 +214,4 @@ export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient |
  * @since 0.3.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> = layerWith({})
+export const layer: Layer.Layer<HttpClient.HttpClient> = layerWith({})

@@ -7,7 +7,6 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Layer from "effect/Layer"
 import * as NodeTransport from "./NodeTransport.js"
-import type * as TransportContract from "./TransportContract.js"
 
 /**
  * @deprecated Use `NodeTransport.Options`.
@@ -28,5 +27,5 @@ export const make: typeof NodeTransport.make = NodeTransport.make
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> =>
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
   NodeTransport.layerWith(options)

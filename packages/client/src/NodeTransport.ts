@@ -6,7 +6,7 @@
  *
  * It reads each response body fully before handing the response over (fine for JSON APIs, not for streaming
  * downloads), never more of it than `TransportContract` allow (the clients set them per request), and aborts a request
- * whose `TransportContract` deadline expires (its layer says so with `TransportContract.HonoursLimits`);
+ * whose `TransportContract` deadline expires (and when the attempt's fiber is interrupted);
  * decompresses `gzip`, `deflate` and `br` bodies as `fetch` does (and asks for them with `accept-encoding`); reads
  * text as `fetch`'s `text()` does (UTF-8, a leading BOM dropped); never follows redirects; supports request bodies
  * that are empty, text or bytes; and aborts the request when the calling fiber is interrupted (as that fiber ends:
@@ -254,17 +254,13 @@ const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>
   )
 
 /**
- * The transport with these options, as a layer, with `TransportContract.HonoursLimits`: the clients of this package let
- * it keep each attempt's deadline itself. Its own agent, if it makes one, is closed with the layer.
+ * The transport with these options, as a layer. Its own agent, if it makes one, is closed with the layer.
  *
  * @since 0.3.0
  * @category layers
  */
-export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> =>
-  Layer.merge(
-    Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher)),
-    Layer.succeed(TransportContract.HonoursLimits, true)
-  )
+export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.scoped(HttpClient.HttpClient, Effect.map(dispatcherOf(options), withDispatcher))
 
 // The layer's dispatcher: the caller's, untouched, or a new agent closed with the scope (connections still in use
 // are destroyed, not waited for: the scope is ending).
@@ -289,4 +285,4 @@ const dispatcherOf = (options: Options): Effect.Effect<Dispatcher, never, Scope.
  * @since 0.3.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient | TransportContract.HonoursLimits> = layerWith({})
+export const layer: Layer.Layer<HttpClient.HttpClient> = layerWith({})

@@ -7,17 +7,14 @@
  *   `Exceeded` cause, which the clients report as `ResponseTooLarge`.
  * - A transport that can abort its own requests may honour the `deadline`: when it expires, the transport aborts the
  *   request and fails with a `DeadlineExceeded` cause, which the clients report as `Timeout`.
- * - A transport that does both says so by providing `HonoursLimits` beside its `HttpClient` (this package's
- *   `FetchTransport.layer` and `NodeTransport.layer` do). The clients then run each attempt on the caller's
- *   fiber and take the body it hands over as it is, which is measurably cheaper. With any other transport, or when
- *   a `transformClient` sits in between, each attempt runs in a fiber of its own that is interrupted when the
- *   deadline expires (which aborts the request on every `@effect/platform` client), and the clients count every
- *   body themselves. Either way the timer is the same one, on the Effect clock (so `TestClock` drives it), and the
- *   outcomes are the same `Timeout` and `ResponseTooLarge`.
+ * - The pipeline runs each attempt in a fiber of its own and interrupts it when the deadline expires, which aborts
+ *   the request on every `@effect/platform` client; a transport that watches the deadline aborts at the same moment.
+ *   The timer is one, on the Effect clock (so `TestClock` drives it), and the outcomes are the same `Timeout` and
+ *   `ResponseTooLarge` on every transport. (A transport used to declare that it honoured both limits, with a tag,
+ *   for a second execution path; measured, that path did not pay: see docs/performance.md.)
  *
  * @since 0.3.0
  */
-import * as Context from "effect/Context"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 import * as Predicate from "effect/Predicate"
@@ -69,15 +66,6 @@ export const current: FiberRef.FiberRef<Limits> = globalValue(
   Symbol.for("@effect-exa/client/TransportContract/current"),
   () => FiberRef.unsafeMake<Limits>({ maxResponseBytes: defaultMaxResponseBytes, deadline: undefined })
 )
-
-/**
- * Provided by a transport layer beside its `HttpClient` to say that it honours both `Limits`: it never hands over a
- * body larger than `maxResponseBytes`, and aborts at the `deadline`.
- *
- * @since 0.1.0
- * @category tags
- */
-export class HonoursLimits extends Context.Tag("@effect-exa/client/TransportContract/HonoursLimits")<HonoursLimits, true>() {}
 
 /**
  * @since 0.1.0

@@ -1,10 +1,9 @@
 /**
- * The attempt runner's internals: the deadline a direct attempt hands its transport (its listeners, its expiry,
- * the limits being the fiber's only while the attempt runs), and a forked attempt's timeout and interruption.
+ * The attempt runner's internals: the deadline an attempt hands its transport (its listeners, its expiry, the limits
+ * being the attempt's only), the timeout that interrupts it, and a caller's interruption taking it along.
  */
 import { TransportContract } from "@effect-exa/client"
 import { assert, describe, expect, it, vi } from "@effect/vitest"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -12,13 +11,10 @@ import * as FiberRef from "effect/FiberRef"
 import * as TestClock from "effect/TestClock"
 import { maxTimerMillis, nativeTimer, runner } from "../src/internal/attempt.js"
 
-const settings = (millis: number, direct: boolean) => ({
+const settings = (millis: number) => ({
   millis,
   maxResponseBytes: 1234,
-  onTimeout: () => "timed out" as const,
-  direct,
-  context: (context: Context.Context<never>) => context,
-  fiberRefs: []
+  onTimeout: () => "timed out" as const
 })
 
 describe("nativeTimer", () => {
@@ -60,10 +56,10 @@ describe("nativeTimer", () => {
   })
 })
 
-describe("runner, direct", () => {
-  it.effect("hands the attempt its limits and a deadline, and restores the fiber's limits after, on success and failure", () =>
+describe("runner", () => {
+  it.effect("hands the attempt its limits and a deadline, and leaves the caller's own limits as they were, on success and failure", () =>
     Effect.gen(function*() {
-      const run = runner(settings(1000, true))
+      const run = runner(settings(1000))
       const before = yield* FiberRef.get(TransportContract.current)
       const seen = yield* run(FiberRef.get(TransportContract.current))
       expect(seen.maxResponseBytes).toBe(1234)
@@ -71,18 +67,20 @@ describe("runner, direct", () => {
       expect(yield* FiberRef.get(TransportContract.current)).toBe(before)
       yield* Effect.flip(run(Effect.fail("boom")))
       expect(yield* FiberRef.get(TransportContract.current)).toBe(before)
-      expect(yield* Effect.flip(runner(settings(Infinity, true))(Effect.fail("untimed failure")))).toBe("untimed failure")
-      const untimed = yield* runner(settings(Infinity, true))(FiberRef.get(TransportContract.current))
+      expect(yield* Effect.flip(runner(settings(Infinity))(Effect.fail("untimed failure")))).toBe("untimed failure")
+      const untimed = yield* runner(settings(Infinity))(FiberRef.get(TransportContract.current))
       expect(untimed.deadline).toBeUndefined()
       expect(untimed.maxResponseBytes).toBe(1234)
+      expect(yield* FiberRef.get(TransportContract.current)).toBe(before)
     }))
 
   it.effect("the deadline expires on the clock and tells the listeners still subscribed, once; a late subscriber hears at once", () =>
     Effect.gen(function*() {
-      const run = runner(settings(1000, true))
+      const run = runner(settings(1000))
       const heard: Array<string> = []
+      let deadline: TransportContract.Deadline | undefined
       const fiber = yield* Effect.fork(run(Effect.gen(function*() {
-        const { deadline } = yield* FiberRef.get(TransportContract.current)
+        deadline = (yield* FiberRef.get(TransportContract.current)).deadline
         assert(deadline !== undefined)
         const unsubscribeFirst = deadline.subscribe(() => heard.push("first"))
         deadline.subscribe(() => heard.push("a"))
@@ -92,42 +90,38 @@ describe("runner, direct", () => {
         unsubscribe()
         unsubscribeFirst()
         expect(deadline.expired).toBe(false)
-        yield* Effect.sleep("2 seconds")
-        expect(deadline.expired).toBe(true)
-        deadline.subscribe(() => heard.push("late"))
-        return heard
+        return yield* Effect.never
       })))
       yield* TestClock.adjust("999 millis")
       expect(heard).toEqual([])
-      yield* TestClock.adjust("2 seconds")
-      expect(yield* Fiber.join(fiber)).toEqual(["a", "c", "late"])
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Effect.flip(Fiber.join(fiber))).toBe("timed out")
+      assert(deadline !== undefined)
+      expect(deadline.expired).toBe(true)
+      deadline.subscribe(() => heard.push("late"))
+      expect(heard).toEqual(["a", "c", "late"])
     }))
 
-  it.live("a deadline that expires with no one subscribed is fine (on the native timer: a throw there would be uncaught)", () =>
+  it.live("on the live clock (a native timer), an attempt past its time fails with onTimeout", () =>
     Effect.gen(function*() {
-      // The timer (10 ms) is due before the attempt (50 ms) ends, whatever the machine's load: timers fire in order.
-      const seen = yield* runner(settings(10, true))(
-        Effect.zipRight(Effect.sleep("50 millis"), FiberRef.get(TransportContract.current))
-      )
-      assert(seen.deadline !== undefined)
-      expect(seen.deadline.expired).toBe(true)
+      // The timer (10 ms) is due before the attempt (1 s) ends, whatever the machine's load: timers fire in order.
+      const error = yield* Effect.flip(runner(settings(10))(Effect.as(Effect.sleep("1 second"), "late")))
+      expect(error).toBe("timed out")
     }))
 
   it.effect("a deadline stopped by the attempt's end never expires", () =>
     Effect.gen(function*() {
-      const { deadline } = yield* runner(settings(1000, true))(FiberRef.get(TransportContract.current))
+      const { deadline } = yield* runner(settings(1000))(FiberRef.get(TransportContract.current))
       assert(deadline !== undefined)
       const heard: Array<string> = []
       deadline.subscribe(() => heard.push("x"))
       yield* TestClock.adjust("1 hour")
       expect([deadline.expired, heard]).toEqual([false, []])
     }))
-})
 
-describe("runner, forked", () => {
   it.effect("an attempt past its time fails with onTimeout and is interrupted; one in time is not", () =>
     Effect.gen(function*() {
-      const run = runner(settings(1000, false))
+      const run = runner(settings(1000))
       let interrupted = false
       const slow = run(Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true)))))
       const fiber = yield* Effect.fork(slow)
@@ -140,21 +134,19 @@ describe("runner, forked", () => {
       const quick = yield* Effect.fork(run(Effect.as(Effect.sleep("10 millis"), "done")))
       yield* TestClock.adjust("10 millis")
       expect(yield* Fiber.join(quick)).toBe("done")
-      yield* TestClock.adjust("1 hour")
-      // Inside a forked attempt the limits are the runner's, with no deadline (the runner keeps time itself).
-      const limits = yield* run(FiberRef.get(TransportContract.current))
-      expect([limits.maxResponseBytes, limits.deadline]).toEqual([1234, undefined])
     }))
 
   it.effect("a caller interrupted while waiting takes the attempt with it", () =>
     Effect.gen(function*() {
-      let interrupted = false
-      const fiber = yield* Effect.fork(
-        runner(settings(Infinity, false))(Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true)))))
-      )
-      yield* Effect.yieldNow()
-      yield* Fiber.interrupt(fiber)
-      yield* Effect.sleep("0 millis").pipe(Effect.zipRight(Effect.yieldNow()))
-      expect(interrupted).toBe(true)
+      for (const millis of [1000, Infinity]) {
+        let interrupted = false
+        const fiber = yield* Effect.fork(
+          runner(settings(millis))(Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true)))))
+        )
+        yield* Effect.yieldNow()
+        yield* Fiber.interrupt(fiber)
+        yield* Effect.sleep("0 millis").pipe(Effect.zipRight(Effect.yieldNow()))
+        expect(interrupted).toBe(true)
+      }
     }))
 })

@@ -355,7 +355,7 @@ describe("what the core makes of a response", () => {
       expect(new TextDecoder().decode(body.body)).toBe(`{"url":"https://a.test"}`)
     }))
 
-  it.effect("a transport of another package that honours the limits gets them on the caller's fiber, and its own responses are read as any", () =>
+  it.effect("a transport of another package gets each attempt's limits, deadline included, and its responses are read as any", () =>
     Effect.gen(function*() {
       const seen: Array<TransportContract.Limits> = []
       const answering = (response: () => Response) => (request: HttpClientRequest.HttpClientRequest) =>
@@ -368,16 +368,13 @@ describe("what the core makes of a response", () => {
           const core = yield* ExaClient.make({ apiKey, retry: false, maxResponseSize: 1000 })
           return yield* Effect.exit(core.run(declared))
         }).pipe(
-          Effect.provide(Layer.mergeAll(
-            Layer.succeed(HttpClient.HttpClient, HttpClient.make(answering(response))),
-            Layer.succeed(TransportContract.HonoursLimits, true)
-          )),
+          Effect.provide(Layer.succeed(HttpClient.HttpClient, HttpClient.make(answering(response)))),
           Effect.scoped
         )
       const ok = yield* run(() => new Response(`{"id":"t_1"}`))
       assert(ok._tag === "Success")
       expect(ok.value).toEqual({ id: "t_1" })
-      // The attempt ran directly: the transport saw this call's limits, deadline included.
+      // The transport saw this call's limits, deadline included.
       expect(seen[0]?.maxResponseBytes).toBe(1000)
       expect(seen[0]?.deadline?.expired).toBe(false)
       const notJson = failureOf({ exit: yield* run(() => new Response("<html>", { status: 200 })) })
@@ -391,7 +388,7 @@ describe("what the core makes of a response", () => {
       expect(yield* FiberRef.get(TransportContract.current)).toEqual({ maxResponseBytes: TransportContract.defaultMaxResponseBytes, deadline: undefined })
     }))
 
-  it.effect("requests through a forked attempt never follow redirects, and keep the caller's other fetch options", () =>
+  it.effect("requests never follow redirects, and keep the caller's other fetch options", () =>
     Effect.gen(function*() {
       const inits: Array<RequestInit | undefined> = []
       const fetchLayer = FetchHttpClient.layer.pipe(

@@ -1,5 +1,5 @@
 /**
- * Running one attempt of a request within its limits: the one timer that keeps an attempt's time, and the two ways
+ * Running one attempt of a request within its limits: the one timer that keeps an attempt's time, and the one way
  * an attempt is stopped when it fires (see `../TransportContract.ts`).
  *
  * The timer runs on the Effect clock in use: on Effect's own clock it is a native timer (chained, since a native
@@ -7,12 +7,12 @@
  * scheduler treats it as never), on any other clock (`TestClock`) that clock's `sleep` in a fiber, so
  * `TestClock.adjust` drives it.
  *
- * - Direct: the transport honours `TransportContract.Deadline` and nothing sits between the core and it. The attempt
- *   runs on the caller's fiber with the limits in `TransportContract.current`; the transport aborts its request when
- *   the deadline expires and fails with `DeadlineExceeded`.
- * - Forked: the attempt runs in a fiber of its own (its limits, `RequestInit` and tracing settings in that fiber's
- *   context), and is interrupted when the timer fires, which aborts the request on every `@effect/platform` client.
- *   `Effect.timeoutFail` does the same with a second fiber for the timer and a race, measurably slower.
+ * The attempt runs in a child fiber of the caller (`Effect.fork`: it inherits the caller's context and fiber refs),
+ * with its limits in `TransportContract.current`. When the timer fires, the child is interrupted, which aborts the
+ * request on every `@effect/platform` client and on this package's transports, and the attempt fails with
+ * `onTimeout`; a transport that watches the deadline itself aborts at the same moment. An attempt with no time
+ * limit runs on the caller's fiber. (A second path, on the caller's fiber with the transport keeping time, was
+ * measured against this one and did not gain 15% at 16 calls in flight: see docs/performance.md.)
  *
  * @internal
  */
@@ -23,9 +23,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
-import * as FiberRef from "effect/FiberRef"
-import * as FiberRefs from "effect/FiberRefs"
-import * as Runtime from "effect/Runtime"
 import * as TransportContract from "../TransportContract.js"
 
 /** Whether a clock is the one every Effect runtime starts with (read when needed: nothing runs at import). */
@@ -100,92 +97,44 @@ export interface Settings<E2> {
   /** The attempt's time limit in milliseconds; not finite for none. */
   readonly millis: number
   readonly maxResponseBytes: number
-  /** The failure of a forked attempt whose time ran out (a direct one fails through its transport). */
+  /** The failure of an attempt whose time ran out. */
   readonly onTimeout: () => E2
-  /** Whether the attempt may run directly (see above). */
-  readonly direct: boolean
-  /** The context a forked attempt runs with. */
-  readonly context: (context: Context.Context<never>) => Context.Context<never>
-  /** FiberRef values a forked attempt runs with, besides its limits. */
-  readonly fiberRefs: ReadonlyArray<readonly [FiberRef.FiberRef<any>, any]>
 }
 
 /** Runs `self` as one attempt within `settings`. */
 export const runner = <E2>(settings: Settings<E2>) => {
-  const { direct, maxResponseBytes, millis, onTimeout } = settings
+  const { maxResponseBytes, millis, onTimeout } = settings
   const timed = Number.isFinite(millis)
   const untimed: TransportContract.Limits = { maxResponseBytes, deadline: undefined }
 
-  if (direct) {
-    return <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-      Effect.withFiberRuntime<A, E>((fiber) => {
-        const previous = fiber.getFiberRef(TransportContract.current)
-        const timer = timed ? new Timer(Context.get(fiber.currentDefaultServices, Clock.Clock), millis) : undefined
-        const limits = timer === undefined ? untimed : { maxResponseBytes, deadline: timer }
-        // The limits are the fiber's only while the attempt runs (an interrupted fiber does not go on).
-        const restore = FiberRef.set(TransportContract.current, previous)
-        return Effect.zipRight(
-          FiberRef.set(TransportContract.current, limits),
-          Effect.matchCauseEffect(self, {
-            onFailure: (cause) => {
-              timer?.stop()
-              return Effect.zipRight(restore, Effect.failCause(cause))
-            },
-            onSuccess: (value) => {
-              timer?.stop()
-              return Effect.as(restore, value)
-            }
-          })
-        )
-      })
-  }
-
-  return <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | E2> =>
-    Effect.withFiberRuntime<A, E | E2>((parent) => {
-      let fiberRefs = FiberRefs.updateAs(parent.getFiberRefs(), {
-        fiberId: parent.id(),
-        fiberRef: TransportContract.current,
-        value: untimed
-      })
-      for (const [fiberRef, value] of settings.fiberRefs) {
-        fiberRefs = FiberRefs.updateAs(fiberRefs, { fiberId: parent.id(), fiberRef, value })
-      }
-      const runtime = Runtime.make({
-        context: settings.context(parent.currentContext),
-        runtimeFlags: Runtime.defaultRuntime.runtimeFlags,
-        fiberRefs
-      })
-      const clock = Context.get(parent.currentDefaultServices, Clock.Clock)
-      return Effect.async<A, E | E2>((resume) => {
-        let done = false
-        const fiber = Runtime.runFork(runtime)(self)
-        const cancelTimer = timed
-          ? clockTimer(clock, millis, () => {
+  return <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | E2> => {
+    if (!timed) return Effect.locally(self, TransportContract.current, untimed)
+    return Effect.withFiberRuntime<A, E | E2>((parent) => {
+      const timer = new Timer(Context.get(parent.currentDefaultServices, Clock.Clock), millis)
+      const attempt = Effect.locally(self, TransportContract.current, { maxResponseBytes, deadline: timer })
+      return Effect.flatMap(Effect.fork(attempt), (child) =>
+        Effect.async<A, E | E2>((resume) => {
+          let done = false
+          const stopListening = timer.subscribe(() => {
             if (done) return
-            finish()
-            fiber.unsafeInterruptAsFork(parent.id())
+            done = true
+            child.unsafeInterruptAsFork(parent.id())
             resume(Exit.fail(onTimeout()))
           })
-          : noop
-        // The caller was interrupted while waiting here (nothing else ends a fiber suspended in this async): the
-        // attempt goes with it. Watching the caller's exit costs less than a canceller, which Effect wraps in an
-        // interruption finalizer.
-        const onCallerExit = () => {
-          done = true
-          cancelTimer()
-          fiber.unsafeInterruptAsFork(parent.id())
-        }
-        const finish = () => {
-          done = true
-          cancelTimer()
-          parent.removeObserver(onCallerExit)
-        }
-        parent.addObserver(onCallerExit)
-        fiber.addObserver((exit) => {
-          if (done) return
-          finish()
-          resume(exit)
-        })
-      })
+          child.addObserver((exit) => {
+            timer.stop()
+            stopListening()
+            if (done) return
+            done = true
+            resume(exit)
+          })
+          // The caller was interrupted while waiting: the attempt goes with it.
+          return Effect.sync(() => {
+            done = true
+            timer.stop()
+            child.unsafeInterruptAsFork(parent.id())
+          })
+        }))
     })
+  }
 }

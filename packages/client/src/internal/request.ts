@@ -23,13 +23,11 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import * as RateLimiter from "effect/RateLimiter"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import * as Endpoint from "../Endpoint.js"
 import * as Errors from "../Errors.js"
-import * as TransportContract from "../TransportContract.js"
 import * as Retry from "../Retry.js"
 import { runner } from "./attempt.js"
 import { BufferedResponse } from "./buffered.js"
@@ -67,10 +65,6 @@ const manual: RequestInit = { redirect: "manual" }
 export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const base = yield* HttpClient.HttpClient
-    const honoursLimits = Option.isSome(yield* Effect.serviceOption(TransportContract.HonoursLimits))
-    // Nothing between the core and a transport that honours the limits: attempts run on the caller's fiber, and the
-    // body it hands over is already within the limit.
-    const direct = honoursLimits && config.transformClient === undefined
     const limiter = config.rateLimit === undefined ? undefined : yield* RateLimiter.make(config.rateLimit)
     const key = config.key
     // Anything from outside (a body, a header, an error message) may echo the key back; it never reaches an error.
@@ -92,21 +86,21 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
       return request
     }
 
-    // A forked attempt (see ./attempt.ts) runs with `fetch` told never to follow a redirect (a 3xx comes back as it
-    // is, and is an error here; the caller's own RequestInit is kept otherwise), and with the platform's own
-    // per-request span off: when `httpSpans` is on, the pipeline makes the HTTP span itself, the same on every
-    // transport.
-    const attempt = runner({
+    // Each attempt (see ./attempt.ts) runs with `fetch` told never to follow a redirect (a 3xx comes back as it is,
+    // and is an error here; the caller's own RequestInit is kept otherwise), and with the platform's own per-request
+    // span off: when `httpSpans` is on, the pipeline makes the HTTP span itself, the same on every transport.
+    const timed = runner({
       millis: Duration.toMillis(config.timeout),
       maxResponseBytes: config.maxResponseBytes,
-      onTimeout: () => new Errors.Timeout({ timeout: config.timeout }),
-      direct,
-      context: (context) => {
-        const init = Context.getOption(context, FetchHttpClient.RequestInit)
-        return Context.add(context, FetchHttpClient.RequestInit, init._tag === "Some" ? { ...init.value, redirect: "manual" } : manual)
-      },
-      fiberRefs: [[HttpClient.currentTracerDisabledWhen, () => true]]
+      onTimeout: () => new Errors.Timeout({ timeout: config.timeout })
     })
+    const attempt = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | Errors.Timeout> =>
+      timed(Effect.locally(
+        Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+          Effect.provideService(self, FetchHttpClient.RequestInit, init._tag === "Some" ? { ...init.value, redirect: "manual" } : manual)),
+        HttpClient.currentTracerDisabledWhen,
+        () => true
+      ))
 
     // What one response means: the span's attributes, then the pure classification.
     const judge = <A>(
@@ -141,14 +135,14 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
       Effect.matchEffect(client.execute(request), {
         onFailure: (error) => Effect.fail(read.fromHttpError(error, request.url)),
         onSuccess: (response) => {
-          // A body this package's transports read whole is text at once: no effect to run for it.
-          if (direct && response instanceof BufferedResponse) {
+          // A body this package's transports read whole (never past the attempt's limit) is text at once.
+          if (response instanceof BufferedResponse) {
             const text = response.textNow()
             return Either.isRight(text)
               ? judge(endpoint, id, response, text.right, span, http)
               : Effect.fail(read.fromHttpError(text.left, request.url))
           }
-          return Effect.flatMap(direct ? read.whole(response) : read.body(response), (text) =>
+          return Effect.flatMap(read.body(response), (text) =>
             judge(endpoint, id, response, text, span, http))
         }
       })

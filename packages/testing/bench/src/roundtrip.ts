@@ -87,10 +87,6 @@ const eventsRuntime = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>
     EventsClient.Default.pipe(Layer.provide(ExaClient.layer({ apiKey: Redacted.make(apiKey), baseUrl })), Layer.orDie, Layer.provide(http))
   )
 
-// A transport without its `HonoursLimits`: the pipeline then runs each attempt in a fiber of its own (the second
-// execution path), whose cost these rows measure against the direct one.
-const forked = (client: HttpClient.HttpClient) => Layer.succeed(HttpClient.HttpClient, client)
-
 // Every client measured, in table order: a name, and how to build it against the server at `baseUrl`.
 const definitions: ReadonlyArray<{
   readonly name: string
@@ -172,13 +168,6 @@ const definitions: ReadonlyArray<{
     }
   },
   {
-    name: "effect-exa getEvent, FetchTransport, attempts forked (its HonoursLimits hidden)",
-    make: (baseUrl) => {
-      const runtime = eventsRuntime(baseUrl, forked(FetchTransport.make()))
-      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
-    }
-  },
-  {
     name: "runtime.runPromise(Effect.promise(the floor above)): what one fiber per call costs",
     make: (baseUrl) => {
       const runtime = ManagedRuntime.make(Layer.empty)
@@ -200,13 +189,6 @@ const definitions: ReadonlyArray<{
       return { slice: effectSlice(runtime, EventsClient.getEvent(id)), dispose: () => runtime.dispose() }
     }
   },
-  {
-    name: "effect-exa getEvent, NodeTransport, attempts forked (its HonoursLimits hidden)",
-    make: (baseUrl) => {
-      const runtime = eventsRuntime(baseUrl, forked(NodeTransport.make()))
-      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
-    }
-  }
 ]
 
 // A contender's process: waits for `{ concurrency, ms }` messages and answers each with the rate it measured.
