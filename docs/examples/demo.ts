@@ -324,7 +324,7 @@ export const main = Effect.gen(function*() {
 })
 
 const printError = (error: unknown) =>
-  Console.error(`The demo failed: ${Errors.isEventsError(error) ? `${error._tag}: ${error.message}` : String(error)}`)
+  Console.error(`The demo failed: ${Errors.isEventsError(error) ? error.message : String(error)}`)
 
 // Run when executed directly (`node docs/dist/demo.js`), not when imported by the tests.
 if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"))) {

@@ -1,17 +1,17 @@
-// The quickstart against the real API (docs/quickstart.md). Run it with EXA_API_KEY set:
-//   EXA_API_KEY=… node docs/dist/quickstart.js
-// The test suite runs `main` against the emulator instead (docs/test/examples.test.ts).
+// The quickstart against the real API (docs/quickstart.md): the whole file is the program the page shows, and it
+// runs whatever the file is called (`npx tsx quickstart.ts`, `node quickstart.js`). The test suite runs it as a
+// separate process against the emulator (docs/test/quickstart.test.ts).
 // #region quickstart
-import { Errors, EventsClient } from "@effect-exa/client"
+import { type Errors, EventsClient } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { FetchHttpClient } from "@effect/platform"
-import { Console, DateTime, Effect, Layer, Stream } from "effect"
+import { ConfigError, Console, DateTime, Effect, Layer, Stream } from "effect"
 
 // Reads EXA_API_KEY (and EXA_BASE_URL, when set). On Node, NodeHttpClient.layer() is faster (see configuration).
-export const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
 
 // The ten newest events, then the first one again by id.
-export const main = Effect.gen(function*() {
+const main = Effect.gen(function*() {
   const newest = yield* EventsClient.streamEvents({ limit: 10 }).pipe(Stream.take(10), Stream.runCollect)
   if (newest.length === 0) return yield* Console.log("No events yet: create a webset, and come back.")
   for (const event of newest) {
@@ -25,21 +25,30 @@ export const main = Effect.gen(function*() {
   const [first] = newest
   const again = yield* EventsClient.getEvent(first!.id)
   yield* Console.log(`fetched ${again.id} again: ${again.type}`)
-}).pipe(
-  // Every failure is typed: say what to do about the likely ones, and the tag and message of any other.
-  Effect.catchTags({
-    Unauthorized: (e) => Console.error(`EXA_API_KEY was refused (${e.status}): ${e.apiMessage}`),
-    RateLimited: (e) => Console.error(`rate limited even after retries; wait ${e.retryAfter?.toString() ?? "a moment"}`)
-  }),
-  Effect.catchAll((e: Errors.EventsError) => Console.error(`${e._tag}: ${e.message}`))
-)
+})
 
-if (process.argv[1]?.endsWith("quickstart.js")) {
-  const program = main.pipe(
-    Effect.provide(EventsLive),
-    // Only a bad configuration gets here (no EXA_API_KEY, say): the layer could not be built.
-    Effect.catchAll((error) => Effect.zipRight(Console.error(`Could not start: ${error}`), Effect.sync(() => (process.exitCode = 1))))
-  )
-  Effect.runPromise(program)
+// Every failure is typed: say what to do about the likely ones. Any other's message names what failed (its tag
+// is in the message already: `Transport error: …`, `The request timed out after …`).
+const explain = (error: Errors.EventsError | ConfigError.ConfigError): string => {
+  if (ConfigError.isConfigError(error)) {
+    return ConfigError.isMissingDataOnly(error)
+      ? "EXA_API_KEY is not set: export it first (keys are at https://dashboard.exa.ai/api-keys)"
+      : `Invalid setting: ${error}`
+  }
+  switch (error._tag) {
+    case "Unauthorized":
+      return `EXA_API_KEY was refused (${error.status}): ${error.apiMessage}`
+    case "RateLimited":
+      return `rate limited even after retries; wait ${error.retryAfter?.toString() ?? "a moment"}`
+    default:
+      return error.message
+  }
 }
+
+Effect.runPromise(
+  main.pipe(
+    Effect.provide(EventsLive),
+    Effect.catchAll((error) => Effect.zipRight(Console.error(explain(error)), Effect.sync(() => (process.exitCode = 1))))
+  )
+)
 // #endregion quickstart

@@ -19,8 +19,6 @@ import * as eventModel from "../examples/event-model.js"
 import * as gettingStarted from "../examples/getting-started.js"
 import * as pagination from "../examples/pagination.js"
 import * as migration from "../examples/migration.js"
-import { recording } from "./console.js"
-import * as quickstart from "../examples/quickstart.js"
 import * as retriesCompose from "../examples/retries-compose.js"
 import * as retries from "../examples/retries.js"
 
@@ -32,26 +30,6 @@ const events = [
 const decoded = events.map((json) => Event.decodeSync(json))
 
 describe("docs/examples", () => {
-  it.effect("quickstart: prints the newest events, then fetches one again", () => {
-    const { lines, withConsole } = recording()
-    return Effect.gen(function*() {
-      yield* quickstart.main.pipe(withConsole)
-      expect(lines).toHaveLength(11)
-      expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z {2}\S+ {2}\S/)
-      expect(lines[10]).toMatch(/^fetched \S+ again: /)
-    }).pipe(Effect.provide(ExaApi.layerClient({ events })))
-  })
-
-  it.effect("quickstart: a refused key is one line saying so", () => {
-    const { lines, withConsole } = recording()
-    return Effect.gen(function*() {
-      const api = yield* ExaApi.ExaApi
-      yield* api.failNext({ _tag: "Status", status: 401, body: { error: "Invalid API key", tag: "INVALID_API_KEY" } })
-      yield* quickstart.main.pipe(withConsole)
-      expect(lines).toEqual(["EXA_API_KEY was refused (401): Invalid API key"])
-    }).pipe(Effect.provide(ExaApi.layerClient({ events })))
-  })
-
   it.effect("migration: the ported program", () =>
     Effect.gen(function*() {
       expect(yield* migration.describeEvent(Fixtures.events["webset.idle"].id)).toMatch(/^webset\.idle at \d{4}-.*Z$/)

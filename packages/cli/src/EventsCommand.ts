@@ -71,7 +71,7 @@ export const list = Command.make(
         const until = Option.isSome(o.until) ? yield* Input.instant("until", o.until.value, now) : undefined
         const wanted = Option.isSome(o.limit) ? yield* Input.positive("limit", o.limit.value) : o.all ? Infinity : 25
         let shown = 0
-        if (!out.json) yield* out.line(out.paint("bold", Render.eventHeader))
+        const row = Render.rows(Render.eventHeader, Render.eventLine)
         // One more than wanted, to tell whether there are more.
         const more = yield* EventsClient.streamEvents({
           limit: pageSize(wanted === Infinity ? 200 : wanted + 1),
@@ -84,7 +84,7 @@ export const list = Command.make(
             if (shown === wanted) return Effect.succeed(true)
             shown++
             return Effect.zipRight(
-              Render.eventLine(event),
+              row(event),
               o.all && shown % 200 === 0 ? out.progress(`${shown} events…`) : Effect.void
             ).pipe(Effect.as(false))
           })
@@ -112,11 +112,9 @@ export const tail = Command.make(
       o,
       Effect.gen(function*() {
         const out = yield* Output
-        if (!out.json) {
-          yield* out.note(out.paint("dim", "Waiting for new events (Ctrl-C to stop)…"))
-          yield* out.line(out.paint("bold", Render.eventHeader))
-        }
-        yield* Tailing.consume("events-tail", o, Render.eventLine)
+        const settings = yield* Tailing.settings(o)
+        if (!out.json) yield* out.note(out.paint("dim", "Waiting for new events (Ctrl-C to stop)…"))
+        yield* Tailing.consume("events-tail", settings, Render.rows(Render.eventHeader, Render.eventLine))
       })
     )
 ).pipe(Command.withDescription("Print new events as they are created, oldest first; resumable with --checkpoint."))

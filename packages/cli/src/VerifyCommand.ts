@@ -15,7 +15,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ExitCode from "./ExitCode.js"
 import * as Common from "./internal/common.js"
-import { CliError, describe, Reported } from "./internal/failure.js"
+import { CliError, describe, missingSetting, Reported } from "./internal/failure.js"
 import * as Input from "./internal/input.js"
 import { Output } from "./internal/output.js"
 
@@ -72,7 +72,7 @@ export const command = Command.make(
         const out = yield* Output
         const secret = Option.isSome(o.secret) ? o.secret : yield* Config.option(Config.redacted("EXA_WEBHOOK_SECRET"))
         if (Option.isNone(secret)) {
-          return yield* new CliError({ code: ExitCode.usage, message: "No secret", hint: "pass --secret, or set EXA_WEBHOOK_SECRET" })
+          return yield* new CliError({ code: ExitCode.usage, message: missingSetting("EXA_WEBHOOK_SECRET"), hint: "set it to the webhook's secret (whsec_…), or pass --secret" })
         }
         const tolerance = yield* Input.duration("tolerance", o.tolerance)
         const header = o.header.replace(/^\s*exa-signature\s*:/i, "").trim()

@@ -181,14 +181,14 @@ export const attempts = Command.make(
         const out = yield* Output
         const limit = yield* Input.positive("limit", o.limit)
         const type = Option.isSome(o.type) ? (yield* Input.eventTypes("type", [o.type.value]))[0] : undefined
-        if (!out.json) yield* out.line(out.paint("bold", Render.attemptHeader))
+        const row = Render.rows(Render.attemptHeader, Render.attemptLine)
         const shown = yield* WebhooksClient.streamAttempts(o.id, {
           limit: Math.min(limit, 200),
           ...(o.failed ? { successful: false } : {}),
           ...(type === undefined ? {} : { eventType: type })
         }).pipe(
           Stream.take(limit),
-          Stream.runFoldEffect(0, (n, attempt) => Effect.as(Render.attemptLine(attempt), n + 1))
+          Stream.runFoldEffect(0, (n, attempt) => Effect.as(row(attempt), n + 1))
         )
         if (shown === 0 && !out.json) yield* out.note(o.failed ? "No failed attempts." : "No attempts.")
       })

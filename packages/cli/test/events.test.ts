@@ -51,12 +51,15 @@ describe("effect-exa --help and --version", () => {
         ["webhooks", "create"],
         ["webhooks", "replay"],
         ["listen"],
-        ["verify"]
+        ["verify"],
+        ["emulator"]
       ]
       for (const command of commands) {
         const ran = yield* run([...command, "--help"])
         expect(ran.code).toBe(0)
         expect(ran.stdout).toContain("DESCRIPTION")
+        // @effect/cli's placeholder for text options says nothing the description does not.
+        expect(ran.stdout).not.toContain("A user-defined piece of text")
       }
       expect((yield* run(["listen", "--help"])).stdout).toContain("--forward-to")
     }))
@@ -118,7 +121,7 @@ describe("effect-exa events get", () => {
       const { env } = yield* emulator()
       const none = yield* run(["events", "get", "ev_1"], { ...env, EXA_API_KEY: "" })
       expect(none.code).toBe(4)
-      expect(none.stderr).toContain("No API key")
+      expect(none.stderr).toContain("error: EXA_API_KEY is not set")
       expect(none.stderr).toContain("EXA_API_KEY")
       const wrong = yield* run(["events", "get", "ev_1", "--api-key", "sk-wrong-key-1234"], { ...env, EXA_API_KEY: "" })
       expect(wrong.code).toBe(4)

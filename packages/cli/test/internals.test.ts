@@ -43,6 +43,13 @@ describe("exit codes", () => {
     }
     expect(describeFailure(new Errors.RateLimited({ apiMessage: "x", retryAfter: Duration.seconds(3) })).hint).toContain("3 s")
     expect(describeFailure(new Errors.NotFound({ id: "ev_1", requestId: "req_9" })).requestId).toBe("req_9")
+    // A missing setting says so in words, not as `Missing data at EXA_API_KEY: "<redacted>"`.
+    const missingKey = describeFailure(ConfigError.MissingData(["EXA_API_KEY"], "<redacted>"))
+    expect(missingKey).toMatchObject({ code: ExitCode.unauthorized, message: "EXA_API_KEY is not set" })
+    expect(missingKey.hint).toContain("export EXA_API_KEY=")
+    const missingBoth = ConfigError.And(ConfigError.MissingData(["EXA_BASE_URL"], "x"), ConfigError.MissingData(["EXA_API_KEY"], "y"))
+    expect(describeFailure(missingBoth)).toMatchObject({ code: ExitCode.usage, message: "EXA_BASE_URL is not set" })
+    expect(describeFailure(ConfigError.InvalidData(["PORT"], "Expected an integer")).message).toBe("PORT is not valid: Expected an integer")
   })
 })
 
@@ -56,9 +63,26 @@ describe("input", () => {
     expect(right(Input.instant("since", "2026-11-01", now))).toBe("2026-11-01T00:00:00.000Z")
     expect(right(Input.instant("since", "2h", now))).toBe("2026-12-01T10:00:00.000Z")
     expect(right(Input.instant("since", "7d", now))).toBe("2026-11-24T12:00:00.000Z")
-    for (const bad of ["yesterday", "2026-13-01", "2026-11-31T25:00:00Z", "", "2h ago", "1e3s", "\u001b[2J"]) {
+    for (const bad of ["yesterday", "2026-13-01", "2026-11-31T25:00:00Z", "", "2h ago", "1e3s", "\u001b[2J", "2026-02-30", "2026-04-31T10:00Z", "2026-02-29", "999999999d"]) {
       expect(Either.isLeft(Input.instant("since", bad, now)), bad).toBe(true)
     }
+  })
+
+  it("instants: a day that does not exist is refused, not moved; a leap day is kept; too far back is refused", () => {
+    expect(right(Input.instant("since", "2028-02-29", now))).toBe("2028-02-29T00:00:00.000Z")
+    expect(right(Input.instant("since", "2026-11-01T10:00z", now))).toBe("2026-11-01T10:00:00.000Z")
+    expect(Either.isLeft(Input.instant("since", "2026-02-30", now))).toBe(true)
+    const far = Input.instant("since", "999999999d", now)
+    expect(Either.isLeft(far) && far.left.message).toBe("--since: 999999999d ago is before the year 0000")
+    expect(right(Input.instant("since", "700000d", now))).toMatch(/^0\d{3}-/)
+  })
+
+  it("durations, with a minimum and a maximum", () => {
+    const long = Input.duration("timeout", "25d", Duration.millis(1), Input.longestTimer)
+    expect(Either.isLeft(long) && long.left.message).toBe("--timeout must be at most 24d; got 25d")
+    expect(Duration.toMillis(right(Input.duration("timeout", "24d", Duration.millis(1), Input.longestTimer)))).toBe(24 * 86_400_000)
+    // What a timer can hold: setTimeout fires at once beyond 2^31 - 1 ms.
+    expect(Duration.toMillis(Input.longestTimer)).toBeLessThanOrEqual(2 ** 31 - 1)
   })
 
   it("durations, with a minimum", () => {
@@ -73,6 +97,15 @@ describe("input", () => {
     expect(right(Input.eventTypes("types", ["webset.idle,webset.item.created", "webset.idle", " "]))).toEqual(["webset.idle", "webset.item.created"])
     const typo = Input.eventTypes("types", ["webset.item"])
     expect(Either.isLeft(typo) && typo.left.hint).toContain("webset.item.created")
+    const misspelt = Input.eventTypes("types", ["webset.item.enrichd"])
+    expect(Either.isLeft(misspelt) && misspelt.left.hint).toBe("did you mean webset.item.enriched?")
+    const swapped = Input.eventTypes("types", ["Monitor.Run.Completd"])
+    expect(Either.isLeft(swapped) && swapped.left.hint).toBe("did you mean monitor.run.completed?")
+    // Nothing close: the list.
+    const far = Input.eventTypes("types", ["zzz"])
+    expect(Either.isLeft(far) && far.left.hint).toContain("the event types are: webset.created")
+    expect(Input.editDistance("kitten", "sitting")).toBe(3)
+    expect(Input.editDistance("", "abc")).toBe(3)
   })
 
   it("metadata keeps a key named __proto__ and values holding =", () => {

@@ -71,7 +71,8 @@ describe("effect-exa listen", () => {
       const { api, env } = yield* emulator({ events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(now, 1) })] })
       const args = ["listen", "--json", "--forward-to", hook.url, "--secret", "whsec_wrong", "--poll", "100ms", "--since", at(now, 0), "--checkpoint", checkpoint]
       const first = yield* Effect.promise(() => start([...args, "--limit", "1"], env).done)
-      expect(first.code).toBe(0)
+      // Refused: exit 1, as replay does.
+      expect(first.code).toBe(1)
       const [, attempt] = records(first.stdout)
       expect(attempt).toMatchObject({ event: { id: "ev_1" }, delivered: false, status: 401, retryInMillis: null })
       expect(hook.requests()).toBe(1)

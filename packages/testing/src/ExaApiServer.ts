@@ -1,9 +1,10 @@
 /**
- * The in-memory Exa Events API served over real HTTP on 127.0.0.1 (a port chosen by the OS), for end-to-end tests
- * and the demo. The server closes with its scope. Node only.
+ * The in-memory Exa Events API served over real HTTP on 127.0.0.1 (a port chosen by the OS, or given), for
+ * end-to-end tests, the demo and `effect-exa emulator`. The server closes with its scope. Node only.
  *
  * @since 0.1.0
  */
+import * as Errors from "@effect-exa/client/Errors"
 import * as EventsClient from "@effect-exa/client/EventsClient"
 import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -12,6 +13,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
 import type * as Http from "node:http"
 import * as ExaApi from "./ExaApi.js"
 
@@ -43,55 +45,108 @@ const headersOf = (request: Http.IncomingMessage): Record<string, string> => {
 }
 
 /**
- * Serves the emulator in context over loopback HTTP while the scope is open.
+ * The server could not listen: the port is taken, or may not be used.
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class ListenError extends Schema.TaggedError<ListenError>("@effect-exa/testing/ListenError")("ListenError", {
+  port: Schema.Number,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Could not listen on 127.0.0.1:${this.port}: ${this.reason}`
+  }
+}
+
+/**
+ * Options of {@link layerWith}.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Options {
+  /** The loopback port to listen on, 0 to 65535. Default 0: a free port the OS picks. */
+  readonly port?: number | undefined
+}
+
+const reasonOf = (error: NodeJS.ErrnoException, port: number): string =>
+  error.code === "EADDRINUSE"
+    ? `port ${port} is in use`
+    : error.code === "EACCES"
+    ? `port ${port} may not be used by this user`
+    : error.message
+
+/**
+ * Serves the emulator in context over loopback HTTP (127.0.0.1) while the scope is open, on the port given.
+ * A port that is not a whole number from 0 to 65535 is `InvalidRequest`; one that is taken is `ListenError`.
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerWith = (
+  options: Options = {}
+): Layer.Layer<ExaApiServer, Errors.InvalidRequest | ListenError, ExaApi.ExaApi> =>
+  Layer.scoped(
+    ExaApiServer,
+    Effect.gen(function*() {
+      const given: unknown = (options as Options | undefined)?.port
+      const port = given ?? 0
+      if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
+        return yield* new Errors.InvalidRequest({ reason: "port must be a whole number from 0 to 65535" })
+      }
+      const api = yield* ExaApi.ExaApi
+      const runtime = yield* Effect.runtime<never>()
+      // Imported lazily so that merely importing this module does not load `node:http` (and browsers never do).
+      const http = yield* Effect.promise(() => import("node:http"))
+      const server = http.createServer((request, response) => {
+        const url = new URL(request.url ?? "/", "http://127.0.0.1")
+        // The whole body is read (a create or update carries JSON; a GET's is ignored), which also keeps keep-alive
+        // connections usable.
+        const chunks: Array<Buffer> = []
+        request.on("data", (chunk: Buffer) => chunks.push(chunk))
+        request.on("end", () => {
+          const body = Buffer.concat(chunks).toString("utf8")
+          const fiber = Runtime.runFork(runtime)(
+            Effect.map(api.handle({ method: request.method ?? "GET", url, headers: headersOf(request), body }), (outcome) => {
+              if (outcome._tag === "Transport") {
+                request.socket.destroy()
+                return
+              }
+              response.writeHead(outcome.reply.status, outcome.reply.headers)
+              response.end(outcome.reply.body)
+            })
+          )
+          // A client that gave up (a timeout, an interruption) closes the connection: stop answering it.
+          response.on("close", () => fiber.unsafeInterruptAsFork(fiber.id()))
+        })
+      })
+      const bound = yield* Effect.async<number, ListenError>((resume) => {
+        const failed = (error: NodeJS.ErrnoException) => resume(Effect.fail(new ListenError({ port, reason: reasonOf(error, port) })))
+        server.once("error", failed)
+        server.listen(port, "127.0.0.1", () => {
+          server.off("error", failed)
+          const address = server.address()
+          resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
+        })
+      })
+      yield* Effect.addFinalizer(() =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        })
+      )
+      return ExaApiServer.of({ url: `http://127.0.0.1:${bound}` })
+    })
+  )
+
+/**
+ * Serves the emulator in context over loopback HTTP while the scope is open, on a free port the OS picks.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = Layer.scoped(
-  ExaApiServer,
-  Effect.gen(function*() {
-    const api = yield* ExaApi.ExaApi
-    const runtime = yield* Effect.runtime<never>()
-    // Imported lazily so that merely importing this module does not load `node:http` (and browsers never do).
-    const http = yield* Effect.promise(() => import("node:http"))
-    const server = http.createServer((request, response) => {
-      const url = new URL(request.url ?? "/", "http://127.0.0.1")
-      // The whole body is read (a create or update carries JSON; a GET's is ignored), which also keeps keep-alive
-      // connections usable.
-      const chunks: Array<Buffer> = []
-      request.on("data", (chunk: Buffer) => chunks.push(chunk))
-      request.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8")
-        const fiber = Runtime.runFork(runtime)(
-          Effect.map(api.handle({ method: request.method ?? "GET", url, headers: headersOf(request), body }), (outcome) => {
-            if (outcome._tag === "Transport") {
-              request.socket.destroy()
-              return
-            }
-            response.writeHead(outcome.reply.status, outcome.reply.headers)
-            response.end(outcome.reply.body)
-          })
-        )
-        // A client that gave up (a timeout, an interruption) closes the connection: stop answering it.
-        response.on("close", () => fiber.unsafeInterruptAsFork(fiber.id()))
-      })
-    })
-    const port = yield* Effect.async<number>((resume) => {
-      server.listen(0, "127.0.0.1", () => {
-        const address = server.address()
-        resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
-      })
-    })
-    yield* Effect.addFinalizer(() =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-    )
-    return ExaApiServer.of({ url: `http://127.0.0.1:${port}` })
-  })
-)
+export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = layerWith().pipe(Layer.orDie)
 
 /**
  * A ready `EventsClient` and `WebhooksClient` talking over real HTTP (`FetchHttpClient` unless another client is given) to an emulator

@@ -17,7 +17,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as ExitCode from "../ExitCode.js"
 import { version } from "./version.js"
-import { CliError, describe, Reported } from "./failure.js"
+import { CliError, describe, keyHint, missingSetting, Reported } from "./failure.js"
 import * as Output from "./output.js"
 
 /** `--json`. */
@@ -55,7 +55,7 @@ export const clients = (api: Api): Layer.Layer<EventsClient.EventsClient | Webho
       ? api.apiKey
       : Option.filter(yield* Config.option(Config.redacted("EXA_API_KEY")), (key) => Redacted.value(key) !== "")
     if (Option.isNone(apiKey)) {
-      return yield* new CliError({ code: ExitCode.unauthorized, message: "No API key", hint: "set EXA_API_KEY, or pass --api-key" })
+      return yield* new CliError({ code: ExitCode.unauthorized, message: missingSetting("EXA_API_KEY"), hint: keyHint })
     }
     const baseUrl = Option.isSome(api.baseUrl)
       ? api.baseUrl

@@ -35,7 +35,30 @@ export interface Description {
 
 const seconds = (d: Duration.Duration): string => `${Math.ceil(Duration.toSeconds(d))} s`
 
-const keyHint = "check EXA_API_KEY (or --api-key): keys are at https://dashboard.exa.ai/api-keys"
+const refusedKeyHint = "check EXA_API_KEY (or --api-key): keys are at https://dashboard.exa.ai/api-keys"
+
+/** What to do without a key. */
+export const keyHint = "export EXA_API_KEY=… (keys are at https://dashboard.exa.ai/api-keys), or pass --api-key"
+
+/** The message for an environment variable that is not set. */
+export const missingSetting = (name: string): string => `${name} is not set`
+
+// The first problem a `ConfigError` holds, in words: `EXA_API_KEY is not set`, not `Missing data at EXA_API_KEY:
+// "<redacted>"` (the text Effect gives a missing `Config.redacted`).
+const settingProblem = (error: ConfigError.ConfigError): { readonly path: string; readonly message: string } => {
+  switch (error._op) {
+    case "And":
+    case "Or":
+      return settingProblem(error.left)
+    case "MissingData":
+      return { path: error.path.join("."), message: missingSetting(error.path.join(".")) }
+    case "InvalidData":
+      return { path: error.path.join("."), message: `${error.path.join(".")} is not valid: ${error.message}` }
+    case "SourceUnavailable":
+    case "Unsupported":
+      return { path: error.path.join("."), message: `${error.path.join(".")} could not be read: ${error.message}` }
+  }
+}
 
 /** The exit code and message for any failure a command can have. */
 export const describe = (error: unknown): Description => {
@@ -53,7 +76,7 @@ export const describe = (error: unknown): Description => {
   if (error instanceof Errors.NotFound) {
     return of(ExitCode.notFound, error._tag, error.message, error.resource === "event" ? "events are kept for 60 days" : undefined)
   }
-  if (error instanceof Errors.Unauthorized) return of(ExitCode.unauthorized, error._tag, `The API refused the key (${error.status}): ${error.apiMessage}`, keyHint)
+  if (error instanceof Errors.Unauthorized) return of(ExitCode.unauthorized, error._tag, `The API refused the key (${error.status}): ${error.apiMessage}`, refusedKeyHint)
   if (error instanceof Errors.InvalidRequest) return of(ExitCode.usage, error._tag, error.message)
   if (error instanceof Errors.RateLimited) {
     return of(
@@ -84,7 +107,12 @@ export const describe = (error: unknown): Description => {
   if (error instanceof Webhook.SignatureMismatch) return of(ExitCode.failed, error._tag, error.message)
   if (error instanceof Webhook.TimestampOutOfTolerance) return of(ExitCode.failed, error._tag, error.message)
   if (PlatformError.isPlatformError(error)) return of(ExitCode.usage, error._tag, error.message)
-  if (ConfigError.isConfigError(error)) return of(ExitCode.usage, "ConfigError", `Invalid setting: ${String(error)}`)
+  if (ConfigError.isConfigError(error)) {
+    const problem = settingProblem(error)
+    return problem.path === "EXA_API_KEY" && ConfigError.isMissingDataOnly(error)
+      ? of(ExitCode.unauthorized, "ConfigError", problem.message, keyHint)
+      : of(ExitCode.usage, "ConfigError", problem.message)
+  }
   return of(ExitCode.internal, "Internal", `effect-exa failed unexpectedly: ${messageOf(error)}`, "please report this at https://github.com/effect-exa/effect-exa/issues")
 }
 

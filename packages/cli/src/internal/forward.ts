@@ -55,6 +55,28 @@ const reasonOf = (error: unknown): string => {
   return typeof cause?.message === "string" ? cause.message : error instanceof Error ? error.message : "request failed"
 }
 
+/** The most of a receiver's answer that is read: its body is never shown, only its status. */
+export const answerLimit = 64 * 1024
+
+/**
+ * Reads (and drops) the answer, so that the connection can be reused, up to `answerLimit` bytes: a receiver that
+ * answers more (or never stops) has its answer cut off there, and the connection closed.
+ */
+const drain = async (response: Response): Promise<void> => {
+  const reader = response.body?.getReader()
+  if (reader === undefined) return
+  try {
+    for (let read = 0; read <= answerLimit;) {
+      const chunk = await reader.read()
+      if (chunk.done) return
+      read += chunk.value.byteLength
+    }
+    await reader.cancel()
+  } catch {
+    // An answer cut short is still an answer: its status stands.
+  }
+}
+
 /** One signed POST of the body; never fails: an unreachable receiver is an outcome. */
 export const post = (target: Target, body: string): Effect.Effect<Outcome> =>
   Effect.gen(function*() {
@@ -74,8 +96,7 @@ export const post = (target: Target, body: string): Effect.Effect<Outcome> =>
           redirect: "manual",
           signal: AbortSignal.any([signal, AbortSignal.timeout(Duration.toMillis(target.timeout))])
         })
-        // Read (and drop) the answer, so that the connection can be reused.
-        await response.arrayBuffer().catch(() => undefined)
+        await drain(response)
         return response.status
       },
       catch: reasonOf
@@ -142,9 +163,12 @@ export const secret = Options.redacted("secret").pipe(
 /** `--timeout`. */
 export const timeout = Options.text("timeout").pipe(
   Options.withPseudoName("DURATION"),
-  Options.withDescription("The longest one POST may take (500ms, 10s)."),
+  Options.withDescription("The longest one POST may take (500ms, 10s; at most 24d)."),
   Options.withDefault("10s")
 )
+
+// What a URL that does not parse is shown as: anything between `//` and an `@` (a password, maybe) left out.
+const withoutCredentials = (text: string): string => text.replace(/\/\/[^/?#]*@/, "//…@")
 
 const randomSecret = (): Redacted.Redacted<string> => {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(24))
@@ -171,17 +195,27 @@ export const target = (
     } catch {
       return yield* new CliError({
         code: ExitCode.usage,
-        message: `--forward-to must be an absolute URL; got "${printable(options.forwardTo)}"`,
+        message: `--forward-to must be an absolute URL; got "${printable(withoutCredentials(options.forwardTo))}"`,
         hint: "e.g. http://localhost:3000/webhook"
       })
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       return yield* new CliError({ code: ExitCode.usage, message: `--forward-to must be an http or https URL; got ${printable(url.protocol)}` })
     }
+    // `fetch` refuses a URL holding credentials, and the URL is printed: such a URL is refused, and not shown.
+    if (url.username !== "" || url.password !== "") {
+      return yield* new CliError({
+        code: ExitCode.usage,
+        message: "--forward-to must not hold a user name or password (user:password@host)",
+        hint: "receivers authenticate deliveries by their signature: give the URL without credentials"
+      })
+    }
     if (Option.isSome(options.secret) && Redacted.value(options.secret.value) === "") {
       return yield* new CliError({ code: ExitCode.usage, message: "--secret is empty" })
     }
-    const timeout = options.timeout === undefined ? Duration.seconds(10) : yield* Input.duration("timeout", options.timeout)
+    const timeout = options.timeout === undefined
+      ? Duration.seconds(10)
+      : yield* Input.duration("timeout", options.timeout, Duration.millis(1), Input.longestTimer)
     const secret = Option.getOrElse(options.secret, randomSecret)
     const shown = Option.isNone(options.secret)
     if (out.json) {

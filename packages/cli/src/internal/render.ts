@@ -42,6 +42,20 @@ export const eventRow = (event: Event.Event): string =>
     printable(Tail.websetIdOf(event) ?? "-")
   ].join("  ").trimEnd()
 
+/**
+ * Rows under a header that is printed with the first row: never alone (not when there is no row, nor when the
+ * command fails before its first). With `--json`, records only. Each call makes a new table.
+ */
+export const rows = <A>(header: string, line: (a: A) => Effect.Effect<void, never, Output>) => {
+  let headed = false
+  return (a: A): Effect.Effect<void, never, Output> =>
+    Effect.flatMap(Output, (out) => {
+      if (out.json || headed) return line(a)
+      headed = true
+      return Effect.zipRight(out.line(out.paint("bold", header)), line(a))
+    })
+}
+
 /** One event: a JSON record, or a row. */
 export const eventLine = (event: Event.Event): Effect.Effect<void, never, Output> =>
   Effect.flatMap(Output, (out) => out.json ? out.record(eventJson(event)) : out.line(eventRow(event)))

@@ -6,6 +6,7 @@
  */
 import * as Tail from "@effect-exa/client/Tail"
 import type * as Event from "@effect-exa/schema/Event"
+import type * as EventType from "@effect-exa/schema/EventType"
 import * as Options from "@effect/cli/Options"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
@@ -14,8 +15,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as CheckpointFile from "./checkpointFile.js"
-import { describe } from "./failure.js"
+import { type CliError, describe } from "./failure.js"
 import * as Input from "./input.js"
+import { printable } from "./input.js"
 import { Output } from "./output.js"
 
 /** The options of a tail. */
@@ -61,6 +63,33 @@ export interface Values {
   readonly limit: Option.Option<number>
 }
 
+/** A tail's options, checked: what `consume` runs with. */
+export interface Settings {
+  readonly types: ReadonlyArray<EventType.EventType>
+  readonly webset: Option.Option<string>
+  readonly checkpoint: Option.Option<string>
+  readonly since: Option.Option<string>
+  readonly poll: Duration.Duration
+  readonly limit: number
+}
+
+/**
+ * Checks a tail's options, before the command prints anything or calls the API: a bad value is a usage error
+ * (exit 2) with nothing else done.
+ */
+export const settings = (values: Values): Effect.Effect<Settings, CliError> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    return {
+      types: yield* Input.eventTypes("types", values.types),
+      webset: values.webset,
+      checkpoint: values.checkpoint,
+      since: Option.isSome(values.since) ? Option.some(yield* Input.instant("since", values.since.value, now)) : Option.none(),
+      poll: yield* Input.duration("poll", values.poll, Duration.millis(100), Input.longestTimer),
+      limit: Option.isSome(values.limit) ? yield* Input.positive("limit", values.limit.value) : Infinity
+    }
+  })
+
 class Enough extends Data.TaggedError("Enough")<{}> {}
 
 /**
@@ -69,29 +98,26 @@ class Enough extends Data.TaggedError("Enough")<{}> {}
  */
 export const consume = <E, R>(
   name: string,
-  values: Values,
+  settings: Settings,
   handle: (event: Event.Event) => Effect.Effect<unknown, E, R>
 ) =>
   Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const types = yield* Input.eventTypes("types", values.types)
-    const poll = yield* Input.duration("poll", values.poll, Duration.millis(100))
     const out = yield* Output
-    const since = Option.isSome(values.since) ? Option.some(yield* Input.instant("since", values.since.value, now)) : Option.none()
-    const limit = Option.isSome(values.limit) ? yield* Input.positive("limit", values.limit.value) : Infinity
+    const { limit } = settings
     let handled = 0
     const options: Tail.Options = {
-      ...(types.length > 0 ? { types } : {}),
-      ...(Option.isSome(values.webset) ? { websetId: values.webset.value } : {}),
-      ...(Option.isSome(since) ? { since: since.value } : {}),
+      ...(settings.types.length > 0 ? { types: settings.types } : {}),
+      ...(Option.isSome(settings.webset) ? { websetId: settings.webset.value } : {}),
+      ...(Option.isSome(settings.since) ? { since: settings.since.value } : {}),
       // No further poll once the limit is reached.
-      poll: Schedule.spaced(poll).pipe(Schedule.check(() => handled < limit)),
+      poll: Schedule.spaced(settings.poll).pipe(Schedule.check(() => handled < limit)),
       // A command that runs for hours outlives an outage of the API: it says so, waits (1 s, doubling, at most
-      // 30 s apart) and goes on from its position, so no event is skipped.
+      // 30 s apart) and goes on from its position, so no event is skipped. The message holds the API's text: made
+      // terminal-safe, as everything else from the server is.
       outages: {
         initialDelay: "1 second",
         maxDelay: "30 seconds",
-        onFailure: (outage) => out.note(`${describe(outage.error).message}; trying again (the position is kept)`)
+        onFailure: (outage) => out.note(`${printable(describe(outage.error).message)}; trying again (the position is kept)`)
       }
     }
     const once = Tail.consume(name, (event): Effect.Effect<unknown, E | Enough, R> =>
@@ -100,6 +126,6 @@ export const consume = <E, R>(
       }), options)
     yield* once.pipe(
       Effect.catchIf((e): e is Enough => e instanceof Enough, () => Effect.void),
-      Effect.provide(CheckpointFile.layer(values.checkpoint))
+      Effect.provide(CheckpointFile.layer(settings.checkpoint))
     )
   })
