@@ -1,15 +1,16 @@
 /**
  * The transports every behaviour suite runs over, with identical expectations: the in-memory emulator, and the
- * emulator served on loopback HTTP through `@effect/platform`'s `FetchHttpClient` (attempts forked), and through
- * this package's `FetchHttpClient` and `NodeHttpClient` (which honour `TransportContract` deadlines).
+ * emulator served on loopback HTTP through `@effect/platform`'s `FetchHttpClient`, and through this package's
+ * `FetchTransport` and `NodeTransport` (which also abort at the `TransportContract` deadline themselves).
  */
 import type { EventsClient, WebhooksClient } from "@effect-exa/client"
-import * as FetchHttpClient from "@effect-exa/client/FetchHttpClient"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import type * as ExaClient from "@effect-exa/client/ExaClient"
+import * as FetchTransport from "@effect-exa/client/FetchTransport"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import { ExaApi, ExaApiServer } from "@effect-exa/testing"
 import type * as Layer from "effect/Layer"
 
-export type ClientOptions = Omit<EventsClient.Options, "apiKey" | "baseUrl">
+export type ClientOptions = Omit<ExaClient.Options, "apiKey" | "baseUrl">
 
 export interface Transport {
   readonly name: string
@@ -33,13 +34,13 @@ export const transports: ReadonlyArray<Transport> = [
     layer: (options, client) => ExaApiServer.layerClient({ ...options, client })
   },
   {
-    name: "loopback HTTP with effect-exa's FetchHttpClient",
+    name: "loopback HTTP with FetchTransport",
     http: true,
-    layer: (options, client) => ExaApiServer.layerClient({ ...options, client, httpClient: FetchHttpClient.layer() })
+    layer: (options, client) => ExaApiServer.layerClient({ ...options, client, httpClient: FetchTransport.layer })
   },
   {
-    name: "loopback HTTP with NodeHttpClient",
+    name: "loopback HTTP with NodeTransport",
     http: true,
-    layer: (options, client) => ExaApiServer.layerClient({ ...options, client, httpClient: NodeHttpClient.layer() })
+    layer: (options, client) => ExaApiServer.layerClient({ ...options, client, httpClient: NodeTransport.layer })
   }
 ]
