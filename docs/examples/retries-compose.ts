@@ -1,11 +1,11 @@
 // #region retry-compose
-import { EventsClient, Retry } from "@effect-exa/client"
+import { EventsClient, Exa, Retry } from "@effect-exa/client"
 import { Effect, Redacted } from "effect"
 
 const apiKey = Redacted.make("exa-key")
 
 // Or no retries in the layer, and policies composed where you call it.
-export const Bare = EventsClient.layer({ apiKey, retry: false })
+export const Bare = Exa.layer({ apiKey, retry: false })
 
 export const fetchWithDeadline = (id: string) =>
   EventsClient.getEvent(id).pipe(
