@@ -94,3 +94,54 @@ const allSet: ReadonlySet<string> = new Set(all)
  * @category guards
  */
 export const isEventType = (type: string): type is EventType => allSet.has(type)
+
+/**
+ * An event type string that is none of the 19 this version knows: one the API added later. Webhooks and delivery
+ * attempts keep it as data (branded, so it cannot be passed where a known `EventType` is required), so that
+ * managing webhooks keeps working when the API grows. An empty string is not a type.
+ *
+ * @since 0.3.0
+ * @category schemas
+ */
+export const UnrecognizedEventType: Schema.brand<Schema.filter<typeof Schema.String>, "UnrecognizedEventType"> = Schema
+  .String.pipe(
+    Schema.filter((type) => type.length > 0 && !allSet.has(type), {
+      message: (issue) =>
+        typeof issue.actual === "string" && issue.actual.length === 0
+          ? "an event type must not be empty"
+          : `${JSON.stringify(issue.actual)} is a known event type`
+    }),
+    Schema.brand("UnrecognizedEventType")
+  ).annotations({ identifier: "UnrecognizedEventType" })
+
+/**
+ * @since 0.3.0
+ * @category models
+ */
+export type UnrecognizedEventType = typeof UnrecognizedEventType.Type
+
+/**
+ * An event type as the API may send it in a webhook's subscriptions or a delivery attempt: one of the 19
+ * (`EventType`), or an {@link UnrecognizedEventType}.
+ *
+ * @since 0.3.0
+ * @category schemas
+ */
+export const AnyEventType: Schema.Union<[typeof EventType, typeof UnrecognizedEventType]> = Schema.Union(
+  EventType,
+  UnrecognizedEventType
+).annotations({ identifier: "AnyEventType" })
+
+/**
+ * @since 0.3.0
+ * @category models
+ */
+export type AnyEventType = typeof AnyEventType.Type
+
+/**
+ * Whether a type string is none of the 19 this version knows (an {@link UnrecognizedEventType}).
+ *
+ * @since 0.3.0
+ * @category guards
+ */
+export const isUnrecognized = (type: string): type is UnrecognizedEventType => type.length > 0 && !allSet.has(type)

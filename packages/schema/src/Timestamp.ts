@@ -128,6 +128,29 @@ export const parse = (s: string): number | undefined => {
   return instant(two(s, 0) * 100 + two(s, 2), two(s, 5), two(s, 8), two(s, 11), two(s, 14), two(s, 17), millis, offset)
 }
 
+// A timestamp of RFC 3339's form whose instant is outside the years 0000 to 9999 in UTC (`0000-01-01T00:30:00+01:00`),
+// or with a year of more than four digits (`+010000-01-01T00:00:00.000Z`, as `Date#toISOString` writes one).
+const outOfRange = (s: string): boolean => {
+  if (/^[+-]\d{6}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/.test(s)) return true
+  if (!SHAPE.test(s)) return false
+  // In the form and in range part by part (a real date and time), yet refused: the instant is out of range.
+  const year = two(s, 0) * 100 + two(s, 2)
+  const month = two(s, 5)
+  const day = two(s, 8)
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(s)
+  if (offset !== null && (Number(offset[2]) > 23 || Number(offset[3]) > 59)) return false
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && two(s, 11) <= 23 && two(s, 14) <= 59 &&
+    two(s, 17) <= 60
+}
+
+// Why a string is not a `Timestamp`.
+const problemOf = (input: string): string =>
+  outOfRange(input)
+    ? `Expected an RFC 3339 timestamp between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (years 0000 to 9999 in UTC), got ${
+      JSON.stringify(input)
+    }`
+    : `Expected an RFC 3339 timestamp, got ${JSON.stringify(input)}`
+
 const decodeFast = (u: unknown): DateTime.Utc | typeof FAIL => {
   if (typeof u !== "string") return FAIL
   const millis = parse(u)
@@ -135,7 +158,8 @@ const decodeFast = (u: unknown): DateTime.Utc | typeof FAIL => {
 }
 
 /**
- * An RFC 3339 timestamp with optional fractional seconds, decoded to a `DateTime.Utc`.
+ * An RFC 3339 timestamp with optional fractional seconds, decoded to a `DateTime.Utc`. Its instant must lie in the
+ * years 0000 to 9999 in UTC (what RFC 3339 can write back); the error says so when it does not.
  *
  * Encodes to the canonical form the API itself sends (`2025-11-12T21:50:51.207Z`: UTC, milliseconds), so a
  * timestamp in that form round-trips byte for byte; any other offset or precision is normalised to that form.
@@ -149,7 +173,7 @@ export const Timestamp: Schema.transformOrFail<typeof Schema.String, typeof Sche
     decode: (input, _, ast) => {
       const millis = parse(input)
       return millis === undefined
-        ? ParseResult.fail(new ParseResult.Type(ast, input, `Expected an RFC 3339 timestamp, got ${JSON.stringify(input)}`))
+        ? ParseResult.fail(new ParseResult.Type(ast, input, problemOf(input)))
         : ParseResult.succeed(makeUtc(millis))
     },
     encode: (value) => ParseResult.succeed(DateTime.formatIso(value))

@@ -8,7 +8,7 @@ import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
-import { EventType } from "./EventType.js"
+import { AnyEventType } from "./EventType.js"
 import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 import { Metadata } from "./Metadata.js"
@@ -30,22 +30,48 @@ export const WebhookStatus: Schema.Literal<["active", "inactive"]> = Schema.Lite
 export type WebhookStatus = typeof WebhookStatus.Type
 
 /**
- * The event types a webhook is subscribed to: at least one, each one of the 19 the API knows.
+ * The event types a webhook is subscribed to: at least one. Each is one of the 19 this version knows, or a type the
+ * API added since, kept as an `UnrecognizedEventType` (so that listing webhooks keeps working when the API grows;
+ * `EventType.isUnrecognized` tells them apart).
  *
  * @since 0.2.0
  * @category schemas
  */
-export const WebhookEvents: Schema.filter<Schema.Array$<typeof EventType>> = Schema.Array(EventType).pipe(
+export const WebhookEvents: Schema.filter<Schema.Array$<typeof AnyEventType>> = Schema.Array(AnyEventType).pipe(
   Schema.minItems(1)
 ).annotations({ identifier: "WebhookEvents" })
+
+/**
+ * Where a webhook's events are POSTed: an absolute `http` or `https` URL, as the WHATWG URL parser (`new URL`) reads
+ * it, of at most 2,048 characters. The text is kept as the API sent it.
+ *
+ * @since 0.3.0
+ * @category schemas
+ */
+export const WebhookUrl: Schema.filter<typeof Schema.String> = Schema.String.pipe(
+  Schema.filter((text) => {
+    if (text.length > 2048) return "a webhook URL has at most 2048 characters"
+    let url: URL
+    try {
+      url = new URL(text)
+    } catch {
+      return `${JSON.stringify(text.slice(0, 100))} is not an absolute URL`
+    }
+    return url.protocol === "http:" || url.protocol === "https:" ? true : `a webhook URL is http or https, not ${url.protocol}`
+  })
+).annotations({
+  identifier: "WebhookUrl",
+  // Random strings are almost never URLs: generate URLs.
+  arbitrary: () => (fc) => fc.webUrl({ withQueryParameters: true }).filter((url) => url.length <= 2048)
+})
 
 const fields = {
   id: Schema.String,
   object: Schema.Literal("webhook"),
   status: WebhookStatus,
   events: WebhookEvents,
-  /** Where events are POSTed. */
-  url: Schema.String,
+  /** Where events are POSTed: see {@link WebhookUrl}. */
+  url: WebhookUrl,
   /** The signing secret: only the response to `POST /v0/webhooks` carries it; `null` everywhere else. */
   secret: Schema.NullOr(Schema.Redacted(Schema.String)),
   metadata: Schema.optionalWith(Metadata, { exact: true }),

@@ -8,7 +8,7 @@ import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
-import { EventType } from "./EventType.js"
+import { AnyEventType } from "./EventType.js"
 import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 import { stringRecord } from "./internal/stringRecord.js"
@@ -31,7 +31,8 @@ const WebhookAttempt_ = Schema.Struct({
   object: Schema.Literal("webhook_attempt"),
   /** The event delivered (`Event.id`). */
   eventId: Schema.String,
-  eventType: EventType,
+  /** One of the 19 types this version knows, or a type the API added since (an `UnrecognizedEventType`). */
+  eventType: AnyEventType,
   webhookId: Schema.String,
   /** The URL used for this try (the webhook's URL at the time). */
   url: Schema.String,

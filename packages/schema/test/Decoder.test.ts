@@ -364,6 +364,19 @@ describe("Timestamp.parse", () => {
     }
   })
 
+  it("says which range a timestamp out of range is outside of; other bad text gets the plain message", () => {
+    const message = (text: string) => {
+      const result = Schema.decodeUnknownEither(Timestamp.Timestamp)(text)
+      return Either.isLeft(result) ? result.left.message : "decoded"
+    }
+    for (const text of ["0000-01-01T00:30:00+01:00", "9999-12-31T23:59:60Z", "+010000-01-01T00:00:00.000Z", "-000001-12-31T00:00:00Z"]) {
+      expect(message(text), text).toContain("between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (years 0000 to 9999 in UTC)")
+    }
+    for (const text of ["2026-02-30T00:00:00Z", "yesterday", "2026-01-01T00:00:00+24:00", "2026-01-01T24:00:00Z"]) {
+      expect(message(text), text).toContain(`Expected an RFC 3339 timestamp, got ${JSON.stringify(text)}`)
+    }
+  })
+
   it("handles years before 100", () => {
     const millis = Timestamp.parse("0042-06-01T00:00:00Z")!
     expect(new Date(millis).getUTCFullYear()).toBe(42)

@@ -1,4 +1,4 @@
-import { Webhook, WebhookAttempt } from "@effect-exa/schema"
+import { EventType, Webhook, WebhookAttempt } from "@effect-exa/schema"
 import { Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
@@ -37,7 +37,11 @@ describe("Webhook", () => {
       const bad of [
         { ...Fixtures.webhook, status: "paused" },
         { ...Fixtures.webhook, events: [] },
-        { ...Fixtures.webhook, events: ["webset.completed"] },
+        { ...Fixtures.webhook, events: [""] },
+        { ...Fixtures.webhook, events: [42] },
+        { ...Fixtures.webhook, url: "/exa" },
+        { ...Fixtures.webhook, url: "ftp://hooks.example.com/exa" },
+        { ...Fixtures.webhook, url: `https://example.com/${"a".repeat(2048)}` },
         { ...Fixtures.webhook, object: "hook" },
         { ...Fixtures.webhook, createdAt: "yesterday" },
         { ...Fixtures.webhook, metadata: { a: 1 } },
@@ -52,6 +56,25 @@ describe("Webhook", () => {
     const decoded = Either.getOrThrow(Webhook.decodeEither(noMetadata))
     expect("metadata" in decoded).toBe(false)
     expect(Schema.encodeSync(Webhook.Webhook)(decoded)).toEqual(noMetadata)
+  })
+
+  it("keeps a subscription to an event type this version does not know as data: listing webhooks still works", () => {
+    const future = { ...Fixtures.webhook, events: ["webset.item.archived", "webset.idle"] }
+    const page = Either.getOrThrow(Webhook.decodeListEither({ data: [future, Fixtures.webhook], hasMore: false, nextCursor: null }))
+    expect(page.data[0]!.events).toEqual(["webset.item.archived", "webset.idle"])
+    expect(page.data[0]!.events.filter(EventType.isUnrecognized)).toEqual(["webset.item.archived"])
+    expect(Schema.encodeSync(Webhook.Webhook)(page.data[0]!)).toEqual(future)
+    // The fast decoder and Effect Schema agree.
+    expect(Schema.decodeUnknownSync(Webhook.Webhook)(future).events).toEqual(future.events)
+    expect(Either.isLeft(Schema.decodeUnknownEither(EventType.UnrecognizedEventType)("webset.idle"))).toBe(true)
+  })
+
+  it("url: an absolute http or https URL of at most 2048 characters", () => {
+    for (const url of ["https://hooks.example.com/exa?x=1", "http://127.0.0.1:3000/hook", `https://e.com/${"a".repeat(2000)}`]) {
+      expect(Either.isRight(Webhook.decodeEither({ ...Fixtures.webhook, url })), url).toBe(true)
+    }
+    const error = Webhook.decodeEither({ ...Fixtures.webhook, url: "not a url" })
+    expect(Either.isLeft(error) && String(error.left)).toContain(`"not a url" is not an absolute URL`)
   })
 
   it("keeps a metadata key named __proto__", () => {
@@ -111,10 +134,19 @@ describe("WebhookAttempt", () => {
     expect(Schema.encodeSync(WebhookAttempt.WebhookAttempt)(attempt)).toEqual(Fixtures.webhookAttempt)
   })
 
+  it("keeps an event type this version does not know as data: the whole page still decodes", () => {
+    const page = { data: [{ ...Fixtures.webhookAttempt, eventType: "webset.item.archived" }, Fixtures.webhookAttempt], hasMore: false, nextCursor: null }
+    const decoded = Either.getOrThrow(WebhookAttempt.decodeListEither(page))
+    expect(decoded.data.map((a) => a.eventType)).toEqual(["webset.item.archived", "webset.item.enriched"])
+    expect(EventType.isUnrecognized(decoded.data[0]!.eventType)).toBe(true)
+    expect(EventType.isUnrecognized(decoded.data[1]!.eventType)).toBe(false)
+    expect(Schema.encodeSync(WebhookAttempt.WebhookAttempt)(decoded.data[0]!)).toEqual(page.data[0])
+  })
+
   it("is strict about the event type and the record's shape", () => {
     for (
       const bad of [
-        { ...Fixtures.webhookAttempt, eventType: "webset.done" },
+        { ...Fixtures.webhookAttempt, eventType: "" },
         { ...Fixtures.webhookAttempt, responseStatusCode: "503" },
         { ...Fixtures.webhookAttempt, responseHeaders: { a: 1 } },
         { ...Fixtures.webhookAttempt, object: "attempt" },
