@@ -4,7 +4,7 @@
  */
 import { Webhook } from "@effect-exa/client"
 import type { Event } from "@effect-exa/schema"
-import { ExaApi, ExaApiServer } from "@effect-exa/testing"
+import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -148,3 +148,14 @@ export const receiver = (secret: string, port = 0): Effect.Effect<Receiver, neve
         await state.dispose()
       })
   )
+
+/** Events a minute apart from `from`, alternating two types (the API lists them newest first). */
+export const series = (count: number, from = Date.parse("2026-11-01T00:00:00Z")) =>
+  Array.from({ length: count }, (_, i) =>
+    Fixtures.make(i % 2 === 0 ? "webset.item.created" : "webset.idle", {
+      id: `ev_${String(i).padStart(4, "0")}`,
+      createdAt: new Date(from + i * 60_000).toISOString()
+    }))
+
+/** Output that shows no stack trace. */
+export const hasNoStack = (text: string): boolean => !/\n\s+at /.test(text)
