@@ -226,20 +226,26 @@ describe("Dedupe.layerFileSystem", () => {
       expect(yield* dedupe.renew("ev_1", token, Duration.seconds(30))).toBe(true)
       yield* dedupe.complete("ev_1", token)
       expect(yield* dedupe.claim("ev_1", Duration.seconds(30))).toEqual({ _tag: "Done" })
-      // Old versions of the record are removed as new ones are written.
-      expect(fs.readdirSync(path.join(dir, "ev_1"))).toHaveLength(1)
+      // The record's folder: its identity and every version written while it lives (claim, take-over, renew, done).
+      expect(fs.readdirSync(path.join(dir, "ev_1")).filter((name) => !name.startsWith("id.")).map((name) => name.split("-")[1]).sort())
+        .toEqual(["0", "1", "2", "3"])
     }).pipe(Effect.provide(layer(dir)), Effect.scoped))
 
-  it.live("the sweep removes ids expired more than a day ago, released ones, and old temporary files; it keeps the rest", () =>
+  it.live("the sweep removes records idle for more than a day (expired, released, unreadable) and old temporary files; it keeps the rest", () =>
     Effect.gen(function*() {
       const dir = fresh("dedupe-sweep")
+      const nonce = "0123456789abcdef0123456789abcdef"
       const record = (id: string, entry: object) => {
         fs.mkdirSync(path.join(dir, id))
-        fs.writeFileSync(path.join(dir, id, "3"), JSON.stringify(entry))
+        fs.writeFileSync(path.join(dir, id, `id.${nonce}`), nonce)
+        fs.writeFileSync(path.join(dir, id, `${nonce}-3`), JSON.stringify(entry))
       }
       const now = Date.now()
       record("old", { state: "done", until: now - 2 * 86_400_000 })
-      record("released", { state: "released" })
+      record("released", { state: "released", until: now - 2 * 86_400_000 })
+      record("released-lately", { state: "released", until: now - 60_000 })
+      record("unreadable", { state: "??" })
+      fs.utimesSync(path.join(dir, "unreadable", `${nonce}-3`), new Date(now - 2 * 86_400_000), new Date(now - 2 * 86_400_000))
       record("recent", { state: "done", until: now - 3_600_000 })
       record("live", { state: "claimed", token: "t", until: now + 60_000 })
       fs.writeFileSync(path.join(dir, ".tmp-old"), "")
@@ -248,9 +254,9 @@ describe("Dedupe.layerFileSystem", () => {
       // The layer sweeps when it starts.
       yield* Effect.scoped(Effect.gen(function*() {
         yield* Layer.build(layer(dir))
-        for (let i = 0; i < 100 && fs.readdirSync(dir).length > 3; i++) yield* Effect.sleep("20 millis")
+        for (let i = 0; i < 100 && fs.readdirSync(dir).length > 4; i++) yield* Effect.sleep("20 millis")
       }))
-      expect(fs.readdirSync(dir).sort()).toEqual([".tmp-new", "live", "recent"])
+      expect(fs.readdirSync(dir).sort()).toEqual([".tmp-new", "live", "recent", "released-lately"])
     }))
 
   it.live("a waiting copy runs after the claim of a killed process expires", () =>

@@ -103,15 +103,17 @@ const positiveMillis = (name: string, value: unknown): number => {
 const windowOf = (options: Options): number =>
   options.window === undefined ? Duration.toMillis(defaultWindow) : positiveMillis("window", options.window)
 
-// A record of one id: claimed by a token until a time, done until a time, or free (released).
+// A record of one id: claimed by a token until a time, done until a time, free (released at a time), or, in the
+// file store, being swept away (`gone`, since a time).
 type Entry =
   | { readonly state: "claimed"; readonly token: string; readonly until: number }
   | { readonly state: "done"; readonly until: number }
-  | { readonly state: "released" }
+  | { readonly state: "released"; readonly until: number }
+  | { readonly state: "gone"; readonly until: number }
 
 /** What a claim finds in `entry` at `now`: `undefined` when the id is free to claim. */
 const found = (entry: Entry | undefined, now: number): Claim | undefined => {
-  if (entry === undefined || entry.state === "released" || entry.until <= now) return undefined
+  if (entry === undefined || entry.state === "released" || entry.state === "gone" || entry.until <= now) return undefined
   return entry.state === "done" ? { _tag: "Done" } : { _tag: "Busy", expiresAt: entry.until }
 }
 
@@ -201,11 +203,15 @@ const makeMemory = (window: number, maxEntries: number): Service => {
 const parseEntry = (text: string): Entry | undefined => {
   try {
     const value = JSON.parse(text) as Record<string, unknown>
-    if (value.state === "released") return { state: "released" }
-    if (typeof value.until !== "number" || !Number.isFinite(value.until)) return undefined
-    if (value.state === "done") return { state: "done", until: value.until }
-    if (value.state === "claimed" && typeof value.token === "string") {
-      return { state: "claimed", token: value.token, until: value.until }
+    const until = value.until
+    if (typeof until !== "number" || !Number.isFinite(until)) return undefined
+    switch (value.state) {
+      case "done":
+      case "released":
+      case "gone":
+        return { state: value.state, until }
+      case "claimed":
+        return typeof value.token === "string" ? { state: "claimed", token: value.token, until } : undefined
     }
     return undefined
   } catch {
@@ -220,14 +226,17 @@ const tooLong = (id: string) =>
     description: `the event id ${JSON.stringify(id.slice(0, 60))} is empty or too long to be a file name`
   })
 
+const fileStoreError = (method: string, description: string) =>
+  new PlatformError.BadArgument({ module: "FileSystem", method: `Dedupe.${method}`, description })
+
 /**
  * The record in files under `directory` (created if missing), shared by every process on the machine that uses the
  * same directory: one folder per id, holding numbered versions of its record. A change writes the next version
  * with an exclusive create (a temporary file, `fsync`ed, then hard-linked to its name, which fails if another
  * process wrote that version first): the atomic compare-and-set that makes a claim race free across processes, an
- * expired claim taken over by exactly one of them, and a crash at any moment harmless. Older versions are removed
- * as new ones are written; ids whose record expired more than a day ago are swept hourly. Options that are not a
- * positive duration fail the layer with `InvalidRequest`.
+ * expired claim taken over by exactly one of them, and a crash at any moment harmless. Ids whose record expired
+ * more than a day ago are swept hourly. Options that are not a positive duration fail the layer with
+ * `InvalidRequest`.
  *
  * Needs a `FileSystem` with hard links (any local disk; not every network share) and a `Path`, e.g.
  * `NodeContext.layer` from `@effect/platform-node`. Replicas on several machines need a database instead.
@@ -257,6 +266,26 @@ export const layerFileSystem = (
     })
   )
 
+/** How long a record stays after it expired (or was released) before a sweep removes it. */
+const keptAfterExpiry = 86_400_000
+/** How long a sweep may take to remove a record it marked `gone` before anyone else finishes the job. */
+const sweepStalledAfter = 10_000
+
+/**
+ * The file store. Its layout, and why each part is there:
+ *
+ * - `<directory>/<id as a file name>/` holds one id's record. It is created whole, by renaming a prepared temporary
+ *   folder into place (which fails when it exists), holding `id.<nonce>` (a random name given to this folder's
+ *   life) and the first version.
+ * - Versions are `<nonce>-<n>`, `n` counting up from 0; the highest is the record. Versions are never removed while
+ *   the folder lives: a removed name could be written again by a writer that read the record long before (it would
+ *   then "win" a change decided on an old version, and a second copy would run).
+ * - A folder is removed only by a sweep, for a record idle for a day: it first writes the next version as `gone`
+ *   (the same compare-and-set, so no writer can change the record after it), then renames the folder aside and
+ *   removes it. Writers that find `gone` wait until it is removed. A writer that read the old folder and writes into
+ *   a new one at the same path uses the old nonce in the name: it checks its folder's nonce after writing, sees the
+ *   change, takes its version back and reads again.
+ */
 const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: string, window: number) => {
   const folderOf = (id: string) =>
     Option.match(AtomicFile.fileNameOf(typeof id === "string" ? id : ""), {
@@ -264,52 +293,114 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
       onSome: (name) => Effect.succeed(path.join(directory, name))
     })
 
-  // The newest version of a record: its number (-1 for none) and entry (undefined when unreadable: free to take).
-  const current = (folder: string): Effect.Effect<{ version: number; entry: Entry | undefined; older: Array<number> }, PlatformError.PlatformError> =>
+  interface Seen {
+    /** The folder's nonce; undefined when there is no folder. */
+    readonly nonce: string | undefined
+    /** The highest version, -1 for none. */
+    readonly version: number
+    /** The record; undefined when there is none or it is unreadable (free to take). */
+    readonly entry: Entry | undefined
+  }
+  const absent: Seen = { nonce: undefined, version: -1, entry: undefined }
+
+  const current = (folder: string, method: string): Effect.Effect<Seen, PlatformError.PlatformError> =>
     Effect.gen(function*() {
       const names = yield* fs.readDirectory(folder).pipe(
-        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed([] as Array<string>))
+        Effect.map(Option.some),
+        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeedNone)
       )
-      // Only the names this store writes (`0`, `1`, … with no leading zero): a stray `00` would read as 0 and name a
-      // file that is not there.
-      const versions = names.filter((name) => /^(0|[1-9]\d{0,14})$/.test(name)).map(Number).sort((a, b) => a - b)
-      const version = versions.at(-1)
-      if (version === undefined) return { version: -1, entry: undefined, older: [] }
-      const text = yield* AtomicFile.readIfExists(fs, path.join(folder, String(version)))
-      // Removed under us by the writer of a newer version: read again.
-      if (Option.isNone(text)) return yield* current(folder)
-      return { version, entry: parseEntry(text.value), older: versions.slice(0, -1) }
+      if (Option.isNone(names)) return absent
+      const identity = names.value.find((name) => /^id\.[0-9a-f]{32}$/.test(name))
+      if (identity === undefined) {
+        return yield* fileStoreError(method, `${folder} is not a record this store wrote (it has no identity file)`)
+      }
+      const nonce = identity.slice(3)
+      let version = -1
+      for (const name of names.value) {
+        // Only the names this store writes (`0`, `1`, … with no leading zero): a stray `00` would read as 0.
+        const match = name.startsWith(`${nonce}-`) ? /^(0|[1-9]\d{0,14})$/.exec(name.slice(nonce.length + 1)) : null
+        if (match !== null) version = Math.max(version, Number(match[1]))
+      }
+      if (version < 0) return { nonce, version, entry: undefined }
+      const text = yield* AtomicFile.readIfExists(fs, path.join(folder, `${nonce}-${version}`))
+      // The folder was swept away while it was read: there is no record.
+      if (Option.isNone(text)) return yield* current(folder, method)
+      return { nonce, version, entry: parseEntry(text.value) }
     })
 
-  // Writes version `version` of the record, unless someone else did: whether this call did.
-  const write = (folder: string, version: number, entry: Entry, older: ReadonlyArray<number>) =>
+  // Creates the folder with its first version: whether this call did (false when it exists already).
+  const create = (folder: string, entry: Entry) =>
     Effect.gen(function*() {
-      // The folder swept away while it is made or written to: not written; the caller reads again.
-      const written = yield* Effect.zipRight(
-        fs.makeDirectory(folder, { recursive: true }),
-        AtomicFile.create(fs, path, path.join(folder, String(version)), JSON.stringify(entry))
-      ).pipe(Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed(false)))
-      if (written) {
-        for (const old of [...older, version - 1]) {
-          if (old >= 0) yield* fs.remove(path.join(folder, String(old))).pipe(Effect.ignore)
-        }
+      const nonce = AtomicFile.randomHex()
+      const prepared = path.join(directory, `${AtomicFile.temporaryPrefix}${AtomicFile.randomHex()}`)
+      yield* fs.makeDirectory(prepared)
+      const moved = yield* Effect.gen(function*() {
+        yield* AtomicFile.create(fs, path, path.join(prepared, `id.${nonce}`), nonce)
+        yield* AtomicFile.create(fs, path, path.join(prepared, `${nonce}-0`), JSON.stringify(entry))
+        return yield* fs.rename(prepared, folder).pipe(
+          Effect.as(true),
+          // Renaming onto a folder that is not empty fails (ENOTEMPTY, EEXIST): another copy created it first.
+          Effect.catchAll((error) =>
+            fs.exists(folder).pipe(Effect.flatMap((exists) => exists ? Effect.succeed(false) : Effect.fail(error)))
+          )
+        )
+      }).pipe(Effect.ensuring(fs.remove(prepared, { recursive: true }).pipe(Effect.ignore)))
+      return moved
+    })
+
+  // Writes the version after `seen`, unless someone else did: whether this call did.
+  const write = (folder: string, seen: Seen, entry: Entry) =>
+    Effect.gen(function*() {
+      if (seen.nonce === undefined) return yield* create(folder, entry)
+      const file = path.join(folder, `${seen.nonce}-${seen.version + 1}`)
+      const written = yield* AtomicFile.create(fs, path, file, JSON.stringify(entry)).pipe(
+        // The folder was swept away: not written; the caller reads again.
+        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed(false))
+      )
+      if (!written) return false
+      // Written into the folder read, or into a new one created at the same path after a sweep (whose nonce differs:
+      // the version is not part of its record)? Take it back in the second case.
+      if (yield* fs.exists(path.join(folder, `id.${seen.nonce}`))) return true
+      yield* fs.remove(file).pipe(Effect.ignore)
+      return false
+    })
+
+  // Renames a folder marked `gone` aside and removes it; puts it back if it turns out to be another life of the
+  // record (two removers raced and a copy created the folder again in between).
+  const removeGone = (folder: string, nonce: string) =>
+    Effect.gen(function*() {
+      const aside = path.join(directory, `${AtomicFile.temporaryPrefix}${AtomicFile.randomHex()}`)
+      const moved = yield* fs.rename(folder, aside).pipe(
+        Effect.as(true),
+        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed(false))
+      )
+      if (!moved) return
+      if (yield* fs.exists(path.join(aside, `id.${nonce}`))) {
+        yield* fs.remove(aside, { recursive: true })
+      } else {
+        yield* fs.rename(aside, folder)
       }
-      return written
     })
 
   // Reads the record and, while `decide` wants a change, writes it as the next version (again on a lost race).
   const change = <A>(
     id: string,
+    method: string,
     decide: (entry: Entry | undefined, now: number) => { readonly write?: Entry; readonly result: A }
   ): Effect.Effect<A, PlatformError.PlatformError> =>
     Effect.gen(function*() {
       const folder = yield* folderOf(id)
       while (true) {
-        const { entry, older, version } = yield* current(folder)
-        const decision = decide(entry, yield* Clock.currentTimeMillis)
-        if (decision.write === undefined || (yield* write(folder, version + 1, decision.write, older))) {
-          return decision.result
+        const seen = yield* current(folder, method)
+        const now = yield* Clock.currentTimeMillis
+        if (seen.entry?.state === "gone") {
+          // Being swept: wait until it is removed, or finish the job of a sweep that stopped half way.
+          if (seen.nonce !== undefined && now - seen.entry.until > sweepStalledAfter) yield* removeGone(folder, seen.nonce)
+          else yield* Effect.sleep(Duration.millis(2))
+          continue
         }
+        const decision = decide(seen.entry, now)
+        if (decision.write === undefined || (yield* write(folder, seen, decision.write))) return decision.result
       }
     })
 
@@ -317,7 +408,7 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
     claim: (id, ttl) =>
       Effect.suspend(() => {
         const token = AtomicFile.randomHex()
-        return change(id, (entry, now): { write?: Entry; result: Claim } => {
+        return change(id, "claim", (entry, now): { write?: Entry; result: Claim } => {
           const busy = found(entry, now)
           return busy !== undefined
             ? { result: busy }
@@ -325,19 +416,20 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
         })
       }),
     renew: (id, token, ttl) =>
-      change(id, (entry, now) =>
+      change(id, "renew", (entry, now) =>
         ownedBy(entry, token)
           ? { write: { state: "claimed", token, until: now + Duration.toMillis(ttl) }, result: true }
           : { result: false }),
     complete: (id) =>
-      change(id, (entry, now) =>
+      change(id, "complete", (entry, now) =>
         entry?.state === "done" && entry.until > now ? { result: undefined } : { write: { state: "done", until: now + window }, result: undefined }),
     release: (id, token) =>
-      change(id, (entry) => ownedBy(entry, token) ? { write: { state: "released" }, result: undefined } : { result: undefined })
+      change(id, "release", (entry, now) =>
+        ownedBy(entry, token) ? { write: { state: "released", until: now }, result: undefined } : { result: undefined })
   })
 
-  // Removes the folders of ids whose record is free, or expired more than a day ago, and temporary files a crash
-  // left. A folder is first renamed aside (atomic) and put back if a version was written in between.
+  // Removes the records idle for a day (expired or released more than a day ago, or unreadable for a day), and
+  // temporary files and folders a crash left.
   const sweepOne = (name: string, now: number) =>
     Effect.gen(function*() {
       const entryPath = path.join(directory, name)
@@ -347,16 +439,21 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
         if (now - mtime.getTime() > 3_600_000) yield* fs.remove(entryPath, { recursive: true })
         return
       }
-      const seen = yield* current(entryPath)
-      const entry = seen.entry
-      if (entry !== undefined && entry.state !== "released" && entry.until > now - 86_400_000) return
-      const aside = path.join(directory, `${AtomicFile.temporaryPrefix}${AtomicFile.randomHex()}`)
-      yield* fs.rename(entryPath, aside)
-      if ((yield* current(aside)).version !== seen.version) {
-        yield* fs.rename(aside, entryPath)
-      } else {
-        yield* fs.remove(aside, { recursive: true })
+      const seen = yield* current(entryPath, "sweep")
+      if (seen.nonce === undefined) return
+      if (seen.entry?.state === "gone") {
+        if (now - seen.entry.until > sweepStalledAfter) yield* removeGone(entryPath, seen.nonce)
+        return
       }
+      let idleSince = seen.entry?.until
+      if (idleSince === undefined) {
+        // Unreadable (or no version): idle since it was last written.
+        const info = yield* fs.stat(seen.version < 0 ? entryPath : path.join(entryPath, `${seen.nonce}-${seen.version}`))
+        idleSince = Option.getOrElse(Option.map(info.mtime, (date) => date.getTime()), () => now)
+      }
+      if (now - idleSince <= keptAfterExpiry) return
+      // From here no one can change the record: they find it `gone` and wait.
+      if (yield* write(entryPath, seen, { state: "gone", until: now })) yield* removeGone(entryPath, seen.nonce)
     }).pipe(Effect.ignore)
   const sweep = Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
