@@ -1,7 +1,9 @@
 /**
  * The emulator as a process of its own, for the replica runs: it serves the Exa API on loopback, prints
- * `URL <base url>` on its first line, then adds `rate` events a second (dated now) for `seconds`, appending each id
- * to the truth file as it adds it (the ground truth of what must be handled), and prints `DONE <count>`. With a
+ * `URL <base url>` on its first line, then adds `rate` events a second (dated now) for at least `seconds` and until it
+ * gets SIGUSR1 (the run's disruptions are over: on a busy machine they can come late, and each must be followed by
+ * events), appending each id to the truth file as it adds it (the ground truth of what must be handled), and prints
+ * `DONE <count>`. With a
  * webhook URL it first creates a webhook there (its secret printed as `SECRET <secret>`), and every event is
  * delivered to it, retried as Exa would. It adds events only once it gets SIGUSR2 (when the replicas are up), and
  * serves until it gets SIGTERM.
@@ -43,12 +45,14 @@ const program = Effect.gen(function*() {
     const secret = (JSON.parse(outcome.reply.body) as { secret: string }).secret
     process.stdout.write(`SECRET ${secret}\n`)
   }
+  let enough = false
+  process.once("SIGUSR1", () => (enough = true))
   yield* Effect.async<void>((resume) => void process.once("SIGUSR2", () => resume(Effect.void)))
   const total = Math.round(settings.rate * settings.seconds)
   const started = Date.now()
   let added = 0
-  while (added < total) {
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * settings.rate))
+  while (added < total || !enough) {
+    const due = Math.floor(((Date.now() - started) / 1000) * settings.rate)
     if (due > added) {
       const now = new Date().toISOString()
       const events = Array.from({ length: due - added }, (_, k) =>

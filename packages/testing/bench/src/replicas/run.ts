@@ -242,7 +242,12 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
       const wait = started + moment.at - Date.now()
       if (wait > 0) yield* sleep(wait)
       // Webhook runs have no poller: disrupt any replica. Else the lease holder.
-      const leader = secret === undefined ? yield* holder : Option.some(`replica-${Math.floor(Math.random() * options.replicas)}`)
+      // (Just after a kill nobody holds it until it expires: wait for the next holder, boundedly.)
+      let leader = secret === undefined ? yield* holder : Option.some(`replica-${Math.floor(Math.random() * options.replicas)}`)
+      for (let waited = 0; Option.isNone(leader) && waited < 60_000; waited += 100) {
+        yield* sleep(100)
+        leader = yield* holder
+      }
       if (Option.isNone(leader)) continue
       const i = Number(leader.value.replace("replica-", ""))
       const child = live.get(i)
@@ -258,6 +263,10 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
         proxy.setTargets(ports.map((port) => `http://127.0.0.1:${port}`))
       }
     }
+    // Events keep coming for a lease and a few seconds after the last disruption, so that each is followed by a
+    // failover (however late a busy machine made it), then the emulator may stop.
+    if (disrupted.length > 0) yield* sleep(Math.max(0, disrupted[disrupted.length - 1]!.at + options.leaseMs + 3_000 - Date.now()))
+    emulator.process.kill("SIGUSR1")
     yield* emulator.line("DONE ")
     yield* sleep(options.leaseMs + 1000)
     yield* Fiber.interrupt(watching)
