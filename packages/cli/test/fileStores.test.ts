@@ -157,7 +157,9 @@ describe("Checkpoint.layerFile (the command line's --checkpoint FILE)", () => {
       // write would fail with TimedOut after a minute): taken over at once.
       const gone = startWorker(["no-such-mode"])
       yield* Effect.promise(() => gone.exit)
-      fs.writeFileSync(`${file}.lock`, JSON.stringify({ token: "killed", at: Date.now() + 3_600_000, pid: gone.child.pid }))
+      // (The lock names the pid namespace it was taken in: an id is checked only within this one.)
+      const namespace = fs.readlinkSync("/proc/self/ns/pid")
+      fs.writeFileSync(`${file}.lock`, JSON.stringify({ token: "killed", at: Date.now() + 3_600_000, pid: gone.child.pid, namespace }))
       yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.set("b", position)), Checkpoint.layerFile(file))
       expect(Object.keys(JSON.parse(fs.readFileSync(file, "utf8")))).toEqual(["a", "b"])
     }))

@@ -138,6 +138,18 @@ const positionOf = (name: string, value: unknown, where: string): Effect.Effect<
     : Effect.fail(new CheckpointUnreadable({ name, reason: `${where} is not a position this version wrote (${firstIssue(decoded.left)})` }))
 }
 
+/** The largest checkpoint file read (a position holds the ids of its lookback window: a few MiB at most). */
+const maxFileBytes = 64 * 1024 * 1024
+
+/** A checkpoint file's text; one too large to be a checkpoint is `CheckpointUnreadable`, as a malformed one is. */
+const readFile = (fs: FileSystem.FileSystem, file: string, name: string) =>
+  AtomicFile.readIfExists(fs, file, maxFileBytes).pipe(
+    Effect.catchIf(
+      (error) => AtomicFile.isReason(error, "InvalidData"),
+      (error) => Effect.fail(new CheckpointUnreadable({ name, reason: error.description ?? `${file} is too large` }))
+    )
+  )
+
 const parseJson = (text: string): Either.Either<unknown, string> => {
   try {
     return Either.right(JSON.parse(text))
@@ -238,7 +250,7 @@ export const layerFileSystem = (
         get: (name) =>
           Effect.gen(function*() {
             const file = yield* fileOf(name, "get")
-            const text = yield* AtomicFile.readIfExists(fs, file)
+            const text = yield* readFile(fs, file, name)
             if (Option.isNone(text)) return Option.none()
             const parsed = parseJson(text.value)
             if (Either.isLeft(parsed)) return yield* new CheckpointUnreadable({ name, reason: `${file} ${parsed.left}` })
@@ -257,7 +269,7 @@ export const layerFileSystem = (
 /**
  * Positions of several names in one JSON file, `{ "<name>": <position>, … }` (the command line's `--checkpoint
  * FILE`): each write takes a short exclusive lock (`<file>.lock`; one left by a crashed process is taken over at once
- * when that process is gone, else after 10 seconds), re-reads the file, changes its own name only and replaces the file whole as `layerFileSystem` does.
+ * when that process is gone and ran in this pid namespace, else after 10 seconds), re-reads the file, changes its own name only and replaces the file whole as `layerFileSystem` does.
  * So consumers under different names sharing the file never lose each other's positions, and a reader never sees
  * half a file. The directory must exist.
  *
@@ -276,7 +288,7 @@ export const layerFile = (
       const unreadable = (name: string, reason: string) => new CheckpointUnreadable({ name, reason: `${file} ${reason}` })
       const load = (name: string) =>
         Effect.gen(function*() {
-          const text = yield* AtomicFile.readIfExists(fs, file)
+          const text = yield* readFile(fs, file, name)
           if (Option.isNone(text)) return {}
           const parsed = parseJson(text.value)
           if (Either.isLeft(parsed)) return yield* unreadable(name, parsed.left)

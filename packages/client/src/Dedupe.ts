@@ -322,7 +322,7 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
         if (match !== null) version = Math.max(version, Number(match[1]))
       }
       if (version < 0) return { nonce, version, entry: undefined }
-      const text = yield* AtomicFile.readIfExists(fs, path.join(folder, `${nonce}-${version}`))
+      const text = yield* AtomicFile.readIfExists(fs, path.join(folder, `${nonce}-${version}`), 65_536)
       // The folder was swept away while it was read: there is no record.
       if (Option.isNone(text)) return yield* current(folder, method)
       return { nonce, version, entry: parseEntry(text.value) }
@@ -470,7 +470,7 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
  * @category models
  */
 export interface OnceOptions {
-  /** How long a claim lasts without being renewed (it is renewed every third of it). Default 30 seconds. */
+  /** How long a claim lasts without being renewed (it is renewed every third of it): at least 1 second. Default 30 seconds. */
   readonly ttl?: Duration.DurationInput | undefined
 }
 
@@ -489,7 +489,12 @@ export type Attempt<A> =
 const settingsOf = (id: string, options: OnceOptions | undefined) => {
   Params.nonEmptyString("the event id", id)
   const o = Params.record("the options of once", options)
-  return o.ttl === undefined ? defaultClaimTtl : Duration.millis(positiveMillis("ttl", o.ttl))
+  if (o.ttl === undefined) return defaultClaimTtl
+  // Renewed every third of it: shorter than a second, a busy event loop or a slow disk lets it lapse while the
+  // effect still runs, and a second copy runs too.
+  const ttl = positiveMillis("ttl", o.ttl)
+  if (ttl < 1000) throw new Params.Invalid(`ttl must be at least 1 second, got ${Params.show(o.ttl)}`)
+  return Duration.millis(ttl)
 }
 
 // Runs `effect` under the claim: renewed every third of the ttl while it runs, completed after a success, released

@@ -196,7 +196,7 @@ describe("Dedupe.once", () => {
     Effect.gen(function*() {
       let runs = 0
       const work = Effect.sync(() => ++runs)
-      for (const [id, options] of [["", {}], [7, {}], ["ev_1", { ttl: 0 }], ["ev_1", { ttl: "never" }], ["ev_1", 5]] as const) {
+      for (const [id, options] of [["", {}], [7, {}], ["ev_1", { ttl: 0 }], ["ev_1", { ttl: "999 millis" }], ["ev_1", { ttl: "never" }], ["ev_1", 5]] as const) {
         const exit = yield* Effect.exit(Dedupe.once(id as any, work, options as any))
         expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : exit).toMatchObject({ _tag: "InvalidRequest" })
       }

@@ -3,7 +3,7 @@
  * dedupe): content goes to a temporary file with an unguessable name, created exclusively (`wx`: a planted file or
  * symlink is never followed), is `fsync`ed, and is then published whole, by `rename` (replace) or by `link`
  * (create only if absent: the compare-and-set of the stores). A short exclusive lock file, with stale-lock
- * recovery, serialises read-modify-write cycles between processes.
+ * recovery, serialises read-modify-write cycles between processes. Reads are bounded.
  *
  * @internal
  */
@@ -87,17 +87,52 @@ export const create = (fs: FileSystem.FileSystem, path: Path.Path, target: strin
     return created
   })
 
-/** The text of a file, or `None` when there is none. */
-export const readIfExists = (fs: FileSystem.FileSystem, file: string) =>
-  fs.readFileString(file).pipe(
-    Effect.map(Option.some),
-    Effect.catchIf((error) => isReason(error, "NotFound"), () => Effect.succeedNone)
-  )
+/**
+ * The text of a file, or `None` when there is none. A file larger than `maxBytes` fails with `InvalidData`: the
+ * stores never write one that large, and reading a planted or runaway file whole could exhaust memory.
+ */
+export const readIfExists = (fs: FileSystem.FileSystem, file: string, maxBytes: number) =>
+  Effect.scoped(Effect.gen(function*() {
+    const handle = yield* fs.open(file, { flag: "r" })
+    const size = Number((yield* handle.stat).size)
+    const tooLarge = (bytes: number) =>
+      new PlatformError.SystemError({
+        reason: "InvalidData",
+        module: "FileSystem",
+        method: "readFile",
+        pathOrDescriptor: file,
+        description: `${file} holds ${bytes > size ? "more than " : ""}${bytes} bytes, more than the ${maxBytes} this store reads`
+      })
+    if (size > maxBytes) return yield* tooLarge(size)
+    const chunks: Array<Uint8Array> = []
+    let total = 0
+    while (true) {
+      // One byte more than the file should still hold, to see the end (or that it grew).
+      const chunk = yield* handle.readAlloc(Math.max(1, size - total + 1))
+      if (Option.isNone(chunk)) break
+      chunks.push(chunk.value)
+      total += chunk.value.length
+      if (total > maxBytes) return yield* tooLarge(total)
+    }
+    const bytes = new Uint8Array(total)
+    let at = 0
+    for (const chunk of chunks) {
+      bytes.set(chunk, at)
+      at += chunk.length
+    }
+    return Option.some(decoder.decode(bytes))
+  })).pipe(Effect.catchIf((error) => isReason(error, "NotFound"), () => Effect.succeedNone))
+
+const decoder = new TextDecoder()
 
 /** How long a lock may be held before another process may take it over (its holder crashed, or hangs). */
 const staleLockAfter = 10_000
 /** How long to wait for a lock before failing. */
 const lockWait = 60_000
+/** How long the guard of a lock's removal may be held before it is taken over (its holder crashed in between). */
+const staleGuardAfter = 30_000
+/** A lock file is a short JSON object: anything larger is not one. */
+const maxLockBytes = 4096
 
 const lockTimedOut = (file: string) =>
   new PlatformError.SystemError({
@@ -110,9 +145,13 @@ const lockTimedOut = (file: string) =>
 
 /**
  * Runs `effect` while holding the lock file `file` (created exclusively, holding a random token, the time it was
- * taken on the Effect clock and the process id). A lock older than 10 seconds, or whose process is gone, is taken
- * over: it is renamed away (atomic) and, if the renamed file is not the stale one seen (another process took the
- * lock in between), put back.
+ * taken on the Effect clock, the process id and its pid namespace where there is one). A lock older than 10 seconds,
+ * or whose process is gone, is taken over.
+ *
+ * Taking a lock is an exclusive create; removing one (a release, or a take-over) happens only under a second,
+ * short-lived lock, the guard (`<file>.guard`), and only if the lock file still holds what the remover expects.
+ * With removals one at a time, nothing can change the lock file between that check and the removal (it can only
+ * be created when absent), so a take-over never removes a lock taken in between, however many processes race.
  */
 export const withLock = <A, E, R>(
   fs: FileSystem.FileSystem,
@@ -121,40 +160,79 @@ export const withLock = <A, E, R>(
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | PlatformError.PlatformError, R> => {
   const token = randomHex()
-  const acquire = Effect.gen(function*() {
-    const started = yield* Clock.currentTimeMillis
-    for (let attempt = 0;; attempt++) {
-      const now = yield* Clock.currentTimeMillis
-      if (yield* create(fs, path, file, JSON.stringify({ token, at: now, pid: ownPid() }))) return
-      const held = yield* readIfExists(fs, file)
-      if (Option.isSome(held)) {
-        const holder = lockHolder(held.value)
-        if (holder === undefined || now - holder.at > staleLockAfter || !alive(holder.pid)) {
-          yield* breakLock(fs, path, file, held.value)
+  // Interruptible while it waits (a shutdown does not wait for a lock), never between taking the lock and running
+  // `effect` under the release.
+  return Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function*() {
+      const started = yield* Clock.currentTimeMillis
+      const namespace = yield* pidNamespace(fs)
+      for (let attempt = 0;; attempt++) {
+        const now = yield* Clock.currentTimeMillis
+        if (yield* create(fs, path, file, JSON.stringify({ token, at: now, pid: ownPid(), namespace }))) break
+        const held = yield* readIfExists(fs, file, maxLockBytes).pipe(Effect.orElseSucceed(() => Option.some("")))
+        if (Option.isSome(held)) {
+          const holder = lockHolder(held.value)
+          const gone = holder !== undefined && holder.namespace !== undefined && holder.namespace === namespace &&
+            !alive(holder.pid)
+          if (holder === undefined || now - holder.at > staleLockAfter || gone) {
+            yield* removeIf(fs, file, (text) => text === held.value)
+          }
         }
+        if (now - started > lockWait) return yield* lockTimedOut(file)
+        yield* restore(Effect.sleep(Math.min(2 + attempt, 20)))
       }
-      if (now - started > lockWait) return yield* lockTimedOut(file)
-      yield* Effect.sleep(Math.min(2 + attempt, 20))
-    }
-  })
-  const release = readIfExists(fs, file).pipe(
-    Effect.flatMap((held) =>
-      Option.isSome(held) && held.value.includes(token) ? fs.remove(file) : Effect.void
-    ),
-    Effect.ignore
+      const exit = yield* Effect.exit(restore(effect))
+      yield* removeIf(fs, file, (text) => lockHolder(text)?.token === token).pipe(Effect.ignore)
+      return yield* exit
+    })
   )
-  return Effect.acquireUseRelease(acquire, () => effect, () => release)
 }
 
-const lockHolder = (text: string): { readonly at: number; readonly pid: unknown } | undefined => {
+const lockHolder = (
+  text: string
+): { readonly token: unknown; readonly at: number; readonly pid: unknown; readonly namespace: string | undefined } | undefined => {
   try {
     const parsed: unknown = JSON.parse(text)
-    const { at, pid } = typeof parsed === "object" && parsed !== null ? parsed as { at?: unknown; pid?: unknown } : {}
-    return typeof at === "number" && Number.isFinite(at) ? { at, pid } : undefined
+    const { at, namespace, pid, token } = typeof parsed === "object" && parsed !== null
+      ? parsed as { at?: unknown; pid?: unknown; token?: unknown; namespace?: unknown }
+      : {}
+    return typeof at === "number" && Number.isFinite(at)
+      ? { token, at, pid, namespace: typeof namespace === "string" ? namespace : undefined }
+      : undefined
   } catch {
     return undefined
   }
 }
+
+/**
+ * Removes `file` if its content passes `expected`, under the guard `<file>.guard` (see `withLock`). A guard older
+ * than 30 seconds (its holder died between two file operations) is removed.
+ */
+const removeIf = (fs: FileSystem.FileSystem, file: string, expected: (text: string) => boolean) =>
+  Effect.gen(function*() {
+    const guard = `${file}.guard`
+    const started = yield* Clock.currentTimeMillis
+    for (let attempt = 0;; attempt++) {
+      const now = yield* Clock.currentTimeMillis
+      const taken = yield* fs.writeFileString(guard, String(now), { flag: "wx" }).pipe(
+        Effect.as(true),
+        Effect.catchIf((error) => isReason(error, "AlreadyExists"), () => Effect.succeed(false))
+      )
+      if (taken) {
+        return yield* Effect.gen(function*() {
+          const text = yield* readIfExists(fs, file, maxLockBytes).pipe(Effect.orElseSucceed(() => Option.some("")))
+          if (Option.isSome(text) && expected(text.value)) yield* fs.remove(file)
+        }).pipe(Effect.ensuring(fs.remove(guard).pipe(Effect.ignore)))
+      }
+      const since = yield* fs.stat(guard).pipe(
+        Effect.map((info) => Option.getOrElse(Option.map(info.mtime, (date) => date.getTime()), () => now)),
+        Effect.orElseSucceed(() => now)
+      )
+      if (now - since > staleGuardAfter) yield* fs.remove(guard).pipe(Effect.ignore)
+      if (now - started > lockWait) return yield* lockTimedOut(guard)
+      yield* Effect.sleep(Math.min(1 + attempt, 10))
+    }
+  })
 
 // The process id, where there is one (Node, Bun, Deno's Node layer).
 const ownPid = (): number | undefined => {
@@ -163,9 +241,20 @@ const ownPid = (): number | undefined => {
 }
 
 /**
+ * This process's pid namespace (Linux: the target of `/proc/self/ns/pid`), or undefined where it cannot be told. Two
+ * processes sharing a directory from different containers see each other's ids as meaningless: a lock's process is
+ * checked for liveness only when it was taken in this namespace.
+ */
+const pidNamespace = (fs: FileSystem.FileSystem) =>
+  fs.readLink("/proc/self/ns/pid").pipe(
+    Effect.map((target): string | undefined => target),
+    Effect.orElseSucceed(() => undefined)
+  )
+
+/**
  * Whether the process holding a lock may still be running: `false` only when this runtime can tell that no process
- * has that id (a holder killed with `kill -9` then releases its lock at once instead of after 10 seconds). The
- * stores are for one machine, so the id names a process here; a reused id only makes the lock wait its 10 seconds.
+ * has that id (a holder killed with `kill -9` then releases its lock at once instead of after 10 seconds). Used only
+ * for a lock taken in this process's pid namespace; a reused id only makes the lock wait its 10 seconds.
  */
 const alive = (pid: unknown): boolean => {
   const kill = (globalThis as { process?: { kill?: unknown } }).process?.kill
@@ -177,14 +266,3 @@ const alive = (pid: unknown): boolean => {
     return (error as { code?: unknown }).code !== "ESRCH"
   }
 }
-
-const breakLock = (fs: FileSystem.FileSystem, path: Path.Path, file: string, seen: string) =>
-  Effect.gen(function*() {
-    const aside = path.join(path.dirname(file), `${temporaryPrefix}${randomHex()}`)
-    const moved = yield* fs.rename(file, aside).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
-    if (!moved) return
-    const text = yield* readIfExists(fs, aside)
-    // Another process took the lock between our read and the rename: give it back.
-    if (Option.isSome(text) && text.value !== seen) yield* fs.link(aside, file).pipe(Effect.ignore)
-    yield* fs.remove(aside).pipe(Effect.ignore)
-  }).pipe(Effect.ignore)
