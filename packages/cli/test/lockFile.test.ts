@@ -15,6 +15,7 @@ import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as Checkpoint from "@effect-exa/client/Checkpoint"
 import * as AtomicFile from "../../client/src/internal/atomicFile.js"
 
 const freshDirectory = Effect.acquireRelease(
@@ -135,4 +136,25 @@ describe("the stores' lock file", () => {
       expect(yield* Effect.flip(AtomicFile.readIfExists(nodeFs, file, 4))).toMatchObject({ reason: "InvalidData" })
       expect(yield* AtomicFile.readIfExists(nodeFs, path.join(dir, "none"), 4)).toEqual(Option.none())
     }).pipe(Effect.provide(NodeContext.layer), Effect.scoped))
+
+  it.live("a checkpoint file larger than 64 MiB is CheckpointUnreadable, in a directory store and a shared file", () =>
+    Effect.gen(function*() {
+      const dir = yield* freshDirectory
+      const big = (file: string) => {
+        fs.writeFileSync(file, "")
+        fs.truncateSync(file, 64 * 1024 * 1024 + 1)
+      }
+      big(path.join(dir, "events-tail.json"))
+      const fromDirectory = yield* Effect.flip(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("events-tail")).pipe(
+        Effect.provide(Checkpoint.layerFileSystem(dir).pipe(Layer.provide(NodeContext.layer)))
+      ))
+      expect(fromDirectory).toMatchObject({ _tag: "CheckpointUnreadable", name: "events-tail" })
+      const shared = path.join(dir, "shared.json")
+      big(shared)
+      const fromFile = yield* Effect.flip(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("listen")).pipe(
+        Effect.provide(Checkpoint.layerFile(shared).pipe(Layer.provide(NodeContext.layer)))
+      ))
+      expect(fromFile).toMatchObject({ _tag: "CheckpointUnreadable", name: "listen" })
+      expect(fromFile.message).toContain("more than the 67108864")
+    }).pipe(Effect.scoped))
 })
