@@ -1,7 +1,7 @@
 // The receiver docs/cli.md suggests for `effect-exa listen`: a whole program (docs/test/cli-receiver.test.ts runs
 // it as a process and delivers to it).
 // #region cli-receiver
-import { Webhook } from "@effect-exa/client"
+import { WebhookReceiver } from "@effect-exa/client"
 import { Config, Console, Effect, Layer } from "effect"
 import { createServer } from "node:http"
 
@@ -9,7 +9,7 @@ import { createServer } from "node:http"
 const main = Effect.gen(function*() {
   const secret = yield* Config.redacted("EXA_WEBHOOK_SECRET")
   const port = yield* Config.integer("PORT").pipe(Config.withDefault(3000))
-  const { handler } = Webhook.webHandler(
+  const { handler } = WebhookReceiver.webHandler(
     { secret, handle: (event) => Console.log(`received ${event.type} ${event.id}`) },
     Layer.empty
   )

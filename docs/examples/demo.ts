@@ -6,8 +6,8 @@
  * instead, skipping the parts that need a scripted server (and the webhooks part, which would create a webhook on
  * that account).
  */
-import { Checkpoint, Errors, EventsClient, Handlers, Tail, WebhooksClient } from "@effect-exa/client"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import { Checkpoint, Errors, EventsClient, Exa, ExaClient, Handlers, Tail, WebhooksClient } from "@effect-exa/client"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import { Event, EventType } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import * as Chunk from "effect/Chunk"
@@ -93,12 +93,12 @@ export interface Target {
   readonly api: Option.Option<ExaApi.Service>
 }
 
-// On Node, NodeHttpClient (undici's connection pools); FetchHttpClient.layer works too, at about half the speed.
+// On Node, NodeTransport (undici's connection pools); FetchTransport.layer works too, more slowly.
 // Both services share the options and the transport.
-const clientFor = (target: Target, options: Partial<EventsClient.Options> = {}) => {
+const clientFor = (target: Target, options: Partial<ExaClient.Options> = {}) => {
   const settings = { apiKey: target.apiKey, baseUrl: target.baseUrl, ...options }
-  return Layer.merge(EventsClient.layer(settings), WebhooksClient.layer(settings)).pipe(
-    Layer.provide(NodeHttpClient.layer())
+  return Exa.layer(settings).pipe(
+    Layer.provide(NodeTransport.layer)
   )
 }
 
@@ -311,7 +311,7 @@ const seed = [
 export const main = Effect.gen(function*() {
   const key = yield* Config.option(Config.redacted("EXA_API_KEY"))
   if (Option.isSome(key)) {
-    const baseUrl = yield* Config.string("EXA_BASE_URL").pipe(Config.withDefault(EventsClient.defaultBaseUrl))
+    const baseUrl = yield* Config.string("EXA_BASE_URL").pipe(Config.withDefault(ExaClient.defaultBaseUrl))
     const target: Target = { baseUrl, apiKey: key.value, api: Option.none() }
     return yield* demo(target).pipe(Effect.provide(clientFor(target)))
   }
@@ -324,7 +324,7 @@ export const main = Effect.gen(function*() {
 })
 
 const printError = (error: unknown) =>
-  Console.error(`The demo failed: ${Errors.isEventsError(error) ? error.message : String(error)}`)
+  Console.error(`The demo failed: ${Errors.isExaError(error) ? error.message : String(error)}`)
 
 // Run when executed directly (`node docs/dist/demo.js`), not when imported by the tests.
 if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"))) {

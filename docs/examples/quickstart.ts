@@ -2,13 +2,12 @@
 // runs whatever the file is called (`npx tsx quickstart.ts`, `node quickstart.js`). The test suite runs it as a
 // separate process against the emulator (docs/test/quickstart.test.ts).
 // #region quickstart
-import { type Errors, EventsClient } from "@effect-exa/client"
+import { type Errors, EventsClient, Exa, FetchTransport } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
-import { FetchHttpClient } from "@effect/platform"
 import { ConfigError, Console, DateTime, Effect, Layer, Stream } from "effect"
 
-// Reads EXA_API_KEY (and EXA_BASE_URL, when set). On Node, NodeHttpClient.layer() is faster (see configuration).
-const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+// Reads EXA_API_KEY (and EXA_BASE_URL, when set). On Node, NodeTransport.layer is faster (see configuration).
+const EventsLive = Exa.layerConfig().pipe(Layer.provide(FetchTransport.layer))
 
 // The ten newest events, then the first one again by id.
 const main = Effect.gen(function*() {
@@ -29,7 +28,7 @@ const main = Effect.gen(function*() {
 
 // Every failure is typed: say what to do about the likely ones. Any other's message names what failed (its tag
 // is in the message already: `Transport error: …`, `The request timed out after …`).
-const explain = (error: Errors.EventsError | ConfigError.ConfigError): string => {
+const explain = (error: Errors.ExaError | ConfigError.ConfigError): string => {
   if (ConfigError.isConfigError(error)) {
     return ConfigError.isMissingDataOnly(error)
       ? "EXA_API_KEY is not set: export it first (keys are at https://dashboard.exa.ai/api-keys)"

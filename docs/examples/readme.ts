@@ -1,12 +1,14 @@
 // The example in the README, type-checked by the build (and kept identical by docs/test/docs.test.ts). Not run by
 // the tests: it would call the real API.
 // #region readme
-import { EventsClient } from "@effect-exa/client"
+import { EventsClient, Exa } from "@effect-exa/client"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import { Event } from "@effect-exa/schema"
-import { FetchHttpClient } from "@effect/platform"
 import { Effect, Layer } from "effect"
 
-const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer)) // reads EXA_API_KEY
+// On Node (with undici installed), NodeTransport is the fastest transport; on Deno, Bun, browsers and edge runtimes
+// use FetchTransport.layer (from "@effect-exa/client") instead.
+const ExaLive = Exa.layerConfig().pipe(Layer.provide(NodeTransport.layer)) // reads EXA_API_KEY
 
 const program = EventsClient.getEvent("ev_123").pipe(
   Effect.map((event) => Event.match(event, {
@@ -16,5 +18,5 @@ const program = EventsClient.getEvent("ev_123").pipe(
   Effect.catchTag("NotFound", (e) => Effect.succeed(`no event ${e.id}`))
 )
 
-Effect.runPromise(program.pipe(Effect.provide(EventsLive))).then(console.log)
+Effect.runPromise(program.pipe(Effect.provide(ExaLive))).then(console.log)
 // #endregion readme

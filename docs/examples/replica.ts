@@ -10,10 +10,9 @@
 // `handled <event id>` on stdout (an effect outside the database: at least once).
 import { Cause, Exit, Schedule } from "effect"
 // #region replica
-import { EventsClient } from "@effect-exa/client"
+import { Exa, FetchTransport } from "@effect-exa/client"
 import * as Inbox from "@effect-exa/client/Inbox"
 import type { Event } from "@effect-exa/schema"
-import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Config, Console, Effect, Layer } from "effect"
@@ -34,7 +33,7 @@ export const replica = Inbox.consume("exa", handle, { workers: 2 })
 
 // The database (DATABASE_URL) and the API (EXA_API_KEY): the pool needs a connection per worker, and a few more.
 export const DatabaseLive = PgClient.layerConfig({ url: Config.redacted("DATABASE_URL"), maxConnections: Config.succeed(5) })
-export const EventsLive = EventsClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+export const EventsLive = Exa.layerConfig().pipe(Layer.provide(FetchTransport.layer))
 // #endregion
 
 /** The table the example handler writes to. */

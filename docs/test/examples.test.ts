@@ -1,7 +1,7 @@
 /**
  * Runs every docs example against the emulator, so that none of them can rot.
  */
-import { EventsClient } from "@effect-exa/client"
+import { EventsClient, Exa } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
@@ -87,7 +87,7 @@ describe("docs/examples", () => {
       expect(yield* api.requests).toHaveLength(3)
     }).pipe(
       Effect.provide(
-        EventsClient.layer({ apiKey: ExaApi.defaultApiKey, retry: false }).pipe(
+        Exa.layer({ apiKey: ExaApi.defaultApiKey, retry: false }).pipe(
           Layer.provide(ExaApi.layerHttpClient),
           Layer.provideMerge(ExaApi.layer({ events }))
         )

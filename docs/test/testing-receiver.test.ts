@@ -1,11 +1,11 @@
 // #region testing-receiver
-import { Webhook } from "@effect-exa/client"
+import { WebhookReceiver } from "@effect-exa/client"
 import { Fixtures, Webhooks } from "@effect-exa/testing"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 
 // The receiver under test: a web handler. It runs on a runtime of its own, whose clock is the real one.
-const { dispose, handler } = Webhook.webHandler(
+const { dispose, handler } = WebhookReceiver.webHandler(
   { secret: Redacted.make("whsec_test"), handle: () => Effect.void },
   Layer.empty
 )

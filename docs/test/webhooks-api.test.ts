@@ -2,7 +2,7 @@
  * The webhooks guide's examples, run against the emulator, which delivers for real to the guide's own receiver
  * (docs/examples/webhook-server.ts) over loopback HTTP.
  */
-import { Webhook, WebhooksClient } from "@effect-exa/client"
+import { WebhookSignature, WebhooksClient } from "@effect-exa/client"
 import type { Event } from "@effect-exa/schema"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { HttpApp, HttpServerResponse } from "@effect/platform"
@@ -85,7 +85,7 @@ describe("docs: the webhooks API", () => {
       const seen: Array<string> = []
       // Built per request, so that it sees the current secrets.
       const { url } = yield* server((request) =>
-        HttpApp.toWebHandler(Effect.suspend(() => Webhook.verifyRequest({ secret: secrets })).pipe(
+        HttpApp.toWebHandler(Effect.suspend(() => WebhookSignature.verifyRequest({ secret: secrets })).pipe(
           Effect.map((event) => {
             seen.push(event.id)
             return HttpServerResponse.empty({ status: 204 })

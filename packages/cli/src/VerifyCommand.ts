@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import * as Webhook from "@effect-exa/client/Webhook"
+import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
@@ -78,7 +78,7 @@ export const command = Command.make(
         const header = o.header.replace(/^\s*exa-signature\s*:/i, "").trim()
         const body = yield* readBody(o.bodyFile)
         const options = { secret: secret.value, header, body, tolerance }
-        const checked = yield* Effect.either(Webhook.verifySignature(options))
+        const checked = yield* Effect.either(WebhookSignature.verifySignature(options))
         if (Either.isLeft(checked)) {
           const error = checked.left
           const d = describe(error)
@@ -92,7 +92,7 @@ export const command = Command.make(
         }
         const now = yield* Clock.currentTimeMillis
         const age = Math.round(now / 1000 - checked.right.timestamp)
-        const event = yield* Effect.either(Webhook.verify(options))
+        const event = yield* Effect.either(WebhookSignature.verify(options))
         if (Either.isLeft(event)) {
           const d = describe(event.left)
           yield* out.failure({ ...d, code: ExitCode.failed, message: `The signature is valid, but the body is not an event: ${d.message}` })
@@ -113,18 +113,18 @@ const enough = (seconds: number): string =>
   seconds < 3600 ? `${Math.ceil(seconds / 60)}m` : seconds < 86400 ? `${Math.ceil(seconds / 3600)}h` : `${Math.ceil(seconds / 86400)}d`
 
 // Why a signature may not match: the usual mistakes, tried.
-const mismatchHint = (secret: Webhook.Options["secret"], header: string, body: Uint8Array) =>
+const mismatchHint = (secret: WebhookSignature.Options["secret"], header: string, body: Uint8Array) =>
   Effect.gen(function*() {
     const text = new TextDecoder().decode(body)
     const trimmed = text.replace(/\r?\n$/, "")
     if (trimmed !== text) {
-      const retried = yield* Effect.either(Webhook.verifySignature({ secret, header, body: trimmed, tolerance: Duration.infinity }))
+      const retried = yield* Effect.either(WebhookSignature.verifySignature({ secret, header, body: trimmed, tolerance: Duration.infinity }))
       if (Either.isRight(retried)) return "it matches without the final newline of the file: save the body exactly as received"
     }
     try {
       const compact = JSON.stringify(JSON.parse(text))
       if (compact !== text) {
-        const retried = yield* Effect.either(Webhook.verifySignature({ secret, header, body: compact, tolerance: Duration.infinity }))
+        const retried = yield* Effect.either(WebhookSignature.verifySignature({ secret, header, body: compact, tolerance: Duration.infinity }))
         if (Either.isRight(retried)) return "it matches the body re-serialised: verify the raw bytes received, not JSON you re-encoded"
       }
     } catch {

@@ -1,8 +1,8 @@
 /**
  * Runs `effect-exa` as users do, as a subprocess of Node (the built program, through its `bin` file), against a
- * loopback emulator; and a webhook receiver on loopback built on the library's `Webhook.receiver`.
+ * loopback emulator; and a webhook receiver on loopback built on the library's `WebhookReceiver.make`.
  */
-import { Webhook } from "@effect-exa/client"
+import { WebhookReceiver } from "@effect-exa/client"
 import type { Event } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import * as Context from "effect/Context"
@@ -109,7 +109,7 @@ export interface Receiver {
 }
 
 /**
- * A webhook receiver on loopback (on `port`, or any), built on the library's `Webhook.receiver`: it verifies each
+ * A webhook receiver on loopback (on `port`, or any), built on the library's `WebhookReceiver.make`: it verifies each
  * delivery with `secret` and records the events. Stopped when the scope closes.
  */
 export const receiver = (secret: string, port = 0): Effect.Effect<Receiver, never, Scope.Scope> =>
@@ -117,7 +117,7 @@ export const receiver = (secret: string, port = 0): Effect.Effect<Receiver, neve
     Effect.async<Receiver & { server: Http.Server; dispose: () => Promise<void> }>((resume) => {
       const handled: Array<Event.Event> = []
       let requests = 0
-      const web = Webhook.webHandler({
+      const web = WebhookReceiver.webHandler({
         secret: Redacted.make(secret),
         handle: (event) => Effect.sync(() => void handled.push(event))
       }, Layer.empty)

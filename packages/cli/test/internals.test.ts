@@ -1,4 +1,4 @@
-import { Checkpoint, Errors, Tail, Webhook } from "@effect-exa/client"
+import { Checkpoint, Errors, Tail, WebhookSignature } from "@effect-exa/client"
 import { describe, expect, it } from "@effect/vitest"
 import * as PlatformError from "@effect/platform/Error"
 import * as ConfigError from "effect/ConfigError"
@@ -28,8 +28,8 @@ describe("exit codes", () => {
       [new Errors.Redirected({ status: 302 }), ExitCode.network],
       [new Tail.CheckpointExpired({ position: "2020-01-01T00:00:00Z", retention: Duration.days(60) }), ExitCode.usage],
       [new Checkpoint.CheckpointUnreadable({ name: "tail", reason: "odd" }), ExitCode.usage],
-      [new Webhook.SignatureMissing(), ExitCode.failed],
-      [new Webhook.SignatureMismatch({ candidates: 1 }), ExitCode.failed],
+      [new WebhookSignature.SignatureMissing(), ExitCode.failed],
+      [new WebhookSignature.SignatureMismatch({ candidates: 1 }), ExitCode.failed],
       [new PlatformError.BadArgument({ module: "FileSystem", method: "readFile", description: "no" }), ExitCode.usage],
       [ConfigError.InvalidData(["baseUrl"], "must be http(s)"), ExitCode.usage],
       [new CliError({ code: 42, message: "custom" }), 42],

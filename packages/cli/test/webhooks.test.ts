@@ -93,7 +93,7 @@ describe("effect-exa webhooks", () => {
       expect(missing.code).toBe(3)
     }).pipe(Effect.scoped))
 
-  it.live("replay re-sends what failed, signed, to a receiver built on Webhook.receiver; exit 1 while any still fails", () =>
+  it.live("replay re-sends what failed, signed, to a receiver built on WebhookReceiver.make; exit 1 while any still fails", () =>
     Effect.gen(function*() {
       const secret = "whsec_replay_test"
       const port = yield* freePort

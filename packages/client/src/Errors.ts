@@ -10,7 +10,7 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
- * The mark every error of this package carries. It is a registered symbol, so `isEventsError` recognises errors made
+ * The mark every error of this package carries. It is a registered symbol, so `isExaError` recognises errors made
  * by another copy of the package (its ESM and CJS builds, two installed versions), where `instanceof` would not.
  *
  * @since 0.1.0
@@ -467,20 +467,6 @@ export const ExaError: Schema.Union<[
   InvalidRequest
 )
 
-/**
- * @deprecated Renamed `ExaError`: it covers every endpoint, not only the events.
- * @since 0.1.0
- * @category errors
- */
-export type EventsError = ExaError
-
-/**
- * @deprecated Renamed `ExaError`.
- * @since 0.1.0
- * @category schemas
- */
-export const EventsError: typeof ExaError = ExaError
-
 const tags: ReadonlySet<string> = new Set([
   "NotFound",
   "Unauthorized",
@@ -505,10 +491,3 @@ const tags: ReadonlySet<string> = new Set([
  */
 export const isExaError = (u: unknown): u is ExaError =>
   Predicate.hasProperty(u, TypeId) && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)
-
-/**
- * @deprecated Renamed `isExaError`.
- * @since 0.1.0
- * @category guards
- */
-export const isEventsError: (u: unknown) => u is ExaError = isExaError

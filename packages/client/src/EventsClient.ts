@@ -8,14 +8,10 @@
 import * as Event from "@effect-exa/schema/Event"
 import type * as EventType from "@effect-exa/schema/EventType"
 import * as ListEventsResponse from "@effect-exa/schema/ListEventsResponse"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Endpoint from "./Endpoint.js"
 import type * as Errors from "./Errors.js"
@@ -162,79 +158,6 @@ export const Default: Layer.Layer<EventsClient, never, ExaClient.ExaClient> = La
   EventsClient,
   Effect.map(ExaClient.ExaClient, fromExaClient)
 )
-
-/**
- * Builds the service with a connection of its own.
- *
- * @deprecated Build an `ExaClient` (`ExaClient.make`) and use `fromExaClient`, so that every resource client shares
- * its connection and rate limiter.
- * @since 0.1.0
- * @category constructors
- */
-export const make = (
-  options: ExaClient.Options
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.map(ExaClient.make(options), fromExaClient)
-
-/**
- * The service with a connection of its own, over whichever `HttpClient` is provided.
- *
- * @deprecated Use `Exa.layer(options)` (every resource client over one connection), or `Default` over
- * `ExaClient.layer(options)`: two clients built this way have two connections and two rate limiters.
- * @since 0.1.0
- * @category layers
- */
-export const layer = (
-  options: ExaClient.Options
-): Layer.Layer<EventsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.provide(Default, ExaClient.layer(options))
-
-/**
- * The service with a connection of its own, reading its settings through `Config`.
- *
- * @deprecated Use `Exa.layerConfig(options)`, or `Default` over `ExaClient.layerConfig(options)`.
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (
-  options: ExaClient.ConfigOptions = {}
-): Layer.Layer<EventsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.provide(Default, ExaClient.layerConfig(options))
-
-/**
- * @deprecated Moved: `ExaClient.Options`.
- * @since 0.1.0
- * @category models
- */
-export type Options = ExaClient.Options
-
-/**
- * @deprecated Moved: `ExaClient.ConfigOptions`.
- * @since 0.2.0
- * @category models
- */
-export type ConfigOptions = ExaClient.ConfigOptions
-
-/**
- * @deprecated Moved: `ExaClient.RateLimit`.
- * @since 0.1.0
- * @category models
- */
-export type RateLimit = ExaClient.RateLimit
-
-/**
- * @deprecated Moved: `ExaClient.defaultBaseUrl`.
- * @since 0.1.0
- * @category constants
- */
-export const defaultBaseUrl: string = ExaClient.defaultBaseUrl
-
-/**
- * @deprecated Moved: `ExaClient.defaultTimeout`.
- * @since 0.1.0
- * @category constants
- */
-export const defaultTimeout: Duration.Duration = ExaClient.defaultTimeout
 
 /**
  * Fetches one event with the `EventsClient` in context.

@@ -1,6 +1,6 @@
 /**
  * Typed event handlers: what to do per event type, each handler receiving its narrowed event, used alike by a
- * webhook receiver (`Webhook.receiver`) and by a program reading `streamEvents`.
+ * webhook receiver (`WebhookReceiver.make`) and by a program reading `streamEvents`.
  *
  * @since 0.2.0
  */

@@ -275,7 +275,7 @@ const insert = (sql: SqlClient.SqlClient, rows: ReadonlyArray<Row>) =>
 /**
  * A webhook handler that puts each verified event in the inbox `name`: succeeds once the event is stored (`true`),
  * or was already (`false`: a redelivery, or an event the poller stored), so the receiver can answer 204 right away
- * and the workers handle it later. For `Webhook.receiver({ secret, handle: Inbox.enqueue("exa") })`.
+ * and the workers handle it later. For `WebhookReceiver.make({ secret, handle: Inbox.enqueue("exa") })`.
  *
  * @since 0.3.0
  * @category enqueueing

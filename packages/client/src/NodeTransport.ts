@@ -1,7 +1,7 @@
 /**
  * An `HttpClient` for Node on undici's connection pools (the engine of Node's own `fetch`, used directly, without
  * `fetch`'s streams): several times the throughput of `fetch` for small JSON requests. Import it from
- * `@effect-exa/client/NodeHttpClient`; it is not re-exported from the package index, so that browser bundles
+ * `@effect-exa/client/NodeTransport`; it is not re-exported from the package index, so that browser bundles
  * never see it.
  *
  * It reads each response body fully before handing the response over (fine for JSON APIs, not for streaming

@@ -10,14 +10,11 @@ import type * as EventType from "@effect-exa/schema/EventType"
 import * as Timestamp from "@effect-exa/schema/Timestamp"
 import * as Webhook from "@effect-exa/schema/Webhook"
 import * as WebhookAttempt from "@effect-exa/schema/WebhookAttempt"
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Chunk from "effect/Chunk"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Endpoint from "./Endpoint.js"
 import type * as Errors from "./Errors.js"
@@ -368,43 +365,6 @@ export const Default: Layer.Layer<WebhooksClient, never, ExaClient.ExaClient> = 
   WebhooksClient,
   Effect.map(ExaClient.ExaClient, fromExaClient)
 )
-
-/**
- * Builds the service with a connection of its own.
- *
- * @deprecated Build an `ExaClient` and use `fromExaClient`, so that every resource client shares its connection.
- * @since 0.2.0
- * @category constructors
- */
-export const make = (
-  options: ExaClient.Options
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.map(ExaClient.make(options), fromExaClient)
-
-/**
- * The service with a connection of its own.
- *
- * @deprecated Use `Exa.layer(options)`, or `Default` over `ExaClient.layer(options)`: two clients built this way have
- * two connections and two rate limiters.
- * @since 0.2.0
- * @category layers
- */
-export const layer = (
-  options: ExaClient.Options
-): Layer.Layer<WebhooksClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.provide(Default, ExaClient.layer(options))
-
-/**
- * The service with a connection of its own, reading its settings through `Config`.
- *
- * @deprecated Use `Exa.layerConfig(options)`, or `Default` over `ExaClient.layerConfig(options)`.
- * @since 0.2.0
- * @category layers
- */
-export const layerConfig = (
-  options: ExaClient.ConfigOptions = {}
-): Layer.Layer<WebhooksClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.provide(Default, ExaClient.layerConfig(options))
 
 /**
  * Creates a webhook with the `WebhooksClient` in context.

@@ -18,11 +18,6 @@ export * as EventsClient from "./EventsClient.js"
 export * as Exa from "./Exa.js"
 /** @since 0.3.0 */
 export * as ExaClient from "./ExaClient.js"
-/**
- * @deprecated Use `FetchTransport`.
- * @since 0.1.0
- */
-export * as FetchHttpClient from "./FetchHttpClient.js"
 /** @since 0.3.0 */
 export * as FetchTransport from "./FetchTransport.js"
 /** @since 0.2.0 */
@@ -33,11 +28,6 @@ export * as Retry from "./Retry.js"
 export * as Tail from "./Tail.js"
 /** @since 0.3.0 */
 export * as TransportContract from "./TransportContract.js"
-/**
- * @deprecated Use `WebhookSignature` and `WebhookReceiver`.
- * @since 0.1.0
- */
-export * as Webhook from "./Webhook.js"
 /** @since 0.3.0 */
 export * as WebhookReceiver from "./WebhookReceiver.js"
 /** @since 0.3.0 */

@@ -1,4 +1,4 @@
-import { Errors, EventsClient, Retry } from "@effect-exa/client"
+import { Errors, EventsClient, Exa, type ExaClient, Retry } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
@@ -22,10 +22,10 @@ const idle = Fixtures.events["webset.idle"]
 
 const withStub = (
   handler: Parameters<typeof stub>[0],
-  options: Partial<EventsClient.Options> = {}
+  options: Partial<ExaClient.Options> = {}
 ) => {
   const s = stub(handler)
-  const layer = EventsClient.layer({ apiKey, retry: false, ...options }).pipe(Layer.provide(s.layer))
+  const layer = Exa.layer({ apiKey, retry: false, ...options }).pipe(Layer.provide(s.layer))
   return { seen: s.seen, layer }
 }
 
@@ -197,7 +197,7 @@ describe("EventsClient responses", () => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(
         Effect.provide(
-          EventsClient.layer({ apiKey, retry: false, baseUrl: "http://127.0.0.1:1" }).pipe(
+          Exa.layer({ apiKey, retry: false, baseUrl: "http://127.0.0.1:1" }).pipe(
             Layer.provide((yield* Effect.promise(() => import("@effect/platform/FetchHttpClient"))).layer)
           )
         )
@@ -344,7 +344,7 @@ describe("retries and timeouts (TestClock)", () => {
 describe("layerConfig", () => {
   it.effect("reads EXA_API_KEY and EXA_BASE_URL through Config", () => {
     const s = stub(() => json(200, idle))
-    const layer = EventsClient.layerConfig({ retry: false }).pipe(
+    const layer = Exa.layerConfig({ retry: false }).pipe(
       Layer.provide(s.layer),
       Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["EXA_API_KEY", "from-env"], ["EXA_BASE_URL", "http://exa.internal:8080"]]))))
     )
@@ -356,7 +356,7 @@ describe("layerConfig", () => {
   })
 
   it.effect("fails to build without EXA_API_KEY", () => {
-    const layer = EventsClient.layerConfig().pipe(
+    const layer = Exa.layerConfig().pipe(
       Layer.provide(stub(() => json(200, idle)).layer),
       Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map())))
     )
@@ -444,7 +444,7 @@ describe("tracing", () => {
 describe("the API key never leaks", () => {
   it.effect("not in errors, their JSON or toString, nor in logs of the redacted key", () =>
     Effect.gen(function*() {
-      const layer = EventsClient.layer({ apiKey, retry: false }).pipe(
+      const layer = Exa.layer({ apiKey, retry: false }).pipe(
         Layer.provide(ExaApi.layerHttpClient),
         Layer.provideMerge(ExaApi.layer({ apiKey: "a-different-key" }))
       )

@@ -58,12 +58,13 @@ describe("public types", () => {
     expect(result).toBe(`missing ev_missing`)
   })
 
-  it("layers: layer needs an HttpClient; both may fail with a ConfigError (a bad option)", () => {
+  it("layers: Default needs the connection; the old per-client constructors are gone", () => {
     type Out<L> = L extends import("effect/Layer").Layer<infer A, infer E, infer R> ? [A, E, R] : never
-    expectTypeOf<Out<ReturnType<typeof EventsClient.layer>>>().toEqualTypeOf<
-      [EventsClient.EventsClient, import("effect/ConfigError").ConfigError, import("@effect/platform/HttpClient").HttpClient]
+    expectTypeOf<Out<typeof EventsClient.Default>>().toEqualTypeOf<
+      [EventsClient.EventsClient, never, import("@effect-exa/client").ExaClient.ExaClient]
     >()
-    expectTypeOf<Out<ReturnType<typeof EventsClient.layerConfig>>[1]>().toEqualTypeOf<import("effect/ConfigError").ConfigError>()
-    expect(typeof EventsClient.layer).toBe("function")
+    expect("layer" in EventsClient).toBe(false)
+    expect("layerConfig" in EventsClient).toBe(false)
+    expect("make" in EventsClient).toBe(false)
   })
 })

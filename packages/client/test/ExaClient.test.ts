@@ -40,7 +40,7 @@ describe("ExaClient", () => {
       expect(yield* served).toBe(20)
     }).pipe(Effect.provide(ExaApi.layerClient({ events, client: { rateLimit } }))))
 
-  it.effect("clients with a connection each (the deprecated per-resource layers) have a limiter each: done by 1 s", () =>
+  it.effect("two connections, one per client, have a limiter each: done by 1 s", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(twentyCalls)
       yield* TestClock.adjust("1 second")
@@ -49,7 +49,10 @@ describe("ExaClient", () => {
     }).pipe(
       Effect.provide(Layer.unwrapEffect(Effect.map(ExaApi.ExaApi, (api) => {
         const options = { apiKey: api.apiKey, rateLimit }
-        return Layer.merge(EventsClient.layer(options), WebhooksClient.layer(options)).pipe(Layer.provide(ExaApi.layerHttpClient))
+        return Layer.merge(
+          EventsClient.Default.pipe(Layer.provide(ExaClient.layer(options))),
+          WebhooksClient.Default.pipe(Layer.provide(ExaClient.layer(options)))
+        ).pipe(Layer.provide(ExaApi.layerHttpClient))
       }))),
       Effect.provide(ExaApi.layer({ events }))
     ))

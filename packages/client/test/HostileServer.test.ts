@@ -3,9 +3,9 @@
  * compressed bodies and compression bombs, lying or huge `content-length`s, bodies that grow without end, resets
  * mid-body, connections refused, and a transport that was already closed.
  */
-import { EventsClient } from "@effect-exa/client"
-import * as ExaFetchHttpClient from "@effect-exa/client/FetchHttpClient"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import { EventsClient, Exa, type ExaClient } from "@effect-exa/client"
+import * as FetchTransport from "@effect-exa/client/FetchTransport"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import { Fixtures } from "@effect-exa/testing"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -37,8 +37,8 @@ const serve = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
 
 const transports: ReadonlyArray<{ name: string; layer: () => Layer.Layer<HttpClient.HttpClient> }> = [
   { name: "@effect/platform's FetchHttpClient", layer: () => FetchHttpClient.layer },
-  { name: "effect-exa's FetchHttpClient", layer: () => ExaFetchHttpClient.layer() },
-  { name: "NodeHttpClient", layer: () => NodeHttpClient.layer() }
+  { name: "FetchTransport", layer: () => FetchTransport.layer },
+  { name: "NodeTransport", layer: () => NodeTransport.layer }
 ]
 
 for (const transport of transports) {
@@ -46,11 +46,11 @@ for (const transport of transports) {
     const call = <A, E>(
       handler: (req: IncomingMessage, res: ServerResponse) => void,
       effect: Effect.Effect<A, E, EventsClient.EventsClient>,
-      options: Partial<EventsClient.Options> = {}
+      options: Partial<ExaClient.Options> = {}
     ) =>
       Effect.gen(function*() {
         const { url } = yield* serve(handler)
-        const layer = EventsClient.layer({ apiKey: Redacted.make(key), baseUrl: url, retry: false, ...options }).pipe(
+        const layer = Exa.layer({ apiKey: Redacted.make(key), baseUrl: url, retry: false, ...options }).pipe(
           Layer.provide(transport.layer())
         )
         return yield* Effect.exit(Effect.provide(effect, layer))
@@ -132,7 +132,7 @@ for (const transport of transports) {
       Effect.gen(function*() {
         // A port that was free a moment ago: nothing listens there now.
         const port = yield* Effect.scoped(Effect.map(serve(() => {}), ({ url }) => new URL(url).port))
-        const layer = EventsClient.layer({ apiKey: Redacted.make(key), baseUrl: `http://127.0.0.1:${port}`, retry: false }).pipe(
+        const layer = Exa.layer({ apiKey: Redacted.make(key), baseUrl: `http://127.0.0.1:${port}`, retry: false }).pipe(
           Layer.provide(transport.layer())
         )
         const error = yield* Effect.flip(Effect.provide(EventsClient.getEvent("ev_1"), layer))
@@ -145,7 +145,7 @@ for (const transport of transports) {
 
     it.live("a name that does not resolve is a DNS failure", () =>
       Effect.gen(function*() {
-        const layer = EventsClient.layer({ apiKey: Redacted.make(key), baseUrl: "http://does-not-exist.invalid", retry: false })
+        const layer = Exa.layer({ apiKey: Redacted.make(key), baseUrl: "http://does-not-exist.invalid", retry: false })
           .pipe(Layer.provide(transport.layer()))
         const error = yield* Effect.flip(Effect.provide(EventsClient.getEvent("ev_1"), layer))
         assert(error._tag === "Transport")
@@ -160,7 +160,7 @@ for (const transport of transports) {
           arrived = true
           res.on("close", () => (closed = true))
         })
-        const layer = EventsClient.layer({ apiKey: Redacted.make(key), baseUrl: url, retry: false }).pipe(
+        const layer = Exa.layer({ apiKey: Redacted.make(key), baseUrl: url, retry: false }).pipe(
           Layer.provide(transport.layer())
         )
         const context = yield* Layer.build(layer)
@@ -186,12 +186,12 @@ for (const transport of transports) {
 }
 
 describe("a closed transport", () => {
-  it.live("NodeHttpClient says it was closed", () =>
+  it.live("NodeTransport says it was closed", () =>
     Effect.gen(function*() {
       const { url } = yield* serve((_, res) => res.end(event))
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(
-        EventsClient.layer({ apiKey: Redacted.make(key), baseUrl: url, retry: false }).pipe(Layer.provide(NodeHttpClient.layer())),
+        Exa.layer({ apiKey: Redacted.make(key), baseUrl: url, retry: false }).pipe(Layer.provide(NodeTransport.layer)),
         scope
       )
       expect((yield* Effect.provide(EventsClient.getEvent("ev_1"), context)).id).toBe("ev_1")

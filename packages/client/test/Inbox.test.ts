@@ -5,7 +5,7 @@
  * back with its failure, retries, interrupted workers giving rows back, the poller on its lease, and the webhook
  * path. Real time, with generous bounds and no timing assertions.
  */
-import { Webhook } from "@effect-exa/client"
+import { WebhookReceiver, WebhookSignature } from "@effect-exa/client"
 import * as Inbox from "@effect-exa/client/Inbox"
 import * as Lease from "@effect-exa/client/Lease"
 import * as Event from "@effect-exa/schema/Event"
@@ -290,9 +290,9 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
     inDatabase(Effect.gen(function*() {
       const secret = Redacted.make("whsec_inbox")
       const context = yield* Effect.context<SqlClient.SqlClient>()
-      const { dispose, handler } = Webhook.webHandler({ secret, handle: Inbox.enqueue("hooks") }, Layer.succeedContext(context))
+      const { dispose, handler } = WebhookReceiver.webHandler({ secret, handle: Inbox.enqueue("hooks") }, Layer.succeedContext(context))
       const body = JSON.stringify(encoded("ev_1"))
-      const deliver = Effect.flatMap(Webhook.sign({ secret, body }), (signature) =>
+      const deliver = Effect.flatMap(WebhookSignature.sign({ secret, body }), (signature) =>
         Effect.promise(() => handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": signature }, body }))))
       const statuses = [(yield* deliver).status, (yield* deliver).status]
       yield* Effect.promise(dispose)

@@ -1,7 +1,7 @@
 /**
  * The options are checked when the layer is built, and what the timer does with delays a native timer cannot hold.
  */
-import { Errors, EventsClient } from "@effect-exa/client"
+import { Errors, EventsClient, Exa, type ExaClient } from "@effect-exa/client"
 import { Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it, vi } from "@effect/vitest"
 import * as Cause from "effect/Cause"
@@ -16,8 +16,8 @@ import { json, stub } from "./stub.js"
 
 const idle = Fixtures.make("webset.idle", { id: "ev_1" })
 
-const build = (options: EventsClient.Options) =>
-  Effect.exit(Layer.build(EventsClient.layer(options).pipe(Layer.provide(stub(() => json(200, idle)).layer)))).pipe(Effect.scoped)
+const build = (options: ExaClient.Options) =>
+  Effect.exit(Layer.build(Exa.layer(options).pipe(Layer.provide(stub(() => json(200, idle)).layer)))).pipe(Effect.scoped)
 
 describe("options are checked when the layer is built", () => {
   it.effect("a key that is empty or holds CR, LF or NUL is refused, naming apiKey and not the value", () =>
@@ -34,7 +34,7 @@ describe("options are checked when the layer is built", () => {
 
   it.effect("layerConfig refuses a key with a trailing newline too", () =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(Layer.build(EventsClient.layerConfig().pipe(Layer.provide(stub(() => json(200, idle)).layer)))).pipe(
+      const exit = yield* Effect.exit(Layer.build(Exa.layerConfig().pipe(Layer.provide(stub(() => json(200, idle)).layer)))).pipe(
         Effect.scoped,
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["EXA_API_KEY", "from-env-key\n"]])))
       )
@@ -64,7 +64,7 @@ describe("options are checked when the layer is built", () => {
       }
       const { layer, seen } = stub(() => json(200, idle))
       yield* EventsClient.getEvent("ev_1").pipe(
-        Effect.provide(EventsClient.layer({ apiKey: key, baseUrl: "https://proxy.test/exa//" }).pipe(Layer.provide(layer)))
+        Effect.provide(Exa.layer({ apiKey: key, baseUrl: "https://proxy.test/exa//" }).pipe(Layer.provide(layer)))
       )
       expect(seen[0]!.url.href).toBe("https://proxy.test/exa/websets/v0/events/ev_1")
     }))
@@ -72,7 +72,7 @@ describe("options are checked when the layer is built", () => {
   it.effect("other options: timeout, maxResponseSize, retry, rateLimit", () =>
     Effect.gen(function*() {
       const apiKey = Redacted.make("k-options")
-      const bad: ReadonlyArray<readonly [Partial<EventsClient.Options>, string]> = [
+      const bad: ReadonlyArray<readonly [Partial<ExaClient.Options>, string]> = [
         [{ timeout: "soon" as never }, "timeout"],
         [{ timeout: 0 }, "timeout"],
         [{ timeout: -5 }, "timeout"],
@@ -99,13 +99,13 @@ describe("hostile options never throw", () => {
       const http = stub(() => json(200, idle)).layer
       for (const options of [null, undefined, 42, "key", [], { apiKey: null }, { apiKey: Redacted.make("k-1234"), retry: null }]) {
         let layer: Layer.Layer<EventsClient.EventsClient, unknown> | undefined
-        expect(() => (layer = EventsClient.layer(options as never).pipe(Layer.provide(http)))).not.toThrow()
+        expect(() => (layer = Exa.layer(options as never).pipe(Layer.provide(http)))).not.toThrow()
         const exit = yield* Effect.exit(Layer.build(layer!)).pipe(Effect.scoped)
         assert(Exit.isFailure(exit) && exit.cause._tag === "Fail", inspect(options))
       }
       for (const options of [null, 42, "key"]) {
         let layer: Layer.Layer<EventsClient.EventsClient, unknown> | undefined
-        expect(() => (layer = EventsClient.layerConfig(options as never).pipe(Layer.provide(http)))).not.toThrow()
+        expect(() => (layer = Exa.layerConfig(options as never).pipe(Layer.provide(http)))).not.toThrow()
         const exit = yield* Effect.exit(Layer.build(layer!)).pipe(Effect.scoped)
         assert(Exit.isFailure(exit) && exit.cause._tag === "Fail", inspect(options))
         expect(Cause.pretty(exit.cause)).toContain("options")

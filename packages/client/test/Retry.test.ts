@@ -2,7 +2,7 @@
  * The retry policy on its own: which errors are retried, which delay each asks for, and the default schedule's
  * shape (backoff, jitter, Retry-After on 429 and 503, caps), driven by TestClock and TestRandom.
  */
-import { Errors, EventsClient, Retry } from "@effect-exa/client"
+import { Errors, EventsClient, Exa, Retry } from "@effect-exa/client"
 import { Fixtures } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -66,7 +66,7 @@ describe("the default schedule", () => {
       const status = statuses[n++] ?? 200
       return status === 200 ? json(200, idle) : json(status, { error: "again" }, headers)
     })
-    const layer = EventsClient.layer({ apiKey: Redacted.make("k-retry"), ...(retry === undefined ? {} : { retry }) }).pipe(
+    const layer = Exa.layer({ apiKey: Redacted.make("k-retry"), ...(retry === undefined ? {} : { retry }) }).pipe(
       Layer.provide(s.layer)
     )
     return { seen: s.seen, layer }

@@ -3,7 +3,7 @@
  * future, positions written in proportion to the events handled, pages handled as they arrive, endless empty pages,
  * outages ridden out, progress recorded when stopped. The emulator-backed tests are in packages/testing.
  */
-import { Checkpoint, Errors, EventsClient, Tail } from "@effect-exa/client"
+import { Checkpoint, Errors, Exa, Tail } from "@effect-exa/client"
 import type { Event } from "@effect-exa/schema"
 import { Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
@@ -44,7 +44,7 @@ const api = (script?: (url: URL, request: number) => Effect.Effect<Response> | u
     const hasMore = offset + limit < all.length
     return json(200, { data, hasMore, nextCursor: hasMore ? String(offset + limit) : null })
   })
-  const layer = EventsClient.layer({ apiKey: Redacted.make("k"), retry: false }).pipe(Layer.provide(s.layer))
+  const layer = Exa.layer({ apiKey: Redacted.make("k"), retry: false }).pipe(Layer.provide(s.layer))
   return { events, layer, seen: s.seen, requests: () => requests }
 }
 

@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import * as Errors from "@effect-exa/client/Errors"
-import * as EventsClient from "@effect-exa/client/EventsClient"
-import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
+import * as Exa from "@effect-exa/client/Exa"
+import * as ExaClient from "@effect-exa/client/ExaClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
@@ -149,26 +149,27 @@ export const layerWith = (
 export const layer: Layer.Layer<ExaApiServer, never, ExaApi.ExaApi> = layerWith().pipe(Layer.orDie)
 
 /**
- * A ready `EventsClient` and `WebhooksClient` talking over real HTTP (`FetchHttpClient` unless another client is given) to an emulator
- * served on loopback, plus the `ExaApi` control service and the server's address.
+ * The clients of `Exa.layer` (one `ExaClient` connection, `EventsClient`, `WebhooksClient`) talking over real HTTP
+ * (`@effect/platform`'s `FetchHttpClient` unless another client is given) to an emulator served on loopback, plus
+ * the `ExaApi` control service and the server's address.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerClient = (
   options: ExaApi.Options & {
-    readonly client?: Omit<EventsClient.Options, "apiKey" | "baseUrl"> | undefined
+    readonly client?: Omit<ExaClient.Options, "apiKey" | "baseUrl"> | undefined
     /** The HTTP client to talk through. Default `FetchHttpClient.layer`. */
     readonly httpClient?: Layer.Layer<HttpClient.HttpClient> | undefined
   } = {}
-): Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient | ExaApi.ExaApi | ExaApiServer> => {
+): Layer.Layer<Exa.Clients | ExaApi.ExaApi | ExaApiServer> => {
   const server = layer.pipe(Layer.provideMerge(ExaApi.layer(options)))
   const client = Layer.unwrapEffect(
     Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
       const { url } = yield* ExaApiServer
       const clientOptions = { ...options.client, apiKey: api.apiKey, baseUrl: url }
-      return Layer.merge(EventsClient.layer(clientOptions), WebhooksClient.layer(clientOptions))
+      return Exa.layer(clientOptions)
     })
   )
   // The emulator's key and address are valid; a bad client option passed here is a mistake in the test, so a defect.

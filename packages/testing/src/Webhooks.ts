@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as WebhookSignature from "@effect-exa/client/Webhook"
+import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
 import * as Event from "@effect-exa/schema/Event"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -26,7 +26,7 @@ export interface SignOptions {
 
 /**
  * The `Exa-Signature` header value for a raw body: `t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, made by the
- * client's own signer (`Webhook.sign`), so the emulator and the receivers agree by construction. Options a test
+ * client's own signer (`WebhookSignature.sign`), so the emulator and the receivers agree by construction. Options a test
  * passes are the test's own: a bad one (an empty secret, a timestamp that is not unix seconds) is a defect.
  *
  * @since 0.1.0

@@ -5,7 +5,8 @@
  * @internal
  */
 import * as EventsClient from "@effect-exa/client/EventsClient"
-import * as FetchHttpClient from "@effect-exa/client/FetchHttpClient"
+import * as Exa from "@effect-exa/client/Exa"
+import * as FetchTransport from "@effect-exa/client/FetchTransport"
 import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import * as Options from "@effect/cli/Options"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -65,8 +66,8 @@ export const clients = (api: Api): Layer.Layer<EventsClient.EventsClient | Webho
       ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}),
       transformClient: withUserAgent
     }
-    return Layer.mergeAll(EventsClient.layer(options), WebhooksClient.layer(options)).pipe(
-      Layer.provide(FetchHttpClient.layer())
+    return Exa.layer(options).pipe(
+      Layer.provide(FetchTransport.layer)
     )
   }))
 

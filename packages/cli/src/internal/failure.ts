@@ -4,7 +4,7 @@
  * @internal
  */
 import * as Errors from "@effect-exa/client/Errors"
-import * as Webhook from "@effect-exa/client/Webhook"
+import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
 import * as Tail from "@effect-exa/client/Tail"
 import * as Checkpoint from "@effect-exa/client/Checkpoint"
 import * as PlatformError from "@effect/platform/Error"
@@ -102,10 +102,10 @@ export const describe = (error: unknown): Description => {
   if (error instanceof Checkpoint.CheckpointUnreadable) {
     return of(ExitCode.usage, error._tag, `The checkpoint file holds a position this version cannot read (${error.reason})`, "remove it to start over")
   }
-  if (error instanceof Webhook.SignatureMissing) return of(ExitCode.failed, error._tag, "No signature: the header is empty")
-  if (error instanceof Webhook.SignatureMalformed) return of(ExitCode.failed, error._tag, `The header is not an Exa-Signature: ${error.reason}`)
-  if (error instanceof Webhook.SignatureMismatch) return of(ExitCode.failed, error._tag, error.message)
-  if (error instanceof Webhook.TimestampOutOfTolerance) return of(ExitCode.failed, error._tag, error.message)
+  if (error instanceof WebhookSignature.SignatureMissing) return of(ExitCode.failed, error._tag, "No signature: the header is empty")
+  if (error instanceof WebhookSignature.SignatureMalformed) return of(ExitCode.failed, error._tag, `The header is not an Exa-Signature: ${error.reason}`)
+  if (error instanceof WebhookSignature.SignatureMismatch) return of(ExitCode.failed, error._tag, error.message)
+  if (error instanceof WebhookSignature.TimestampOutOfTolerance) return of(ExitCode.failed, error._tag, error.message)
   if (PlatformError.isPlatformError(error)) return of(ExitCode.usage, error._tag, error.message)
   if (ConfigError.isConfigError(error)) {
     const problem = settingProblem(error)

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import * as Webhook from "@effect-exa/client/Webhook"
+import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
 import * as Options from "@effect/cli/Options"
 import type * as Event from "@effect-exa/schema/Event"
 import * as Clock from "effect/Clock"
@@ -80,7 +80,7 @@ const drain = async (response: Response): Promise<void> => {
 /** One signed POST of the body; never fails: an unreachable receiver is an outcome. */
 export const post = (target: Target, body: string): Effect.Effect<Outcome> =>
   Effect.gen(function*() {
-    const signature = yield* Effect.orDie(Webhook.sign({ secret: target.secret, body }))
+    const signature = yield* Effect.orDie(WebhookSignature.sign({ secret: target.secret, body }))
     const start = yield* Clock.currentTimeMillis
     const elapsed = Effect.map(Clock.currentTimeMillis, (now) => now - start)
     return yield* Effect.tryPromise({

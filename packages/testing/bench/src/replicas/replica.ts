@@ -8,10 +8,10 @@
  *
  * Settings come as one JSON argument (see `Settings`).
  */
-import * as EventsClient from "@effect-exa/client/EventsClient"
+import * as Exa from "@effect-exa/client/Exa"
 import * as Inbox from "@effect-exa/client/Inbox"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
-import * as Webhook from "@effect-exa/client/Webhook"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
+import * as WebhookReceiver from "@effect-exa/client/WebhookReceiver"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Duration from "effect/Duration"
@@ -97,7 +97,7 @@ const program = Effect.gen(function*() {
   yield* Inbox.setup
   yield* sql`CREATE TABLE IF NOT EXISTS ${sql(handledTable)} (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`
   if (settings.receiverSecret !== undefined) {
-    const { handler } = Webhook.webHandler({ secret: Redacted.make(settings.receiverSecret), handle: Inbox.enqueue(settings.inbox) }, Sql)
+    const { handler } = WebhookReceiver.webHandler({ secret: Redacted.make(settings.receiverSecret), handle: Inbox.enqueue(settings.inbox) }, Sql)
     const port = yield* Effect.promise(() => serve(handler))
     process.stdout.write(`PORT ${port}\n`)
   }
@@ -119,8 +119,8 @@ const program = Effect.gen(function*() {
   return yield* Inbox.consume(settings.inbox, handle, options)
 })
 
-const client = EventsClient.layer({ apiKey: Redacted.make(settings.apiKey), baseUrl: settings.apiUrl, timeout: "5 seconds" }).pipe(
-  Layer.provide(NodeHttpClient.layer()),
+const client = Exa.layer({ apiKey: Redacted.make(settings.apiKey), baseUrl: settings.apiUrl, timeout: "5 seconds" }).pipe(
+  Layer.provide(NodeTransport.layer),
   Layer.orDie
 )
 

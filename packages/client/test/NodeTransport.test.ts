@@ -1,5 +1,5 @@
-import { EventsClient } from "@effect-exa/client"
-import * as NodeHttpClient from "@effect-exa/client/NodeHttpClient"
+import { EventsClient, Exa } from "@effect-exa/client"
+import * as NodeTransport from "@effect-exa/client/NodeTransport"
 import { Fixtures } from "@effect-exa/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -45,14 +45,14 @@ const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
     })
   )
 
-describe("NodeHttpClient", () => {
+describe("NodeTransport", () => {
   it.live("GET and POST with a body; the response is buffered", () =>
     Effect.gen(function*() {
       const { url, bodies } = yield* server((req, res) => {
         res.writeHead(201, { "content-type": "text/plain", "x-request-id": "req_1" })
         res.end(`${req.method} ${req.url} ${req.headers["content-type"] ?? "-"}`)
       })
-      const client = NodeHttpClient.make()
+      const client = NodeTransport.make()
       const get = yield* client.get(`${url}/a?b=1`)
       expect([get.status, yield* get.text, get.headers["x-request-id"]]).toEqual([201, "GET /a?b=1 -", "req_1"])
       const post = yield* client.execute(HttpClientRequest.post(`${url}/p`).pipe(HttpClientRequest.bodyText("héllo", "text/plain")))
@@ -62,7 +62,7 @@ describe("NodeHttpClient", () => {
 
   it.live("a connection refused is a RequestError (Transport)", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(NodeHttpClient.make().get("http://127.0.0.1:1/"))
+      const error = yield* Effect.flip(NodeTransport.make().get("http://127.0.0.1:1/"))
       expect(error._tag).toBe("RequestError")
       expect(error.reason).toBe("Transport")
     }))
@@ -70,8 +70,8 @@ describe("NodeHttpClient", () => {
   it.live("the EventsClient's timeout is enforced by the transport: Timeout, and the socket is closed", () =>
     Effect.gen(function*() {
       const { url, closed } = yield* server(() => {})
-      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, timeout: "150 millis", retry: false }).pipe(
-        Layer.provide(NodeHttpClient.layer())
+      const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, timeout: "150 millis", retry: false }).pipe(
+        Layer.provide(NodeTransport.layer)
       )
       // Built for the whole test, so that only the request's own abort can close the connection (ending the
       // layer would close it too).
@@ -88,7 +88,7 @@ describe("NodeHttpClient", () => {
   it.live("interrupting a request closes its socket", () =>
     Effect.gen(function*() {
       const { url, closed } = yield* server(() => {})
-      const http = yield* Layer.build(NodeHttpClient.layer())
+      const http = yield* Layer.build(NodeTransport.layer)
       const fiber = yield* Effect.fork(HttpClient.get(`${url}/slow`).pipe(Effect.provide(http)))
       yield* Effect.sleep("50 millis")
       const exit = yield* Fiber.interrupt(fiber)
@@ -104,7 +104,7 @@ describe("NodeHttpClient", () => {
         res.setHeader("x-echo", String(req.headers["x-team"]))
         res.end("ok")
       })
-      const response = yield* NodeHttpClient.make().execute(HttpClientRequest.get(`${url}/c`).pipe(HttpClientRequest.setHeader("x-team", "growth")))
+      const response = yield* NodeTransport.make().execute(HttpClientRequest.get(`${url}/c`).pipe(HttpClientRequest.setHeader("x-team", "growth")))
       expect(response.headers["x-echo"]).toBe("growth")
       expect(Object.keys(response.cookies.cookies).sort()).toEqual(["a", "b"])
     }).pipe(Effect.scoped))
@@ -113,16 +113,16 @@ describe("NodeHttpClient", () => {
     Effect.gen(function*() {
       const { url } = yield* server((_, res) => res.end("{}"))
       const error = yield* Effect.flip(
-        NodeHttpClient.make().execute(HttpClientRequest.get(`${url}/x`).pipe(HttpClientRequest.setHeader("x-bad", "a\r\nb")))
+        NodeTransport.make().execute(HttpClientRequest.get(`${url}/x`).pipe(HttpClientRequest.setHeader("x-bad", "a\r\nb")))
       )
       expect([error._tag, error.reason]).toEqual(["RequestError", "Encode"])
       // A key like that is refused when the layer is built; a header a transformClient adds reaches undici.
-      const layer = EventsClient.layer({
+      const layer = Exa.layer({
         apiKey: Redacted.make("test-key"),
         baseUrl: url,
         retry: false,
         transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-bad", "a\r\nb"))
-      }).pipe(Layer.provide(NodeHttpClient.layer()))
+      }).pipe(Layer.provide(NodeTransport.layer))
       const failure = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
       expect(failure._tag).toBe("InvalidRequest")
     }).pipe(Effect.scoped))
@@ -131,7 +131,7 @@ describe("NodeHttpClient", () => {
     Effect.gen(function*() {
       const { url, sockets } = yield* server((_, res) => res.end("ok"))
       yield* Effect.scoped(Effect.gen(function*() {
-        const context = yield* Layer.build(NodeHttpClient.layer())
+        const context = yield* Layer.build(NodeTransport.layer)
         const response = yield* HttpClient.get(`${url}/a`).pipe(Effect.provide(context))
         expect(response.status).toBe(200)
         // Kept alive after the response: the layer's scope is still open.
@@ -149,8 +149,8 @@ describe("NodeHttpClient", () => {
       agent.get("https://api.exa.ai").intercept({ path: "/websets/v0/events/ev_1", method: "GET" })
         .reply(404, { statusCode: 404, message: "Event not found", error: "Not Found" }, { headers: { "x-request-id": "req_9" } })
         .times(2)
-      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), retry: false }).pipe(
-        Layer.provide(NodeHttpClient.layer({ dispatcher: agent }))
+      const layer = Exa.layer({ apiKey: Redacted.make("k"), retry: false }).pipe(
+        Layer.provide(NodeTransport.layerWith({ dispatcher: agent }))
       )
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
       expect(error).toMatchObject({ _tag: "NotFound", id: "ev_1", requestId: "req_9" })
@@ -168,13 +168,13 @@ describe("NodeHttpClient", () => {
         res.writeHead(200, { "content-type": "application/json" })
         res.end(JSON.stringify({ ...idleJson, id: String(req.headers["x-team"]) }))
       })
-      const layer = EventsClient.layer({
+      const layer = Exa.layer({
         apiKey: Redacted.make("k"),
         baseUrl: url,
         timeout: "100 millis",
         retry: false,
         transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-team", "growth"))
-      }).pipe(Layer.provide(NodeHttpClient.layer()))
+      }).pipe(Layer.provide(NodeTransport.layer))
       const event = yield* EventsClient.getEvent("ev_1").pipe(Effect.provide(layer))
       expect(event.id).toBe("growth")
       const error = yield* Effect.flip(EventsClient.getEvent("slow")).pipe(Effect.provide(layer))
@@ -200,14 +200,14 @@ describe("NodeHttpClient", () => {
         (server) => Effect.sync(server.close)
       ).pipe(Effect.map((server) => server.url))
       const agent = new Agent({ connect: { ca: cert } })
-      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
-        Layer.provide(NodeHttpClient.layer({ dispatcher: agent }))
+      const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeTransport.layerWith({ dispatcher: agent }))
       )
       const event = yield* EventsClient.getEvent("ev_1").pipe(Effect.provide(layer))
       expect(event.id).toBe("tls /websets/v0/events/ev_1")
       // Without trusting the certificate, the handshake fails: a Transport error, not a defect.
-      const untrusted = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
-        Layer.provide(NodeHttpClient.layer())
+      const untrusted = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeTransport.layer)
       )
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(untrusted))
       expect(error._tag).toBe("Transport")
@@ -219,8 +219,8 @@ describe("NodeHttpClient", () => {
   it.live("a caller's Effect.timeout around getEvent aborts the request: the server sees the connection close", () =>
     Effect.gen(function*() {
       const { url, closed } = yield* server(() => {})
-      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
-        Layer.provide(NodeHttpClient.layer())
+      const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeTransport.layer)
       )
       const context = yield* Layer.build(layer)
       const result = yield* EventsClient.getEvent("ev_slow").pipe(Effect.timeout("100 millis"), Effect.option, Effect.provide(context))
@@ -235,7 +235,7 @@ describe("NodeHttpClient", () => {
         res.writeHead(200, { "content-type": "application/json" })
         res.end(JSON.stringify(idleJson))
       })
-      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url }).pipe(Layer.provide(NodeHttpClient.layer()))
+      const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url }).pipe(Layer.provide(NodeTransport.layer))
       // White-box: the transport watches the calling fiber's exit only while a request is in flight.
       const observers = Effect.withFiberRuntime((fiber) => Effect.succeed((fiber as unknown as { _observers: Array<unknown> })._observers.length))
       const before = yield* observers
@@ -257,8 +257,8 @@ describe("NodeHttpClient", () => {
           ? JSON.stringify(idleJson)
           : JSON.stringify({ data: [idleJson], hasMore: true, nextCursor: "c2" }))
       })
-      const layer = EventsClient.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
-        Layer.provide(NodeHttpClient.layer())
+      const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
+        Layer.provide(NodeTransport.layer)
       )
       const context = yield* Layer.build(layer)
       const winner = yield* Effect.race(EventsClient.getEvent("ev_slow"), EventsClient.getEvent("ev_fast")).pipe(Effect.provide(context))
