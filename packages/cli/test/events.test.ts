@@ -111,10 +111,18 @@ describe("effect-exa events get", () => {
   it.live("no key, or a key the API refuses, exits 4 and the key shows nowhere", () =>
     Effect.gen(function*() {
       const { env } = yield* emulator()
-      const none = yield* run(["events", "get", "ev_1"], { ...env, EXA_API_KEY: "" })
+      const { EXA_API_KEY: _, ...withoutKey } = env
+      const none = yield* run(["events", "get", "ev_1"], withoutKey)
       expect(none.code).toBe(4)
       expect(none.stderr).toContain("error: EXA_API_KEY is not set")
-      expect(none.stderr).toContain("EXA_API_KEY")
+      // Set but empty: the library's own rule and words (ExaClient.apiKeyFromEnv), not a silent "not set".
+      const empty = yield* run(["events", "get", "ev_1"], { ...env, EXA_API_KEY: "" })
+      expect(empty.code).toBe(4)
+      expect(empty.stderr).toContain("error: EXA_API_KEY is not valid: must not be empty")
+      expect(empty.stderr).toContain("export EXA_API_KEY=")
+      const emptyOption = yield* run(["events", "get", "ev_1", "--api-key", ""], env)
+      expect(emptyOption.code).toBe(4)
+      expect(emptyOption.stderr).toContain("must not be empty")
       const wrong = yield* run(["events", "get", "ev_1", "--api-key", "sk-wrong-key-1234"], { ...env, EXA_API_KEY: "" })
       expect(wrong.code).toBe(4)
       expect(wrong.stdout + wrong.stderr).not.toContain("sk-wrong-key-1234")

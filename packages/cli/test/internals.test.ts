@@ -50,6 +50,11 @@ describe("exit codes", () => {
     const missingBoth = ConfigError.And(ConfigError.MissingData(["EXA_BASE_URL"], "x"), ConfigError.MissingData(["EXA_API_KEY"], "y"))
     expect(describeFailure(missingBoth)).toMatchObject({ code: ExitCode.usage, message: "EXA_BASE_URL is not set" })
     expect(describeFailure(ConfigError.InvalidData(["PORT"], "Expected an integer")).message).toBe("PORT is not valid: Expected an integer")
+    // An empty or malformed key (the library's InvalidData, at EXA_API_KEY or at the apiKey option) is a key problem.
+    const emptyKey = describeFailure(ConfigError.InvalidData(["EXA_API_KEY"], "must not be empty"))
+    expect(emptyKey).toMatchObject({ code: ExitCode.unauthorized, message: "EXA_API_KEY is not valid: must not be empty" })
+    expect(emptyKey.hint).toContain("export EXA_API_KEY=")
+    expect(describeFailure(ConfigError.InvalidData(["apiKey"], "must not contain a line break")).code).toBe(ExitCode.unauthorized)
   })
 })
 

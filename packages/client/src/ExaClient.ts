@@ -7,13 +7,14 @@
  * @since 0.3.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as Endpoint from "./Endpoint.js"
 import type * as Errors from "./Errors.js"
@@ -173,8 +174,36 @@ export const layer = (options: Options): Layer.Layer<ExaClient, ConfigError.Conf
   Layer.scoped(ExaClient, make(options))
 
 /**
- * The connection as a layer reading its settings through `Config`: by default the key from `EXA_API_KEY` (kept
- * `Redacted`) and the base URL from `EXA_BASE_URL` when set. Other options are passed as they are.
+ * The key from the environment: `EXA_API_KEY`, kept `Redacted`. Not set is `MissingData`; set but empty (a shell's
+ * `EXA_API_KEY= …`) is `InvalidData` at `EXA_API_KEY`, so the error names the variable to fix, not the option.
+ *
+ * @since 0.3.0
+ * @category config
+ */
+export const apiKeyFromEnv: Config.Config<Redacted.Redacted<string>> = Config.mapOrFail(
+  Config.redacted("EXA_API_KEY"),
+  (key) =>
+    Redacted.value(key) === ""
+      ? Either.left(ConfigError.InvalidData(["EXA_API_KEY"], "must not be empty"))
+      : Either.right(key)
+)
+
+/**
+ * The base URL from the environment: `EXA_BASE_URL`, or `undefined` (the default, `https://api.exa.ai`) when it is
+ * not set or is blank.
+ *
+ * @since 0.3.0
+ * @category config
+ */
+export const baseUrlFromEnv: Config.Config<string | undefined> = Config.map(
+  Config.option(Config.string("EXA_BASE_URL")),
+  (url) => url._tag === "Some" && url.value.trim() !== "" ? url.value : undefined
+)
+
+/**
+ * The connection as a layer reading its settings through `Config`: by default the key from `EXA_API_KEY`
+ * (`apiKeyFromEnv`: kept `Redacted`, empty refused) and the base URL from `EXA_BASE_URL` when set and not blank
+ * (`baseUrlFromEnv`). Other options are passed as they are.
  *
  * @example
  * ```ts
@@ -190,4 +219,17 @@ export const layer = (options: Options): Layer.Layer<ExaClient, ConfigError.Conf
 export const layerConfig = (
   options: ConfigOptions = {}
 ): Layer.Layer<ExaClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(ExaClient, Settings.configured(options, make))
+  Layer.scoped(
+    ExaClient,
+    // Read lazily: a hostile options object (a throwing getter) fails the layer with a `ConfigError`, never a throw.
+    Effect.suspend(() => Settings.configured(withEnvDefaults(options), make)).pipe(
+      Effect.catchAllDefect(() => Effect.fail(ConfigError.InvalidData(["options"], "the options could not be read")))
+    )
+  )
+
+// The key and base URL from the environment unless given. Anything that is not an object passes as it is, for
+// `Settings.configured` to refuse with a `ConfigError`.
+const withEnvDefaults = (options: ConfigOptions): ConfigOptions =>
+  typeof options === "object" && options !== null
+    ? { ...options, apiKey: options.apiKey ?? apiKeyFromEnv, baseUrl: options.baseUrl ?? baseUrlFromEnv }
+    : options

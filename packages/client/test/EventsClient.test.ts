@@ -1,7 +1,8 @@
-import { Errors, EventsClient, Exa, type ExaClient, Retry } from "@effect-exa/client"
+import { Errors, EventsClient, Exa, ExaClient, Retry } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -366,6 +367,28 @@ describe("layerConfig", () => {
       expect(String(exit)).toContain("EXA_API_KEY")
     })
   })
+
+  it.effect("an empty EXA_API_KEY is an InvalidData naming the variable; a blank EXA_BASE_URL is not set", () =>
+    Effect.gen(function*() {
+      const build = (env: ReadonlyArray<readonly [string, string]>) =>
+        Layer.build(Exa.layerConfig({ retry: false }).pipe(Layer.provide(stub(() => json(200, idle)).layer))).pipe(
+          Effect.scoped,
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map(env)))
+        )
+      const empty = yield* Effect.flip(build([["EXA_API_KEY", ""]]))
+      expect(empty).toMatchObject({ _op: "InvalidData", path: ["EXA_API_KEY"], message: "must not be empty" })
+      // Given explicitly, the same empty key is refused by the option check.
+      const explicit = yield* Effect.flip(Layer.build(
+        Exa.layerConfig({ apiKey: Config.succeed(Redacted.make("")) }).pipe(Layer.provide(stub(() => json(200, idle)).layer))
+      ).pipe(Effect.scoped))
+      expect(explicit).toMatchObject({ _op: "InvalidData", path: ["apiKey"] })
+      const s = stub(() => json(200, idle))
+      yield* EventsClient.getEvent("ev_1").pipe(
+        Effect.provide(Exa.layerConfig({ retry: false }).pipe(Layer.provide(s.layer))),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["EXA_API_KEY", "k"], ["EXA_BASE_URL", "  "]])))
+      )
+      expect(s.seen[0]!.url.origin).toBe(ExaClient.defaultBaseUrl)
+    }))
 })
 
 describe("tracing", () => {

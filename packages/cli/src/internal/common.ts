@@ -4,21 +4,19 @@
  *
  * @internal
  */
-import * as EventsClient from "@effect-exa/client/EventsClient"
 import * as Exa from "@effect-exa/client/Exa"
 import * as FetchTransport from "@effect-exa/client/FetchTransport"
-import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import * as Options from "@effect/cli/Options"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as ExitCode from "../ExitCode.js"
 import { version } from "./version.js"
-import { CliError, describe, keyHint, missingSetting, Reported } from "./failure.js"
+import { describe, Reported } from "./failure.js"
 import * as Output from "./output.js"
 
 /** `--json`. */
@@ -48,28 +46,17 @@ export interface Api {
   readonly json: boolean
 }
 
-/** Both clients, over `fetch`, for the key and base URL given (or from the environment). */
-export const clients = (api: Api): Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient, unknown> =>
-  Layer.unwrapEffect(Effect.gen(function*() {
-    // An empty variable is no key (a shell's `EXA_API_KEY= effect-exa …`).
-    const apiKey = Option.isSome(api.apiKey)
-      ? api.apiKey
-      : Option.filter(yield* Config.option(Config.redacted("EXA_API_KEY")), (key) => Redacted.value(key) !== "")
-    if (Option.isNone(apiKey)) {
-      return yield* new CliError({ code: ExitCode.unauthorized, message: missingSetting("EXA_API_KEY"), hint: keyHint })
-    }
-    const baseUrl = Option.isSome(api.baseUrl)
-      ? api.baseUrl
-      : Option.filter(yield* Config.option(Config.string("EXA_BASE_URL")), (url) => url.trim() !== "")
-    const options = {
-      apiKey: apiKey.value,
-      ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}),
-      transformClient: withUserAgent
-    }
-    return Exa.layer(options).pipe(
-      Layer.provide(FetchTransport.layer)
-    )
-  }))
+/**
+ * Every client over one connection (`Exa.layerConfig`, over `fetch`), for the key and base URL given, else the
+ * environment's by the library's own rules (`EXA_API_KEY` not set or empty, `EXA_BASE_URL` blank: see
+ * `ExaClient.apiKeyFromEnv`), so the command line and a program using the library fail alike on the same settings.
+ */
+export const clients = (api: Api): Layer.Layer<Exa.Clients, ConfigError.ConfigError> =>
+  Exa.layerConfig({
+    ...(Option.isSome(api.apiKey) ? { apiKey: Config.succeed(api.apiKey.value) } : {}),
+    ...(Option.isSome(api.baseUrl) ? { baseUrl: Config.succeed(api.baseUrl.value) } : {}),
+    transformClient: withUserAgent
+  }).pipe(Layer.provide(FetchTransport.layer))
 
 const withUserAgent = (client: HttpClient.HttpClient) =>
   HttpClient.mapRequest(client, HttpClientRequest.setHeader("user-agent", `effect-exa-cli/${version}`))
@@ -94,8 +81,8 @@ export const run = <E, R>(
     )
   })
 
-/** `run`, with both clients in context. */
+/** `run`, with every client in context. */
 export const runApi = <E, R>(
   options: Api,
   program: Effect.Effect<void, E, R>
-): Effect.Effect<void, Reported, Exclude<Exclude<R, EventsClient.EventsClient | WebhooksClient.WebhooksClient>, Output.Output>> => run(options, Effect.provide(program, clients(options)))
+): Effect.Effect<void, Reported, Exclude<Exclude<R, Exa.Clients>, Output.Output>> => run(options, Effect.provide(program, clients(options)))

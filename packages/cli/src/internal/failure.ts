@@ -109,7 +109,9 @@ export const describe = (error: unknown): Description => {
   if (PlatformError.isPlatformError(error)) return of(ExitCode.usage, error._tag, error.message)
   if (ConfigError.isConfigError(error)) {
     const problem = settingProblem(error)
-    return problem.path === "EXA_API_KEY" && ConfigError.isMissingDataOnly(error)
+    // The key not set, empty or malformed (the library's rules, `ExaClient.apiKeyFromEnv` and the `apiKey` check):
+    // exit 4, as for a key the API refuses.
+    return problem.path === "EXA_API_KEY" || problem.path === "apiKey"
       ? of(ExitCode.unauthorized, "ConfigError", problem.message, keyHint)
       : of(ExitCode.usage, "ConfigError", problem.message)
   }
