@@ -145,7 +145,8 @@ const webhooksPart = (api: ExaApi.Service) =>
       Stream.runFoldEffect(0, (count, event) => Effect.as(handle(event, "replay: handled"), count + 1))
     )
     yield* printHandled
-    yield* Console.log(`replayed ${replayed} missed event(s); deleted ${(yield* WebhooksClient.deleteWebhook(webhook.id)).id}`)
+    yield* WebhooksClient.deleteWebhook(webhook.id)
+    yield* Console.log(`replayed ${replayed} missed event(s); deleted ${webhook.id}`)
   })
 
 // A consumer that polls, handles each new event, records its position after each one, and after a restart

@@ -1,6 +1,6 @@
 // #region rotate-secret
 import { WebhooksClient } from "@effect-exa/client"
-import { EventType, type Webhook } from "@effect-exa/schema"
+import type { Webhook } from "@effect-exa/schema"
 import { Effect } from "effect"
 
 // The API cannot change a secret: rotate by creating a second webhook with the same subscription, accepting both
@@ -12,8 +12,7 @@ export const rotate = (
 ) =>
   Effect.gen(function*() {
     const next = yield* WebhooksClient.createWebhook({
-      // A type the API added after this version (EventType.isUnrecognized) cannot be sent back: keep the others.
-      events: previous.events.filter((type): type is EventType.EventType => !EventType.isUnrecognized(type)),
+      events: previous.events,
       url: previous.url,
       ...(previous.metadata === undefined ? {} : { metadata: previous.metadata })
     })

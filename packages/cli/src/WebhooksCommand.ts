@@ -152,7 +152,13 @@ export const remove = Command.make(
       o,
       Effect.gen(function*() {
         const out = yield* Output
-        const webhook = yield* WebhooksClient.deleteWebhook(o.id)
+        const deleted = yield* WebhooksClient.deleteWebhook(o.id)
+        if (Option.isNone(deleted)) {
+          // A retry after a lost answer found it gone: the earlier attempt deleted it.
+          if (out.json) return yield* out.record({ object: "webhook", id: o.id, deleted: true })
+          return yield* out.line(`Deleted webhook ${Input.printable(o.id)} (the answer was lost; a retry found it gone)`)
+        }
+        const webhook = deleted.value
         if (out.json) return yield* out.record(Render.webhookJson(webhook))
         yield* out.line(`Deleted webhook ${Input.printable(webhook.id)} (${Input.printable(webhook.url)})`)
       })

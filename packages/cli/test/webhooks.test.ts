@@ -7,6 +7,22 @@ import { emulator, freePort, receiver, records, run } from "./harness.js"
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /)
 
 describe("effect-exa webhooks", () => {
+  it.live("a create answer that does not decode: the secret is printed nowhere, and the webhook that may exist is named", () =>
+    Effect.gen(function*() {
+      const { api, env } = yield* emulator()
+      const secret = "whsec_cli0123456789abcdef0123456789abcdef0123456789"
+      // The whole answer the secret (as text), and an object holding it with a bad field (as JSON).
+      const cases = [[JSON.stringify(secret), []], [JSON.stringify({ ...Fixtures.webhook, secret, status: 7 }), ["--json"]]] as const
+      for (const [body, args] of cases) {
+        yield* api.failNext({ _tag: "Body", body })
+        const ran = yield* run(["webhooks", "create", "--url", "https://hooks.example.com/exa", "--events", "webset.idle", ...args], env)
+        expect(ran.code).toBe(6)
+        expect(ran.stdout + ran.stderr).not.toContain(secret.slice(6, 30))
+        expect(ran.stderr).toContain("A webhook may have been created")
+        noStack(ran.stderr)
+      }
+    }).pipe(Effect.scoped))
+
   it.live("create, list, get, update, delete: text and JSON", () =>
     Effect.gen(function*() {
       const { api, env } = yield* emulator()

@@ -67,6 +67,22 @@ export interface Endpoint<Args extends ReadonlyArray<any>, A, E = never> {
   readonly idempotent?: boolean | undefined
   /** The value of a successful response with no body (a 204), when the endpoint has one. */
   readonly empty?: { readonly value: A } | undefined
+  /**
+   * The value of a 404 that answers a retry after an attempt whose outcome is unknown (a timeout, a reset
+   * connection, a 5xx): that attempt may have done what was asked, so for a delete the resource being gone is
+   * success, not `NotFound`. A 404 to the first attempt, or after failures that show nothing was done (a 429, a
+   * connection that never opened), is still `NotFound`.
+   */
+  readonly goneAfterRetry?: { readonly value: A } | undefined
+  /**
+   * For an answer that holds a secret (a created webhook's): what a `Decode` error may keep of a body that did not
+   * decode. Given the body's text, it returns the text to keep (secrets removed; empty to keep none), the reason
+   * when the kept text cannot give one, and a note on what may have happened. The reason is worked out from the
+   * kept text only, so no secret reaches the error, its message or the call's span.
+   */
+  readonly redact?:
+    | ((text: string) => { readonly body: string; readonly reason?: string | undefined; readonly note?: string | undefined })
+    | undefined
   /** Sets attributes of the call's span from its result. */
   readonly annotate?: ((span: Tracer.Span, value: A) => void) | undefined
   /** Phantom: the error besides `RequestError`. */

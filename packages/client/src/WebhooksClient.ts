@@ -14,10 +14,12 @@ import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Endpoint from "./Endpoint.js"
-import type * as Errors from "./Errors.js"
+import * as Errors from "./Errors.js"
 import * as EventsClient from "./EventsClient.js"
 import * as ExaClient from "./ExaClient.js"
 import { describePageFailure } from "./internal/body.js"
@@ -31,8 +33,14 @@ import * as Params from "./internal/params.js"
  * @category models
  */
 export interface CreateWebhookParams {
-  /** The event types to deliver: 1 to 19 of them, each one the API knows (repeats are sent once). */
-  readonly events: ReadonlyArray<EventType.EventType>
+  /**
+   * The event types to deliver (repeats are sent once). A type the API added after this version is accepted as an
+   * `EventType.UnrecognizedEventType` (as a webhook read from the API holds it, or
+   * `EventType.UnrecognizedEventType.make("webset.new.type")`) and sent as it is, so subscriptions survive a
+   * round trip; a plain string that is no known type does not type-check, and at run time one that is not even
+   * shaped like a type (dotted lower-case words) is an `InvalidRequest`.
+   */
+  readonly events: ReadonlyArray<EventType.AnyEventType>
   /**
    * Where to POST them: an absolute `https` URL (plain `http` only to a loopback host, `localhost`, `127.0.0.1` or
    * `[::1]`, for a receiver on this machine or the emulator). Exa does not follow redirects: give the final URL.
@@ -49,7 +57,8 @@ export interface CreateWebhookParams {
  * @category models
  */
 export interface UpdateWebhookParams {
-  readonly events?: ReadonlyArray<EventType.EventType> | undefined
+  /** As in `CreateWebhookParams`: types this version does not know are accepted as `UnrecognizedEventType`. */
+  readonly events?: ReadonlyArray<EventType.AnyEventType> | undefined
   readonly url?: string | undefined
   /** Replaces the stored metadata (the API does not document a merge). */
   readonly metadata?: Readonly<Record<string, string>> | undefined
@@ -99,6 +108,25 @@ export interface FailedDeliveriesParams {
   readonly since: DateTime.DateTime | Date | string
   /** Events fetched at once (`getEvent`), in order. Default 4. */
   readonly concurrency?: number | undefined
+  /**
+   * Called for each failed event whose id cannot be requested (an attempt naming `""`, `"."`, `".."` or text that is
+   * not well-formed), in order, before the first event comes out; that event is skipped and the replay goes on.
+   * Default: a warning in the log.
+   */
+  readonly onSkipped?: ((skipped: SkippedDelivery) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * A failed delivery `failedDeliveries` could not replay: its attempt names an event id that cannot be requested.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface SkippedDelivery {
+  /** The event id as the attempt names it. */
+  readonly eventId: string
+  /** Why it cannot be requested, as `getEvent` would have failed. */
+  readonly error: Errors.InvalidRequest
 }
 
 /**
@@ -118,8 +146,12 @@ export interface Service {
   readonly getWebhook: (id: string) => Effect.Effect<Webhook.Webhook, Errors.GetWebhookError>
   /** Changes a webhook's events, url or metadata; the rest stays. */
   readonly updateWebhook: (id: string, params: UpdateWebhookParams) => Effect.Effect<Webhook.Webhook, Errors.UpdateWebhookError>
-  /** Deletes a webhook and returns it. Deliveries already under way may still arrive. */
-  readonly deleteWebhook: (id: string) => Effect.Effect<Webhook.Webhook, Errors.DeleteWebhookError>
+  /**
+   * Deletes a webhook and returns it (`Option.some`). `Option.none()` when a retry after an attempt whose outcome is
+   * unknown (a timeout, a reset connection, a 5xx) found it gone: that attempt deleted it, so the delete succeeded
+   * but its answer was lost. Deliveries already under way may still arrive.
+   */
+  readonly deleteWebhook: (id: string) => Effect.Effect<Option.Option<Webhook.Webhook>, Errors.DeleteWebhookError>
   /** One page of webhooks. */
   readonly listWebhooks: (
     params?: ListWebhooksParams
@@ -163,7 +195,9 @@ const webhookBody = (
   required: boolean
 ): Record<string, unknown> => {
   const body: Record<string, unknown> = {}
-  if (required || p.events !== undefined) body.events = Params.eventTypes(`${name}.events`, p.events)
+  if (required || p.events !== undefined) {
+    body.events = Params.eventTypes(`${name}.events`, p.events, { unrecognized: true })
+  }
   if (required || p.url !== undefined) body.url = Params.webhookUrl(`${name}.url`, p.url)
   if (p.metadata !== undefined) body.metadata = Params.metadata(`${name}.metadata`, p.metadata)
   return body
@@ -175,6 +209,54 @@ const webhookId = (id: string) => {
 }
 
 const decodeWebhook = (u: unknown) => Webhook.decodeEither(u)
+
+// A created webhook's answer that did not decode, as a `Decode` error may keep it: every `secret` value and every
+// string that looks like one (`whsec_…`) replaced, wherever it sits; nothing but its kind when it is not an object
+// (a bare string may be the secret itself). The note says a webhook may exist now, with its id when readable.
+const withoutSecrets = (text: string): { body: string; reason?: string; note: string } => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return { body: "", reason: "the body is not JSON (not kept: it may hold the webhook's secret)", note: mayExist(undefined) }
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    const kind = Array.isArray(json) ? "an array" : json === null ? "null" : `a ${typeof json}`
+    return { body: "", reason: `expected a webhook object, got ${kind} (not kept: it may hold the webhook's secret)`, note: mayExist(undefined) }
+  }
+  const secrets = new Set<string>()
+  const walk = (value: unknown, key: string | undefined, depth: number): unknown => {
+    if (typeof value === "string") {
+      if (key === "secret" || value.startsWith("whsec_")) {
+        if (value.length > 0) secrets.add(value)
+        return "<redacted>"
+      }
+      return value
+    }
+    if (typeof value !== "object" || value === null) return value
+    // Deeper than any webhook: dropped rather than walked (a hostile body may nest thousands of levels).
+    if (depth > 32) return "<not kept>"
+    if (Array.isArray(value)) return value.map((item) => walk(item, undefined, depth + 1))
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: walk(v, k, depth + 1), enumerable: true, writable: true, configurable: true })
+    }
+    return out
+  }
+  const kept = walk(json, undefined, 0) as Record<string, unknown>
+  let body = JSON.stringify(kept)
+  // A secret echoed inside another value (a message quoting it) goes too.
+  for (const secret of secrets) body = body.split(secret).join("<redacted>")
+  const id = kept.id
+  const shownId = typeof id === "string" && ![...secrets].some((secret) => id.includes(secret)) ? id : undefined
+  return { body, note: mayExist(shownId) }
+}
+
+const mayExist = (id: string | undefined): string =>
+  (id === undefined || id.length === 0 || id.length > 200
+    ? "A webhook may have been created"
+    : `A webhook may have been created (id ${JSON.stringify(id)})`) +
+  ": look for it (listWebhooks) before creating another; its secret cannot be read again, so delete it and create a new one"
 
 /**
  * The webhooks endpoints, declared: what each call sends, how its answer decodes, what a 404 means, which is not
@@ -195,6 +277,7 @@ export const endpoints = {
     idempotent: false,
     decode: (u) => Webhook.decodeCreatedEither(u),
     describe: describePageFailure,
+    redact: withoutSecrets,
     annotate: (span, webhook) => span.attribute("exa.webhook.id", webhook.id)
   }),
   getWebhook: Endpoint.make({
@@ -223,9 +306,11 @@ export const endpoints = {
     method: "DELETE",
     path: "/websets/v0/webhooks/{id}",
     request: webhookId,
-    decode: decodeWebhook,
+    decode: (u) => Either.map(Webhook.decodeEither(u), Option.some),
     describe: describePageFailure,
-    notFound: "webhook"
+    notFound: "webhook",
+    // DELETE is idempotent: a retry after a lost answer finds the webhook gone, which is the success asked for.
+    goneAfterRetry: { value: Option.none() }
   }),
   listWebhooks: Endpoint.make({
     name: "WebhooksClient.listWebhooks",
@@ -318,14 +403,33 @@ export const fromExaClient = (client: ExaClient.Service): Service => {
           return byEvent
         })
       )
-      return Effect.map(window, (byEvent) => {
+      const onSkipped = p.onSkipped ?? ((skipped: SkippedDelivery) =>
+        Effect.logWarning(`failedDeliveries skipped an event: ${skipped.error.reason}`).pipe(
+          Effect.annotateLogs({ webhookId: id, eventId: skipped.eventId })
+        ))
+      if (typeof onSkipped !== "function") throw new Params.Invalid("onSkipped must be a function")
+      return Effect.flatMap(window, (byEvent) => {
         const missed = [...byEvent].filter(([, s]) => !s.delivered).sort(([a, x], [b, y]) =>
           x.first - y.first || (a < b ? -1 : a > b ? 1 : 0)
         )
-        return Stream.mapEffect(
-          Stream.fromChunk(Chunk.unsafeFromArray(missed.map(([eventId]) => eventId))),
-          (eventId) => events.getEvent(eventId),
-          { concurrency }
+        // An id no request can name would fail `getEvent` with `InvalidRequest` and end the whole replay: it is
+        // reported and skipped instead, and the rest is replayed.
+        const sendable: Array<string> = []
+        const skipped: Array<SkippedDelivery> = []
+        for (const [eventId] of missed) {
+          try {
+            Params.pathId("the event id", eventId)
+            sendable.push(eventId)
+          } catch (error) {
+            const reason = error instanceof Params.Invalid ? error.reason : "the event id cannot be requested"
+            skipped.push({ eventId, error: new Errors.InvalidRequest({ reason }) })
+          }
+        }
+        return Effect.as(
+          Effect.forEach(skipped, (s) => Effect.suspend(() => onSkipped(s)), { discard: true }),
+          Stream.mapEffect(Stream.fromChunk(Chunk.unsafeFromArray(sendable)), (eventId) => events.getEvent(eventId), {
+            concurrency
+          })
         )
       })
     }))
@@ -404,7 +508,9 @@ export const updateWebhook = (
  * @since 0.2.0
  * @category accessors
  */
-export const deleteWebhook = (id: string): Effect.Effect<Webhook.Webhook, Errors.DeleteWebhookError, WebhooksClient> =>
+export const deleteWebhook = (
+  id: string
+): Effect.Effect<Option.Option<Webhook.Webhook>, Errors.DeleteWebhookError, WebhooksClient> =>
   Effect.flatMap(WebhooksClient, (client) => client.deleteWebhook(id))
 
 /**

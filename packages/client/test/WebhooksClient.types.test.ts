@@ -31,7 +31,7 @@ describe("WebhooksClient public types", () => {
       Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>
     >()
     expectTypeOf(WebhooksClient.deleteWebhook("w")).toEqualTypeOf<
-      Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>
+      Effect.Effect<import("effect/Option").Option<Webhook.Webhook>, RequestError | Errors.NotFound, R>
     >()
     expectTypeOf(WebhooksClient.listWebhooks()).toEqualTypeOf<
       Effect.Effect<Webhook.ListWebhooksResponse, RequestError, R>

@@ -13,6 +13,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
@@ -69,7 +70,7 @@ for (const transport of transports) {
         expect(page.data[0]!.secret).toBeNull()
 
         const deleted = yield* WebhooksClient.deleteWebhook(hook.id)
-        expect(deleted.id).toBe(hook.id)
+        expect(Option.getOrThrow(deleted).id).toBe(hook.id)
         for (
           const call of [
             WebhooksClient.getWebhook(hook.id) as Effect.Effect<unknown, Errors.GetWebhookError, WebhooksClient.WebhooksClient>,
@@ -138,7 +139,9 @@ describe("WebhooksClient parameters", () => {
     run(Effect.gen(function*() {
       const bad: Array<Effect.Effect<unknown, unknown, WebhooksClient.WebhooksClient>> = [
         WebhooksClient.createWebhook({ events: [], url: "https://example.com" }),
-        WebhooksClient.createWebhook({ events: ["webset.done" as any], url: "https://example.com" }),
+        WebhooksClient.createWebhook({ events: ["Webset Done" as any], url: "https://example.com" }),
+        WebhooksClient.createWebhook({ events: ["https://evil.example/x" as any], url: "https://example.com" }),
+        WebhooksClient.createWebhook({ events: [`webset.${"x".repeat(100)}` as any], url: "https://example.com" }),
         WebhooksClient.createWebhook({ events: "webset.idle" as any, url: "https://example.com" }),
         WebhooksClient.createWebhook({ events: ["webset.idle"], url: "http://example.com/hook" }),
         WebhooksClient.createWebhook({ events: ["webset.idle"], url: "/hook" }),

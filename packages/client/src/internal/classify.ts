@@ -75,12 +75,23 @@ export const classify = <A>(
   const result = decodeJsonText(text, endpoint.decode, endpoint.describe)
   if (Either.isRight(result)) return result as Either.Either<A, never>
   const requestId = response.header("x-request-id")
+  const { body, reason } = endpoint.redact === undefined ? { body: text, reason: result.left } : redacted(endpoint, text)
   return Either.left(
     new Errors.Decode({
-      reason: scrub(result.left),
-      body: scrub(text),
+      reason: scrub(reason),
+      body: scrub(body),
       status,
       ...requestIdOf(requestId === undefined ? undefined : scrub(requestId))
     })
   )
+}
+
+// What a `Decode` error keeps of a body that may hold a secret: only the endpoint's redacted text, and a reason
+// worked out from that text alone (a reason from the original could quote the secret).
+const redacted = (endpoint: Endpoint.Any, text: string): { readonly body: string; readonly reason: string } => {
+  const kept = endpoint.redact!(text)
+  const fromKept = kept.body.length === 0 ? undefined : decodeJsonText(kept.body, endpoint.decode, endpoint.describe)
+  const reason = kept.reason ??
+    (fromKept !== undefined && Either.isLeft(fromKept) ? fromKept.left : "a field holding a secret did not decode")
+  return { body: kept.body, reason: kept.note === undefined ? reason : `${reason}. ${kept.note}` }
 }

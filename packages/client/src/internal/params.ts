@@ -105,17 +105,29 @@ export const boolean = (name: string, value: unknown): boolean => {
   return value
 }
 
-/** A non-empty array of known event types, each once. */
-export const eventTypes = (name: string, value: unknown): ReadonlyArray<EventType.EventType> => {
+/**
+ * A non-empty array of event types, each once: known ones; with `unrecognized`, also types this version does not know
+ * (`EventType.UnrecognizedEventType`), in the shape of a type.
+ */
+export const eventTypes: {
+  (name: string, value: unknown): ReadonlyArray<EventType.EventType>
+  (name: string, value: unknown, options: { readonly unrecognized: true }): ReadonlyArray<EventType.AnyEventType>
+} = (name: string, value: unknown, options?: { readonly unrecognized: true }): ReadonlyArray<any> => {
   if (!Array.isArray(value)) throw new Invalid(`${name} must be an array of event types, got ${show(value)}`)
   if (value.length === 0) throw new Invalid(`${name} must name at least one event type`)
-  const out: Array<EventType.EventType> = []
+  const out: Array<string> = []
   for (const type of value as ReadonlyArray<unknown>) {
-    if (typeof type !== "string" || !EventType.isEventType(type)) throw new Invalid(`unknown event type ${show(type)}`)
+    const accepted = typeof type === "string" &&
+      (EventType.isEventType(type) || (options?.unrecognized === true && looksLikeEventType(type)))
+    if (!accepted) throw new Invalid(`unknown event type ${show(type)}`)
     if (!out.includes(type)) out.push(type)
   }
   return out
 }
+
+// The shape of every type Exa has named (`webset.item.enriched`): dotted lower-case words. A type this version does
+// not know is sent only in that shape, so a stray value (a sentence, a URL) is still refused before sending.
+const looksLikeEventType = (type: string): boolean => type.length <= 100 && /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(type)
 
 /**
  * A duration: zero or more and finite, unless `bounds` says otherwise (longer than zero; `Infinity` allowed). The one

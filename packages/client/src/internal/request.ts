@@ -61,6 +61,12 @@ const sameOriginOnly = (client: HttpClient.HttpClient, origin: string): HttpClie
 
 const manual: RequestInit = { redirect: "manual" }
 
+// A failure after which the server may have acted on the request: a timeout, a connection lost after it opened, a
+// 5xx. (A 429 or a connection that never opened shows it did not.)
+const outcomeUnknown = (error: Errors.RequestError | Errors.NotFound): boolean =>
+  error._tag === "Timeout" || (error._tag === "Transport" && !Retry.isUnsent(error)) ||
+  (error._tag === "ApiError" && error.status >= 500)
+
 /** Builds the pipeline over the `HttpClient` in context; the scope holds its rate limiter. */
 export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
@@ -189,9 +195,29 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
         { attributes: built.attributes ?? {}, captureStackTrace: false },
         (span) => {
           const once = config.httpSpans ? httpSpan(endpoint, id, ready, span) : send(endpoint, id, ready, span, undefined)
-          const limited = attempt(once)
           const policy = endpoint.idempotent === false ? retryUnsent : retry
-          return Effect.withParentSpan(policy(limiter === undefined ? limited : limiter(limited)), span)
+          const gone = endpoint.goneAfterRetry
+          if (gone === undefined) {
+            const limited = attempt(once)
+            return Effect.withParentSpan(policy(limiter === undefined ? limited : limiter(limited)), span)
+          }
+          // Per run of the call: whether an attempt so far may have been acted on, so that a 404 to a later one
+          // means it was (a delete that succeeded before its answer was lost).
+          return Effect.suspend(() => {
+            let uncertain = false
+            const tracked = Effect.suspend(() => {
+              const afterUncertain = uncertain
+              return Effect.catchAll(attempt(once), (error) => {
+                if (afterUncertain && error._tag === "NotFound") {
+                  span.attribute("exa.gone_after_retry", true)
+                  return Effect.succeed(gone.value)
+                }
+                if (outcomeUnknown(error)) uncertain = true
+                return Effect.fail(error)
+              })
+            })
+            return Effect.withParentSpan(policy(limiter === undefined ? tracked : limiter(tracked)), span)
+          })
         }
       )
     }
