@@ -1,0 +1,84 @@
+/**
+ * An import of external data (CSV or another webset): `data` of the `import.*` events.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Entity } from "./Entity.js"
+import { Metadata } from "./Metadata.js"
+import { NullableTimestamp, Timestamp } from "./Timestamp.js"
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ImportStatus: Schema.Literals<["pending", "processing", "completed", "failed", "canceled"]> = Schema.Literals(["pending", "processing", "completed", "failed", "canceled"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ImportStatus = typeof ImportStatus.Type
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ImportFormat: Schema.Literals<["csv", "webset"]> = Schema.Literals(["csv", "webset"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ImportFormat = typeof ImportFormat.Type
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ImportFailedReason: Schema.Literals<["invalid_format", "invalid_file_content", "missing_identifier"]> =
+  Schema.Literals(["invalid_format", "invalid_file_content", "missing_identifier"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ImportFailedReason = typeof ImportFailedReason.Type
+
+const Import_ = Schema.Struct({
+  id: Schema.String,
+  object: Schema.Literal("import"),
+  status: ImportStatus,
+  format: ImportFormat,
+  entity: Schema.NullOr(Entity),
+  title: Schema.String,
+  count: Schema.Finite,
+  metadata: Metadata,
+  failedReason: Schema.NullOr(ImportFailedReason),
+  failedAt: NullableTimestamp,
+  failedMessage: Schema.NullOr(Schema.String),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+})
+
+/**
+ * An import.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Import extends Schema.Schema.Type<typeof Import_> {}
+
+/**
+ * The JSON form of an {@link Import}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportEncoded extends Schema.Codec.Encoded<typeof Import_> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Import: Schema.Codec<Import, ImportEncoded> = Import_.annotate({ identifier: "Import" })

@@ -1,0 +1,193 @@
+/**
+ * Webhooks: where Exa pushes events (`/websets/v0/webhooks`).
+ *
+ * @since 0.2.0
+ */
+import type * as Effect from "effect/Effect"
+import type * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
+import { AnyEventType } from "./EventType.js"
+import * as Decoder from "./internal/decoder.js"
+import { Metadata } from "./Metadata.js"
+import { Timestamp } from "./Timestamp.js"
+
+/**
+ * `active` (events are delivered) or `inactive`. A new webhook starts `active`; the API has no way to change it
+ * (Exa does, for reasons it does not document).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const WebhookStatus: Schema.Literals<readonly ["active", "inactive"]> = Schema.Literals(["active", "inactive"])
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type WebhookStatus = typeof WebhookStatus.Type
+
+/**
+ * The event types a webhook is subscribed to: at least one. Each is one of the 19 this version knows, or a type the
+ * API added since, kept as an `UnrecognizedEventType` (so that listing webhooks keeps working when the API grows;
+ * `EventType.isUnrecognized` tells them apart).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const WebhookEvents: Schema.$Array<typeof AnyEventType> = Schema.Array(AnyEventType).check(
+  Schema.isMinLength(1)
+).annotate({ identifier: "WebhookEvents" })
+
+/**
+ * Where a webhook's events are POSTed: an absolute `http` or `https` URL, as the WHATWG URL parser (`new URL`) reads
+ * it, of at most 2,048 characters. The text is kept as the API sent it.
+ *
+ * @since 0.3.0
+ * @category schemas
+ */
+export const WebhookUrl: Schema.String = Schema.String.check(
+  Schema.makeFilter(
+    (text: string) => {
+      if (text.length > 2048) return "a webhook URL has at most 2048 characters"
+      let url: URL
+      try {
+        url = new URL(text)
+      } catch {
+        return `${JSON.stringify(text.slice(0, 100))} is not an absolute URL`
+      }
+      return url.protocol === "http:" || url.protocol === "https:"
+        ? true
+        : `a webhook URL is http or https, not ${url.protocol}`
+    },
+    // Random strings are almost never URLs: generated values follow this pattern instead.
+    { arbitraryConstraint: { patterns: [{ source: "^https://[a-z]{1,12}\\.example\\.com/[a-z0-9]{0,16}$", flags: "" }] } }
+  )
+).annotate({ identifier: "WebhookUrl" })
+
+const fields = {
+  id: Schema.String,
+  object: Schema.Literal("webhook"),
+  status: WebhookStatus,
+  events: WebhookEvents,
+  /** Where events are POSTed: see {@link WebhookUrl}. */
+  url: WebhookUrl,
+  /** The signing secret: only the response to `POST /v0/webhooks` carries it; `null` everywhere else. */
+  secret: Schema.NullOr(Schema.RedactedFromValue(Schema.String)),
+  metadata: Schema.optionalKey(Metadata),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}
+
+const Webhook_ = Schema.Struct(fields)
+
+/**
+ * A webhook. Its `secret` is `null` except in the response that created it (see {@link CreatedWebhook}); once
+ * decoded, a secret is `Redacted`, so it does not show in logs or errors.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Webhook extends Schema.Schema.Type<typeof Webhook_> {}
+
+/**
+ * The JSON form of a {@link Webhook}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WebhookEncoded extends Schema.Codec.Encoded<typeof Webhook_> {}
+
+/**
+ * The webhook schema.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Webhook: Schema.Codec<Webhook, WebhookEncoded> = Webhook_.annotate({ identifier: "Webhook" })
+
+const CreatedWebhook_ = Schema.Struct({ ...fields, secret: Schema.RedactedFromValue(Schema.String) })
+
+/**
+ * A webhook as `POST /v0/webhooks` returns it: with its signing secret, which the API never shows again. Store it
+ * then (a secret manager, an environment variable): without it, deliveries cannot be verified.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreatedWebhook extends Schema.Schema.Type<typeof CreatedWebhook_> {}
+
+/**
+ * The JSON form of a {@link CreatedWebhook}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CreatedWebhookEncoded extends Schema.Codec.Encoded<typeof CreatedWebhook_> {}
+
+/**
+ * The schema of a created webhook: a {@link Webhook} whose `secret` must be present.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const CreatedWebhook: Schema.Codec<CreatedWebhook, CreatedWebhookEncoded> = CreatedWebhook_.annotate({
+  identifier: "CreatedWebhook"
+})
+
+/**
+ * One page of `GET /v0/webhooks`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export class ListWebhooksResponse extends Schema.Class<ListWebhooksResponse>("ListWebhooksResponse")({
+  data: Schema.Array(Webhook),
+  hasMore: Schema.Boolean,
+  nextCursor: Schema.NullOr(Schema.String)
+}) {}
+
+
+const webhook = Decoder.make(Webhook)
+const created = Decoder.make(CreatedWebhook)
+const page = Decoder.make(ListWebhooksResponse)
+
+/**
+ * Decodes parsed JSON into a {@link Webhook}, as `Schema.decodeUnknownResult(Webhook)` does, without throwing on any input.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeResult: (u: unknown, options?: SchemaAST.ParseOptions) => Result.Result<Webhook, Schema.SchemaError> =
+  webhook.result
+
+/**
+ * Decodes parsed JSON into a {@link Webhook}, as an `Effect`.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decode: (u: unknown, options?: SchemaAST.ParseOptions) => Effect.Effect<Webhook, Schema.SchemaError> =
+  webhook.effect
+
+/**
+ * Decodes parsed JSON into a {@link CreatedWebhook}.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeCreatedResult: (
+  u: unknown,
+  options?: SchemaAST.ParseOptions
+) => Result.Result<CreatedWebhook, Schema.SchemaError> = created.result
+
+/**
+ * Decodes parsed JSON into a {@link ListWebhooksResponse}.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeListResult: (
+  u: unknown,
+  options?: SchemaAST.ParseOptions
+) => Result.Result<ListWebhooksResponse, Schema.SchemaError> = page.result

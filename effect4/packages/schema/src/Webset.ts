@@ -1,0 +1,70 @@
+/**
+ * A webset: `data` of the `webset.created|deleted|idle|paused` events.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Import } from "./Import.js"
+import { Metadata } from "./Metadata.js"
+import { Monitor } from "./Monitor.js"
+import { SourceRef } from "./SourceRef.js"
+import { Timestamp } from "./Timestamp.js"
+import { WebsetEnrichment } from "./WebsetEnrichment.js"
+import { WebsetSearch } from "./WebsetSearch.js"
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebsetStatus: Schema.Literals<["idle", "pending", "running", "paused"]> = Schema.Literals([
+  "idle",
+  "pending",
+  "running",
+  "paused"
+])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WebsetStatus = typeof WebsetStatus.Type
+
+const Webset_ = Schema.Struct({
+  id: Schema.String,
+  object: Schema.Literal("webset"),
+  status: WebsetStatus,
+  externalId: Schema.NullOr(Schema.String),
+  title: Schema.NullOr(Schema.String),
+  searches: Schema.Array(WebsetSearch),
+  imports: Schema.Array(Import),
+  enrichments: Schema.Array(WebsetEnrichment),
+  monitors: Schema.Array(Monitor),
+  excludes: Schema.optionalKey(Schema.Array(SourceRef)),
+  metadata: Schema.optionalKey(Metadata),
+  // Required since 2026; websets in events stored before then lack it.
+  dashboardUrl: Schema.optionalKey(Schema.String),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+})
+
+/**
+ * A webset.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Webset extends Schema.Schema.Type<typeof Webset_> {}
+
+/**
+ * The JSON form of a {@link Webset}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebsetEncoded extends Schema.Codec.Encoded<typeof Webset_> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Webset: Schema.Codec<Webset, WebsetEncoded> = Webset_.annotate({ identifier: "Webset" })
