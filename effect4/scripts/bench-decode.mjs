@@ -1,0 +1,89 @@
+// Decoding speed of the two lines side by side, in one process under one Node: the Effect 3 line's
+// Event.decodeSync (its compiled decoder) and Effect Schema 3's own decoder, against Effect 4's Schema, interpreted
+// and with its JIT compiler (effect/schema/SchemaJITCompiler, which generates code with `new Function`).
+// Each figure is JSON.parse of the payload text plus the decode, in microseconds per payload (median of rounds
+// interleaved across decoders, so that load on the machine hits them alike).
+//
+//   corepack pnpm exec tsc -b                                        # repository root: the Effect 3 line's dist
+//   scripts/node.sh corepack pnpm exec tsc -b && scripts/node.sh node scripts/bench-decode.mjs   # in effect4/
+import { dirname, join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const load = (path) => import(pathToFileURL(join(here, path)).href)
+const v3 = await load("../../packages/schema/dist/esm/index.js")
+const v3Schema = await load("../../node_modules/effect/dist/esm/Schema.js")
+const v4 = await load("../packages/schema/dist/index.js")
+const v4Schema = await load("../node_modules/effect/dist/Schema.js")
+const v4Jit = await load("../node_modules/effect/dist/schema/SchemaJITCompiler.js")
+const fixtures = JSON.parse((await import("node:fs")).readFileSync(join(here, "../packages/schema/test/fixtures.json"), "utf8"))
+
+const all = Object.values(fixtures.events)
+const samples = {
+  "small (monitor.run.completed)": { text: JSON.stringify(fixtures.events["monitor.run.completed"]), page: false },
+  "medium (webset.created)": { text: JSON.stringify(fixtures.events["webset.created"]), page: false },
+  "large (webset.item.enriched)": { text: JSON.stringify(fixtures.events["webset.item.enriched"]), page: false },
+  "page of 200 events": {
+    text: JSON.stringify({ data: Array.from({ length: 200 }, (_, i) => all[i % all.length]), hasMore: false, nextCursor: null }),
+    page: true
+  }
+}
+
+const v4Interpreted = {
+  event: v4Schema.decodeUnknownSync(v4.Event.Event),
+  page: v4Schema.decodeUnknownSync(v4.ListEventsResponse.ListEventsResponse)
+}
+// Enabled after the interpreted decoders captured their entries, as the compiler's docs say.
+v4Jit.enable(v4.Event.Event.ast)
+v4Jit.enable(v4.ListEventsResponse.ListEventsResponse.ast)
+const v4Compiled = {
+  event: v4Schema.decodeUnknownSync(v4.Event.Event),
+  page: v4Schema.decodeUnknownSync(v4.ListEventsResponse.ListEventsResponse)
+}
+const decoders = {
+  "JSON.parse alone": { event: (u) => u, page: (u) => u },
+  "effect 3: Event.decodeSync (compiled)": {
+    event: v3.Event.decodeSync,
+    page: (u) => {
+      const r = v3.ListEventsResponse.decodeEither(u)
+      if (r._tag !== "Right") throw r.left
+      return r.right
+    }
+  },
+  "effect 3: Schema.decodeUnknownSync": {
+    event: v3Schema.decodeUnknownSync(v3.Event.Event),
+    page: v3Schema.decodeUnknownSync(v3.ListEventsResponse.ListEventsResponse)
+  },
+  "effect 4: Schema.decodeUnknownSync": v4Interpreted,
+  "effect 4: Schema.decodeUnknownSync + SchemaJITCompiler": v4Compiled
+}
+
+const time = (fn, text, budgetMs) => {
+  let n = 0
+  const start = process.hrtime.bigint()
+  let elapsed = 0
+  while (elapsed < budgetMs * 1e6) {
+    for (let i = 0; i < 20; i++) fn(JSON.parse(text))
+    n += 20
+    elapsed = Number(process.hrtime.bigint() - start)
+  }
+  return elapsed / n / 1000
+}
+
+const rounds = Number(process.env.ROUNDS ?? 7)
+for (const [name, sample] of Object.entries(samples)) {
+  const results = Object.fromEntries(Object.keys(decoders).map((d) => [d, []]))
+  for (const d of Object.values(decoders)) (sample.page ? d.page : d.event)(JSON.parse(sample.text)) // warm + check
+  for (let r = 0; r < rounds; r++) {
+    for (const [d, decoder] of Object.entries(decoders)) {
+      results[d].push(time(sample.page ? decoder.page : decoder.event, sample.text, sample.page ? 300 : 150))
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const base = median(results["JSON.parse alone"])
+  console.log(`\n${name}: ${sample.text.length} bytes`)
+  for (const [d, xs] of Object.entries(results)) {
+    const m = median(xs)
+    console.log(`  ${d.padEnd(58)} ${m.toFixed(2).padStart(9)} µs  ${(m / base).toFixed(2)}x JSON.parse`)
+  }
+}
