@@ -22,12 +22,17 @@ import { WebsetSearch } from "./WebsetSearch.js"
 const constant = <const L extends string>(value: L) =>
   Schema.Literal(value).pipe(Schema.withConstructorDefault(Effect.succeed(value)))
 
-// `type` precedes `object`: the union indexes its members by their first literal field, so this order makes it
-// pick the one variant to try from `type` alone.
+// `object` is "event" in every event, so it tells no variant apart. Behind `suspend`, Effect's union index does not
+// see it as a discriminator: the union of known events then picks the one variant to try from `type` with a single
+// map lookup, where two discriminating keys cost a set of candidates per decoded event (a quarter of the time a
+// small event takes).
+const EventLiteral = Schema.Literal("event")
+const eventObject = Schema.suspend(() => EventLiteral).pipe(Schema.withConstructorDefault(Effect.succeed("event" as const)))
+
 const envelope = <const T extends EventType.KnownEventType, D extends Schema.Top>(type: T, data: D) => ({
   id: Schema.String,
   type: constant(type),
-  object: constant("event"),
+  object: eventObject,
   data,
   createdAt: Timestamp
 })
@@ -245,7 +250,7 @@ const RawData = Schema.Unknown.check(
  */
 export class UnknownEvent extends Schema.Class<UnknownEvent>("UnknownEvent")({
   id: Schema.String,
-  object: constant("event"),
+  object: eventObject,
   type: UnknownEventType,
   data: RawData,
   createdAt: Timestamp
@@ -336,7 +341,8 @@ export const variants: {
 }
 
 /**
- * The event schema: the 17 published variants, plus {@link UnknownEvent} for any other type string.
+ * The event schema: the 17 published variants ({@link KnownEvent}), then {@link UnknownEvent} for any other type
+ * string.
  *
  * A payload whose `type` is one of the 17 known types but that does not match that variant fails; it never
  * falls through to `UnknownEvent`.
@@ -344,8 +350,10 @@ export const variants: {
  * @since 0.1.0
  * @category schemas
  */
-export const Event: Schema.Union<readonly [...typeof KnownEvent.members, typeof UnknownEvent]> = Schema.Union([
-  ...KnownEvent.members,
+// Nested rather than flat: the known events are told apart by `type` alone (see `eventObject`), and the unknown
+// event, which has no literal `type`, is tried only when no known variant took the payload.
+export const Event: Schema.Union<readonly [typeof KnownEvent, typeof UnknownEvent]> = Schema.Union([
+  KnownEvent,
   UnknownEvent
 ]).annotate({ identifier: "Event" })
 

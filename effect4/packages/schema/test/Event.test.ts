@@ -173,7 +173,7 @@ describe("Event", () => {
     it("object is not event", () => {
       const input = clone(Fixtures.events["webset.idle"])
       input.object = "webset"
-      expectFailure(input, "Expected Event")
+      expectFailure(input, `Expected "event"\n  at ["object"]`)
     })
 
     it("data of the wrong entity for the type", () => {
@@ -191,7 +191,7 @@ describe("Event", () => {
     it("not an object at all", () => {
       expectFailure(null, "Expected")
       expectFailure("webset.created", "Expected")
-      expectFailure({ type: 42 }, "Expected Event")
+      expectFailure({ type: 42 }, "Expected KnownEvent", `["id"]`)
     })
   })
 
