@@ -6,8 +6,10 @@
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
+import { makeUtc } from "./internal/utc.js"
 
 // The shape of an RFC 3339 `date-time`; the ranges of each part are checked after.
 const SHAPE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
@@ -151,16 +153,20 @@ const problemOf = (input: string): string =>
     }`
     : `Expected an RFC 3339 timestamp, got ${JSON.stringify(input)}`
 
-// The instants a timestamp may hold once decoded. The filter never fails after `parse` (which enforces the same
-// range); it is there so that generated values (`Arbitrary`) stay where RFC 3339 can write them, in this century.
-const Utc = Schema.DateTimeUtc.check(
-  Schema.makeFilter((utc: DateTime.Utc) => utc.epochMilliseconds >= FIRST && utc.epochMilliseconds <= LAST, {
-    expected: "an instant between the years 0000 and 9999 in UTC",
-    arbitraryConstraint: {
-      minimum: DateTime.makeUnsafe(0),
-      maximum: DateTime.makeUnsafe(Date.UTC(2099, 11, 31, 23, 59, 59, 999))
-    }
-  })
+// `DateTime.Utc`, with generated values (`Arbitrary`) kept in this century, where RFC 3339 can write them: Effect's
+// own schema generates any instant a `Date` can hold.
+const Utc: Schema.declare<DateTime.Utc> = Schema.declare(
+  (u): u is DateTime.Utc => DateTime.isDateTime(u) && DateTime.isUtc(u),
+  {
+    expected: "DateTime.Utc",
+    toCodecArbitrary: () =>
+      Schema.link<DateTime.Utc>()(
+        Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: Date.UTC(2099, 11, 31, 23, 59, 59, 999) })),
+        { decode: SchemaGetter.transform(makeUtc), encode: SchemaGetter.transform((utc) => utc.epochMilliseconds) }
+      ),
+    toEquivalence: () => DateTime.Equivalence,
+    toFormatter: () => (utc) => DateTime.formatIso(utc)
+  }
 )
 
 /**
@@ -173,7 +179,7 @@ const Utc = Schema.DateTimeUtc.check(
  * @since 0.1.0
  * @category schemas
  */
-export const Timestamp: Schema.decodeTo<Schema.DateTimeUtc, Schema.String> = Schema.String.pipe(
+export const Timestamp: Schema.decodeTo<Schema.declare<DateTime.Utc>, Schema.String> = Schema.String.pipe(
   Schema.decodeTo(
     Utc,
     SchemaTransformation.transformEffect({
@@ -181,7 +187,7 @@ export const Timestamp: Schema.decodeTo<Schema.DateTimeUtc, Schema.String> = Sch
         const millis = parse(input)
         return millis === undefined
           ? Effect.fail(new SchemaIssue.InvalidValue({ message: problemOf(input) }, input, options))
-          : Effect.succeed(DateTime.makeUnsafe(millis))
+          : Effect.succeed(makeUtc(millis))
       },
       encode: (value: DateTime.Utc) => Effect.succeed(DateTime.formatIso(value))
     })

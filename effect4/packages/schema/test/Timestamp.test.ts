@@ -1,8 +1,11 @@
 import { Timestamp } from "@effect-exa/schema"
 import { describe, expect, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as Utc from "../src/internal/utc.js"
 
 describe("Timestamp.parse", () => {
   const pad = (n: number, width = 2) => String(n).padStart(width, "0")
@@ -119,5 +122,27 @@ describe("Timestamp.parse", () => {
     const millis = Timestamp.parse("0042-06-01T00:00:00Z")!
     expect(new Date(millis).getUTCFullYear()).toBe(42)
     expect(DateTime.formatIso(DateTime.makeUnsafe(millis))).toBe("0042-06-01T00:00:00.000Z")
+  })
+})
+
+describe("decoded instants", () => {
+  it("are DateTime.Utc values equal to DateTime.makeUnsafe's in every way Effect and tests look", () => {
+    expect(Utc.isNative).toBe(true)
+    for (const millis of [0, 1_763_000_000_000, -62_167_219_200_000]) {
+      const ours = Utc.makeUtc(millis)
+      const theirs = DateTime.makeUnsafe(millis)
+      expect(ours).toStrictEqual(theirs)
+      expect(Object.getPrototypeOf(ours)).toBe(Object.getPrototypeOf(theirs))
+      expect(Object.getOwnPropertyDescriptors(ours)).toEqual(Object.getOwnPropertyDescriptors(theirs))
+      expect(DateTime.isDateTime(ours) && DateTime.isUtc(ours)).toBe(true)
+      expect(String(ours)).toBe(String(theirs))
+      expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs))
+      expect(DateTime.formatIso(ours)).toBe(DateTime.formatIso(theirs))
+      expect(DateTime.getPartUtc(ours, "year")).toBe(DateTime.getPartUtc(theirs, "year"))
+      expect(Equal.equals(ours, theirs)).toBe(true)
+      expect(Hash.hash(ours)).toBe(Hash.hash(theirs))
+    }
+    const decoded = Schema.decodeUnknownSync(Timestamp.Timestamp)("2025-11-12T21:50:51.207Z")
+    expect(decoded).toStrictEqual(DateTime.makeUnsafe("2025-11-12T21:50:51.207Z"))
   })
 })
