@@ -21,6 +21,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import { eventually } from "./eventually.js"
+import { recordingTracer } from "./tracer.js"
 import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 
 const T0 = Date.now() - 60_000
@@ -71,6 +72,28 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       expect(position.value.seen.map(([id]) => id).sort()).toEqual(["ev_1", "ev_bad"])
       expect(yield* Inbox.status("exa")).toEqual({ pending: 2, failing: 0, done: 0 })
     })))
+
+  it.effect("a busy poll writes its position in proportion to its events, not once per page (ids written ≤ 6 per event)", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recordingTracer()
+      const total = 3000
+      const events = Array.from({ length: total }, (_, i) => encoded(`ev_${String(i).padStart(5, "0")}`, 1 + i / 1000))
+      const position = yield* inDatabase(Effect.zipRight(
+        Inbox.poll("exa", { tail: { since: at(0), poll: Schedule.recurs(0) }, lease: fastLease }).pipe(
+          Effect.provide(ExaApi.layerClient({ events })),
+          Effect.withTracer(tracer)
+        ),
+        Inbox.position("exa")
+      ))
+      const stores = spans.filter((span) => span.name === "Inbox.store")
+      expect(stores.reduce((n, span) => n + Number(span.attributes.get("exa.inbox.batch")), 0)).toBe(total)
+      // Many pages, few writes of the (growing) position, and the last one at the end of the poll.
+      expect(stores.length).toBeGreaterThan(10)
+      const written = stores.reduce((n, span) => n + Number(span.attributes.get("exa.inbox.position_ids")), 0)
+      expect(written / total).toBeLessThanOrEqual(6)
+      expect(Number(stores.at(-1)!.attributes.get("exa.inbox.position_ids"))).toBe(total)
+      expect(Option.map(position, (p) => p.seen.length)).toEqual(Option.some(total))
+    }))
 
   it.effect("the first poller records where the inbox starts, so the next one goes on from there", () =>
     inDatabase(Effect.gen(function*() {
