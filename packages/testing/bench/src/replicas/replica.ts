@@ -97,7 +97,12 @@ const program = Effect.gen(function*() {
   yield* Inbox.setup
   yield* sql`CREATE TABLE IF NOT EXISTS ${sql(handledTable)} (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`
   if (settings.receiverSecret !== undefined) {
-    const { handler } = WebhookReceiver.webHandler({ secret: Redacted.make(settings.receiverSecret), handle: Inbox.enqueue(settings.inbox) }, Sql)
+    // The receiver shares this replica's pool (warm from the setup above): given the `Sql` layer, it would build a
+    // pool of its own and open its first connection during the first delivery.
+    const { handler } = WebhookReceiver.webHandler(
+      { secret: Redacted.make(settings.receiverSecret), handle: Inbox.enqueue(settings.inbox) },
+      Layer.succeed(SqlClient.SqlClient, sql)
+    )
     const port = yield* Effect.promise(() => serve(handler))
     process.stdout.write(`PORT ${port}\n`)
   }
