@@ -2,8 +2,8 @@
  * A compiled fast path for decoding, exact by construction.
  *
  * Effect Schema's interpreter is general (effects, error trees, every option) and pays for it on every field. For
- * the plain JSON shapes our schemas use, this module compiles the schema's AST once into straight-line validators
- * that build the same output. The contract:
+ * the plain JSON shapes our schemas use, this module compiles the schema's AST once into a tree of closures that
+ * build the same output, without generating code (the package runs under content security policies). The contract:
  *
  * - the fast path returns a value only when Effect Schema would return an equal value for that input;
  * - otherwise it returns `FAIL` (the input is invalid) or `BAIL` (it cannot tell), and the caller runs Effect
@@ -69,20 +69,35 @@ const hasOwn = (u: object, key: PropertyKey): boolean => Object.prototype.hasOwn
 
 const options = AST.defaultParseOption
 
-/** Compiles a schema AST for decoding, or `undefined` when some node is outside what the fast path handles. */
-export const compile = (ast: AST.AST, options: { readonly codegen?: boolean } = {}): Decode | undefined => {
+/**
+ * Compiles a schema AST for decoding, or `undefined` when some node is outside what the fast path handles.
+ *
+ * No code is generated (no `new Function`, no `eval`): the package runs in browsers and on edge runtimes whose
+ * content security policy forbids it.
+ */
+export const compile = (ast: AST.AST): Decode | undefined => {
   const cache = new Map<AST.AST, Decode | undefined>()
-  const codegen = options.codegen ?? true
   const go = (ast: AST.AST): Decode | undefined => {
     if (cache.has(ast)) return cache.get(ast)
-    const out = build(ast, go, codegen)
+    const out = build(ast, go)
     cache.set(ast, out)
     return out
   }
-  return go(ast)
+  const root = go(ast)
+  if (root === undefined) return undefined
+  // Structs keep the values they decode on a shared stack (see `struct`); whatever happens below, the stack is
+  // left as it was found and holds no decoded value after the call.
+  return (u) => {
+    const base = top
+    try {
+      return root(u)
+    } finally {
+      release(base)
+    }
+  }
 }
 
-const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined, codegen: boolean): Decode | undefined => {
+const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined): Decode | undefined => {
   // Parse options set on a node (`onExcessProperty`, `exact`, …) change what it accepts: the fast path only stands
   // in for the defaults, so such a schema is left to Effect Schema.
   if (ast.annotations[AST.ParseOptionsAnnotationId] !== undefined) return undefined
@@ -119,7 +134,7 @@ const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined, codegen: 
     case "Transformation": {
       const klass = classes.get(ast)
       if (klass !== undefined && ast.from._tag === "TypeLiteral") {
-        const fields = typeLiteral(ast.from, go, codegen, klass.prototype)
+        const fields = typeLiteral(ast.from, go, klass.prototype)
         if (fields === undefined) return undefined
         const defaults = klass.defaults
         if (defaults.length === 0) return fields
@@ -149,8 +164,7 @@ const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined, codegen: 
       if (ast.elements.length !== 0 || ast.rest.length !== 1) return undefined
       const item = go(ast.rest[0]!.type)
       if (item === undefined) return undefined
-      return (u) => {
-        if (!Array.isArray(u)) return FAIL
+      const itemByItem = (u: Array<unknown>): Outcome => {
         const out = new Array(u.length)
         for (let i = 0; i < u.length; i++) {
           const a = item(u[i])
@@ -159,9 +173,30 @@ const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined, codegen: 
         }
         return out
       }
+      // An item that accepts `undefined` would accept a hole, which a copy by `slice` keeps as a hole.
+      if (item(undefined) !== FAIL) return (u) => (Array.isArray(u) ? itemByItem(u) : FAIL)
+      return (u) => {
+        if (!Array.isArray(u)) return FAIL
+        // `slice` on an array of another class builds one of that class (`Symbol.species`).
+        if (Object.getPrototypeOf(u) !== Array.prototype) return itemByItem(u)
+        // Items usually decode to themselves (strings, structs with nothing to convert): the array is then copied
+        // in one step; from the first item that changes, the copy takes the decoded items.
+        let out: Array<unknown> | undefined
+        for (let i = 0; i < u.length; i++) {
+          const v = u[i]
+          const a = item(v)
+          if (a === FAIL || a === BAIL) return a
+          if (out !== undefined) out[i] = a
+          else if (a !== v) {
+            out = u.slice()
+            out[i] = a
+          }
+        }
+        return out ?? u.slice()
+      }
     }
     case "TypeLiteral":
-      return typeLiteral(ast, go, codegen)
+      return typeLiteral(ast, go)
     case "Union":
       return union(ast, go)
     default:
@@ -179,7 +214,6 @@ const settle = (result: unknown): Outcome => {
 const typeLiteral = (
   ast: AST.TypeLiteral,
   go: (ast: AST.AST) => Decode | undefined,
-  codegen: boolean,
   prototype?: object
 ): Decode | undefined => {
   // An empty struct means "not nullish" to Effect Schema; not used here.
@@ -205,50 +239,225 @@ const typeLiteral = (
     index = { decode }
   }
   const expected = new Set(names)
-  return (codegen ? generated(names, optional, decoders, index, prototype) : undefined) ??
-    interpreted(names, optional, decoders, index, expected, prototype)
+  const classic = declaredOrder(names, optional, decoders, index, expected, prototype)
+  if (index !== undefined || names.length > MAX_FIELDS || !names.every((name) => typeof name === "string")) {
+    return classic
+  }
+  return struct(
+    names as ReadonlyArray<string>,
+    optional,
+    decoders,
+    ast.propertySignatures.map((ps) => kindOf(ps.type)),
+    prototype,
+    classic
+  )
 }
 
-// A struct decoder as straight-line code with constant property names: V8 then keeps one hidden class per struct
-// and monomorphic property access, which a loop over names cannot get. Where code generation is not allowed
-// (a content security policy, some edge runtimes), `interpreted` does the same work.
-const generated = (
-  names: ReadonlyArray<PropertyKey>,
-  optional: ReadonlyArray<boolean>,
-  decoders: ReadonlyArray<Decode>,
-  index: { readonly decode: Decode } | undefined,
-  prototype: object | undefined
-): Decode | undefined => {
-  if (index !== undefined || !names.every((name) => typeof name === "string")) return undefined
-  const lines: Array<string> = [
-    // Strict, so that a mistake in this generator (an undeclared variable) fails loudly rather than writing a global.
-    "\"use strict\"",
-    "return function decodeStruct(u) {",
-    "if (typeof u !== 'object' || u === null || Array.isArray(u)) return FAIL",
-    prototype === undefined ? "const out = {}" : "const out = Object.create(proto)",
-    "let a"
-  ]
-  names.forEach((name, i) => {
-    const key = JSON.stringify(name)
-    const read = `a = d[${i}](u[${key}]); if (a === FAIL || a === BAIL) return a; out[${key}] = a`
-    // A missing required key is decoded as `undefined`, as Effect Schema does outside `exact` mode.
-    lines.push(optional[i] ? `if (hasOwn.call(u, ${key})) { ${read} }` : read)
-  })
-  lines.push("return out", "}")
-  try {
-    return new Function("d", "FAIL", "BAIL", "hasOwn", "proto", lines.join("\n"))(
-      decoders,
-      FAIL,
-      BAIL,
-      Object.prototype.hasOwnProperty,
-      prototype
-    ) as Decode
-  } catch {
-    return undefined
+// What a field's value is checked against, for the kinds checked inline in `struct` (no call); `CALL`: its decoder.
+const CALL = 0
+const STRING = 1
+const NUMBER = 2
+const BOOLEAN = 3
+const ANYTHING = 4
+const NULLABLE_STRING = 5
+const NULLABLE_NUMBER = 6
+
+// The inline kind of a node, when it is a plain keyword or `NullOr` of one; `build` gives such nodes the same
+// decoders. A node with its own decoder or parse options is never inlined.
+const kindOf = (ast: AST.AST): number => {
+  if (ast.annotations[FastDecode] !== undefined || ast.annotations[AST.ParseOptionsAnnotationId] !== undefined) {
+    return CALL
+  }
+  switch (ast._tag) {
+    case "StringKeyword":
+      return STRING
+    case "NumberKeyword":
+      return NUMBER
+    case "BooleanKeyword":
+      return BOOLEAN
+    case "UnknownKeyword":
+    case "AnyKeyword":
+      return ANYTHING
+    case "Union": {
+      if (ast.types.length !== 2) return CALL
+      const [a, b] = ast.types as unknown as [AST.AST, AST.AST]
+      const other = AST.isLiteral(a) && a.literal === null ? b : AST.isLiteral(b) && b.literal === null ? a : undefined
+      if (other === undefined) return CALL
+      const kind = kindOf(other)
+      return kind === STRING ? NULLABLE_STRING : kind === NUMBER ? NULLABLE_NUMBER : CALL
+    }
+    default:
+      return CALL
   }
 }
 
-const interpreted = (
+// Fields are tracked in 31-bit masks; a larger struct takes the declared-order form.
+const MAX_FIELDS = 30
+
+// The values a struct has decoded, until it knows how to build its output: a stack shared by all structs (a struct
+// nested in another pushes above it), so that decoding allocates nothing but the output. `compile`'s entry point
+// releases it, even when a getter on the input throws.
+const stack: Array<unknown> = []
+let top = 0
+let high = 0
+
+const release = (base: number): void => {
+  // Drop the references held above `base`, so that decoded values are not kept alive by the stack.
+  for (let i = base; i < high; i++) stack[i] = undefined
+  top = base
+  high = base
+}
+
+// A struct of string keys, read in the input's own key order (`for…in`, which V8 serves from the object's enum
+// cache, rather than one keyed lookup per declared name). The output is built in the declared order, as Effect
+// Schema builds it: when the input's keys already come in that order with nothing extra (what a server sends), by
+// copying the input whole (`{ ...u }`, one step) and writing only the fields whose value changed (timestamps, nested
+// structs); otherwise field by field. Anything unusual (a missing required key, an own key `for…in` does not see,
+// an input that is not a plain object) goes to `classic`, the declared-order form, which is exact for any input.
+const struct = (
+  names: ReadonlyArray<string>,
+  optional: ReadonlyArray<boolean>,
+  decoders: ReadonlyArray<Decode>,
+  kinds: ReadonlyArray<number>,
+  prototype: object | undefined,
+  classic: Decode
+): Decode => {
+  const count = names.length
+  const positions = new Map<string, number>(names.map((name, i) => [name, i]))
+  let required = 0
+  let optionals = 0
+  // This struct's copy site, taken the first time it copies an input (see `copies`).
+  let copy: ((u: object) => Record<string, unknown>) | undefined
+  for (let i = 0; i < count; i++) {
+    if (optional[i]) optionals |= 1 << i
+    else required |= 1 << i
+  }
+  return (u) => {
+    if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL
+    // `for…in` also lists inherited enumerable keys; on a plain object there are none (bar a polluted
+    // `Object.prototype`, caught below by the own-key check of optional fields and by `classic` for required ones).
+    if (Object.getPrototypeOf(u) !== Object.prototype) return classic(u)
+    const base = top
+    top += count
+    if (top > high) {
+      high = top
+      // Grown one slot at a time, so the array stays a packed list.
+      while (stack.length < top) stack.push(undefined)
+    }
+    let seen = 0
+    let changed = 0
+    let last = -1
+    let ordered = true
+    let extra = false
+    for (const key in u) {
+      // Keys usually come in the declared order: the next name is tried before the lookup.
+      const next = last + 1
+      const i = next < count && names[next] === key ? next : positions.get(key)
+      if (i === undefined) {
+        extra = true
+        continue
+      }
+      const v = (u as Record<string, unknown>)[key]
+      let a: unknown = v
+      switch (kinds[i]) {
+        case STRING:
+          if (typeof v !== "string") return fail(base)
+          break
+        case NUMBER:
+          if (typeof v !== "number") return fail(base)
+          break
+        case BOOLEAN:
+          if (typeof v !== "boolean") return fail(base)
+          break
+        case ANYTHING:
+          break
+        case NULLABLE_STRING:
+          if (v !== null && typeof v !== "string") return fail(base)
+          break
+        case NULLABLE_NUMBER:
+          if (v !== null && typeof v !== "number") return fail(base)
+          break
+        default:
+          a = decoders[i]!(v)
+          if (a === FAIL || a === BAIL) {
+            top = base
+            return a
+          }
+          if (a !== v) changed |= 1 << i
+      }
+      stack[base + i] = a
+      seen |= 1 << i
+      if (i < last) ordered = false
+      last = i
+    }
+    if ((seen & required) !== required) {
+      // A required key `for…in` did not list (missing, non-enumerable or inherited): the declared-order form
+      // decides, as Effect Schema reads such a key.
+      top = base
+      return classic(u)
+    }
+    // An optional key present but not listed (non-enumerable) is decoded by Effect Schema; one listed but not own
+    // (inherited) is skipped by it. Either way, the declared-order form decides.
+    for (let absent = optionals & ~seen, i = 0; absent !== 0; absent >>>= 1, i++) {
+      if ((absent & 1) !== 0 && hasOwn(u, names[i]!)) {
+        top = base
+        return classic(u)
+      }
+    }
+    for (let present = optionals & seen, i = 0; present !== 0; present >>>= 1, i++) {
+      if ((present & 1) !== 0 && !hasOwn(u, names[i]!)) {
+        top = base
+        return classic(u)
+      }
+    }
+    if (ordered && !extra && prototype === undefined) {
+      if (changed === 0) {
+        top = base
+        return u
+      }
+      if (copy === undefined) copy = copies[nextCopy++] ?? spread
+      const out = copy(u)
+      for (let i = 0; changed !== 0; changed >>>= 1, i++) {
+        if ((changed & 1) !== 0) out[names[i]!] = stack[base + i]
+      }
+      top = base
+      return out
+    }
+    const out: Record<string, unknown> = prototype === undefined ? {} : Object.create(prototype)
+    for (let i = 0; i < count; i++) {
+      if ((seen & (1 << i)) !== 0) out[names[i]!] = stack[base + i]
+    }
+    top = base
+    return out
+  }
+}
+
+// A shallow copy of a plain object, `{ ...u }`, in several identical copies. V8 keeps type feedback per function
+// literal, not per closure, so a single `{ ...u }` serving every struct sees dozens of shapes and takes its slow
+// generic path, which costs more than building the object key by key. One of these per struct (the first 32 that
+// copy; the rest share `spread`) sees one shape and copies it in a single step, as generated code would, without
+// generating code (which a content security policy forbids).
+const spread = (u: object): Record<string, unknown> => ({ ...u })
+const copies: ReadonlyArray<(u: object) => Record<string, unknown>> = [
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
+  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u })
+]
+let nextCopy = 0
+
+const fail = (base: number): typeof FAIL => {
+  top = base
+  return FAIL
+}
+
+// A struct read name by name in the declared order: exact for any input (symbol keys, records, exotic objects),
+// and the form `struct` hands anything unusual to.
+const declaredOrder = (
   names: ReadonlyArray<PropertyKey>,
   optional: ReadonlyArray<boolean>,
   decoders: ReadonlyArray<Decode>,
@@ -333,6 +542,12 @@ const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode
     const decode = go(member)
     if (decode === undefined) return undefined
     decoders.push(decode)
+  }
+  // `NullOr(X)`, the commonest union, where X refuses null: answered without the general dispatch below.
+  if (members.length === 2) {
+    const at = members.findIndex((m) => AST.isLiteral(m) && m.literal === null)
+    const other = at === -1 ? undefined : decoders[1 - at]!
+    if (other !== undefined && other(null) === FAIL) return (u) => (u === null ? null : other(u))
   }
   // Literal members (`null` in `NullOr(X)`): an input equal to one is decided against only the other members that
   // accept that literal, found now by running them on it; usually none, so `null` is answered at once.
