@@ -212,7 +212,11 @@ export const Timestamp: Schema.transformOrFail<typeof Schema.String, typeof Sche
     description: "an RFC 3339 timestamp",
     // Keep generated instants within what RFC 3339 can express (four-digit years).
     arbitrary: () => (fc) =>
-      fc.date({ min: new Date("1970-01-01T00:00:00.000Z"), max: new Date("2099-12-31T23:59:59.999Z"), noInvalidDate: true })
+      fc.date({
+        min: new Date("1970-01-01T00:00:00.000Z"),
+        max: new Date("2099-12-31T23:59:59.999Z"),
+        noInvalidDate: true
+      })
         .map((date) => DateTime.unsafeFromDate(date)),
     // The same decoding as above, without the generic transformation machinery.
     [FastDecode]: decodeFast

@@ -4,11 +4,11 @@ import { Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
-import * as FastCheck from "effect/FastCheck"
-import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as FastCheck from "effect/FastCheck"
 import * as Hash from "effect/Hash"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -150,7 +150,9 @@ describe("the compiled decoder", () => {
 
   it("answers null in NullOr(X) without trying X, and still tries X when X accepts null too", () => {
     let tried = 0
-    const counted = Schema.String.annotations({ [FastDecode]: (u: unknown) => (tried++, typeof u === "string" ? u : FAIL) })
+    const counted = Schema.String.annotations({
+      [FastDecode]: (u: unknown) => (tried++, typeof u === "string" ? u : FAIL)
+    })
     const decode = compile(Schema.NullOr(counted).ast)!
     tried = 0
     expect(decode(null)).toBeNull()
@@ -216,7 +218,9 @@ describe("the compiled decoder", () => {
     )
   })
 
-  it("agrees with Effect Schema on payloads with keys reordered and extra keys added at any depth", { timeout: 120_000 }, () => {
+  it("agrees with Effect Schema on payloads with keys reordered and extra keys added at any depth", {
+    timeout: 120_000
+  }, () => {
     // Every object's keys in a shuffled order (by a seed), some with an extra key.
     const shuffle = (value: unknown, seed: number): unknown => {
       if (Array.isArray(value)) return value.map((item, i) => shuffle(item, seed + i))
@@ -228,8 +232,11 @@ describe("the compiled decoder", () => {
       return out
     }
     FastCheck.assert(
-      FastCheck.property(FastCheck.constantFrom(...Fixtures.allEvents), FastCheck.nat(1000), (json, seed) =>
-        agree(shuffle(json, seed))),
+      FastCheck.property(
+        FastCheck.constantFrom(...Fixtures.allEvents),
+        FastCheck.nat(1000),
+        (json, seed) => agree(shuffle(json, seed))
+      ),
       { numRuns: 300 }
     )
   })
@@ -259,7 +266,11 @@ describe("Timestamp.parse", () => {
     const pad = (n: number, width = 2) => String(n).padStart(width, "0")
     FastCheck.assert(
       FastCheck.property(
-        FastCheck.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
+        FastCheck.date({
+          min: new Date("0000-01-01T00:00:00Z"),
+          max: new Date("9999-12-31T23:59:59Z"),
+          noInvalidDate: true
+        }),
         FastCheck.constantFrom("", ".5", ".12", ".123", ".123456", ".000", ".999"),
         FastCheck.constantFrom("Z", "+00:00", "+05:30", "-08:00", "z"),
         (date, fraction, zone) => {
@@ -267,7 +278,8 @@ describe("Timestamp.parse", () => {
             `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}${fraction}${zone}`
           const reference = Date.parse(text.replace(/(\.\d{3})\d+/, "$1").replace(/z$/, "Z"))
           // An offset may move the instant before year 0000 or past year 9999, which RFC 3339 cannot write back: refused.
-          const outside = reference > Date.parse("9999-12-31T23:59:59.999Z") || reference < Date.parse("0000-01-01T00:00:00Z")
+          const outside = reference > Date.parse("9999-12-31T23:59:59.999Z") ||
+            reference < Date.parse("0000-01-01T00:00:00Z")
           expect(Timestamp.parse(text)).toBe(outside ? undefined : reference)
         }
       ),
@@ -278,7 +290,11 @@ describe("Timestamp.parse", () => {
   it("the API's own form (24 characters, milliseconds, Z) takes a shortcut that agrees with the general parser", () => {
     FastCheck.assert(
       FastCheck.property(
-        FastCheck.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }),
+        FastCheck.date({
+          min: new Date("0000-01-01T00:00:00Z"),
+          max: new Date("9999-12-31T23:59:59.999Z"),
+          noInvalidDate: true
+        }),
         (date) => {
           const text = date.toISOString()
           expect(Timestamp.parse(text)).toBe(date.getTime())
@@ -314,9 +330,11 @@ describe("Timestamp.parse", () => {
   it("the API's form is read by a shortcut that agrees with the general parser on any digits, valid or not", () => {
     // Any digits in the API's shape: most are impossible dates or times, which both must refuse alike. Written with
     // a lower-case t, the same text is not in the shortcut's form and goes through the general parser.
-    const digits = (n: number) => FastCheck.array(FastCheck.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n })
-      .map((ds) => ds.join(""))
-    const part = (max: number) => FastCheck.oneof(digits(2), FastCheck.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0")))
+    const digits = (n: number) =>
+      FastCheck.array(FastCheck.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n })
+        .map((ds) => ds.join(""))
+    const part = (max: number) =>
+      FastCheck.oneof(digits(2), FastCheck.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0")))
     FastCheck.assert(
       FastCheck.property(
         FastCheck.oneof(digits(4), FastCheck.constantFrom("0000", "1900", "2000", "2024", "2100", "9999")),
@@ -447,8 +465,17 @@ describe("Timestamp.parse", () => {
       const result = Schema.decodeUnknownEither(Timestamp.Timestamp)(text)
       return Either.isLeft(result) ? result.left.message : "decoded"
     }
-    for (const text of ["0000-01-01T00:30:00+01:00", "9999-12-31T23:59:60Z", "+010000-01-01T00:00:00.000Z", "-000001-12-31T00:00:00Z"]) {
-      expect(message(text), text).toContain("between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (years 0000 to 9999 in UTC)")
+    for (
+      const text of [
+        "0000-01-01T00:30:00+01:00",
+        "9999-12-31T23:59:60Z",
+        "+010000-01-01T00:00:00.000Z",
+        "-000001-12-31T00:00:00Z"
+      ]
+    ) {
+      expect(message(text), text).toContain(
+        "between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (years 0000 to 9999 in UTC)"
+      )
     }
     for (const text of ["2026-02-30T00:00:00Z", "yesterday", "2026-01-01T00:00:00+24:00", "2026-01-01T24:00:00Z"]) {
       expect(message(text), text).toContain(`Expected an RFC 3339 timestamp, got ${JSON.stringify(text)}`)

@@ -179,8 +179,9 @@ const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined): Decode |
         if (!Array.isArray(u)) return FAIL
         // `slice` on an array of another class builds one of that class (`Symbol.species`).
         if (Object.getPrototypeOf(u) !== Array.prototype) return itemByItem(u)
-        // Items usually decode to themselves (strings, structs with nothing to convert): the array is then copied
-        // in one step; from the first item that changes, the copy takes the decoded items.
+        // Items usually decode to themselves (strings, structs with nothing to convert): the array is then returned
+        // as it is, like a struct with nothing to convert; from the first item that changes, a copy takes the
+        // decoded items.
         let out: Array<unknown> | undefined
         for (let i = 0; i < u.length; i++) {
           const v = u[i]
@@ -192,7 +193,7 @@ const build = (ast: AST.AST, go: (ast: AST.AST) => Decode | undefined): Decode |
             out[i] = a
           }
         }
-        return out ?? u.slice()
+        return out ?? u
       }
     }
     case "TypeLiteral":
@@ -439,14 +440,38 @@ const struct = (
 // generating code (which a content security policy forbids).
 const spread = (u: object): Record<string, unknown> => ({ ...u })
 const copies: ReadonlyArray<(u: object) => Record<string, unknown>> = [
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }),
-  (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u }), (u) => ({ ...u })
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u }),
+  (u) => ({ ...u })
 ]
 let nextCopy = 0
 
@@ -560,7 +585,10 @@ const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode
     if (m._tag === "Literal") literalMembers.set(m.literal, [...(literalMembers.get(m.literal) ?? []), decoders[i]!])
   })
   for (const [literal, list] of literalMembers) {
-    literalMembers.set(literal, [...list, ...others.filter((j) => decoders[j]!(literal) !== FAIL).map((j) => decoders[j]!)])
+    literalMembers.set(literal, [
+      ...list,
+      ...others.filter((j) => decoders[j]!(literal) !== FAIL).map((j) => decoders[j]!)
+    ])
   }
   // Dispatch on the key whose literals tell most members apart: `type` for events, not `object`, which they all
   // share. Members without a literal for that key (the unknown event, whose `type` is any other string) are
