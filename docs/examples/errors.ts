@@ -15,7 +15,8 @@ export const fetchOrExplain = (id: string) =>
     // ApiError, Transport, Timeout and InvalidRequest remain in the error channel.
   )
 
-// A log line for any of them, e.g. at the edge of a program.
+// A log line for any of them, e.g. at the edge of a program. Each message names its kind ("Transport error: …",
+// "Rate limited: …"), so the tag is left out: it would say it twice.
 export const describeError = (error: Errors.ExaError): string =>
-  `${error._tag}: ${error.message}` + ("requestId" in error && error.requestId ? ` [${error.requestId}]` : "")
+  error.message + ("requestId" in error && error.requestId ? ` [${error.requestId}]` : "")
 // #endregion errors

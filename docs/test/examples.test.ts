@@ -69,7 +69,7 @@ describe("docs/examples", () => {
       yield* api.failNext({ _tag: "Status", status: 418, body: { error: "teapot", requestId: "req_t" } })
       const error = yield* Effect.flip(errors.fetchOrExplain("ev_1"))
       // The x-request-id header is preferred over the body's requestId.
-      expect(errors.describeError(error)).toMatch(/^ApiError: Exa API error 418: teapot \[req_\d+\]$/)
+      expect(errors.describeError(error)).toMatch(/^Exa API error 418: teapot \[req_\d+\]$/)
     }).pipe(Effect.provide(ExaApi.layerClient({ events, client: { retry: false } }))))
 
   it.effect("retries: every layer builds; the composed policy retries", () =>

@@ -11,6 +11,11 @@
  * `docs/performance.md`. Like every response of this package's transports, a body is read whole before it is
  * handed over: fine for JSON APIs, not for streaming downloads.
  *
+ * `fetch` decompresses bodies itself. Node's own (undici 6, in Node 20 and 22) loses a decompression error that comes
+ * after the whole body has arrived (garbage after a complete gzip member): the body never settles, even aborted, and
+ * the attempt ends at its deadline as a `Timeout` rather than a `Transport` error. On Node, prefer `NodeTransport`,
+ * or pass undici 7's `fetch` in `Options.fetch`; see docs/errors.md.
+ *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"

@@ -84,7 +84,9 @@ const single = (value: string | Array<string> | undefined): string | undefined =
   value === undefined || typeof value === "string" ? value : value.join(", ")
 
 // Decodes a body as `fetch` does for its `content-encoding` (codings applied in order, so undone in reverse; an
-// unknown coding leaves the body as it is), never producing more than `limit` bytes.
+// unknown coding leaves the body as it is), never producing more than `limit` bytes. Like `fetch` (undici), a stream
+// cut short yields what it held rather than an error (`finishFlush`), so a truncated body is the same `Decode` error
+// of the JSON on every transport, and corrupt data is the same `Transport` error.
 const decompress = (
   body: Buffer,
   encoding: string,
@@ -94,19 +96,23 @@ const decompress = (
   const codings = encoding.toLowerCase().split(",").map((coding) => coding.trim()).filter((coding) => coding.length > 0).reverse()
   const step = (index: number, current: Buffer) => {
     if (index === codings.length) return done(null, current)
-    const options = { maxOutputLength: limit }
+    const options = { maxOutputLength: limit, finishFlush: Zlib.constants.Z_SYNC_FLUSH }
     const next = (error: Error | null, result: Buffer) => (error !== null ? done(error, current) : step(index + 1, result))
     switch (codings[index]) {
       case "gzip":
       case "x-gzip":
-        return Zlib.gunzip(current, { ...options, finishFlush: Zlib.constants.Z_SYNC_FLUSH }, next)
+        return Zlib.gunzip(current, options, next)
       case "deflate":
         // Servers send both zlib-wrapped and raw deflate under this name; a zlib header says which.
         return current.length > 0 && (current[0]! & 0x0f) === 8
           ? Zlib.inflate(current, options, next)
           : Zlib.inflateRaw(current, options, next)
       case "br":
-        return Zlib.brotliDecompress(current, options, next)
+        return Zlib.brotliDecompress(
+          current,
+          { maxOutputLength: limit, finishFlush: Zlib.constants.BROTLI_OPERATION_FLUSH },
+          next
+        )
       default:
         return step(index + 1, current)
     }

@@ -118,6 +118,11 @@ const settingsOf = (input: unknown): Settings => {
   if (/[\r\n\0]/.test(key)) {
     bad("apiKey", "must not contain a line break (CR or LF) or NUL; check how it was read (a trailing newline?)")
   }
+  // What an HTTP header value may hold, checked here rather than by each transport: `fetch` sends DEL and trims
+  // spaces, undici refuses DEL, and a character past U+00FF fails differently on each.
+  if (/[\x00-\x1f\x7f]/.test(key)) bad("apiKey", "must not contain a control character (tab, DEL, ...)")
+  if (/[^\x00-\xff]/.test(key)) bad("apiKey", "must hold only Latin-1 characters (a header value)")
+  if (key.trim() !== key) bad("apiKey", "must not begin or end with a space")
   const { baseUrl, origin } = checkBaseUrl(options.baseUrl === undefined ? defaultBaseUrl : options.baseUrl)
   const timeout = options.timeout === undefined ? defaultTimeout : positive("timeout", options.timeout, true)
   const retry = checkRetry(options.retry)
