@@ -54,6 +54,14 @@ const decoders = {
     event: v3Schema.decodeUnknownSync(v3.Event.Event),
     page: v3Schema.decodeUnknownSync(v3.ListEventsResponse.ListEventsResponse)
   },
+  "effect 4 line: Event.decodeSync (this package)": {
+    event: v4.Event.decodeSync,
+    page: (u) => {
+      const r = v4.ListEventsResponse.decodeResult(u)
+      if (r._tag !== "Success") throw r.failure
+      return r.success
+    }
+  },
   "effect 4: Schema.decodeUnknownSync": v4Interpreted,
   "effect 4: Schema.decodeUnknownSync + SchemaJITCompiler": v4Compiled
 }
