@@ -1,12 +1,20 @@
 // The linter: ESLint's and typescript-eslint's recommended rules, and Effect's rule against importing a barrel in
 // library code (deep imports keep what a bundler pulls in small). Formatting is dprint's (dprint.json), not ESLint's.
-import js from "@eslint/js"
 import effect from "@effect/eslint-plugin"
+import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "**/.tsbuild/**", "**/node_modules/**", "**/*.d.ts", "docs/api/**", ".stryker/**", "effect4/.node/**"]
+    ignores: [
+      "**/dist/**",
+      "**/.tsbuild/**",
+      "**/node_modules/**",
+      "**/*.d.ts",
+      "docs/api/**",
+      ".stryker/**",
+      "effect4/.node/**"
+    ]
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -21,7 +29,11 @@ export default tseslint.config(
       "@typescript-eslint/no-empty-object-type": "off",
       // Tests cast hostile inputs on purpose.
       "@typescript-eslint/no-explicit-any": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": ["error", {
+        argsIgnorePattern: "^_",
+        varsIgnorePattern: "^_",
+        caughtErrors: "none"
+      }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }]
     }
   },
@@ -32,7 +44,9 @@ export default tseslint.config(
   {
     files: ["packages/*/src/**/*.ts", "effect4/packages/*/src/**/*.ts"],
     rules: {
-      "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform", "@effect/sql"] }],
+      "@effect/no-import-from-barrel-package": ["error", {
+        packageNames: ["effect", "@effect/platform", "@effect/sql"]
+      }],
       "no-console": "error"
     }
   }

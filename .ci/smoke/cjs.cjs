@@ -12,9 +12,13 @@ const program = Effect.gen(function*() {
   const body = JSON.stringify(events[0])
   const header = yield* Webhooks.sign(body, { secret: "whsec_smoke" })
   const delivered = yield* WebhookSignature.verify({ secret: Redacted.make("whsec_smoke"), header, body })
-  return [event.type, Event.isKnown(event), missing._tag, Errors.isExaError(missing), page.data.length, delivered.id].join(" ")
+  return [event.type, Event.isKnown(event), missing._tag, Errors.isExaError(missing), page.data.length, delivered.id]
+    .join(" ")
 })
 // Over @effect/platform's FetchHttpClient, then over effect-exa's FetchTransport: the same line from both.
 const run = (layer) => Effect.runPromise(program.pipe(Effect.provide(layer), Effect.scoped))
-Promise.all([run(ExaApiServer.layerClient({ events })), run(ExaApiServer.layerClient({ events, httpClient: FetchTransport.layer }))])
+Promise.all([
+  run(ExaApiServer.layerClient({ events })),
+  run(ExaApiServer.layerClient({ events, httpClient: FetchTransport.layer }))
+])
   .then(([a, b]) => console.log(a === b ? a : `transports disagree: ${a} / ${b}`))

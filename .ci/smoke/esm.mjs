@@ -14,10 +14,13 @@ const program = Effect.gen(function*() {
   const body = JSON.stringify(events[0])
   const header = yield* Webhooks.sign(body, { secret: "whsec_smoke" })
   const delivered = yield* WebhookSignature.verify({ secret: Redacted.make("whsec_smoke"), header, body })
-  return [event.type, Event.isKnown(event), missing._tag, Errors.isExaError(missing), page.data.length, delivered.id].join(" ")
+  return [event.type, Event.isKnown(event), missing._tag, Errors.isExaError(missing), page.data.length, delivered.id]
+    .join(" ")
 })
 // Over @effect/platform's FetchHttpClient, then over effect-exa's FetchTransport: the same line from both.
-const viaPlatform = await Effect.runPromise(program.pipe(Effect.provide(ExaApiServer.layerClient({ events })), Effect.scoped))
+const viaPlatform = await Effect.runPromise(
+  program.pipe(Effect.provide(ExaApiServer.layerClient({ events })), Effect.scoped)
+)
 const viaOurs = await Effect.runPromise(
   program.pipe(Effect.provide(ExaApiServer.layerClient({ events, httpClient: FetchTransport.layer })), Effect.scoped)
 )

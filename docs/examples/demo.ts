@@ -8,7 +8,7 @@
  */
 import { Checkpoint, Errors, EventsClient, Exa, ExaClient, Handlers, Tail, WebhooksClient } from "@effect-exa/client"
 import * as NodeTransport from "@effect-exa/client/NodeTransport"
-import { Event, EventType } from "@effect-exa/schema"
+import { Event, type EventType } from "@effect-exa/schema"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"

@@ -1,5 +1,5 @@
 // #region errors
-import { Errors, EventsClient } from "@effect-exa/client"
+import { type Errors, EventsClient } from "@effect-exa/client"
 import { Effect } from "effect"
 
 // Every failure is a tagged error in the type: handle some by tag, let the rest through, or handle all.

@@ -2,7 +2,7 @@
 import { WebhookSignature } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { HttpApp, HttpServerResponse } from "@effect/platform"
-import { Console, Effect, Redacted } from "effect"
+import { Console, Effect, type Redacted } from "effect"
 import { createServer } from "node:http"
 
 // What to do with each genuine event.

@@ -18,26 +18,35 @@ const freePort = Effect.async<number>((resume) => {
 })
 
 describe("docs/cli.md: the receiver for listen", () => {
-  it.live("verifies deliveries signed with EXA_WEBHOOK_SECRET and refuses others; without the secret, says so", () =>
-    Effect.gen(function*() {
-      const file = yield* compile("cli-receiver.ts", "receiver.mjs")
-      const port = yield* freePort
-      const secret = "whsec_local_docs"
-      const receiver = yield* start(file, { EXA_WEBHOOK_SECRET: secret, PORT: String(port) })
-      yield* Effect.promise(async () => {
-        while (!receiver.stdout().includes("listening on")) {
-          if (receiver.child.exitCode !== null) throw new Error(`the receiver ended: ${receiver.stderr()}`)
-          await new Promise((resolve) => setTimeout(resolve, 20))
-        }
-      })
-      const url = `http://127.0.0.1:${port}/webhook`
-      const event = Fixtures.make("webset.idle", { id: "ev_docs_cli" })
-      expect((yield* Webhooks.deliver(url, event, { secret, timestamp: Math.floor(Date.now() / 1000) })).status).toBe(204)
-      expect((yield* Webhooks.deliver(url, event, { secret: "whsec_other", timestamp: Math.floor(Date.now() / 1000) })).status).toBe(401)
-      expect(receiver.stdout()).toContain("received webset.idle ev_docs_cli")
+  it.live(
+    "verifies deliveries signed with EXA_WEBHOOK_SECRET and refuses others; without the secret, says so",
+    () =>
+      Effect.gen(function*() {
+        const file = yield* compile("cli-receiver.ts", "receiver.mjs")
+        const port = yield* freePort
+        const secret = "whsec_local_docs"
+        const receiver = yield* start(file, { EXA_WEBHOOK_SECRET: secret, PORT: String(port) })
+        yield* Effect.promise(async () => {
+          while (!receiver.stdout().includes("listening on")) {
+            if (receiver.child.exitCode !== null) throw new Error(`the receiver ended: ${receiver.stderr()}`)
+            await new Promise((resolve) => setTimeout(resolve, 20))
+          }
+        })
+        const url = `http://127.0.0.1:${port}/webhook`
+        const event = Fixtures.make("webset.idle", { id: "ev_docs_cli" })
+        expect((yield* Webhooks.deliver(url, event, { secret, timestamp: Math.floor(Date.now() / 1000) })).status).toBe(
+          204
+        )
+        expect(
+          (yield* Webhooks.deliver(url, event, { secret: "whsec_other", timestamp: Math.floor(Date.now() / 1000) }))
+            .status
+        ).toBe(401)
+        expect(receiver.stdout()).toContain("received webset.idle ev_docs_cli")
 
-      const missing = yield* run(file, { PORT: String(port) })
-      expect(missing.code).toBe(1)
-      expect(missing.stderr).toContain("EXA_WEBHOOK_SECRET")
-    }).pipe(Effect.scoped), 120_000)
+        const missing = yield* run(file, { PORT: String(port) })
+        expect(missing.code).toBe(1)
+        expect(missing.stderr).toContain("EXA_WEBHOOK_SECRET")
+      }).pipe(Effect.scoped),
+    120_000
+  )
 })

@@ -2,7 +2,7 @@
  * Every `effect-exa …` command shown in docs/cli.md and the README parses as written: run against the emulator, none
  * is refused as bad usage (exit 2). The placeholders (`ev_01jx…`) give their own answers (not found), which is fine.
  */
-import { Fixtures, ExaApi, ExaApiServer } from "@effect-exa/testing"
+import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -18,7 +18,9 @@ const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf
 
 // Words of a shell line, with quotes removed; a `#` comment, a redirection or a pipe after the command dropped.
 const words = (line: string): Array<string> =>
-  [...line.replace(/\s+#.*$/, "").replace(/\s+[>|].*$/, "").matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
+  [...line.replace(/\s+#.*$/, "").replace(/\s+[>|].*$/, "").matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) =>
+    m[1] ?? m[2] ?? m[3]!
+  )
 
 // The arguments of a command shown; an emulator on any free port (`--port 0`), so that it never meets a port in use.
 const args = (command: string): Array<string> => {
@@ -57,7 +59,9 @@ describe("docs/cli.md", () => {
 
   it.live("every command shown runs as written (none is bad usage)", () =>
     Effect.gen(function*() {
-      const context = yield* Layer.build(ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events: Fixtures.allEvents }))))
+      const context = yield* Layer.build(
+        ExaApiServer.layer.pipe(Layer.provideMerge(ExaApi.layer({ events: Fixtures.allEvents })))
+      )
       const api = Context.get(context, ExaApi.ExaApi)
       const env = {
         EXA_API_KEY: Redacted.value(api.apiKey),

@@ -1,5 +1,5 @@
 /** A Console that keeps what `log` and `error` print, for checking a program's output. */
-import * as Console from "effect/Console"
+import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 
 export const recording = () => {

@@ -57,7 +57,11 @@ describe("docs: consuming events", () => {
       const api = yield* ExaApi.ExaApi
       const waiting = yield* Effect.fork(untilIdle("webset_1"))
       yield* api.addEvents([
-        Fixtures.make("webset.idle", { id: "ev_idle", createdAt: new Date(start + 60_000).toISOString(), data: { id: "webset_1" } })
+        Fixtures.make("webset.idle", {
+          id: "ev_idle",
+          createdAt: new Date(start + 60_000).toISOString(),
+          data: { id: "webset_1" }
+        })
       ])
       yield* until(() => waiting.unsafePoll() !== null)
       expect(yield* Fiber.join(waiting)).toBe("webset webset_1 went idle at 2026-11-30T12:01:00.000Z")

@@ -1,8 +1,8 @@
+import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import * as Redacted from "effect/Redacted"
 import { main } from "../examples/demo.js"
 import { recording } from "./console.js"
@@ -18,7 +18,16 @@ describe("the demo (corepack pnpm example)", () => {
       Effect.map(() => {
         const output = lines.join("\n")
         expect(output).toContain("Started the in-memory Exa Events API on http://127.0.0.1:")
-        for (const type of ["webset.created", "webset.search.completed", "webset.item.enriched", "import.completed", "monitor.run.completed", "webset.export.completed"]) {
+        for (
+          const type of [
+            "webset.created",
+            "webset.search.completed",
+            "webset.item.enriched",
+            "import.completed",
+            "monitor.run.completed",
+            "webset.export.completed"
+          ]
+        ) {
           expect(output).toContain(type)
         }
         expect(output).toMatch(/NotFound: no event ev_does_not_exist \(request req_\d+\)/)
@@ -30,7 +39,9 @@ describe("the demo (corepack pnpm example)", () => {
           "  handled webset.item.enriched ev_tail_1\n  handled webset.item.enriched ev_tail_2\n" +
             "  (the consumer stops; an event arrives meanwhile; it starts again)\n  handled webset.item.enriched ev_tail_3"
         )
-        expect(output).toMatch(/created webhook_\d+ \(active\) for webset\.item\.enriched, webset\.idle; its secret prints as <redacted>/)
+        expect(output).toMatch(
+          /created webhook_\d+ \(active\) for webset\.item\.enriched, webset\.idle; its secret prints as <redacted>/
+        )
         expect(output).toContain("receiver: verified and handled webset.item.enriched ev_demo_enriched")
         expect(output).toContain("attempt 1: webset.idle ev_demo_idle -> HTTP 503, failed")
         expect(output).toContain("attempt 1: webset.item.enriched ev_demo_enriched -> HTTP 204, delivered")

@@ -14,7 +14,11 @@ const sources = [
   ...readdirSync(join(docs, "test")).filter((f) => f.endsWith(".ts")).map((f) => `test/${f}`)
 ]
 const regions = sources.flatMap((path) =>
-  [...read(path).matchAll(/\/\/ #region (\S+)\n([\s\S]*?)\/\/ #endregion/g)].map((m) => ({ path, name: m[1], text: m[2]!.trimEnd() }))
+  [...read(path).matchAll(/\/\/ #region (\S+)\n([\s\S]*?)\/\/ #endregion/g)].map((m) => ({
+    path,
+    name: m[1],
+    text: m[2]!.trimEnd()
+  }))
 )
 
 // The docs pages, and the repository's README.

@@ -10,22 +10,28 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as TestClock from "effect/TestClock"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 import * as configuration from "../examples/configuration.js"
 import * as errors from "../examples/errors.js"
 import * as eventModel from "../examples/event-model.js"
 import * as gettingStarted from "../examples/getting-started.js"
-import * as pagination from "../examples/pagination.js"
 import * as migration from "../examples/migration.js"
+import * as pagination from "../examples/pagination.js"
 import * as retriesCompose from "../examples/retries-compose.js"
 import * as retries from "../examples/retries.js"
 
 const events = [
   ...Fixtures.allEvents,
-  ...Array.from({ length: 60 }, (_, i) =>
-    Fixtures.make("webset.search.completed", { id: `ev_s${i}`, createdAt: new Date(Date.UTC(2025, 10, 2, 0, i)).toISOString() }))
+  ...Array.from(
+    { length: 60 },
+    (_, i) =>
+      Fixtures.make("webset.search.completed", {
+        id: `ev_s${i}`,
+        createdAt: new Date(Date.UTC(2025, 10, 2, 0, i)).toISOString()
+      })
+  )
 ]
 const decoded = events.map((json) => Event.decodeSync(json))
 
@@ -42,9 +48,13 @@ describe("docs/examples", () => {
     Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
       const { url } = yield* ExaApiServer.ExaApiServer
-      const config = ConfigProvider.fromMap(new Map([["EXA_API_KEY", Redacted.value(api.apiKey)], ["EXA_BASE_URL", url]]))
+      const config = ConfigProvider.fromMap(
+        new Map([["EXA_API_KEY", Redacted.value(api.apiKey)], ["EXA_BASE_URL", url]])
+      )
       const live = gettingStarted.EventsLive.pipe(Layer.provide(Layer.setConfigProvider(config)))
-      const enriched = yield* gettingStarted.describe(Fixtures.events["webset.item.enriched"].id).pipe(Effect.provide(live))
+      const enriched = yield* gettingStarted.describe(Fixtures.events["webset.item.enriched"].id).pipe(
+        Effect.provide(live)
+      )
       expect(enriched).toContain("enriched: Series A; 12500000")
       expect(yield* gettingStarted.describe("ev_nope").pipe(Effect.provide(live))).toBe("no event ev_nope")
       // Times print as ISO 8601, as a user would want them.
@@ -65,7 +75,9 @@ describe("docs/examples", () => {
       expect(yield* errors.fetchOrExplain("ev_missing")).toBe("no event ev_missing")
       const api = yield* ExaApi.ExaApi
       yield* api.failNext({ _tag: "Body", body: "<html>oops</html>" })
-      expect(yield* errors.fetchOrExplain("ev_01jx4n03k3w5q7r9t1y3u5i7o9p")).toContain("unexpected response: the body is not valid JSON")
+      expect(yield* errors.fetchOrExplain("ev_01jx4n03k3w5q7r9t1y3u5i7o9p")).toContain(
+        "unexpected response: the body is not valid JSON"
+      )
       yield* api.failNext({ _tag: "Status", status: 418, body: { error: "teapot", requestId: "req_t" } })
       const error = yield* Effect.flip(errors.fetchOrExplain("ev_1"))
       // The x-request-id header is preferred over the body's requestId.
@@ -75,7 +87,10 @@ describe("docs/examples", () => {
   it.effect("retries: every layer builds; the composed policy retries", () =>
     Effect.gen(function*() {
       for (const layer of [retries.Default, retries.Custom, retriesCompose.Bare]) {
-        const context = yield* Layer.build(layer).pipe(Effect.provide(ExaApi.layerHttpClient), Effect.provide(ExaApi.layer()))
+        const context = yield* Layer.build(layer).pipe(
+          Effect.provide(ExaApi.layerHttpClient),
+          Effect.provide(ExaApi.layer())
+        )
         assert(typeof Context.get(context, EventsClient.EventsClient).getEvent === "function")
       }
       const api = yield* ExaApi.ExaApi

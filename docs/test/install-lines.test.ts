@@ -46,7 +46,8 @@ const admits = (range: string, version: string): boolean => {
   const low = parse(m[2]!)!
   if (compare(exact, low) < 0) return false
   // The upper bound: the next major (`^1.2`), the next minor (`^0.2`, `~1.2`, `1.2`), or the next patch (`1.2.3`).
-  const bump = (i: 0 | 1 | 2): Version => i === 0 ? [low[0] + 1, 0, 0] : i === 1 ? [low[0], low[1] + 1, 0] : [low[0], low[1], low[2] + 1]
+  const bump = (i: 0 | 1 | 2): Version =>
+    i === 0 ? [low[0] + 1, 0, 0] : i === 1 ? [low[0], low[1] + 1, 0] : [low[0], low[1], low[2] + 1]
   const upper = operator === "^"
     ? bump(low[0] > 0 ? 0 : 1)
     : operator === "~"
@@ -65,7 +66,8 @@ interface Named {
 /** The install commands in a text (`npm install …`, `npm i`, `pnpm add`, `yarn add`, `bun add`), lines joined. */
 const installLines = (text: string): Array<string> =>
   text.replace(/\s*\\\n\s*/g, " ").split("\n").flatMap((line) =>
-    [...line.matchAll(/\b(?:npm (?:install|i|add)|pnpm (?:add|install)|yarn add|bun (?:add|install))\b[^`#\n;&|)]*/g)].map((m) => m[0].trim())
+    [...line.matchAll(/\b(?:npm (?:install|i|add)|pnpm (?:add|install)|yarn add|bun (?:add|install))\b[^`#\n;&|)]*/g)]
+      .map((m) => m[0].trim())
   )
 
 /** The registry packages a command names (flags, paths, tarballs and URLs left out). */
@@ -86,22 +88,43 @@ const problem = (named: Named): string | undefined => {
   // This project's own packages: their version is the package's, not the catalog's.
   if (named.name.startsWith("@effect-exa/")) return undefined
   const version = versions.get(named.name)
-  if (version === undefined) return `${named.name} is not in the workspace catalog (pnpm-workspace.yaml): add it there, with the version tested`
+  if (version === undefined) {
+    return `${named.name} is not in the workspace catalog (pnpm-workspace.yaml): add it there, with the version tested`
+  }
   const wanted = version.replace(/^[\^~]/, "")
-  if (named.range === undefined) return `${named.name} is not pinned: npm's latest may not be for Effect 3 (the catalog has ${version})`
+  if (named.range === undefined) {
+    return `${named.name} is not pinned: npm's latest may not be for Effect 3 (the catalog has ${version})`
+  }
   if (!admits(named.range, wanted)) return `${named.name}@${named.range} does not pin the catalog's ${version}`
   return undefined
 }
 
 describe("install lines", () => {
   it("the checker: catalog, ranges, packages", () => {
-    expect(catalog("packages:\n  - a\ncatalog:\n  effect: 3.22.4\n  \"@effect/sql\": 0.52.1\nother:\n  x: 1\n")).toEqual(
-      new Map([["effect", "3.22.4"], ["@effect/sql", "0.52.1"]])
-    )
-    for (const [range, version] of [["^3.22", "3.22.4"], ["^0.97", "0.97.2"], ["0.52", "0.52.1"], ["~0.53.0", "0.53.0"], ["^7", "7.30.2"], ["3.22.4", "3.22.4"]]) {
+    expect(catalog("packages:\n  - a\ncatalog:\n  effect: 3.22.4\n  \"@effect/sql\": 0.52.1\nother:\n  x: 1\n"))
+      .toEqual(
+        new Map([["effect", "3.22.4"], ["@effect/sql", "0.52.1"]])
+      )
+    for (
+      const [range, version] of [["^3.22", "3.22.4"], ["^0.97", "0.97.2"], ["0.52", "0.52.1"], ["~0.53.0", "0.53.0"], [
+        "^7",
+        "7.30.2"
+      ], ["3.22.4", "3.22.4"]]
+    ) {
       expect(admits(range!, version!), `${range} ${version}`).toBe(true)
     }
-    for (const [range, version] of [["^4", "3.22.4"], ["^3.23", "3.22.4"], ["^0.96", "0.97.2"], ["latest", "3.22.4"], ["*", "1.0.0"], ["0", "0.52.1"], ["~0", "0.52.1"], [">=3", "3.22.4"]]) {
+    for (
+      const [range, version] of [
+        ["^4", "3.22.4"],
+        ["^3.23", "3.22.4"],
+        ["^0.96", "0.97.2"],
+        ["latest", "3.22.4"],
+        ["*", "1.0.0"],
+        ["0", "0.52.1"],
+        ["~0", "0.52.1"],
+        [">=3", "3.22.4"]
+      ]
+    ) {
       expect(admits(range!, version!), `${range} ${version}`).toBe(false)
     }
     expect(installLines("a\n```sh\nnpm install x@^1 \\\n  y  # why\nnpx z\n```\nrun `pnpm add -D w@1` then")).toEqual([
@@ -109,11 +132,12 @@ describe("install lines", () => {
       "pnpm add -D w@1"
     ])
     expect(installLines("corepack pnpm install && corepack pnpm test")).toEqual(["pnpm install"])
-    expect(packagesOf("npm install --save-dev @effect/vitest@^0.30 vitest ./a.tgz /tmp/b.tgz @effect-exa/client")).toEqual([
-      { name: "@effect/vitest", range: "^0.30" },
-      { name: "vitest", range: undefined },
-      { name: "@effect-exa/client", range: undefined }
-    ])
+    expect(packagesOf("npm install --save-dev @effect/vitest@^0.30 vitest ./a.tgz /tmp/b.tgz @effect-exa/client"))
+      .toEqual([
+        { name: "@effect/vitest", range: "^0.30" },
+        { name: "vitest", range: undefined },
+        { name: "@effect-exa/client", range: undefined }
+      ])
     expect(problem({ name: "@effect/platform-node", range: undefined })).toContain("not pinned")
     expect(problem({ name: "@effect/vitest", range: "^0.29" })).toContain("does not pin")
     expect(problem({ name: "left-pad", range: "1" })).toContain("not in the workspace catalog")
@@ -132,7 +156,9 @@ describe("install lines", () => {
   }
 
   it("every package the docs' examples import is installed, pinned, on some page", () => {
-    const installed = new Set(pages.flatMap((page) => installLines(read(page)).flatMap((line) => packagesOf(line).map((n) => n.name))))
+    const installed = new Set(
+      pages.flatMap((page) => installLines(read(page)).flatMap((line) => packagesOf(line).map((n) => n.name)))
+    )
     const imported = new Set(
       pages.flatMap((page) =>
         [...read(page).matchAll(/```ts\n([\s\S]*?)```/g)].flatMap((block) =>
@@ -140,9 +166,13 @@ describe("install lines", () => {
         )
       )
     )
-    const missing = [...imported].filter((name) => !name.startsWith("@effect-exa/") && !name.startsWith("node:") && !installed.has(name))
+    const missing = [...imported].filter((name) =>
+      !name.startsWith("@effect-exa/") && !name.startsWith("node:") && !installed.has(name)
+    )
     expect(missing).toEqual([])
     // What a new user of the command line, the receiver or the tests reaches for first.
-    for (const name of ["effect", "@effect/platform", "@effect/platform-node", "@effect/vitest"]) expect(installed, name).toContain(name)
+    for (const name of ["effect", "@effect/platform", "@effect/platform-node", "@effect/vitest"]) {
+      expect(installed, name).toContain(name)
+    }
   })
 })

@@ -44,7 +44,9 @@ describe("JSDoc examples", () => {
     const virtual = new Map(examples.map((e) => [e.path, e.code]))
     const getSourceFile = host.getSourceFile
     host.getSourceFile = (file, language, ...rest) =>
-      virtual.has(file) ? ts.createSourceFile(file, virtual.get(file)!, language) : getSourceFile(file, language, ...rest)
+      virtual.has(file)
+        ? ts.createSourceFile(file, virtual.get(file)!, language)
+        : getSourceFile(file, language, ...rest)
     const fileExists = host.fileExists
     host.fileExists = (file) => virtual.has(file) || fileExists(file)
     const readFile = host.readFile

@@ -42,7 +42,10 @@ export interface Started {
 export const start = (file: string, env: Record<string, string>) =>
   Effect.acquireRelease(
     Effect.sync((): Started => {
-      const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] })
+      const child = spawn(process.execPath, [file], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
       let stdout = ""
       let stderr = ""
       child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))

@@ -18,9 +18,13 @@ describe("docs/examples/webhook-server", () => {
         Effect.gen(function*() {
           const ok = yield* Webhooks.deliver(url, Fixtures.events["webset.item.enriched"], { secret })
           expect(ok.status).toBe(204)
-          expect((yield* Webhooks.deliver(url, Fixtures.events["webset.search.completed"], { secret })).status).toBe(204)
+          expect((yield* Webhooks.deliver(url, Fixtures.events["webset.search.completed"], { secret })).status).toBe(
+            204
+          )
           expect((yield* Webhooks.deliver(url, Fixtures.events["webset.export.created"], { secret })).status).toBe(204)
-          const forged = yield* Webhooks.deliver(url, Fixtures.events["webset.item.enriched"], { secret: "whsec_attacker" })
+          const forged = yield* Webhooks.deliver(url, Fixtures.events["webset.item.enriched"], {
+            secret: "whsec_attacker"
+          })
           expect([forged.status, forged.body]).toEqual([401, "bad signature"])
           const tampered = yield* Webhooks.deliver(url, Fixtures.events["webset.item.enriched"], {
             secret,

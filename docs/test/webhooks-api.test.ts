@@ -2,7 +2,7 @@
  * The webhooks guide's examples, run against the emulator, which delivers for real to the guide's own receiver
  * (docs/examples/webhook-server.ts) over loopback HTTP.
  */
-import { WebhookSignature, WebhooksClient } from "@effect-exa/client"
+import { WebhooksClient, WebhookSignature } from "@effect-exa/client"
 import type { Event } from "@effect-exa/schema"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { HttpApp, HttpServerResponse } from "@effect/platform"
@@ -85,13 +85,15 @@ describe("docs: the webhooks API", () => {
       const seen: Array<string> = []
       // Built per request, so that it sees the current secrets.
       const { url } = yield* server((request) =>
-        HttpApp.toWebHandler(Effect.suspend(() => WebhookSignature.verifyRequest({ secret: secrets })).pipe(
-          Effect.map((event) => {
-            seen.push(event.id)
-            return HttpServerResponse.empty({ status: 204 })
-          }),
-          Effect.catchAll(() => HttpServerResponse.text("rejected", { status: 401 }))
-        ))(request)
+        HttpApp.toWebHandler(
+          Effect.suspend(() => WebhookSignature.verifyRequest({ secret: secrets })).pipe(
+            Effect.map((event) => {
+              seen.push(event.id)
+              return HttpServerResponse.empty({ status: 204 })
+            }),
+            Effect.catchAll(() => HttpServerResponse.text("rejected", { status: 401 }))
+          )
+        )(request)
       )
       const first = yield* WebhooksClient.createWebhook({ events: ["webset.idle"], url })
       secrets = [first.secret]

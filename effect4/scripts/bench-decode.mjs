@@ -16,7 +16,9 @@ const v3Schema = await load("../../node_modules/effect/dist/esm/Schema.js")
 const v4 = await load("../packages/schema/dist/index.js")
 const v4Schema = await load("../node_modules/effect/dist/Schema.js")
 const v4Jit = await load("../node_modules/effect/dist/schema/SchemaJITCompiler.js")
-const fixtures = JSON.parse((await import("node:fs")).readFileSync(join(here, "../packages/schema/test/fixtures.json"), "utf8"))
+const fixtures = JSON.parse(
+  (await import("node:fs")).readFileSync(join(here, "../packages/schema/test/fixtures.json"), "utf8")
+)
 
 const all = Object.values(fixtures.events)
 const samples = {
@@ -24,7 +26,11 @@ const samples = {
   "medium (webset.created)": { text: JSON.stringify(fixtures.events["webset.created"]), page: false },
   "large (webset.item.enriched)": { text: JSON.stringify(fixtures.events["webset.item.enriched"]), page: false },
   "page of 200 events": {
-    text: JSON.stringify({ data: Array.from({ length: 200 }, (_, i) => all[i % all.length]), hasMore: false, nextCursor: null }),
+    text: JSON.stringify({
+      data: Array.from({ length: 200 }, (_, i) => all[i % all.length]),
+      hasMore: false,
+      nextCursor: null
+    }),
     page: true
   }
 }
@@ -93,7 +99,9 @@ for (const [name, sample] of Object.entries(samples)) {
   console.log(`\n${name}: ${sample.text.length} bytes`)
   for (const d of Object.keys(results)) {
     console.log(
-      `  ${d.padEnd(58)} ${median(results[d]).toFixed(2).padStart(9)} µs  ${ratio(d, "JSON.parse alone").toFixed(2)}x JSON.parse  ` +
+      `  ${d.padEnd(58)} ${median(results[d]).toFixed(2).padStart(9)} µs  ${
+        ratio(d, "JSON.parse alone").toFixed(2)
+      }x JSON.parse  ` +
         `${ratio(d, "effect 3: Event.decodeSync (compiled)").toFixed(2)}x effect 3 compiled`
     )
   }

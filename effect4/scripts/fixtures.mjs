@@ -9,7 +9,20 @@ import { fileURLToPath } from "node:url"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const { Fixtures } = await import(join(here, "../../packages/testing/dist/esm/index.js"))
-const names = ["events", "webset", "search", "importData", "monitor", "monitorRun", "enrichment", "companyItem", "personItem", "articleItem", "webhook", "webhookAttempt"]
+const names = [
+  "events",
+  "webset",
+  "search",
+  "importData",
+  "monitor",
+  "monitorRun",
+  "enrichment",
+  "companyItem",
+  "personItem",
+  "articleItem",
+  "webhook",
+  "webhookAttempt"
+]
 const snapshot = Object.fromEntries(names.map((name) => {
   if (Fixtures[name] === undefined) throw new Error(`Fixtures.${name} is missing`)
   return [name, Fixtures[name]]

@@ -11,7 +11,10 @@ await build({
   format: "esm",
   target: "node20",
   // A few dependencies are CommonJS and `require` Node's modules.
-  banner: { js: "import { createRequire as __createRequire } from \"node:module\";\nconst require = __createRequire(import.meta.url);" },
+  banner: {
+    js:
+      "import { createRequire as __createRequire } from \"node:module\";\nconst require = __createRequire(import.meta.url);"
+  },
   legalComments: "eof",
   logLevel: "warning"
 })

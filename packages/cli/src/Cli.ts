@@ -3,19 +3,19 @@
  *
  * @since 0.1.0
  */
-import * as CliApp from "@effect/cli/CliApp"
+import type * as CliApp from "@effect/cli/CliApp"
 import * as Command from "@effect/cli/Command"
 import * as ValidationError from "@effect/cli/ValidationError"
-import * as Console from "effect/Console"
+import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as EmulatorCommand from "./EmulatorCommand.js"
 import * as EventsCommand from "./EventsCommand.js"
 import * as ExitCode from "./ExitCode.js"
+import { describe, Reported } from "./internal/failure.js"
+import { version } from "./internal/version.js"
 import * as ListenCommand from "./ListenCommand.js"
 import * as VerifyCommand from "./VerifyCommand.js"
 import * as WebhooksCommand from "./WebhooksCommand.js"
-import { describe, Reported } from "./internal/failure.js"
-import { version } from "./internal/version.js"
 
 /**
  * The command tree.
@@ -63,7 +63,9 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, C
     Effect.catchAll((error) => {
       if (error instanceof Reported) return Effect.succeed(error.code)
       // @effect/cli has printed the problem and the usage already.
-      if (ValidationError.isValidationError(error)) return Effect.succeed(ValidationError.isHelpRequested(error) ? ExitCode.ok : ExitCode.usage)
+      if (ValidationError.isValidationError(error)) {
+        return Effect.succeed(ValidationError.isHelpRequested(error) ? ExitCode.ok : ExitCode.usage)
+      }
       return Effect.succeed(describe(error).code)
     }),
     Effect.catchAllDefect((defect) =>

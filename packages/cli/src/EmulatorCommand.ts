@@ -5,11 +5,11 @@
  *
  * @since 0.3.0
  */
+import type * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
 import * as ExaApi from "@effect-exa/testing/ExaApi"
 import * as ExaApiServer from "@effect-exa/testing/ExaApiServer"
 import * as Fixtures from "@effect-exa/testing/Fixtures"
-import type * as Event from "@effect-exa/schema/Event"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Clock from "effect/Clock"
@@ -62,12 +62,16 @@ export const command = Command.make(
     ),
     every: Options.text("every").pipe(
       Options.withPseudoName("DURATION"),
-      Options.withDescription("Add the next sample event at this interval (5s, 1m), so that tails and webhooks see new events."),
+      Options.withDescription(
+        "Add the next sample event at this interval (5s, 1m), so that tails and webhooks see new events."
+      ),
       Options.optional
     ),
     apiKey: Options.redacted("api-key").pipe(
       Options.withPseudoName("KEY"),
-      Options.withDescription("The key requests must carry (x-api-key, or Authorization: Bearer). Default: test-api-key."),
+      Options.withDescription(
+        "The key requests must carry (x-api-key, or Authorization: Bearer). Default: test-api-key."
+      ),
       Options.optional
     ),
     json: Common.json
@@ -79,7 +83,10 @@ export const command = Command.make(
         const out = yield* Output
         // Every option checked before anything is started or printed.
         if (!Number.isSafeInteger(o.seed) || o.seed < 0 || o.seed > 100_000) {
-          return yield* new CliError({ code: ExitCode.usage, message: `--seed must be a whole number from 0 to 100000; got ${o.seed}` })
+          return yield* new CliError({
+            code: ExitCode.usage,
+            message: `--seed must be a whole number from 0 to 100000; got ${o.seed}`
+          })
         }
         if (o.port < 0 || o.port > 65535) {
           return yield* new CliError({ code: ExitCode.usage, message: `--port must be from 0 to 65535; got ${o.port}` })
@@ -88,7 +95,9 @@ export const command = Command.make(
           ? Option.some(yield* Input.duration("every", o.every.value, Duration.millis(10), Input.longestTimer))
           : Option.none()
         const apiKey = Option.getOrElse(o.apiKey, () => ExaApi.defaultApiKey)
-        if (Redacted.value(apiKey) === "") return yield* new CliError({ code: ExitCode.usage, message: "--api-key is empty" })
+        if (Redacted.value(apiKey) === "") {
+          return yield* new CliError({ code: ExitCode.usage, message: "--api-key is empty" })
+        }
         const start = Math.floor((yield* Clock.currentTimeMillis) / 1000) * 1000
         const events = Array.from({ length: o.seed }, (_, n) => sample(n, start - (o.seed - n) * 60_000))
         const context = yield* Layer.build(
@@ -105,7 +114,12 @@ export const command = Command.make(
         const { url } = Context.get(context, ExaApiServer.ExaApiServer)
         const key = Redacted.value(apiKey)
         if (out.json) {
-          yield* out.record({ baseUrl: url, apiKey: key, events: o.seed, everyMillis: Option.isSome(every) ? Duration.toMillis(every.value) : null })
+          yield* out.record({
+            baseUrl: url,
+            apiKey: key,
+            events: o.seed,
+            everyMillis: Option.isSome(every) ? Duration.toMillis(every.value) : null
+          })
         } else {
           yield* out.line(`Exa API emulator on ${url} (API key ${Input.printable(key)})`)
           yield* out.line(`  export EXA_BASE_URL=${url} EXA_API_KEY=${shellQuoted(key)}`)

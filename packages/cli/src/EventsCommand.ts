@@ -45,7 +45,9 @@ export const list = Command.make(
     types: Tailing.options.types,
     since: Options.text("since").pipe(
       Options.withPseudoName("TIME"),
-      Options.withDescription("Only events created at or after this instant (2026-01-01, 2026-01-01T12:00:00Z) or time ago (2h, 7d)."),
+      Options.withDescription(
+        "Only events created at or after this instant (2026-01-01, 2026-01-01T12:00:00Z) or time ago (2h, 7d)."
+      ),
       Options.optional
     ),
     until: Options.text("until").pipe(
@@ -92,7 +94,9 @@ export const list = Command.make(
         yield* out.progress("")
         if (!out.json) {
           if (shown === 0) yield* out.note("No events match.")
-          else if (more) yield* out.note(out.paint("dim", `${shown} shown; there are more: --limit N, or --all for every one`))
+          else if (more) {
+            yield* out.note(out.paint("dim", `${shown} shown; there are more: --limit N, or --all for every one`))
+          }
         }
       })
     )

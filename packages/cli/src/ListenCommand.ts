@@ -41,7 +41,9 @@ export const command = Command.make(
             if (!Forward.delivered(outcome)) refused++
           }))
         if (refused > 0) {
-          if (!out.json) yield* out.note(`The receiver refused ${refused} of ${forwarded} event${forwarded === 1 ? "" : "s"}.`)
+          if (!out.json) {
+            yield* out.note(`The receiver refused ${refused} of ${forwarded} event${forwarded === 1 ? "" : "s"}.`)
+          }
           return yield* new Reported({ code: ExitCode.failed })
         }
       })

@@ -30,7 +30,10 @@ const readBody = (path: string) =>
           return new Uint8Array(Buffer.concat(chunks))
         },
         catch: (error) =>
-          new CliError({ code: ExitCode.usage, message: `Could not read the body from stdin: ${error instanceof Error ? error.message : String(error)}` })
+          new CliError({
+            code: ExitCode.usage,
+            message: `Could not read the body from stdin: ${error instanceof Error ? error.message : String(error)}`
+          })
       })
     }
     return yield* fs.readFile(path)
@@ -53,7 +56,9 @@ export const command = Command.make(
     ),
     header: Options.text("header").pipe(
       Options.withPseudoName("HEADER"),
-      Options.withDescription("The Exa-Signature header as received (t=…,v1=…; a leading \"Exa-Signature:\" is allowed).")
+      Options.withDescription(
+        "The Exa-Signature header as received (t=…,v1=…; a leading \"Exa-Signature:\" is allowed)."
+      )
     ),
     bodyFile: Options.text("body-file").pipe(
       Options.withPseudoName("FILE"),
@@ -61,7 +66,9 @@ export const command = Command.make(
     ),
     tolerance: Options.text("tolerance").pipe(
       Options.withPseudoName("DURATION"),
-      Options.withDescription("How old the signature may be (300s by default, as receivers check; 30d for an old capture)."),
+      Options.withDescription(
+        "How old the signature may be (300s by default, as receivers check; 30d for an old capture)."
+      ),
       Options.withDefault("300s")
     )
   },
@@ -72,7 +79,11 @@ export const command = Command.make(
         const out = yield* Output
         const secret = Option.isSome(o.secret) ? o.secret : yield* Config.option(Config.redacted("EXA_WEBHOOK_SECRET"))
         if (Option.isNone(secret)) {
-          return yield* new CliError({ code: ExitCode.usage, message: missingSetting("EXA_WEBHOOK_SECRET"), hint: "set it to the webhook's secret (whsec_…), or pass --secret" })
+          return yield* new CliError({
+            code: ExitCode.usage,
+            message: missingSetting("EXA_WEBHOOK_SECRET"),
+            hint: "set it to the webhook's secret (whsec_…), or pass --secret"
+          })
         }
         const tolerance = yield* Input.duration("tolerance", o.tolerance)
         const header = o.header.replace(/^\s*exa-signature\s*:/i, "").trim()
@@ -85,7 +96,9 @@ export const command = Command.make(
           const hint = error._tag === "SignatureMismatch"
             ? yield* mismatchHint(secret.value, header, body)
             : error._tag === "TimestampOutOfTolerance"
-            ? `the signature matches; pass --tolerance ${enough(Math.abs(error.now - error.timestamp))} to accept a capture this old`
+            ? `the signature matches; pass --tolerance ${
+              enough(Math.abs(error.now - error.timestamp))
+            } to accept a capture this old`
             : d.hint
           yield* out.failure({ ...d, hint })
           return yield* new Reported({ code: d.code })
@@ -95,14 +108,27 @@ export const command = Command.make(
         const event = yield* Effect.either(WebhookSignature.verify(options))
         if (Either.isLeft(event)) {
           const d = describe(event.left)
-          yield* out.failure({ ...d, code: ExitCode.failed, message: `The signature is valid, but the body is not an event: ${d.message}` })
+          yield* out.failure({
+            ...d,
+            code: ExitCode.failed,
+            message: `The signature is valid, but the body is not an event: ${d.message}`
+          })
           return yield* new Reported({ code: ExitCode.failed })
         }
         const signedAt = new Date(checked.right.timestamp * 1000).toISOString()
         if (out.json) {
-          return yield* out.record({ valid: true, signedAt, ageSeconds: age, event: { id: event.right.id, type: event.right.type } })
+          return yield* out.record({
+            valid: true,
+            signedAt,
+            ageSeconds: age,
+            event: { id: event.right.id, type: event.right.type }
+          })
         }
-        yield* out.line(`${out.paint("green", "valid")}: signed at ${signedAt} (${Duration.format(Duration.seconds(Math.abs(age)))} ${age >= 0 ? "ago" : "ahead"})`)
+        yield* out.line(
+          `${out.paint("green", "valid")}: signed at ${signedAt} (${Duration.format(Duration.seconds(Math.abs(age)))} ${
+            age >= 0 ? "ago" : "ahead"
+          })`
+        )
         yield* out.line(`event ${Input.printable(event.right.id)} (${Input.printable(event.right.type)})`)
       })
     )
@@ -110,7 +136,11 @@ export const command = Command.make(
 
 // A tolerance that covers an age in seconds, in the unit a person would type.
 const enough = (seconds: number): string =>
-  seconds < 3600 ? `${Math.ceil(seconds / 60)}m` : seconds < 86400 ? `${Math.ceil(seconds / 3600)}h` : `${Math.ceil(seconds / 86400)}d`
+  seconds < 3600
+    ? `${Math.ceil(seconds / 60)}m`
+    : seconds < 86400
+    ? `${Math.ceil(seconds / 3600)}h`
+    : `${Math.ceil(seconds / 86400)}d`
 
 // Why a signature may not match: the usual mistakes, tried.
 const mismatchHint = (secret: WebhookSignature.Options["secret"], header: string, body: Uint8Array) =>
@@ -118,14 +148,22 @@ const mismatchHint = (secret: WebhookSignature.Options["secret"], header: string
     const text = new TextDecoder().decode(body)
     const trimmed = text.replace(/\r?\n$/, "")
     if (trimmed !== text) {
-      const retried = yield* Effect.either(WebhookSignature.verifySignature({ secret, header, body: trimmed, tolerance: Duration.infinity }))
-      if (Either.isRight(retried)) return "it matches without the final newline of the file: save the body exactly as received"
+      const retried = yield* Effect.either(
+        WebhookSignature.verifySignature({ secret, header, body: trimmed, tolerance: Duration.infinity })
+      )
+      if (Either.isRight(retried)) {
+        return "it matches without the final newline of the file: save the body exactly as received"
+      }
     }
     try {
       const compact = JSON.stringify(JSON.parse(text))
       if (compact !== text) {
-        const retried = yield* Effect.either(WebhookSignature.verifySignature({ secret, header, body: compact, tolerance: Duration.infinity }))
-        if (Either.isRight(retried)) return "it matches the body re-serialised: verify the raw bytes received, not JSON you re-encoded"
+        const retried = yield* Effect.either(
+          WebhookSignature.verifySignature({ secret, header, body: compact, tolerance: Duration.infinity })
+        )
+        if (Either.isRight(retried)) {
+          return "it matches the body re-serialised: verify the raw bytes received, not JSON you re-encoded"
+        }
       }
     } catch {
       // Not JSON: nothing to try.

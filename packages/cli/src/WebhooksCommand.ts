@@ -46,7 +46,10 @@ export const create = Command.make(
   "create",
   {
     ...Common.api,
-    url: Options.text("url").pipe(Options.withPseudoName("URL"), Options.withDescription("Where Exa POSTs events: an https URL.")),
+    url: Options.text("url").pipe(
+      Options.withPseudoName("URL"),
+      Options.withDescription("Where Exa POSTs events: an https URL.")
+    ),
     events: eventsOption,
     metadata: metadataOption
   },
@@ -57,7 +60,11 @@ export const create = Command.make(
         const out = yield* Output
         const events = yield* Input.eventTypes("events", o.events)
         if (events.length === 0) {
-          return yield* new CliError({ code: ExitCode.usage, message: "Give at least one event type with --events", hint: "e.g. --events webset.item.created,webset.idle" })
+          return yield* new CliError({
+            code: ExitCode.usage,
+            message: "Give at least one event type with --events",
+            hint: "e.g. --events webset.item.created,webset.idle"
+          })
         }
         const metadata = yield* Input.metadata("metadata", o.metadata)
         const webhook = yield* WebhooksClient.createWebhook({
@@ -66,7 +73,11 @@ export const create = Command.make(
           ...(o.metadata.length > 0 ? { metadata } : {})
         })
         yield* Render.webhookDetail(webhook)
-        if (!out.json) yield* out.note(out.paint("dim", "The secret is shown only now: keep it (as EXA_WEBHOOK_SECRET) to verify deliveries."))
+        if (!out.json) {
+          yield* out.note(
+            out.paint("dim", "The secret is shown only now: keep it (as EXA_WEBHOOK_SECRET) to verify deliveries.")
+          )
+        }
       })
     )
 ).pipe(Command.withDescription("Create a webhook; prints its signing secret, which the API shows only this once."))
@@ -115,7 +126,11 @@ export const update = Command.make(
   {
     ...Common.api,
     id,
-    url: Options.text("url").pipe(Options.withPseudoName("URL"), Options.withDescription("A new URL."), Options.optional),
+    url: Options.text("url").pipe(
+      Options.withPseudoName("URL"),
+      Options.withDescription("A new URL."),
+      Options.optional
+    ),
     events: eventsOption,
     metadata: metadataOption
   },
@@ -126,7 +141,11 @@ export const update = Command.make(
         const events = yield* Input.eventTypes("events", o.events)
         const metadata = yield* Input.metadata("metadata", o.metadata)
         if (Option.isNone(o.url) && events.length === 0 && o.metadata.length === 0) {
-          return yield* new CliError({ code: ExitCode.usage, message: "Nothing to change", hint: "give --url, --events or --metadata" })
+          return yield* new CliError({
+            code: ExitCode.usage,
+            message: "Nothing to change",
+            hint: "give --url, --events or --metadata"
+          })
         }
         const webhook = yield* WebhooksClient.updateWebhook(o.id, {
           ...(Option.isSome(o.url) ? { url: o.url.value } : {}),
@@ -156,7 +175,9 @@ export const remove = Command.make(
         if (Option.isNone(deleted)) {
           // A retry after a lost answer found it gone: the earlier attempt deleted it.
           if (out.json) return yield* out.record({ object: "webhook", id: o.id, deleted: true })
-          return yield* out.line(`Deleted webhook ${Input.printable(o.id)} (the answer was lost; a retry found it gone)`)
+          return yield* out.line(
+            `Deleted webhook ${Input.printable(o.id)} (the answer was lost; a retry found it gone)`
+          )
         }
         const webhook = deleted.value
         if (out.json) return yield* out.record(Render.webhookJson(webhook))
@@ -177,8 +198,16 @@ export const attempts = Command.make(
     ...Common.api,
     id,
     failed: Options.boolean("failed").pipe(Options.withDescription("Only failed attempts.")),
-    type: Options.text("type").pipe(Options.withPseudoName("TYPE"), Options.withDescription("Only attempts to deliver events of this type."), Options.optional),
-    limit: Options.integer("limit").pipe(Options.withPseudoName("N"), Options.withDescription("At most this many attempts."), Options.withDefault(50))
+    type: Options.text("type").pipe(
+      Options.withPseudoName("TYPE"),
+      Options.withDescription("Only attempts to deliver events of this type."),
+      Options.optional
+    ),
+    limit: Options.integer("limit").pipe(
+      Options.withPseudoName("N"),
+      Options.withDescription("At most this many attempts."),
+      Options.withDefault(50)
+    )
   },
   (o) =>
     Common.runApi(
@@ -216,7 +245,9 @@ export const replay = Command.make(
     secret: Forwarding.secret,
     since: Options.text("since").pipe(
       Options.withPseudoName("TIME"),
-      Options.withDescription("Look at attempts made since this instant or time ago (within the 60 days events are kept)."),
+      Options.withDescription(
+        "Look at attempts made since this instant or time ago (within the 60 days events are kept)."
+      ),
       Options.withDefault("24h")
     )
   },
@@ -239,7 +270,9 @@ export const replay = Command.make(
           yield* out.note(
             total === 0
               ? `No failed deliveries since ${since}.`
-              : `Replayed ${total} event${total === 1 ? "" : "s"}: ${tally.delivered} delivered, ${tally.failed} failed.`
+              : `Replayed ${total} event${
+                total === 1 ? "" : "s"
+              }: ${tally.delivered} delivered, ${tally.failed} failed.`
           )
         }
         if (tally.failed > 0) return yield* new Reported({ code: ExitCode.failed })

@@ -6,7 +6,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"
-import * as Console from "effect/Console"
+import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
@@ -40,7 +40,9 @@ function strip(arg: unknown): unknown {
 // terminal-safe: stdout carries only the command's records, which `--json` output depends on.
 const notes = Logger.make(({ logLevel, message }) => {
   if (LogLevel.lessThan(logLevel, LogLevel.Warning)) return
-  const text = (Array.isArray(message) ? message : [message]).map((part) => typeof part === "string" ? part : String(part)).join(" ")
+  const text = (Array.isArray(message) ? message : [message]).map((part) =>
+    typeof part === "string" ? part : String(part)
+  ).join(" ")
   process.stderr.write(`${printable(text)}\n`)
 })
 

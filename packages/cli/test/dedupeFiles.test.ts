@@ -4,8 +4,8 @@
  * record; and a tampered directory. A `FileSystem` whose next `link` waits on the test places the pause exactly.
  */
 import * as Dedupe from "@effect-exa/client/Dedupe"
-import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -34,7 +34,10 @@ const gatedFileSystem = () => {
           armed = undefined
           return gate === undefined
             ? node.link(from, to)
-            : Deferred.succeed(gate.reached, undefined).pipe(Effect.zipRight(Deferred.await(gate.open)), Effect.zipRight(node.link(from, to)))
+            : Deferred.succeed(gate.reached, undefined).pipe(
+              Effect.zipRight(Deferred.await(gate.open)),
+              Effect.zipRight(node.link(from, to))
+            )
         })
     }))
   ).pipe(Layer.provideMerge(NodeContext.layer))
@@ -81,7 +84,10 @@ describe("Dedupe.layerFileSystem under races", () => {
         // Age the record: done, expired two days ago (a sweep removes records idle for more than a day).
         const folder = path.join(dir, "ev_1")
         const newest = versionsOf(folder).at(-1)!
-        fs.writeFileSync(path.join(folder, newest), JSON.stringify({ state: "done", until: Date.now() - 2 * 86_400_000 }))
+        fs.writeFileSync(
+          path.join(folder, newest),
+          JSON.stringify({ state: "done", until: Date.now() - 2 * 86_400_000 })
+        )
 
         const gate = yield* gated.pauseNextLink
         const paused = yield* Effect.fork(Dedupe.tryOnce("ev_1", Effect.sync(() => ++runs)))
@@ -93,10 +99,13 @@ describe("Dedupe.layerFileSystem under races", () => {
         }))
         expect(fs.existsSync(folder)).toBe(false)
         // A new copy claims the id in a new folder at the same path, and runs.
-        const running = yield* Effect.fork(Dedupe.tryOnce("ev_1", Effect.zipRight(
-          Effect.sync(() => ++runs),
-          Effect.zipRight(Deferred.succeed(started, undefined), Deferred.await(blocker))
-        )))
+        const running = yield* Effect.fork(Dedupe.tryOnce(
+          "ev_1",
+          Effect.zipRight(
+            Effect.sync(() => ++runs),
+            Effect.zipRight(Deferred.succeed(started, undefined), Deferred.await(blocker))
+          )
+        ))
         yield* Deferred.await(started)
         // The paused copy writes now, into the new folder, a version decided on the old record: it must not count.
         yield* Deferred.succeed(gate.open, undefined)
@@ -129,7 +138,10 @@ describe("Dedupe.layerFileSystem on a tampered directory", () => {
       const nonce = "0123456789abcdef0123456789abcdef"
       fs.mkdirSync(path.join(dir, "ev_1"))
       fs.writeFileSync(path.join(dir, "ev_1", `id.${nonce}`), "")
-      fs.writeFileSync(path.join(dir, "ev_1", `${nonce}-00`), JSON.stringify({ state: "done", until: Date.now() + 1e9 }))
+      fs.writeFileSync(
+        path.join(dir, "ev_1", `${nonce}-00`),
+        JSON.stringify({ state: "done", until: Date.now() + 1e9 })
+      )
       // Bounded: a stray name once made a claim spin for ever at full CPU.
       const outcome = yield* Effect.timeout(Dedupe.tryOnce("ev_1", Effect.succeed(1)), "20 seconds").pipe(
         Effect.provide(Dedupe.layerFileSystem(dir).pipe(Layer.provide(NodeContext.layer)))
@@ -143,9 +155,11 @@ describe("Dedupe.layerFileSystem on a tampered directory", () => {
       fs.mkdirSync(path.join(dir, "ev_1"))
       fs.writeFileSync(path.join(dir, "ev_1", "notes.txt"), "mine")
       let runs = 0
-      const error = yield* Effect.flip(Dedupe.tryOnce("ev_1", Effect.sync(() => ++runs)).pipe(
-        Effect.provide(Dedupe.layerFileSystem(dir).pipe(Layer.provide(NodeContext.layer)))
-      ))
+      const error = yield* Effect.flip(
+        Dedupe.tryOnce("ev_1", Effect.sync(() => ++runs)).pipe(
+          Effect.provide(Dedupe.layerFileSystem(dir).pipe(Layer.provide(NodeContext.layer)))
+        )
+      )
       expect(error).toMatchObject({ _tag: "BadArgument", method: "Dedupe.claim" })
       expect(error.message).toContain("no identity file")
       expect(runs).toBe(0)

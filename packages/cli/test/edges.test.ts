@@ -37,24 +37,35 @@ const endlessReceiver = Effect.acquireRelease(
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
       const port = typeof address === "object" && address !== null ? address.port : 0
-      resume(Effect.succeed({ url: `http://127.0.0.1:${port}/hook`, server, written: () => written, closed: () => closed }))
+      resume(
+        Effect.succeed({ url: `http://127.0.0.1:${port}/hook`, server, written: () => written, closed: () => closed })
+      )
     })
   }),
-  ({ server }) => Effect.promise(() => new Promise<void>((resolve) => {
-    server.closeAllConnections()
-    server.close(() => resolve())
-  }))
+  ({ server }) =>
+    Effect.promise(() =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+    )
 )
 
 describe("effect-exa, as an attacker", () => {
   it.live("the API's error text in a tail's 'trying again' note cannot drive the terminal", () =>
     Effect.gen(function*() {
       const now = Date.now()
-      const { api, env } = yield* emulator({ events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(now, 1) })] })
+      const { api, env } = yield* emulator({
+        events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(now, 1) })]
+      })
       const tail = start(["events", "tail", "--json", "--poll", "100ms", "--since", at(now, 0), "--limit", "2"], env)
       yield* Effect.promise(() => tail.until((out) => out.includes("ev_1")))
       // More 503s than the client retries, each with escape sequences in its message.
-      yield* api.failNext({ _tag: "Status", status: 503, body: { error: "down\u001b]0;pwned\u0007\u001b[2J", tag: "X" } }, 3)
+      yield* api.failNext({
+        _tag: "Status",
+        status: 503,
+        body: { error: "down\u001b]0;pwned\u0007\u001b[2J", tag: "X" }
+      }, 3)
       yield* Effect.promise(() =>
         new Promise<void>((resolve) => {
           const check = () => tail.stderr().includes("trying again (the position") ? resolve() : setTimeout(check, 50)
@@ -68,25 +79,45 @@ describe("effect-exa, as an attacker", () => {
       expect(ran.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/)
     }).pipe(Effect.scoped))
 
-  it.live("--forward-to: an endless answer is read up to 64 KiB, then the connection is closed; the status stands", () =>
-    Effect.gen(function*() {
-      const now = Date.now()
-      const endless = yield* endlessReceiver
-      const { env } = yield* emulator({ events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(now, 1) })] })
-      // A timeout far beyond the test's: only the cap can end the read.
-      const ran = yield* run(
-        ["listen", "--forward-to", endless.url, "--poll", "100ms", "--since", at(now, 0), "--limit", "1", "--timeout", "1h"],
-        env
-      )
-      expect(ran.code).toBe(0)
-      expect(ran.stdout).toMatch(/delivered\s+200\s+\d+ ms\s+webset\.idle\s+ev_1/)
-      yield* Effect.promise(() => new Promise<void>((resolve) => {
-        const check = () => endless.closed() > 0 ? resolve() : setTimeout(check, 20)
-        check()
-      }))
-      // Cut off near the cap (socket buffers hold a little more), not after megabytes.
-      expect(endless.written()).toBeLessThan(8 * 1024 * 1024)
-    }).pipe(Effect.scoped), 60_000)
+  it.live(
+    "--forward-to: an endless answer is read up to 64 KiB, then the connection is closed; the status stands",
+    () =>
+      Effect.gen(function*() {
+        const now = Date.now()
+        const endless = yield* endlessReceiver
+        const { env } = yield* emulator({
+          events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(now, 1) })]
+        })
+        // A timeout far beyond the test's: only the cap can end the read.
+        const ran = yield* run(
+          [
+            "listen",
+            "--forward-to",
+            endless.url,
+            "--poll",
+            "100ms",
+            "--since",
+            at(now, 0),
+            "--limit",
+            "1",
+            "--timeout",
+            "1h"
+          ],
+          env
+        )
+        expect(ran.code).toBe(0)
+        expect(ran.stdout).toMatch(/delivered\s+200\s+\d+ ms\s+webset\.idle\s+ev_1/)
+        yield* Effect.promise(() =>
+          new Promise<void>((resolve) => {
+            const check = () => endless.closed() > 0 ? resolve() : setTimeout(check, 20)
+            check()
+          })
+        )
+        // Cut off near the cap (socket buffers hold a little more), not after megabytes.
+        expect(endless.written()).toBeLessThan(8 * 1024 * 1024)
+      }).pipe(Effect.scoped),
+    60_000
+  )
 
   it.live("arguments out of range are bad input (exit 2), never a defect or a silent change", () =>
     Effect.gen(function*() {
@@ -137,7 +168,19 @@ describe("effect-exa, as an attacker", () => {
       fs.writeFileSync(victim, "precious\n")
       const checkpoint = path.join(dir, "tail.json")
       fs.symlinkSync(victim, `${checkpoint}.lock`)
-      const tail = start(["events", "tail", "--json", "--poll", "100ms", "--since", at(now, 0), "--limit", "1", "--checkpoint", checkpoint], env)
+      const tail = start([
+        "events",
+        "tail",
+        "--json",
+        "--poll",
+        "100ms",
+        "--since",
+        at(now, 0),
+        "--limit",
+        "1",
+        "--checkpoint",
+        checkpoint
+      ], env)
       // Before 0.3.0 the temporary file was `<file>.<pid>.tmp`, written through whatever was there.
       fs.symlinkSync(victim, `${checkpoint}.${tail.child.pid}.tmp`)
       const ran = yield* Effect.promise(() => tail.done)
@@ -206,7 +249,19 @@ describe("effect-exa, polish", () => {
         ]
       })
       const ran = yield* run(
-        ["listen", "--forward-to", hook.url, "--secret", "whsec_wrong", "--poll", "100ms", "--since", at(now, 0), "--limit", "2"],
+        [
+          "listen",
+          "--forward-to",
+          hook.url,
+          "--secret",
+          "whsec_wrong",
+          "--poll",
+          "100ms",
+          "--since",
+          at(now, 0),
+          "--limit",
+          "2"
+        ],
         env
       )
       expect(ran.code).toBe(1)

@@ -22,16 +22,26 @@ describe("effect-exa events list", () => {
       const { env } = yield* emulator({ events: series(30) })
       const limited = records((yield* run(["events", "list", "--json", "--limit", "3"], env)).stdout)
       expect(limited.map((e) => e.id)).toEqual(["ev_0029", "ev_0028", "ev_0027"])
-      const idle = records((yield* run(["events", "list", "--json", "--types", "webset.idle", "--limit", "100"], env)).stdout)
+      const idle = records(
+        (yield* run(["events", "list", "--json", "--types", "webset.idle", "--limit", "100"], env)).stdout
+      )
       expect(idle).toHaveLength(15)
       expect(idle.every((e) => e.type === "webset.idle")).toBe(true)
-      const both = records((yield* run(["events", "list", "--json", "-t", "webset.idle,webset.item.created", "--limit", "100"], env)).stdout)
+      const both = records(
+        (yield* run(["events", "list", "--json", "-t", "webset.idle,webset.item.created", "--limit", "100"], env))
+          .stdout
+      )
       expect(both).toHaveLength(30)
       const window = records(
-        (yield* run(["events", "list", "--json", "--since", "2026-11-01T00:10:00Z", "--until", "2026-11-01T00:12:00Z"], env)).stdout
+        (yield* run(
+          ["events", "list", "--json", "--since", "2026-11-01T00:10:00Z", "--until", "2026-11-01T00:12:00Z"],
+          env
+        )).stdout
       )
       expect(window.map((e) => e.id)).toEqual(["ev_0012", "ev_0011", "ev_0010"])
-      const fromDate = records((yield* run(["events", "list", "--json", "--since", "2026-11-02", "--limit", "100"], env)).stdout)
+      const fromDate = records(
+        (yield* run(["events", "list", "--json", "--since", "2026-11-02", "--limit", "100"], env)).stdout
+      )
       expect(fromDate).toEqual([])
     }).pipe(Effect.scoped))
 
@@ -64,4 +74,3 @@ describe("effect-exa events list", () => {
       expect(yield* api.requests).toEqual([])
     }).pipe(Effect.scoped))
 })
-

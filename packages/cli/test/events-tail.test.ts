@@ -79,10 +79,10 @@ describe("effect-exa events tail", () => {
       noStack(ran.stderr)
       // The position survived: started again, it goes on after what it handled (at least once: the last event may
       // come again, if the signal came before its position was written), never from the start.
-      yield* api.addEvents([Fixtures.make("webset.item.created", { id: "ev_5", createdAt: at(5), data: { websetId: "ws_mine" } })])
-      const again = yield* Effect.promise(() =>
-        start([...args, "--json", "--limit", "1"], env).done
-      )
+      yield* api.addEvents([
+        Fixtures.make("webset.item.created", { id: "ev_5", createdAt: at(5), data: { websetId: "ws_mine" } })
+      ])
+      const again = yield* Effect.promise(() => start([...args, "--json", "--limit", "1"], env).done)
       expect(again.code).toBe(0)
       expect(["ev_4", "ev_5"]).toContain(records(again.stdout)[0].id)
     }).pipe(Effect.scoped))

@@ -157,4 +157,3 @@ describe("effect-exa events get", () => {
       expect(ran.stdout).toContain("ev_\\u001b]0;pwned")
     }).pipe(Effect.scoped))
 })
-

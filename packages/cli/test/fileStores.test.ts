@@ -6,9 +6,9 @@
  */
 import { Checkpoint, Dedupe } from "@effect-exa/client"
 import { Fixtures } from "@effect-exa/testing"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -75,8 +75,7 @@ const startWorker = (args: ReadonlyArray<string>) => {
 const node = <A, E>(
   effect: Effect.Effect<A, E, Checkpoint.Checkpoint>,
   layer: Layer.Layer<Checkpoint.Checkpoint, unknown, FileSystem.FileSystem | Path.Path>
-) =>
-  effect.pipe(Effect.provide(layer.pipe(Layer.provide(NodeContext.layer))), Effect.orDie)
+) => effect.pipe(Effect.provide(layer.pipe(Layer.provide(NodeContext.layer))), Effect.orDie)
 
 const valid = (stored: Option.Option<Checkpoint.Position>) => {
   expect(Option.isSome(stored)).toBe(true)
@@ -86,23 +85,37 @@ const valid = (stored: Option.Option<Checkpoint.Position>) => {
 }
 
 describe("Checkpoint on disk, against kill -9", () => {
-  for (const [kind, layerOf, args] of [
-    ["layerFileSystem", (target: string) => Checkpoint.layerFileSystem(target), (dir: string) => ["checkpoint-dir", dir, "consumer"]],
-    ["layerFile", (target: string) => Checkpoint.layerFile(path.join(target, "checkpoint.json")), (dir: string) => ["checkpoint-file", path.join(dir, "checkpoint.json"), "consumer"]]
-  ] as const) {
-    it.live(`${kind}: a writer killed at 10 random moments always leaves a position that loads`, () =>
-      Effect.gen(function*() {
-        const dir = fresh("kill")
-        for (let trial = 0; trial < 10; trial++) {
-          const { child, exit, ready } = startWorker(args(dir))
-          yield* Effect.promise(() => ready)
-          // A random moment within the writes that follow.
-          yield* Effect.sleep(Duration.millis(Math.floor(Math.random() * 60)))
-          child.kill("SIGKILL")
-          expect((yield* Effect.promise(() => exit)).signal).toBe("SIGKILL")
-          valid(yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("consumer")), layerOf(dir)))
-        }
-      }), 120_000)
+  for (
+    const [kind, layerOf, args] of [
+      [
+        "layerFileSystem",
+        (target: string) => Checkpoint.layerFileSystem(target),
+        (dir: string) => ["checkpoint-dir", dir, "consumer"]
+      ],
+      [
+        "layerFile",
+        (target: string) => Checkpoint.layerFile(path.join(target, "checkpoint.json")),
+        (dir: string) => ["checkpoint-file", path.join(dir, "checkpoint.json"), "consumer"]
+      ]
+    ] as const
+  ) {
+    it.live(
+      `${kind}: a writer killed at 10 random moments always leaves a position that loads`,
+      () =>
+        Effect.gen(function*() {
+          const dir = fresh("kill")
+          for (let trial = 0; trial < 10; trial++) {
+            const { child, exit, ready } = startWorker(args(dir))
+            yield* Effect.promise(() => ready)
+            // A random moment within the writes that follow.
+            yield* Effect.sleep(Duration.millis(Math.floor(Math.random() * 60)))
+            child.kill("SIGKILL")
+            expect((yield* Effect.promise(() => exit)).signal).toBe("SIGKILL")
+            valid(yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("consumer")), layerOf(dir)))
+          }
+        }),
+      120_000
+    )
   }
 
   it.live("a reader racing a writer never sees half a file", () =>
@@ -130,27 +143,37 @@ describe("Checkpoint on disk, against kill -9", () => {
 })
 
 describe("Checkpoint.layerFile (the command line's --checkpoint FILE)", () => {
-  it.live("several processes writing their own names to one file keep each other's positions", () =>
-    Effect.gen(function*() {
-      const file = path.join(fresh("shared"), "checkpoint.json")
-      const names = ["events-tail", "listen", "third"]
-      const workers = names.map((name) => startWorker(["checkpoint-file", file, name, "40"]))
-      const exits = yield* Effect.promise(() => Promise.all(workers.map((w) => w.exit)))
-      expect(exits.map((e) => e.code), exits.map((e) => e.stderr).join("\n")).toEqual([0, 0, 0])
-      for (const name of names) {
-        const stored = yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get(name)), Checkpoint.layerFile(file))
-        valid(stored)
-        expect(Option.getOrThrow(stored).time).toBe(1_700_000_000_040)
-      }
-      expect(fs.readdirSync(path.dirname(file))).toEqual(["checkpoint.json"])
-    }), 120_000)
+  it.live(
+    "several processes writing their own names to one file keep each other's positions",
+    () =>
+      Effect.gen(function*() {
+        const file = path.join(fresh("shared"), "checkpoint.json")
+        const names = ["events-tail", "listen", "third"]
+        const workers = names.map((name) => startWorker(["checkpoint-file", file, name, "40"]))
+        const exits = yield* Effect.promise(() => Promise.all(workers.map((w) => w.exit)))
+        expect(exits.map((e) => e.code), exits.map((e) => e.stderr).join("\n")).toEqual([0, 0, 0])
+        for (const name of names) {
+          const stored = yield* node(
+            Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get(name)),
+            Checkpoint.layerFile(file)
+          )
+          valid(stored)
+          expect(Option.getOrThrow(stored).time).toBe(1_700_000_000_040)
+        }
+        expect(fs.readdirSync(path.dirname(file))).toEqual(["checkpoint.json"])
+      }),
+    120_000
+  )
 
   it.live("a lock left by a crashed process is taken over: at once when its process is gone, else after 10 seconds", () =>
     Effect.gen(function*() {
       const file = path.join(fresh("stale"), "checkpoint.json")
       fs.writeFileSync(`${file}.lock`, JSON.stringify({ token: "dead", at: Date.now() - 60_000 }))
       const position = { from: 0, time: 5, seen: [] }
-      yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.set("a", position)), Checkpoint.layerFile(file))
+      yield* node(
+        Effect.flatMap(Checkpoint.Checkpoint, (store) => store.set("a", position)),
+        Checkpoint.layerFile(file)
+      )
       expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ a: { v: 1, ...position } })
       expect(fs.existsSync(`${file}.lock`)).toBe(false)
       // Held by a process that is gone (killed with kill -9), dated ahead so that only that can free it (else the
@@ -159,15 +182,24 @@ describe("Checkpoint.layerFile (the command line's --checkpoint FILE)", () => {
       yield* Effect.promise(() => gone.exit)
       // (The lock names the pid namespace it was taken in: an id is checked only within this one.)
       const namespace = fs.readlinkSync("/proc/self/ns/pid")
-      fs.writeFileSync(`${file}.lock`, JSON.stringify({ token: "killed", at: Date.now() + 3_600_000, pid: gone.child.pid, namespace }))
-      yield* node(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.set("b", position)), Checkpoint.layerFile(file))
+      fs.writeFileSync(
+        `${file}.lock`,
+        JSON.stringify({ token: "killed", at: Date.now() + 3_600_000, pid: gone.child.pid, namespace })
+      )
+      yield* node(
+        Effect.flatMap(Checkpoint.Checkpoint, (store) => store.set("b", position)),
+        Checkpoint.layerFile(file)
+      )
       expect(Object.keys(JSON.parse(fs.readFileSync(file, "utf8")))).toEqual(["a", "b"])
     }))
 
   it.live("reads files written before 0.3.0 (positions as JSON strings); a damaged file is CheckpointUnreadable and is never overwritten", () =>
     Effect.gen(function*() {
       const file = path.join(fresh("old"), "checkpoint.json")
-      fs.writeFileSync(file, JSON.stringify({ "events-tail": JSON.stringify({ v: 1, from: 1, time: 2, seen: [["ev_1", 2]] }) }))
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ "events-tail": JSON.stringify({ v: 1, from: 1, time: 2, seen: [["ev_1", 2]] }) })
+      )
       const layer = Checkpoint.layerFile(file).pipe(Layer.provide(NodeContext.layer))
       const store = Checkpoint.Checkpoint
       expect(yield* Effect.flatMap(store, (s) => s.get("events-tail")).pipe(Effect.provide(layer))).toEqual(
@@ -176,7 +208,11 @@ describe("Checkpoint.layerFile (the command line's --checkpoint FILE)", () => {
       fs.writeFileSync(file, "{ half")
       const error = yield* Effect.flip(Effect.flatMap(store, (s) => s.get("events-tail")).pipe(Effect.provide(layer)))
       expect(error._tag).toBe("CheckpointUnreadable")
-      expect(yield* Effect.flip(Effect.flatMap(store, (s) => s.set("listen", { from: 0, time: 0, seen: [] })).pipe(Effect.provide(layer))))
+      expect(
+        yield* Effect.flip(
+          Effect.flatMap(store, (s) => s.set("listen", { from: 0, time: 0, seen: [] })).pipe(Effect.provide(layer))
+        )
+      )
         .toMatchObject({ _tag: "SystemError", reason: "InvalidData" })
       expect(fs.readFileSync(file, "utf8")).toBe("{ half")
     }))
@@ -200,18 +236,22 @@ describe("Dedupe.layerFileSystem", () => {
       expect(yield* Dedupe.once("ev_2", Effect.succeed("third"))).toEqual(Option.none())
     }).pipe(Effect.provide(layer(fresh("dedupe"))), Effect.scoped))
 
-  it.live("four processes given the same 25 ids at once: each id is handled exactly once", () =>
-    Effect.gen(function*() {
-      const dir = fresh("dedupe-procs")
-      const log = path.join(dir, "..", `${path.basename(dir)}.log`)
-      fs.writeFileSync(log, "")
-      const ids = Array.from({ length: 25 }, (_, i) => `ev_${i}`)
-      const workers = Array.from({ length: 4 }, () => startWorker(["dedupe", dir, log, ...ids]))
-      const exits = yield* Effect.promise(() => Promise.all(workers.map((w) => w.exit)))
-      expect(exits.map((e) => e.code), exits.map((e) => e.stderr).join("\n")).toEqual([0, 0, 0, 0])
-      const handled = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ")[0])
-      expect(handled.sort()).toEqual([...ids].sort())
-    }), 120_000)
+  it.live(
+    "four processes given the same 25 ids at once: each id is handled exactly once",
+    () =>
+      Effect.gen(function*() {
+        const dir = fresh("dedupe-procs")
+        const log = path.join(dir, "..", `${path.basename(dir)}.log`)
+        fs.writeFileSync(log, "")
+        const ids = Array.from({ length: 25 }, (_, i) => `ev_${i}`)
+        const workers = Array.from({ length: 4 }, () => startWorker(["dedupe", dir, log, ...ids]))
+        const exits = yield* Effect.promise(() => Promise.all(workers.map((w) => w.exit)))
+        expect(exits.map((e) => e.code), exits.map((e) => e.stderr).join("\n")).toEqual([0, 0, 0, 0])
+        const handled = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ")[0])
+        expect(handled.sort()).toEqual([...ids].sort())
+      }),
+    120_000
+  )
 
   const dir = fresh("dedupe-expiry")
   it.live("an expired claim (its holder crashed) is taken over by exactly one of the copies", () =>
@@ -220,16 +260,24 @@ describe("Dedupe.layerFileSystem", () => {
       expect((yield* dedupe.claim("ev_1", Duration.millis(200)))._tag).toBe("Claimed")
       expect((yield* dedupe.claim("ev_1", Duration.seconds(30)))._tag).toBe("Busy")
       yield* Effect.sleep("250 millis")
-      const claims = yield* Effect.forEach(Array.from({ length: 20 }), () => dedupe.claim("ev_1", Duration.seconds(30)), {
-        concurrency: "unbounded"
-      })
+      const claims = yield* Effect.forEach(
+        Array.from({ length: 20 }),
+        () => dedupe.claim("ev_1", Duration.seconds(30)),
+        {
+          concurrency: "unbounded"
+        }
+      )
       expect(claims.filter((c) => c._tag === "Claimed")).toHaveLength(1)
       const token = (claims.find((c) => c._tag === "Claimed") as { token: string }).token
       expect(yield* dedupe.renew("ev_1", token, Duration.seconds(30))).toBe(true)
       yield* dedupe.complete("ev_1", token)
       expect(yield* dedupe.claim("ev_1", Duration.seconds(30))).toEqual({ _tag: "Done" })
       // The record's folder: its identity and every version written while it lives (claim, take-over, renew, done).
-      expect(fs.readdirSync(path.join(dir, "ev_1")).filter((name) => !name.startsWith("id.")).map((name) => name.split("-")[1]).sort())
+      expect(
+        fs.readdirSync(path.join(dir, "ev_1")).filter((name) => !name.startsWith("id.")).map((name) =>
+          name.split("-")[1]
+        ).sort()
+      )
         .toEqual(["0", "1", "2", "3"])
     }).pipe(Effect.provide(layer(dir)), Effect.scoped))
 
@@ -247,7 +295,11 @@ describe("Dedupe.layerFileSystem", () => {
       record("released", { state: "released", until: now - 2 * 86_400_000 })
       record("released-lately", { state: "released", until: now - 60_000 })
       record("unreadable", { state: "??" })
-      fs.utimesSync(path.join(dir, "unreadable", `${nonce}-3`), new Date(now - 2 * 86_400_000), new Date(now - 2 * 86_400_000))
+      fs.utimesSync(
+        path.join(dir, "unreadable", `${nonce}-3`),
+        new Date(now - 2 * 86_400_000),
+        new Date(now - 2 * 86_400_000)
+      )
       record("recent", { state: "done", until: now - 3_600_000 })
       record("live", { state: "claimed", token: "t", until: now + 60_000 })
       fs.writeFileSync(path.join(dir, ".tmp-old"), "")
@@ -302,16 +354,20 @@ describe("the command line's --checkpoint FILE", () => {
       expect(both()).toEqual([last, last])
     }).pipe(Effect.scoped), 120_000)
 
-  it.live("a stored position with numbers out of range exits 2 (bad input) and says where, not 70", () =>
-    Effect.gen(function*() {
-      const { env } = yield* emulator()
-      const checkpoint = path.join(fresh("cli-range"), "tail.json")
-      for (const time of [1e300, -1, 0.5]) {
-        fs.writeFileSync(checkpoint, JSON.stringify({ "events-tail": { v: 1, from: 1e300, time, seen: [] } }))
-        const ran = yield* run(["events", "tail", "--checkpoint", checkpoint], env)
-        expect(ran.code, ran.stderr).toBe(2)
-        expect(ran.stderr).toContain("from")
-        expect(ran.stderr).toContain(checkpoint)
-      }
-    }).pipe(Effect.scoped), 60_000)
+  it.live(
+    "a stored position with numbers out of range exits 2 (bad input) and says where, not 70",
+    () =>
+      Effect.gen(function*() {
+        const { env } = yield* emulator()
+        const checkpoint = path.join(fresh("cli-range"), "tail.json")
+        for (const time of [1e300, -1, 0.5]) {
+          fs.writeFileSync(checkpoint, JSON.stringify({ "events-tail": { v: 1, from: 1e300, time, seen: [] } }))
+          const ran = yield* run(["events", "tail", "--checkpoint", checkpoint], env)
+          expect(ran.code, ran.stderr).toBe(2)
+          expect(ran.stderr).toContain("from")
+          expect(ran.stderr).toContain(checkpoint)
+        }
+      }).pipe(Effect.scoped),
+    60_000
+  )
 })

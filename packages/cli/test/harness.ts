@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import { spawn, type ChildProcess } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import * as Http from "node:http"
 import { fileURLToPath } from "node:url"
 
@@ -73,8 +73,11 @@ export const start = (args: ReadonlyArray<string>, env: Record<string, string> =
 }
 
 /** Runs the program to its end. */
-export const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}, input?: string): Effect.Effect<Ran> =>
-  Effect.promise(() => start(args, env, input).done)
+export const run = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+  input?: string
+): Effect.Effect<Ran> => Effect.promise(() => start(args, env, input).done)
 
 /** One JSON object per line. */
 export const records = (text: string): Array<any> =>
@@ -127,9 +130,15 @@ export const receiver = (secret: string, port = 0): Effect.Effect<Receiver, neve
         request.on("data", (chunk: Buffer) => chunks.push(chunk))
         request.on("end", async () => {
           const headers = new Headers()
-          for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string") headers.set(name, value)
+          for (const [name, value] of Object.entries(request.headers)) {
+            if (typeof value === "string") headers.set(name, value)
+          }
           const answer = await web.handler(
-            new Request(`http://127.0.0.1${request.url}`, { method: request.method!, headers, body: Buffer.concat(chunks) })
+            new Request(`http://127.0.0.1${request.url}`, {
+              method: request.method!,
+              headers,
+              body: Buffer.concat(chunks)
+            })
           )
           response.writeHead(answer.status, Object.fromEntries(answer.headers))
           response.end(Buffer.from(await answer.arrayBuffer()))
@@ -138,7 +147,15 @@ export const receiver = (secret: string, port = 0): Effect.Effect<Receiver, neve
       server.listen(port, "127.0.0.1", () => {
         const address = server.address()
         const bound = typeof address === "object" && address !== null ? address.port : 0
-        resume(Effect.succeed({ url: `http://127.0.0.1:${bound}/hook`, handled, requests: () => requests, server, dispose: web.dispose }))
+        resume(
+          Effect.succeed({
+            url: `http://127.0.0.1:${bound}/hook`,
+            handled,
+            requests: () => requests,
+            server,
+            dispose: web.dispose
+          })
+        )
       })
     }),
     (state) =>

@@ -1,6 +1,6 @@
 import { Checkpoint, Errors, Tail, WebhookSignature } from "@effect-exa/client"
-import { describe, expect, it } from "@effect/vitest"
 import * as PlatformError from "@effect/platform/Error"
+import { describe, expect, it } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -41,20 +41,31 @@ describe("exit codes", () => {
       expect(d.code, d.tag).toBe(code)
       expect(d.message.length).toBeGreaterThan(0)
     }
-    expect(describeFailure(new Errors.RateLimited({ apiMessage: "x", retryAfter: Duration.seconds(3) })).hint).toContain("3 s")
+    expect(describeFailure(new Errors.RateLimited({ apiMessage: "x", retryAfter: Duration.seconds(3) })).hint)
+      .toContain("3 s")
     expect(describeFailure(new Errors.NotFound({ id: "ev_1", requestId: "req_9" })).requestId).toBe("req_9")
     // A missing setting says so in words, not as `Missing data at EXA_API_KEY: "<redacted>"`.
     const missingKey = describeFailure(ConfigError.MissingData(["EXA_API_KEY"], "<redacted>"))
     expect(missingKey).toMatchObject({ code: ExitCode.unauthorized, message: "EXA_API_KEY is not set" })
     expect(missingKey.hint).toContain("export EXA_API_KEY=")
-    const missingBoth = ConfigError.And(ConfigError.MissingData(["EXA_BASE_URL"], "x"), ConfigError.MissingData(["EXA_API_KEY"], "y"))
+    const missingBoth = ConfigError.And(
+      ConfigError.MissingData(["EXA_BASE_URL"], "x"),
+      ConfigError.MissingData(["EXA_API_KEY"], "y")
+    )
     expect(describeFailure(missingBoth)).toMatchObject({ code: ExitCode.usage, message: "EXA_BASE_URL is not set" })
-    expect(describeFailure(ConfigError.InvalidData(["PORT"], "Expected an integer")).message).toBe("PORT is not valid: Expected an integer")
+    expect(describeFailure(ConfigError.InvalidData(["PORT"], "Expected an integer")).message).toBe(
+      "PORT is not valid: Expected an integer"
+    )
     // An empty or malformed key (the library's InvalidData, at EXA_API_KEY or at the apiKey option) is a key problem.
     const emptyKey = describeFailure(ConfigError.InvalidData(["EXA_API_KEY"], "must not be empty"))
-    expect(emptyKey).toMatchObject({ code: ExitCode.unauthorized, message: "EXA_API_KEY is not valid: must not be empty" })
+    expect(emptyKey).toMatchObject({
+      code: ExitCode.unauthorized,
+      message: "EXA_API_KEY is not valid: must not be empty"
+    })
     expect(emptyKey.hint).toContain("export EXA_API_KEY=")
-    expect(describeFailure(ConfigError.InvalidData(["apiKey"], "must not contain a line break")).code).toBe(ExitCode.unauthorized)
+    expect(describeFailure(ConfigError.InvalidData(["apiKey"], "must not contain a line break")).code).toBe(
+      ExitCode.unauthorized
+    )
   })
 })
 
@@ -68,7 +79,21 @@ describe("input", () => {
     expect(right(Input.instant("since", "2026-11-01", now))).toBe("2026-11-01T00:00:00.000Z")
     expect(right(Input.instant("since", "2h", now))).toBe("2026-12-01T10:00:00.000Z")
     expect(right(Input.instant("since", "7d", now))).toBe("2026-11-24T12:00:00.000Z")
-    for (const bad of ["yesterday", "2026-13-01", "2026-11-31T25:00:00Z", "", "2h ago", "1e3s", "\u001b[2J", "2026-02-30", "2026-04-31T10:00Z", "2026-02-29", "999999999d"]) {
+    for (
+      const bad of [
+        "yesterday",
+        "2026-13-01",
+        "2026-11-31T25:00:00Z",
+        "",
+        "2h ago",
+        "1e3s",
+        "\u001b[2J",
+        "2026-02-30",
+        "2026-04-31T10:00Z",
+        "2026-02-29",
+        "999999999d"
+      ]
+    ) {
       expect(Either.isLeft(Input.instant("since", bad, now)), bad).toBe(true)
     }
   })
@@ -85,7 +110,9 @@ describe("input", () => {
   it("durations, with a minimum and a maximum", () => {
     const long = Input.duration("timeout", "25d", Duration.millis(1), Input.longestTimer)
     expect(Either.isLeft(long) && long.left.message).toBe("--timeout must be at most 24d; got 25d")
-    expect(Duration.toMillis(right(Input.duration("timeout", "24d", Duration.millis(1), Input.longestTimer)))).toBe(24 * 86_400_000)
+    expect(Duration.toMillis(right(Input.duration("timeout", "24d", Duration.millis(1), Input.longestTimer)))).toBe(
+      24 * 86_400_000
+    )
     // What a timer can hold: setTimeout fires at once beyond 2^31 - 1 ms.
     expect(Duration.toMillis(Input.longestTimer)).toBeLessThanOrEqual(2 ** 31 - 1)
   })
@@ -99,7 +126,10 @@ describe("input", () => {
   })
 
   it("event types: comma-separated or repeated, each known, each once; a typo gets suggestions", () => {
-    expect(right(Input.eventTypes("types", ["webset.idle,webset.item.created", "webset.idle", " "]))).toEqual(["webset.idle", "webset.item.created"])
+    expect(right(Input.eventTypes("types", ["webset.idle,webset.item.created", "webset.idle", " "]))).toEqual([
+      "webset.idle",
+      "webset.item.created"
+    ])
     const typo = Input.eventTypes("types", ["webset.item"])
     expect(Either.isLeft(typo) && typo.left.hint).toContain("webset.item.created")
     const misspelt = Input.eventTypes("types", ["webset.item.enrichd"])

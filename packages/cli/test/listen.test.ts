@@ -15,7 +15,19 @@ describe("effect-exa listen", () => {
       const secret = "whsec_local_given"
       const hook = yield* receiver(secret)
       const { api, env } = yield* emulator()
-      const listen = start(["listen", "--forward-to", hook.url, "--secret", secret, "--poll", "100ms", "--since", at(now, 0), "--limit", "3"], env)
+      const listen = start([
+        "listen",
+        "--forward-to",
+        hook.url,
+        "--secret",
+        secret,
+        "--poll",
+        "100ms",
+        "--since",
+        at(now, 0),
+        "--limit",
+        "3"
+      ], env)
       yield* api.addEvents([
         Fixtures.make("webset.item.created", { id: "ev_1", createdAt: at(now, 1) }),
         Fixtures.make("webset.idle", { id: "ev_2", createdAt: at(now, 2) }),
@@ -42,15 +54,33 @@ describe("effect-exa listen", () => {
       })
       // No --secret: a new one is made and printed first (with --json, as the first record).
       const listen = start(
-        ["listen", "--json", "--forward-to", `http://127.0.0.1:${port}/hook`, "--poll", "100ms", "--since", at(now, 0), "--limit", "3"],
+        [
+          "listen",
+          "--json",
+          "--forward-to",
+          `http://127.0.0.1:${port}/hook`,
+          "--poll",
+          "100ms",
+          "--since",
+          at(now, 0),
+          "--limit",
+          "3"
+        ],
         env
       )
-      yield* Effect.promise(() => listen.until((out) => records(out).some((r) => r.error !== undefined && r.error !== null)))
+      yield* Effect.promise(() =>
+        listen.until((out) => records(out).some((r) => r.error !== undefined && r.error !== null))
+      )
       const secret = records(listen.stdout())[0].secret as string
       expect(secret).toMatch(/^whsec_local_[0-9a-f]{48}$/)
       // Down: failures are shown (connection refused), and tried again.
       const failure = records(listen.stdout()).find((r) => r.error !== undefined && r.error !== null)
-      expect(failure).toMatchObject({ event: { id: "ev_1" }, delivered: false, status: null, error: "connection refused" })
+      expect(failure).toMatchObject({
+        event: { id: "ev_1" },
+        delivered: false,
+        status: null,
+        error: "connection refused"
+      })
       expect(failure.retryInMillis).toBeGreaterThan(0)
       // Up: the receiver built with the printed secret verifies every event.
       const hook = yield* receiver(secret, port)
@@ -68,8 +98,23 @@ describe("effect-exa listen", () => {
       const now = Date.now()
       const hook = yield* receiver("whsec_the_receivers")
       const checkpoint = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "effect-exa-listen-")), "listen.json")
-      const { api, env } = yield* emulator({ events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(now, 1) })] })
-      const args = ["listen", "--json", "--forward-to", hook.url, "--secret", "whsec_wrong", "--poll", "100ms", "--since", at(now, 0), "--checkpoint", checkpoint]
+      const { api, env } = yield* emulator({
+        events: [Fixtures.make("webset.idle", { id: "ev_1", createdAt: at(now, 1) })]
+      })
+      const args = [
+        "listen",
+        "--json",
+        "--forward-to",
+        hook.url,
+        "--secret",
+        "whsec_wrong",
+        "--poll",
+        "100ms",
+        "--since",
+        at(now, 0),
+        "--checkpoint",
+        checkpoint
+      ]
       const first = yield* Effect.promise(() => start([...args, "--limit", "1"], env).done)
       // Refused: exit 1, as replay does.
       expect(first.code).toBe(1)

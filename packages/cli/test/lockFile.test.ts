@@ -3,9 +3,10 @@
  * mutual exclusion when many take over a stale lock at once, a take-over that never removes a lock taken in between,
  * liveness checks only within this pid namespace, and bounded reads.
  */
+import * as Checkpoint from "@effect-exa/client/Checkpoint"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -15,7 +16,6 @@ import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as Checkpoint from "@effect-exa/client/Checkpoint"
 import * as AtomicFile from "../../client/src/internal/atomicFile.js"
 
 const freshDirectory = Effect.acquireRelease(
@@ -33,92 +33,114 @@ const staleLock = (file: string) =>
   fs.writeFileSync(file, JSON.stringify({ token: "0".repeat(32), at: Date.now() - 60_000, pid: process.pid }))
 
 describe("the stores' lock file", () => {
-  it.live("eight copies taking over a stale lock at once, twenty times: never two inside", () =>
-    Effect.gen(function*() {
-      const dir = yield* freshDirectory
-      const file = path.join(dir, "positions.json.lock")
-      let inside = 0
-      let most = 0
-      let entered = 0
-      const critical = Effect.gen(function*() {
-        inside++
-        most = Math.max(most, inside)
-        entered++
-        yield* Effect.sleep("2 millis")
-        inside--
-      })
-      for (let round = 0; round < 20; round++) {
+  it.live(
+    "eight copies taking over a stale lock at once, twenty times: never two inside",
+    () =>
+      Effect.gen(function*() {
+        const dir = yield* freshDirectory
+        const file = path.join(dir, "positions.json.lock")
+        let inside = 0
+        let most = 0
+        let entered = 0
+        const critical = Effect.gen(function*() {
+          inside++
+          most = Math.max(most, inside)
+          entered++
+          yield* Effect.sleep("2 millis")
+          inside--
+        })
+        for (let round = 0; round < 20; round++) {
+          staleLock(file)
+          yield* Effect.forEach(Array.from({ length: 8 }), () => withLock(file, critical), {
+            concurrency: "unbounded",
+            discard: true
+          })
+        }
+        expect(entered).toBe(160)
+        expect(most).toBe(1)
+      }).pipe(Effect.provide(NodeContext.layer), Effect.scoped),
+    60_000
+  )
+
+  it.live(
+    "a copy that decided to take over a stale lock, then paused, leaves alone the lock another copy took meanwhile",
+    () =>
+      Effect.gen(function*() {
+        const dir = yield* freshDirectory
+        const file = path.join(dir, "positions.json.lock")
         staleLock(file)
-        yield* Effect.forEach(Array.from({ length: 8 }), () => withLock(file, critical), { concurrency: "unbounded", discard: true })
-      }
-      expect(entered).toBe(160)
-      expect(most).toBe(1)
-    }).pipe(Effect.provide(NodeContext.layer), Effect.scoped), 60_000)
+        // The next guard write (the paused copy's take-over) waits for the test.
+        const reached = yield* Deferred.make<void>()
+        const open = yield* Deferred.make<void>()
+        let armed = true
+        const gated = Layer.effect(
+          FileSystem.FileSystem,
+          Effect.map(FileSystem.FileSystem, (node) => ({
+            ...node,
+            writeFileString: (target: string, data: string, options?: FileSystem.WriteFileStringOptions) =>
+              Effect.suspend(() => {
+                const pause = armed && target.endsWith(".guard")
+                if (pause) armed = false
+                const write = node.writeFileString(target, data, options)
+                return pause
+                  ? Effect.zipRight(Effect.zipRight(Deferred.succeed(reached, undefined), Deferred.await(open)), write)
+                  : write
+              })
+          }))
+        ).pipe(Layer.provideMerge(NodeContext.layer))
 
-  it.live("a copy that decided to take over a stale lock, then paused, leaves alone the lock another copy took meanwhile", () =>
-    Effect.gen(function*() {
-      const dir = yield* freshDirectory
-      const file = path.join(dir, "positions.json.lock")
-      staleLock(file)
-      // The next guard write (the paused copy's take-over) waits for the test.
-      const reached = yield* Deferred.make<void>()
-      const open = yield* Deferred.make<void>()
-      let armed = true
-      const gated = Layer.effect(
-        FileSystem.FileSystem,
-        Effect.map(FileSystem.FileSystem, (node) => ({
-          ...node,
-          writeFileString: (target: string, data: string, options?: FileSystem.WriteFileStringOptions) =>
-            Effect.suspend(() => {
-              const pause = armed && target.endsWith(".guard")
-              if (pause) armed = false
-              const write = node.writeFileString(target, data, options)
-              return pause ? Effect.zipRight(Effect.zipRight(Deferred.succeed(reached, undefined), Deferred.await(open)), write) : write
-            })
-        }))
-      ).pipe(Layer.provideMerge(NodeContext.layer))
+        let pausedInside = false
+        const paused = yield* Effect.fork(
+          withLock(file, Effect.sync(() => (pausedInside = true))).pipe(Effect.provide(gated))
+        )
+        yield* Deferred.await(reached)
+        // Another copy takes the stale lock over and holds it.
+        const holding = yield* Deferred.make<void>()
+        const letGo = yield* Deferred.make<void>()
+        const other = yield* Effect.fork(
+          withLock(file, Effect.zipRight(Deferred.succeed(holding, undefined), Deferred.await(letGo))).pipe(
+            Effect.provide(NodeContext.layer)
+          )
+        )
+        yield* Deferred.await(holding)
+        const held = fs.readFileSync(file, "utf8")
+        // The paused copy goes on with its take-over: it must see the lock changed and leave it.
+        yield* Deferred.succeed(open, undefined)
+        yield* Effect.sleep("300 millis")
+        expect(pausedInside).toBe(false)
+        expect(fs.readFileSync(file, "utf8")).toBe(held)
+        yield* Deferred.succeed(letGo, undefined)
+        yield* Fiber.join(other)
+        yield* Fiber.join(paused)
+        expect(pausedInside).toBe(true)
+        expect(fs.existsSync(file)).toBe(false)
+      }).pipe(Effect.scoped),
+    60_000
+  )
 
-      let pausedInside = false
-      const paused = yield* Effect.fork(withLock(file, Effect.sync(() => (pausedInside = true))).pipe(Effect.provide(gated)))
-      yield* Deferred.await(reached)
-      // Another copy takes the stale lock over and holds it.
-      const holding = yield* Deferred.make<void>()
-      const letGo = yield* Deferred.make<void>()
-      const other = yield* Effect.fork(withLock(file, Effect.zipRight(Deferred.succeed(holding, undefined), Deferred.await(letGo))).pipe(
-        Effect.provide(NodeContext.layer)
-      ))
-      yield* Deferred.await(holding)
-      const held = fs.readFileSync(file, "utf8")
-      // The paused copy goes on with its take-over: it must see the lock changed and leave it.
-      yield* Deferred.succeed(open, undefined)
-      yield* Effect.sleep("300 millis")
-      expect(pausedInside).toBe(false)
-      expect(fs.readFileSync(file, "utf8")).toBe(held)
-      yield* Deferred.succeed(letGo, undefined)
-      yield* Fiber.join(other)
-      yield* Fiber.join(paused)
-      expect(pausedInside).toBe(true)
-      expect(fs.existsSync(file)).toBe(false)
-    }).pipe(Effect.scoped), 60_000)
+  it.live(
+    "a lock of a process that is gone is taken over at once in this pid namespace, not from another one",
+    () =>
+      Effect.gen(function*() {
+        const dir = yield* freshDirectory
+        const file = path.join(dir, "positions.json.lock")
+        const namespace = fs.readlinkSync("/proc/self/ns/pid")
+        const dead = 2 ** 22 + 12_345 // above Linux's pid_max: no process has it
+        const lock = (ns: string) =>
+          fs.writeFileSync(file, JSON.stringify({ token: "1".repeat(32), at: Date.now(), pid: dead, namespace: ns }))
 
-  it.live("a lock of a process that is gone is taken over at once in this pid namespace, not from another one", () =>
-    Effect.gen(function*() {
-      const dir = yield* freshDirectory
-      const file = path.join(dir, "positions.json.lock")
-      const namespace = fs.readlinkSync("/proc/self/ns/pid")
-      const dead = 2 ** 22 + 12_345 // above Linux's pid_max: no process has it
-      const lock = (ns: string) => fs.writeFileSync(file, JSON.stringify({ token: "1".repeat(32), at: Date.now(), pid: dead, namespace: ns }))
+        lock(namespace)
+        expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("5 seconds"))).toBe("taken")
 
-      lock(namespace)
-      expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("5 seconds"))).toBe("taken")
-
-      // The same id in another container's namespace says nothing about that process: the lock is waited for.
-      lock("pid:[1]")
-      const waiting = yield* Effect.fork(withLock(file, Effect.succeed("taken")))
-      yield* Effect.sleep("500 millis")
-      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
-      yield* Fiber.interrupt(waiting)
-    }).pipe(Effect.provide(NodeContext.layer), Effect.scoped), 60_000)
+        // The same id in another container's namespace says nothing about that process: the lock is waited for.
+        lock("pid:[1]")
+        const waiting = yield* Effect.fork(withLock(file, Effect.succeed("taken")))
+        yield* Effect.sleep("500 millis")
+        expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+        yield* Fiber.interrupt(waiting)
+      }).pipe(Effect.provide(NodeContext.layer), Effect.scoped),
+    60_000
+  )
 
   it.live("a file larger than a store reads is InvalidData, not read whole", () =>
     Effect.gen(function*() {
@@ -145,15 +167,19 @@ describe("the stores' lock file", () => {
         fs.truncateSync(file, 64 * 1024 * 1024 + 1)
       }
       big(path.join(dir, "events-tail.json"))
-      const fromDirectory = yield* Effect.flip(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("events-tail")).pipe(
-        Effect.provide(Checkpoint.layerFileSystem(dir).pipe(Layer.provide(NodeContext.layer)))
-      ))
+      const fromDirectory = yield* Effect.flip(
+        Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("events-tail")).pipe(
+          Effect.provide(Checkpoint.layerFileSystem(dir).pipe(Layer.provide(NodeContext.layer)))
+        )
+      )
       expect(fromDirectory).toMatchObject({ _tag: "CheckpointUnreadable", name: "events-tail" })
       const shared = path.join(dir, "shared.json")
       big(shared)
-      const fromFile = yield* Effect.flip(Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("listen")).pipe(
-        Effect.provide(Checkpoint.layerFile(shared).pipe(Layer.provide(NodeContext.layer)))
-      ))
+      const fromFile = yield* Effect.flip(
+        Effect.flatMap(Checkpoint.Checkpoint, (store) => store.get("listen")).pipe(
+          Effect.provide(Checkpoint.layerFile(shared).pipe(Layer.provide(NodeContext.layer)))
+        )
+      )
       expect(fromFile).toMatchObject({ _tag: "CheckpointUnreadable", name: "listen" })
       expect(fromFile.message).toContain("more than the 67108864")
     }).pipe(Effect.scoped))

@@ -22,9 +22,14 @@ describe("effect-exa verify", () => {
       expect(ok.code).toBe(0)
       expect(ok.stdout).toContain("valid")
       expect(ok.stdout).toContain(Fixtures.events["webset.idle"].id)
-      const stdin = yield* run(["verify", "--header", `Exa-Signature: ${header}`, "--body-file", "-", "--json"], { EXA_WEBHOOK_SECRET: secret }, body)
+      const stdin = yield* run(["verify", "--header", `Exa-Signature: ${header}`, "--body-file", "-", "--json"], {
+        EXA_WEBHOOK_SECRET: secret
+      }, body)
       expect(stdin.code).toBe(0)
-      expect(records(stdin.stdout)[0]).toMatchObject({ valid: true, event: { id: Fixtures.events["webset.idle"].id, type: "webset.idle" } })
+      expect(records(stdin.stdout)[0]).toMatchObject({
+        valid: true,
+        event: { id: Fixtures.events["webset.idle"].id, type: "webset.idle" }
+      })
     }))
 
   it.live("a mismatch exits 1 and says the likely cause", () =>
@@ -37,7 +42,15 @@ describe("effect-exa verify", () => {
       const newline = yield* run(["verify", "--secret", secret, "--header", header, "--body-file", file(`${body}\n`)])
       expect(newline.code).toBe(1)
       expect(newline.stderr).toContain("without the final newline")
-      const pretty = yield* run(["verify", "--secret", secret, "--header", header, "--body-file", file(JSON.stringify(JSON.parse(body), null, 2))])
+      const pretty = yield* run([
+        "verify",
+        "--secret",
+        secret,
+        "--header",
+        header,
+        "--body-file",
+        file(JSON.stringify(JSON.parse(body), null, 2))
+      ])
       expect(pretty.code).toBe(1)
       expect(pretty.stderr).toContain("re-serialised")
       expect(wrong.stdout + wrong.stderr + newline.stderr).not.toContain(secret)
@@ -51,7 +64,17 @@ describe("effect-exa verify", () => {
       const stale = yield* run(["verify", "--secret", secret, "--header", header, "--body-file", file(body)])
       expect(stale.code).toBe(1)
       expect(stale.stderr).toContain("--tolerance 4d")
-      const ok = yield* run(["verify", "--secret", secret, "--header", header, "--body-file", file(body), "--tolerance", "4d"])
+      const ok = yield* run([
+        "verify",
+        "--secret",
+        secret,
+        "--header",
+        header,
+        "--body-file",
+        file(body),
+        "--tolerance",
+        "4d"
+      ])
       expect(ok.code).toBe(0)
     }))
 
@@ -64,7 +87,15 @@ describe("effect-exa verify", () => {
       const malformed = yield* run(["verify", "--secret", secret, "--header", "v1=abc", "--body-file", file(body)])
       expect(malformed.code).toBe(1)
       expect(malformed.stderr).toContain("not an Exa-Signature")
-      const missing = yield* run(["verify", "--secret", secret, "--header", header, "--body-file", "/nonexistent/body.json"])
+      const missing = yield* run([
+        "verify",
+        "--secret",
+        secret,
+        "--header",
+        header,
+        "--body-file",
+        "/nonexistent/body.json"
+      ])
       expect(missing.code).toBe(2)
       expect(missing.stderr).not.toMatch(/\n\s+at /)
       const notEvent = `{"hello":"world"}`

@@ -12,10 +12,20 @@ describe("effect-exa webhooks", () => {
       const { api, env } = yield* emulator()
       const secret = "whsec_cli0123456789abcdef0123456789abcdef0123456789"
       // The whole answer the secret (as text), and an object holding it with a bad field (as JSON).
-      const cases = [[JSON.stringify(secret), []], [JSON.stringify({ ...Fixtures.webhook, secret, status: 7 }), ["--json"]]] as const
+      const cases = [[JSON.stringify(secret), []], [JSON.stringify({ ...Fixtures.webhook, secret, status: 7 }), [
+        "--json"
+      ]]] as const
       for (const [body, args] of cases) {
         yield* api.failNext({ _tag: "Body", body })
-        const ran = yield* run(["webhooks", "create", "--url", "https://hooks.example.com/exa", "--events", "webset.idle", ...args], env)
+        const ran = yield* run([
+          "webhooks",
+          "create",
+          "--url",
+          "https://hooks.example.com/exa",
+          "--events",
+          "webset.idle",
+          ...args
+        ], env)
         expect(ran.code).toBe(6)
         expect(ran.stdout + ran.stderr).not.toContain(secret.slice(6, 30))
         expect(ran.stderr).toContain("A webhook may have been created")
@@ -27,7 +37,18 @@ describe("effect-exa webhooks", () => {
     Effect.gen(function*() {
       const { api, env } = yield* emulator()
       const created = yield* run(
-        ["webhooks", "create", "--url", "https://hooks.example.com/exa", "--events", "webset.idle", "-e", "webset.item.created", "-m", "team=growth"],
+        [
+          "webhooks",
+          "create",
+          "--url",
+          "https://hooks.example.com/exa",
+          "--events",
+          "webset.idle",
+          "-e",
+          "webset.item.created",
+          "-m",
+          "team=growth"
+        ],
         env
       )
       expect(created.code).toBe(0)
@@ -39,7 +60,10 @@ describe("effect-exa webhooks", () => {
       expect(stored!.events).toEqual(["webset.idle", "webset.item.created"])
       expect(stored!.metadata).toEqual({ team: "growth" })
 
-      const json = records((yield* run(["webhooks", "create", "--json", "--url", "https://b.example.com", "--events", "webset.idle"], env)).stdout)
+      const json = records(
+        (yield* run(["webhooks", "create", "--json", "--url", "https://b.example.com", "--events", "webset.idle"], env))
+          .stdout
+      )
       expect(json).toHaveLength(1)
       expect(json[0]).toMatchObject({ object: "webhook", url: "https://b.example.com", status: "active" })
       expect(json[0].secret).toMatch(/^whsec_/)
@@ -50,14 +74,21 @@ describe("effect-exa webhooks", () => {
       expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+STATUS\s+CREATED\s+URL\s+EVENTS$/)
       expect(list.stdout).toContain(stored!.id)
       expect(list.stdout).toContain(second)
-      expect(records((yield* run(["webhooks", "list", "--json"], env)).stdout).map((w) => w.secret)).toEqual([null, null])
+      expect(records((yield* run(["webhooks", "list", "--json"], env)).stdout).map((w) => w.secret)).toEqual([
+        null,
+        null
+      ])
 
       const got = records((yield* run(["webhooks", "get", second, "--json"], env)).stdout)[0]
       expect(got).toMatchObject({ id: second, secret: null })
 
       const updated = yield* run(["webhooks", "update", second, "--url", "https://c.example.com/hook", "--json"], env)
       expect(updated.code).toBe(0)
-      expect(records(updated.stdout)[0]).toMatchObject({ id: second, url: "https://c.example.com/hook", events: ["webset.idle"] })
+      expect(records(updated.stdout)[0]).toMatchObject({
+        id: second,
+        url: "https://c.example.com/hook",
+        events: ["webset.idle"]
+      })
       const nothing = yield* run(["webhooks", "update", second], env)
       expect(nothing.code).toBe(2)
       expect(nothing.stderr).toContain("Nothing to change")
@@ -94,9 +125,22 @@ describe("effect-exa webhooks", () => {
     Effect.gen(function*() {
       const hook = yield* receiver("whsec_unused")
       const { api, env } = yield* emulator({ delivery: { retry: Schedule.stop } })
-      const created = records((yield* run(["webhooks", "create", "--json", "--url", hook.url, "--events", "webset.idle,webset.item.created"], env)).stdout)[0]
+      const created = records(
+        (yield* run([
+          "webhooks",
+          "create",
+          "--json",
+          "--url",
+          hook.url,
+          "--events",
+          "webset.idle,webset.item.created"
+        ], env)).stdout
+      )[0]
       // The receiver verifies with another secret: every delivery is refused (401).
-      yield* api.addEvents([Fixtures.make("webset.idle", { id: "ev_1" }), Fixtures.make("webset.item.created", { id: "ev_2" })])
+      yield* api.addEvents([
+        Fixtures.make("webset.idle", { id: "ev_1" }),
+        Fixtures.make("webset.item.created", { id: "ev_2" })
+      ])
       yield* api.flush
       const all = records((yield* run(["webhooks", "attempts", created.id, "--json"], env)).stdout)
       expect(all.map((a) => a.eventId).sort()).toEqual(["ev_1", "ev_2"])
@@ -115,14 +159,32 @@ describe("effect-exa webhooks", () => {
       const port = yield* freePort
       const { api, env } = yield* emulator({ delivery: { retry: Schedule.stop } })
       // Exa delivers to a receiver that is down.
-      const created = records((yield* run(["webhooks", "create", "--json", "--url", `http://127.0.0.1:${port}/hook`, "--events", "webset.idle"], env)).stdout)[0]
+      const created = records(
+        (yield* run([
+          "webhooks",
+          "create",
+          "--json",
+          "--url",
+          `http://127.0.0.1:${port}/hook`,
+          "--events",
+          "webset.idle"
+        ], env)).stdout
+      )[0]
       yield* api.addEvents([
         Fixtures.make("webset.idle", { id: "ev_old", createdAt: new Date(Date.now() - 120_000).toISOString() }),
         Fixtures.make("webset.idle", { id: "ev_new", createdAt: new Date(Date.now() - 60_000).toISOString() })
       ])
       yield* api.flush
       // Replayed to a receiver that is still down: both fail, exit 1.
-      const down = yield* run(["webhooks", "replay", created.id, "--forward-to", `http://127.0.0.1:${port}/hook`, "--secret", secret], env)
+      const down = yield* run([
+        "webhooks",
+        "replay",
+        created.id,
+        "--forward-to",
+        `http://127.0.0.1:${port}/hook`,
+        "--secret",
+        secret
+      ], env)
       expect(down.code).toBe(1)
       expect(down.stderr).toContain("2 failed")
       // Up again: each event arrives once, verified, oldest failure first.
@@ -138,7 +200,12 @@ describe("effect-exa webhooks", () => {
   it.live("replay with nothing to replay says so and exits 0", () =>
     Effect.gen(function*() {
       const { env } = yield* emulator()
-      const created = records((yield* run(["webhooks", "create", "--json", "--url", "https://a.example.com", "--events", "webset.idle"], env)).stdout)[0]
+      const created = records(
+        (yield* run(
+          ["webhooks", "create", "--json", "--url", "https://a.example.com", "--events", "webset.idle"],
+          env
+        )).stdout
+      )[0]
       const ran = yield* run(["webhooks", "replay", created.id, "--forward-to", "http://127.0.0.1:9/hook"], env)
       expect(ran.code).toBe(0)
       expect(ran.stderr).toContain("No failed deliveries")

@@ -5,10 +5,13 @@ import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 
 // This package by default, or the package directory given (the command line's, which prints its version).
-const root = process.argv[2] === undefined ? new URL("..", import.meta.url) : pathToFileURL(resolve(process.argv[2]) + "/")
+const root = process.argv[2] === undefined
+  ? new URL("..", import.meta.url)
+  : pathToFileURL(resolve(process.argv[2]) + "/")
 const { version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"))
 const target = new URL("src/internal/version.ts", root)
-const text = `/** The package version (the client sends it in the \`user-agent\` header). Written from package.json by scripts/version.mjs. */
+const text =
+  `/** The package version (the client sends it in the \`user-agent\` header). Written from package.json by scripts/version.mjs. */
 export const version = ${JSON.stringify(version)}
 `
 let current = ""

@@ -77,10 +77,12 @@ export const Position: Schema.Schema<
  * @since 0.2.0
  * @category errors
  */
-export class CheckpointUnreadable extends Schema.TaggedError<CheckpointUnreadable>("@effect-exa/client/CheckpointUnreadable")(
-  "CheckpointUnreadable",
-  { name: Schema.String, reason: Schema.String }
-) {
+export class CheckpointUnreadable
+  extends Schema.TaggedError<CheckpointUnreadable>("@effect-exa/client/CheckpointUnreadable")(
+    "CheckpointUnreadable",
+    { name: Schema.String, reason: Schema.String }
+  )
+{
   override get message(): string {
     return `The checkpoint ${JSON.stringify(this.name)} cannot be read: ${this.reason}`
   }
@@ -93,7 +95,9 @@ export class CheckpointUnreadable extends Schema.TaggedError<CheckpointUnreadabl
  * @category models
  */
 export interface Service {
-  readonly get: (name: string) => Effect.Effect<Option.Option<Position>, CheckpointUnreadable | PlatformError.PlatformError>
+  readonly get: (
+    name: string
+  ) => Effect.Effect<Option.Option<Position>, CheckpointUnreadable | PlatformError.PlatformError>
   /** Stores the position whole. A position that is not one (see `Position`) is a `BadArgument`, nothing written. */
   readonly set: (name: string, position: Position) => Effect.Effect<void, PlatformError.PlatformError>
 }
@@ -135,7 +139,12 @@ const positionOf = (name: string, value: unknown, where: string): Effect.Effect<
   const decoded = decodePosition(value)
   return Either.isRight(decoded)
     ? Effect.succeed(decoded.right)
-    : Effect.fail(new CheckpointUnreadable({ name, reason: `${where} is not a position this version wrote (${firstIssue(decoded.left)})` }))
+    : Effect.fail(
+      new CheckpointUnreadable({
+        name,
+        reason: `${where} is not a position this version wrote (${firstIssue(decoded.left)})`
+      })
+    )
 }
 
 /** The largest checkpoint file read (a position holds the ids of its lookback window: a few MiB at most). */
@@ -193,10 +202,13 @@ export const layerKeyValueStore = (
           Effect.flatMap(store.get(prefix + name), (stored) => {
             if (Option.isNone(stored)) return Effect.succeedNone
             const parsed = parseJson(stored.value)
-            if (Either.isLeft(parsed)) return new CheckpointUnreadable({ name, reason: `the stored value ${parsed.left}` })
+            if (Either.isLeft(parsed)) {
+              return new CheckpointUnreadable({ name, reason: `the stored value ${parsed.left}` })
+            }
             return Effect.asSome(positionOf(name, parsed.right, "the stored value"))
           }),
-        set: (name, position) => Effect.flatMap(encode(name, position), (json) => store.set(prefix + name, JSON.stringify(json)))
+        set: (name, position) =>
+          Effect.flatMap(encode(name, position), (json) => store.set(prefix + name, JSON.stringify(json)))
       })
     })
   )
@@ -253,7 +265,9 @@ export const layerFileSystem = (
             const text = yield* readFile(fs, file, name)
             if (Option.isNone(text)) return Option.none()
             const parsed = parseJson(text.value)
-            if (Either.isLeft(parsed)) return yield* new CheckpointUnreadable({ name, reason: `${file} ${parsed.left}` })
+            if (Either.isLeft(parsed)) {
+              return yield* new CheckpointUnreadable({ name, reason: `${file} ${parsed.left}` })
+            }
             return Option.some(yield* positionOf(name, parsed.right, file))
           }),
         set: (name, position) =>
@@ -282,10 +296,13 @@ export const layerFile = (
   Layer.effect(
     Checkpoint,
     Effect.gen(function*() {
-      if (typeof file !== "string" || file.length === 0) return yield* invalid("the checkpoint file must be a non-empty path")
+      if (typeof file !== "string" || file.length === 0) {
+        return yield* invalid("the checkpoint file must be a non-empty path")
+      }
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
-      const unreadable = (name: string, reason: string) => new CheckpointUnreadable({ name, reason: `${file} ${reason}` })
+      const unreadable = (name: string, reason: string) =>
+        new CheckpointUnreadable({ name, reason: `${file} ${reason}` })
       const load = (name: string) =>
         Effect.gen(function*() {
           const text = yield* readFile(fs, file, name)
@@ -307,7 +324,9 @@ export const layerFile = (
             let value = all[name]
             if (typeof value === "string") {
               const parsed = parseJson(value)
-              if (Either.isLeft(parsed)) return yield* unreadable(name, `holds a position for ${JSON.stringify(name)} that ${parsed.left}`)
+              if (Either.isLeft(parsed)) {
+                return yield* unreadable(name, `holds a position for ${JSON.stringify(name)} that ${parsed.left}`)
+              }
               value = parsed.right
             }
             return Option.some(yield* positionOf(name, value, file))
@@ -328,8 +347,7 @@ export const layerFile = (
                     method: "set",
                     pathOrDescriptor: file,
                     description: error.reason
-                  })
-                ))
+                  })))
                 yield* AtomicFile.replace(fs, path, file, `${JSON.stringify({ ...all, [name]: json }, null, 2)}\n`)
               })
             )

@@ -21,7 +21,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import * as Errors from "./Errors.js"
+import type * as Errors from "./Errors.js"
 import * as AtomicFile from "./internal/atomicFile.js"
 import * as Params from "./internal/params.js"
 
@@ -48,7 +48,11 @@ export interface Service {
   /** Claims the id for `ttl`, unless it is done or claimed (and not expired) by someone else. */
   readonly claim: (id: string, ttl: Duration.Duration) => Effect.Effect<Claim, PlatformError.PlatformError>
   /** Extends the claim by `ttl` from now: `false` when the claim is no longer this token's (it expired and was taken). */
-  readonly renew: (id: string, token: string, ttl: Duration.Duration) => Effect.Effect<boolean, PlatformError.PlatformError>
+  readonly renew: (
+    id: string,
+    token: string,
+    ttl: Duration.Duration
+  ) => Effect.Effect<boolean, PlatformError.PlatformError>
   /** Marks the id done for the store's window (also when the claim was lost meanwhile: the work did succeed). */
   readonly complete: (id: string, token: string) => Effect.Effect<void, PlatformError.PlatformError>
   /** Gives the claim up, if it is still this token's: the next copy may claim the id at once. */
@@ -113,11 +117,14 @@ type Entry =
 
 /** What a claim finds in `entry` at `now`: `undefined` when the id is free to claim. */
 const found = (entry: Entry | undefined, now: number): Claim | undefined => {
-  if (entry === undefined || entry.state === "released" || entry.state === "gone" || entry.until <= now) return undefined
+  if (entry === undefined || entry.state === "released" || entry.state === "gone" || entry.until <= now) {
+    return undefined
+  }
   return entry.state === "done" ? { _tag: "Done" } : { _tag: "Busy", expiresAt: entry.until }
 }
 
-const ownedBy = (entry: Entry | undefined, token: string): boolean => entry?.state === "claimed" && entry.token === token
+const ownedBy = (entry: Entry | undefined, token: string): boolean =>
+  entry?.state === "claimed" && entry.token === token
 
 /**
  * The record in memory, for one process: claims, and at most `maxEntries` handled ids (default 100,000; the
@@ -192,7 +199,8 @@ const makeMemory = (window: number, maxEntries: number): Service => {
         put(id, { state: "claimed", token, until: now + Duration.toMillis(ttl) }, now)
         return true
       }),
-    complete: (id) => Effect.map(Clock.currentTimeMillis, (now) => put(id, { state: "done", until: now + window }, now)),
+    complete: (id) =>
+      Effect.map(Clock.currentTimeMillis, (now) => put(id, { state: "done", until: now + window }, now)),
     release: (id, token) =>
       Effect.sync(() => {
         if (ownedBy(entries.get(id), token)) entries.delete(id)
@@ -395,12 +403,15 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
         const now = yield* Clock.currentTimeMillis
         if (seen.entry?.state === "gone") {
           // Being swept: wait until it is removed, or finish the job of a sweep that stopped half way.
-          if (seen.nonce !== undefined && now - seen.entry.until > sweepStalledAfter) yield* removeGone(folder, seen.nonce)
-          else yield* Effect.sleep(Duration.millis(2))
+          if (seen.nonce !== undefined && now - seen.entry.until > sweepStalledAfter) {
+            yield* removeGone(folder, seen.nonce)
+          } else yield* Effect.sleep(Duration.millis(2))
           continue
         }
         const decision = decide(seen.entry, now)
-        if (decision.write === undefined || (yield* write(folder, seen, decision.write))) return decision.result
+        if (decision.write === undefined || (yield* write(folder, seen, decision.write))) {
+          return decision.result
+        }
       }
     })
 
@@ -412,7 +423,10 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
           const busy = found(entry, now)
           return busy !== undefined
             ? { result: busy }
-            : { write: { state: "claimed", token, until: now + Duration.toMillis(ttl) }, result: { _tag: "Claimed", token } }
+            : {
+              write: { state: "claimed", token, until: now + Duration.toMillis(ttl) },
+              result: { _tag: "Claimed", token }
+            }
         })
       }),
     renew: (id, token, ttl) =>
@@ -421,11 +435,23 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
           ? { write: { state: "claimed", token, until: now + Duration.toMillis(ttl) }, result: true }
           : { result: false }),
     complete: (id) =>
-      change(id, "complete", (entry, now) =>
-        entry?.state === "done" && entry.until > now ? { result: undefined } : { write: { state: "done", until: now + window }, result: undefined }),
+      change(
+        id,
+        "complete",
+        (entry, now) =>
+          entry?.state === "done" && entry.until > now
+            ? { result: undefined }
+            : { write: { state: "done", until: now + window }, result: undefined }
+      ),
     release: (id, token) =>
-      change(id, "release", (entry, now) =>
-        ownedBy(entry, token) ? { write: { state: "released", until: now }, result: undefined } : { result: undefined })
+      change(
+        id,
+        "release",
+        (entry, now) =>
+          ownedBy(entry, token)
+            ? { write: { state: "released", until: now }, result: undefined }
+            : { result: undefined }
+      )
   })
 
   // Removes the records idle for a day (expired or released more than a day ago, or unreadable for a day), and
@@ -448,7 +474,9 @@ const makeFileStore = (fs: FileSystem.FileSystem, path: Path.Path, directory: st
       let idleSince = seen.entry?.until
       if (idleSince === undefined) {
         // Unreadable (or no version): idle since it was last written.
-        const info = yield* fs.stat(seen.version < 0 ? entryPath : path.join(entryPath, `${seen.nonce}-${seen.version}`))
+        const info = yield* fs.stat(
+          seen.version < 0 ? entryPath : path.join(entryPath, `${seen.nonce}-${seen.version}`)
+        )
         idleSince = Option.getOrElse(Option.map(info.mtime, (date) => date.getTime()), () => now)
       }
       if (now - idleSince <= keptAfterExpiry) return
@@ -549,12 +577,17 @@ export const tryOnce = <A, E, R>(
 ): Effect.Effect<Attempt<A>, E | PlatformError.PlatformError | Errors.InvalidRequest, R> =>
   Params.validated(() => {
     const ttl = settingsOf(id, options)
-    return Effect.flatMap(Effect.serviceOption(Dedupe), (dedupe): Effect.Effect<Attempt<A>, E | PlatformError.PlatformError, R> => {
-      const ran = (value: A): Attempt<A> => ({ _tag: "Ran", value })
-      if (Option.isNone(dedupe)) return Effect.map(effect, ran)
-      return Effect.flatMap(dedupe.value.claim(id, ttl), (claim) =>
-        claim._tag === "Claimed" ? Effect.map(runClaimed(dedupe.value, id, claim.token, ttl, effect), ran) : Effect.succeed(claim))
-    })
+    return Effect.flatMap(
+      Effect.serviceOption(Dedupe),
+      (dedupe): Effect.Effect<Attempt<A>, E | PlatformError.PlatformError, R> => {
+        const ran = (value: A): Attempt<A> => ({ _tag: "Ran", value })
+        if (Option.isNone(dedupe)) return Effect.map(effect, ran)
+        return Effect.flatMap(dedupe.value.claim(id, ttl), (claim) =>
+          claim._tag === "Claimed"
+            ? Effect.map(runClaimed(dedupe.value, id, claim.token, ttl, effect), ran)
+            : Effect.succeed(claim))
+      }
+    )
   })
 
 // How long a waiting copy waits before it looks again: 50 ms, doubling up to 1 s, never past the claim's expiry.
@@ -577,7 +610,9 @@ export const once = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
   options?: OnceOptions
 ): Effect.Effect<Option.Option<A>, E | PlatformError.PlatformError | Errors.InvalidRequest, R> => {
-  const attempt = (n: number): Effect.Effect<Option.Option<A>, E | PlatformError.PlatformError | Errors.InvalidRequest, R> =>
+  const attempt = (
+    n: number
+  ): Effect.Effect<Option.Option<A>, E | PlatformError.PlatformError | Errors.InvalidRequest, R> =>
     Effect.flatMap(tryOnce(id, effect, options), (result) => {
       switch (result._tag) {
         case "Ran":

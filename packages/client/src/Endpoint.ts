@@ -81,7 +81,9 @@ export interface Endpoint<Args extends ReadonlyArray<any>, A, E = never> {
    * kept text only, so no secret reaches the error, its message or the call's span.
    */
   readonly redact?:
-    | ((text: string) => { readonly body: string; readonly reason?: string | undefined; readonly note?: string | undefined })
+    | ((
+      text: string
+    ) => { readonly body: string; readonly reason?: string | undefined; readonly note?: string | undefined })
     | undefined
   /** Sets attributes of the call's span from its result. */
   readonly annotate?: ((span: Tracer.Span, value: A) => void) | undefined
@@ -131,7 +133,9 @@ export const make: {
   <Args extends ReadonlyArray<any>, A>(
     endpoint: Endpoint<Args, A> & { readonly notFound: string }
   ): Endpoint<Args, A, Errors.NotFound>
-  <Args extends ReadonlyArray<any>, A>(endpoint: Endpoint<Args, A> & { readonly notFound?: undefined }): Endpoint<Args, A>
+  <Args extends ReadonlyArray<any>, A>(
+    endpoint: Endpoint<Args, A> & { readonly notFound?: undefined }
+  ): Endpoint<Args, A>
 } = (endpoint: Any) => endpoint as any
 
 /**

@@ -26,7 +26,8 @@ export type TypeId = typeof TypeId
 
 const requestId = Schema.optionalWith(Schema.String, { exact: true })
 
-const capitalized = (resource: string): string => resource.length === 0 ? resource : resource[0]!.toUpperCase() + resource.slice(1)
+const capitalized = (resource: string): string =>
+  resource.length === 0 ? resource : resource[0]!.toUpperCase() + resource.slice(1)
 
 /**
  * The resource asked for does not exist (HTTP 404 from an endpoint that names one: `GET /websets/v0/events/{id}`,
@@ -480,7 +481,6 @@ const tags: ReadonlySet<string> = new Set([
   "Timeout",
   "InvalidRequest"
 ])
-
 
 /**
  * Whether a value is an error of a call of the API. It works across copies of the package (ESM and CJS builds, two

@@ -104,7 +104,9 @@ export const endpoints = {
         for (const type of types) query.push(["types", type])
         attributes["exa.event.types"] = types.join(",")
       }
-      if (p.createdBefore !== undefined) query.push(["createdBefore", Params.timestamp("createdBefore", p.createdBefore)])
+      if (p.createdBefore !== undefined) {
+        query.push(["createdBefore", Params.timestamp("createdBefore", p.createdBefore)])
+      }
       if (p.createdAfter !== undefined) query.push(["createdAfter", Params.timestamp("createdAfter", p.createdAfter)])
       return { query, attributes }
     },

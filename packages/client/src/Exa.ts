@@ -25,8 +25,11 @@ export type Clients = ExaClient.ExaClient | EventsClient.EventsClient | Webhooks
  * @since 0.3.0
  * @category layers
  */
-export const Default: Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient, never, ExaClient.ExaClient> =
-  Layer.merge(EventsClient.Default, WebhooksClient.Default)
+export const Default: Layer.Layer<
+  EventsClient.EventsClient | WebhooksClient.WebhooksClient,
+  never,
+  ExaClient.ExaClient
+> = Layer.merge(EventsClient.Default, WebhooksClient.Default)
 
 /**
  * The connection and every resource client over it, over whichever `HttpClient` is provided.
@@ -48,7 +51,9 @@ export const Default: Layer.Layer<EventsClient.EventsClient | WebhooksClient.Web
  * @since 0.3.0
  * @category layers
  */
-export const layer = (options: ExaClient.Options): Layer.Layer<Clients, ConfigError.ConfigError, HttpClient.HttpClient> =>
+export const layer = (
+  options: ExaClient.Options
+): Layer.Layer<Clients, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.provideMerge(Default, ExaClient.layer(options))
 
 /**

@@ -12,8 +12,8 @@ import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as Endpoint from "./Endpoint.js"
@@ -148,8 +148,11 @@ export class ExaClient extends Context.Tag("@effect-exa/client/ExaClient")<ExaCl
 export const make = (
   options: Options
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(Settings.settings(options), (settings) =>
-    Effect.map(Pipeline.make(settings), (pipeline) => ExaClient.of({ baseUrl: settings.baseUrl, run: pipeline.run })))
+  Effect.flatMap(
+    Settings.settings(options),
+    (settings) =>
+      Effect.map(Pipeline.make(settings), (pipeline) => ExaClient.of({ baseUrl: settings.baseUrl, run: pipeline.run }))
+  )
 
 /**
  * The connection as a layer, over whichever `HttpClient` is provided (`FetchTransport.layer`, `NodeTransport.layer`,

@@ -180,7 +180,8 @@ const send = (
       })
       // No canceller: the fiber's exit, which an interruption always leads to, aborts the request (see
       // PendingFetch.onFiberExit), at a fraction of the cost.
-    }))
+    })
+  )
 
 /**
  * Builds the client.

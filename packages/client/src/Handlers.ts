@@ -117,7 +117,11 @@ export const make = <const H extends Exhaustive | WithFallback>(
   const orElse = own("orElse")
   // An event nobody handles (only reachable from JavaScript that ignored the types) is left alone.
   cases.orElse = (event) =>
-    unknown !== undefined && Event.isUnknown(event) ? unknown(event) : orElse !== undefined ? orElse(event) : Effect.void
+    unknown !== undefined && Event.isUnknown(event)
+      ? unknown(event)
+      : orElse !== undefined
+      ? orElse(event)
+      : Effect.void
   const partial = cases as unknown as Event.PartialCases<Out>
   return (event) => Effect.suspend(() => Effect.asVoid(Event.match(event, partial)))
 }

@@ -231,8 +231,12 @@ export const setup: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.
     )`
     // In the workers' claim order: a claim reads its batch off the index, instead of sorting every pending row that
     // shares one `available_at` (all the rows of one insert do), which made draining a backlog quadratic.
-    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_pending`)} ON ${sql(table)} (inbox, available_at, created_at) WHERE done_at IS NULL`
-    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_done`)} ON ${sql(table)} (inbox, done_at) WHERE done_at IS NOT NULL`
+    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_pending`)} ON ${
+      sql(table)
+    } (inbox, available_at, created_at) WHERE done_at IS NULL`
+    yield* sql`CREATE INDEX IF NOT EXISTS ${sql(`${table}_done`)} ON ${
+      sql(table)
+    } (inbox, done_at) WHERE done_at IS NOT NULL`
     yield* sql`CREATE TABLE IF NOT EXISTS ${sql(positionTable)} (
       inbox text PRIMARY KEY,
       position jsonb NOT NULL,
@@ -305,7 +309,11 @@ export const enqueue = (
  */
 export const position = (
   name: string
-): Effect.Effect<Option.Option<Checkpoint.Position>, Checkpoint.CheckpointUnreadable | SqlError | Errors.InvalidRequest, SqlClient.SqlClient> =>
+): Effect.Effect<
+  Option.Option<Checkpoint.Position>,
+  Checkpoint.CheckpointUnreadable | SqlError | Errors.InvalidRequest,
+  SqlClient.SqlClient
+> =>
   Params.validated(() => {
     const inbox = inboxName(name)
     return Effect.flatMap(SqlClient.SqlClient, (sql) => readPosition(sql, inbox))
@@ -319,7 +327,9 @@ const readPosition = (sql: SqlClient.SqlClient, inbox: string) =>
       const decoded = decodePosition(rows[0]!.position)
       return Either.isRight(decoded)
         ? Effect.succeedSome(decoded.right)
-        : Effect.fail(new Checkpoint.CheckpointUnreadable({ name: inbox, reason: "it is not a position this version wrote" }))
+        : Effect.fail(
+          new Checkpoint.CheckpointUnreadable({ name: inbox, reason: "it is not a position this version wrote" })
+        )
     }
   )
 
@@ -382,9 +392,14 @@ const makeWakeup: Effect.Effect<Wakeup> = Effect.gen(function*() {
   const signal = yield* Ref.make(yield* Deferred.make<void>())
   return {
     wait: (millis) =>
-      Effect.flatMap(Ref.get(signal), (current) => Effect.raceFirst(Deferred.await(current), Effect.sleep(Duration.millis(millis)))),
-    wake: Effect.flatMap(Deferred.make<void>(), (next) =>
-      Effect.flatMap(Ref.getAndSet(signal, next), (current) => Deferred.succeed(current, undefined)))
+      Effect.flatMap(
+        Ref.get(signal),
+        (current) => Effect.raceFirst(Deferred.await(current), Effect.sleep(Duration.millis(millis)))
+      ),
+    wake: Effect.flatMap(
+      Deferred.make<void>(),
+      (next) => Effect.flatMap(Ref.getAndSet(signal, next), (current) => Deferred.succeed(current, undefined))
+    )
   }
 })
 
@@ -394,10 +409,17 @@ const pollWith = (inbox: string, options: PollOptions | undefined, settings: Pol
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Lease.run(inbox, (lease) =>
       Effect.gen(function*() {
-        yield* Effect.logInfo("polling for the inbox").pipe(Effect.annotateLogs({ "exa.inbox": inbox, "exa.lease.token": lease.token }))
+        yield* Effect.logInfo("polling for the inbox").pipe(
+          Effect.annotateLogs({ "exa.inbox": inbox, "exa.lease.token": lease.token })
+        )
         // The holder keeps the inbox trim; a fork of this term, so it stops with it.
         yield* Effect.fork(Effect.repeat(
-          Effect.ignore(Effect.tapError(sweepWith(sql, inbox, settings.retention), (error) => Effect.logWarning("could not sweep the inbox", error))),
+          Effect.ignore(
+            Effect.tapError(
+              sweepWith(sql, inbox, settings.retention),
+              (error) => Effect.logWarning("could not sweep the inbox", error)
+            )
+          ),
           { schedule: Schedule.spaced(sweepEvery) }
         ))
         const stored = yield* readPosition(sql, inbox)
@@ -419,7 +441,8 @@ const pollWith = (inbox: string, options: PollOptions | undefined, settings: Pol
           Effect.gen(function*() {
             unwritten += batch.events.length
             const now = yield* Clock.currentTimeMillis
-            const withPosition = unwritten * 4 >= batch.windowSize || (batch.endOfPoll && now - writtenAt >= positionEvery)
+            const withPosition = unwritten * 4 >= batch.windowSize ||
+              (batch.endOfPoll && now - writtenAt >= positionEvery)
             if (!withPosition && batch.events.length === 0) return
             const inserted = yield* store(sql, inbox, lease, batch, withPosition)
             if (withPosition) {
@@ -445,7 +468,11 @@ export const poll = (
   options?: PollOptions
 ): Effect.Effect<
   void,
-  Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError | Errors.InvalidRequest,
+  | Errors.StreamEventsError
+  | Tail.CheckpointExpired
+  | Checkpoint.CheckpointUnreadable
+  | SqlError
+  | Errors.InvalidRequest,
   SqlClient.SqlClient | EventsClient
 > =>
   Params.validated(() => {
@@ -494,7 +521,10 @@ const claim = <E, R>(
         for (const row of rows) {
           const attempt = row.attempts + 1
           const exit = yield* Effect.exit(sql.withTransaction(Effect.gen(function*() {
-            const event = yield* Effect.mapError(Event.decode(row.event), (error) => `the stored event cannot be read: ${error.message}`)
+            const event = yield* Effect.mapError(
+              Event.decode(row.event),
+              (error) => `the stored event cannot be read: ${error.message}`
+            )
             yield* restore(Effect.suspend(() => handle(event, { inbox, attempt })))
           })))
           if (Exit.isSuccess(exit)) {
@@ -507,7 +537,12 @@ const claim = <E, R>(
           }
           const delay = backoff(settings, attempt)
           yield* Effect.logWarning("the handler failed; the event will be retried", exit.cause).pipe(
-            Effect.annotateLogs({ "exa.inbox": inbox, "exa.event.id": row.event_id, "exa.inbox.attempt": attempt, "exa.inbox.retry_in_ms": delay })
+            Effect.annotateLogs({
+              "exa.inbox": inbox,
+              "exa.event.id": row.event_id,
+              "exa.inbox.attempt": attempt,
+              "exa.inbox.retry_in_ms": delay
+            })
           )
           yield* sql`UPDATE ${sql(table)} SET attempts = ${attempt}, last_error = ${describe(exit.cause)},
               available_at = now() + ${delay}::float8 * interval '1 millisecond'
@@ -584,7 +619,11 @@ export const consume = <E, R>(
   options?: Options
 ): Effect.Effect<
   never,
-  Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError | Errors.InvalidRequest,
+  | Errors.StreamEventsError
+  | Tail.CheckpointExpired
+  | Checkpoint.CheckpointUnreadable
+  | SqlError
+  | Errors.InvalidRequest,
   R | SqlClient.SqlClient | EventsClient
 > =>
   Params.validated(() => {

@@ -185,7 +185,9 @@ const attempt = (sql: SqlClient.SqlClient, name: string, settings: Settings) =>
     // Granting and registering the hand-back are one step: an interruption in between would leave the lease held.
     const token = yield* Effect.uninterruptible(Effect.tap(grant(sql, name, holder, settings.duration), (token) =>
       Option.isNone(token) ? Effect.void : Scope.addFinalizer(scope, release(sql, name, token.value))))
-    if (Option.isNone(token)) return Option.none<Lease>()
+    if (Option.isNone(token)) {
+      return Option.none<Lease>()
+    }
     const lost = yield* Deferred.make<LeaseLost>()
     yield* Effect.forkIn(renew(sql, name, token.value, settings, lost), scope)
     const check = sql<{ readonly held: number }>`
@@ -222,12 +224,20 @@ const release = (sql: SqlClient.SqlClient, name: string, token: number) =>
 // Renews every `renewEvery`. A renewal that finds another token means the lease was granted to someone else; a
 // renewal that fails (the database is unreachable) is tried again, until a whole lease length passed since the last
 // one that succeeded: then this process must assume someone else holds it.
-const renew = (sql: SqlClient.SqlClient, name: string, token: number, settings: Settings, lost: Deferred.Deferred<LeaseLost>) =>
+const renew = (
+  sql: SqlClient.SqlClient,
+  name: string,
+  token: number,
+  settings: Settings,
+  lost: Deferred.Deferred<LeaseLost>
+) =>
   Effect.gen(function*() {
     let renewed = yield* Clock.currentTimeMillis
     const lose = (reason: string) =>
       Effect.zipRight(
-        Effect.logWarning(`lost the lease: ${reason}`).pipe(Effect.annotateLogs({ "exa.lease.name": name, "exa.lease.token": token })),
+        Effect.logWarning(`lost the lease: ${reason}`).pipe(
+          Effect.annotateLogs({ "exa.lease.name": name, "exa.lease.token": token })
+        ),
         Deferred.succeed(lost, new LeaseLost({ name, token, reason }))
       )
     while (!(yield* Deferred.isDone(lost))) {
@@ -266,7 +276,11 @@ export const acquire = (
     return Effect.flatMap(SqlClient.SqlClient, (sql) => waitFor(sql, key, settings))
   })
 
-const waitFor = (sql: SqlClient.SqlClient, name: string, settings: Settings): Effect.Effect<Lease, SqlError, SqlClient.SqlClient | Scope.Scope> =>
+const waitFor = (
+  sql: SqlClient.SqlClient,
+  name: string,
+  settings: Settings
+): Effect.Effect<Lease, SqlError, SqlClient.SqlClient | Scope.Scope> =>
   Effect.flatMap(
     attempt(sql, name, settings),
     Option.match({

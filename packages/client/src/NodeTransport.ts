@@ -20,7 +20,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -68,7 +68,8 @@ const isInvalidArgument = (error: unknown): boolean =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): HttpClient.HttpClient => withDispatcher(options.dispatcher ?? newAgent(options))
+export const make = (options: Options = {}): HttpClient.HttpClient =>
+  withDispatcher(options.dispatcher ?? newAgent(options))
 
 const newAgent = (options: Options): Agent =>
   new Agent({
@@ -93,11 +94,15 @@ const decompress = (
   limit: number,
   done: (error: Error | null, result: Buffer) => void
 ): void => {
-  const codings = encoding.toLowerCase().split(",").map((coding) => coding.trim()).filter((coding) => coding.length > 0).reverse()
+  const codings = encoding.toLowerCase().split(",").map((coding) => coding.trim()).filter((coding) => coding.length > 0)
+    .reverse()
   const step = (index: number, current: Buffer) => {
     if (index === codings.length) return done(null, current)
     const options = { maxOutputLength: limit, finishFlush: Zlib.constants.Z_SYNC_FLUSH }
-    const next = (error: Error | null, result: Buffer) => (error !== null ? done(error, current) : step(index + 1, result))
+    const next = (
+      error: Error | null,
+      result: Buffer
+    ) => (error !== null ? done(error, current) : step(index + 1, result))
     switch (codings[index]) {
       case "gzip":
       case "x-gzip":
@@ -136,7 +141,9 @@ class PendingRequest implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly request: HttpClientRequest.HttpClientRequest,
-    private readonly resume: (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void,
+    private readonly resume: (
+      effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+    ) => void,
     private readonly fiber: Fiber.RuntimeFiber<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
   ) {
     const limits = fiber.getFiberRef(TransportContract.current)
@@ -228,28 +235,30 @@ const send = (
   dispatcher: Dispatcher,
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
-  Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => Effect.async((resume) => {
-    const prepared = prepare(request)
-    if (prepared._tag === "Left") return resume(Effect.fail(prepared.left))
-    const { body, url } = prepared.right
-    let headers = prepared.right.headers
-    if (headers["accept-encoding"] === undefined) headers = { ...headers, "accept-encoding": acceptEncoding }
-    const handler = new PendingRequest(request, resume, fiber)
-    try {
-      dispatcher.dispatch({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: request.method as Dispatcher.HttpMethod,
-        headers,
-        body: body ?? null
-      }, handler)
-    } catch (error) {
-      handler.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
-    }
-    // No canceller: Effect wraps an async operation that returns one in an interruption finalizer (an
-    // uninterruptible region, runtime-flag changes), about a sixth of a fast round trip. The fiber's exit, which
-    // an interruption always leads to, aborts the request instead (see PendingRequest.onFiberExit).
-  }))
+  Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
+    Effect.async((resume) => {
+      const prepared = prepare(request)
+      if (prepared._tag === "Left") return resume(Effect.fail(prepared.left))
+      const { body, url } = prepared.right
+      let headers = prepared.right.headers
+      if (headers["accept-encoding"] === undefined) headers = { ...headers, "accept-encoding": acceptEncoding }
+      const handler = new PendingRequest(request, resume, fiber)
+      try {
+        dispatcher.dispatch({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: request.method as Dispatcher.HttpMethod,
+          headers,
+          body: body ?? null
+        }, handler)
+      } catch (error) {
+        handler.fail(isInvalidArgument(error) ? "Encode" : "Transport", error)
+      }
+      // No canceller: Effect wraps an async operation that returns one in an interruption finalizer (an
+      // uninterruptible region, runtime-flag changes), about a sixth of a fast round trip. The fiber's exit, which
+      // an interruption always leads to, aborts the request instead (see PendingRequest.onFiberExit).
+    })
+  )
 
 // A client over this dispatcher.
 const withDispatcher = (dispatcher: Dispatcher): HttpClient.HttpClient =>

@@ -95,7 +95,8 @@ const unsentCodes: ReadonlySet<string> = new Set([
  * @category predicates
  */
 export const isUnsent = (error: ExaError): boolean =>
-  error._tag === "RateLimited" || (error._tag === "Transport" && error.code !== undefined && unsentCodes.has(error.code))
+  error._tag === "RateLimited" ||
+  (error._tag === "Transport" && error.code !== undefined && unsentCodes.has(error.code))
 
 /**
  * The delay a failure asks for, if any (`Retry-After` on a 429 or a 503).

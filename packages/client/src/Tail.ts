@@ -105,7 +105,9 @@ export interface Outage {
  * @since 0.3.0
  * @category outages
  */
-export const isOutage = (error: unknown): error is Errors.Transport | Errors.Timeout | Errors.RateLimited | Errors.ApiError =>
+export const isOutage = (
+  error: unknown
+): error is Errors.Transport | Errors.Timeout | Errors.RateLimited | Errors.ApiError =>
   error instanceof Errors.Transport || error instanceof Errors.Timeout || error instanceof Errors.RateLimited ||
   (error instanceof Errors.ApiError && error.status >= 500)
 
@@ -191,10 +193,14 @@ interface Settings {
 const outageSettings = (value: unknown, byDefault: boolean): OutageSettings | undefined => {
   if (value === false || (value === undefined && !byDefault)) return undefined
   const o = value === true || value === undefined ? {} : Params.record("outages", value as OutagePolicy)
-  const initialDelay = o.initialDelay === undefined ? Duration.seconds(1) : Params.duration("outages.initialDelay", o.initialDelay)
+  const initialDelay = o.initialDelay === undefined
+    ? Duration.seconds(1)
+    : Params.duration("outages.initialDelay", o.initialDelay)
   const maxDelay = o.maxDelay === undefined ? Duration.seconds(30) : Params.duration("outages.maxDelay", o.maxDelay)
   if (Duration.toMillis(initialDelay) <= 0) throw new Params.Invalid("outages.initialDelay must be longer than zero")
-  if (Duration.lessThan(maxDelay, initialDelay)) throw new Params.Invalid("outages.maxDelay must be at least outages.initialDelay")
+  if (Duration.lessThan(maxDelay, initialDelay)) {
+    throw new Params.Invalid("outages.maxDelay must be at least outages.initialDelay")
+  }
   if (o.onFailure !== undefined && typeof o.onFailure !== "function") {
     throw new Params.Invalid("outages.onFailure must be a function")
   }
@@ -206,7 +212,9 @@ const settingsOf = (options: Options | undefined, outagesByDefault: boolean): Se
   const lookback = o.lookback === undefined ? defaultLookback : Params.duration("lookback", o.lookback)
   const clockSkew = o.clockSkew === undefined ? defaultClockSkew : Params.duration("clockSkew", o.clockSkew)
   if (o.poll !== undefined && !Schedule.isSchedule(o.poll)) throw new Params.Invalid("poll must be a Schedule")
-  if (o.outages !== undefined && typeof o.outages !== "boolean" && (typeof o.outages !== "object" || o.outages === null)) {
+  if (
+    o.outages !== undefined && typeof o.outages !== "boolean" && (typeof o.outages !== "object" || o.outages === null)
+  ) {
     throw new Params.Invalid("outages must be true, false or an object")
   }
   return {
@@ -260,7 +268,9 @@ class Window {
     // The API's filter is inclusive. An event older than the window (a server that ignores `createdAfter`) is not
     // new: its id may have left `seen` already, and taking it would handle it again at every poll.
     const start = this.start
-    const candidates = events.filter((event) => !this.seen.has(event.id) && DateTime.toEpochMillis(event.createdAt) >= start)
+    const candidates = events.filter((event) =>
+      !this.seen.has(event.id) && DateTime.toEpochMillis(event.createdAt) >= start
+    )
     candidates.sort(byCreation)
     const fresh: Array<Event.Event> = []
     for (const event of candidates) {
@@ -371,27 +381,27 @@ const pollOnce = (
   settings: Settings,
   window: Window
 ): Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired> =>
-  Stream.unwrap(Effect.gen(function*(): Effect.fn.Return<Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired>> {
-    const now = yield* Clock.currentTimeMillis
-    const start = window.start
-    if (start < now - Duration.toMillis(retention)) {
-      return Stream.fail(new CheckpointExpired({ position: iso(start), retention }))
-    }
-    const keep = wanted(settings)
-    const pages = Stream.chunks(client.streamEvents({
-      createdAfter: iso(start),
-      limit: 200,
-      ...(settings.types === undefined ? {} : { types: settings.types })
-    }))
-    const batches = Stream.mapEffect(pages, (page) => {
-      const fresh = window.take(Chunk.toReadonlyArray(page))
-      return Effect.as(reportFuture(settings, fresh, now), batchOf(window, fresh.filter(keep), false))
+  Stream.unwrap(
+    Effect.gen(function*(): Effect.fn.Return<Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired>> {
+      const now = yield* Clock.currentTimeMillis
+      const start = window.start
+      if (start < now - Duration.toMillis(retention)) {
+        return Stream.fail(new CheckpointExpired({ position: iso(start), retention }))
+      }
+      const keep = wanted(settings)
+      const pages = Stream.chunks(client.streamEvents({
+        createdAfter: iso(start),
+        limit: 200,
+        ...(settings.types === undefined ? {} : { types: settings.types })
+      }))
+      const batches = Stream.mapEffect(pages, (page) => {
+        const fresh = window.take(Chunk.toReadonlyArray(page))
+        return Effect.as(reportFuture(settings, fresh, now), batchOf(window, fresh.filter(keep), false))
+      })
+      const last = Stream.suspend(() => window.close(now) ? Stream.make(batchOf(window, [], true)) : Stream.empty)
+      return Stream.concat(Stream.filter(batches, (batch) => batch.events.length > 0), last)
     })
-    const last = Stream.suspend(() =>
-      window.close(now) ? Stream.make(batchOf(window, [], true)) : Stream.empty
-    )
-    return Stream.concat(Stream.filter(batches, (batch) => batch.events.length > 0), last)
-  })).pipe(Stream.withSpan("Tail.poll"))
+  ).pipe(Stream.withSpan("Tail.poll"))
 
 // Polls that fail with an outage are reported and run again (from the window as it stands: nothing handled is
 // handled twice) after a backoff that grows while they keep failing and starts over once one succeeds.
@@ -403,11 +413,19 @@ const ridingOut = (
   const retry = (attempt: number): Stream.Stream<Batch, Errors.StreamEventsError | CheckpointExpired> =>
     Stream.catchAll(poll, (error) => {
       if (!isOutage(error)) return Stream.fail(error)
-      const millis = Math.min(Duration.toMillis(outages.maxDelay), Duration.toMillis(outages.initialDelay) * 2 ** (attempt - 1))
+      const millis = Math.min(
+        Duration.toMillis(outages.maxDelay),
+        Duration.toMillis(outages.initialDelay) * 2 ** (attempt - 1)
+      )
       const outage: Outage = { error, attempt, retryIn: Duration.millis(millis) }
-      const report = Effect.logWarning(`polling events failed; trying again in ${Duration.format(outage.retryIn)}`, error).pipe(
+      const report = Effect.logWarning(
+        `polling events failed; trying again in ${Duration.format(outage.retryIn)}`,
+        error
+      ).pipe(
         Effect.annotateLogs({ "exa.tail.attempt": attempt, "exa.error": error._tag }),
-        Effect.zipRight(outages.onFailure === undefined ? Effect.void : Effect.suspend(() => outages.onFailure!(outage))),
+        Effect.zipRight(
+          outages.onFailure === undefined ? Effect.void : Effect.suspend(() => outages.onFailure!(outage))
+        ),
         // What the caller's report does is its own business: a failure or a defect there ends nothing.
         Effect.catchAllCause(() => Effect.void),
         Effect.zipRight(Effect.sleep(outage.retryIn))

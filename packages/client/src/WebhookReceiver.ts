@@ -123,7 +123,11 @@ export const make: {
         case "Busy": {
           const now = yield* Clock.currentTimeMillis
           const seconds = Math.max(1, Math.ceil((outcome.value.expiresAt - now) / 1000))
-          yield* annotate(Effect.logWarning(`the webhook receiver refused a delivery (409): another copy of the event is being handled`))
+          yield* annotate(
+            Effect.logWarning(
+              `the webhook receiver refused a delivery (409): another copy of the event is being handled`
+            )
+          )
           return HttpServerResponse.text("another copy of this event is being handled", {
             status: 409,
             headers: { "retry-after": String(seconds) }
@@ -131,7 +135,9 @@ export const make: {
         }
       }
     }
-    yield* annotate(Effect.logError("the handler failed; answering 500 so that Exa delivers the event again", outcome.cause))
+    yield* annotate(
+      Effect.logError("the handler failed; answering 500 so that Exa delivers the event again", outcome.cause)
+    )
     return text("the handler failed", 500)
   })
 

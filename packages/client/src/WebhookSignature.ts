@@ -102,7 +102,9 @@ export class TimestampOutOfTolerance
   )
 {
   override get message(): string {
-    return `The signature timestamp ${this.timestamp} is more than ${Duration.format(this.tolerance)} from now (${this.now})`
+    return `The signature timestamp ${this.timestamp} is more than ${
+      Duration.format(this.tolerance)
+    } from now (${this.now})`
   }
 }
 
@@ -203,7 +205,9 @@ export const parseHeader = (header: string): Either.Either<Signature, SignatureM
     }
   }
   if (timestamp === undefined) return malformed("no t")
-  if (signatures.length === 0) return malformed(entries === 0 ? "no v1 signature" : "no v1 signature is 64 hex characters")
+  if (signatures.length === 0) {
+    return malformed(entries === 0 ? "no v1 signature" : "no v1 signature is 64 hex characters")
+  }
   return Either.right({ timestamp, signatures })
 }
 
@@ -214,7 +218,10 @@ const fromHex = (hex: string): Uint8Array<ArrayBuffer> => {
 }
 
 // "<t>." followed by the raw body, exactly as received (never re-serialised JSON).
-const signedParts = (timestamp: number, body: string | Uint8Array): ReadonlyArray<string | Uint8Array> => [`${timestamp}.`, body]
+const signedParts = (
+  timestamp: number,
+  body: string | Uint8Array
+): ReadonlyArray<string | Uint8Array> => [`${timestamp}.`, body]
 
 const invalid = (reason: string) => Either.left(new Errors.InvalidRequest({ reason }))
 
@@ -231,7 +238,9 @@ const argumentsOf = (
   if (list.length === 0) return invalid("no webhook secret was given")
   const secrets: Array<Redacted.Redacted<string>> = []
   for (const item of list) {
-    if (!Redacted.isRedacted(item)) return invalid("a webhook secret must be a Redacted string (Redacted.make or Config.redacted)")
+    if (!Redacted.isRedacted(item)) {
+      return invalid("a webhook secret must be a Redacted string (Redacted.make or Config.redacted)")
+    }
     const value: unknown = Redacted.value(item)
     if (typeof value !== "string" || value.length === 0) return invalid("a webhook secret is empty")
     secrets.push(item as Redacted.Redacted<string>)
@@ -286,7 +295,11 @@ export const verifySignature = (
     if (!matched) return yield* new SignatureMismatch({ candidates: signature.signatures.length })
     const now = yield* Clock.currentTimeMillis
     if (Math.abs(now - signature.timestamp * 1000) > Duration.toMillis(tolerance)) {
-      return yield* new TimestampOutOfTolerance({ timestamp: signature.timestamp, now: Math.floor(now / 1000), tolerance })
+      return yield* new TimestampOutOfTolerance({
+        timestamp: signature.timestamp,
+        now: Math.floor(now / 1000),
+        tolerance
+      })
     }
     return signature
   })
@@ -316,7 +329,9 @@ export const sign = (options: {
     const { body, secrets } = yield* argumentsOf(options)
     if (secrets.length !== 1) return yield* new Errors.InvalidRequest({ reason: "sign with exactly one secret" })
     const given: unknown = options.timestamp
-    if (given !== undefined && !(typeof given === "number" && Number.isSafeInteger(given) && given >= 0 && given < 1e12)) {
+    if (
+      given !== undefined && !(typeof given === "number" && Number.isSafeInteger(given) && given >= 0 && given < 1e12)
+    ) {
       return yield* new Errors.InvalidRequest({ reason: "timestamp must be unix seconds (a non-negative integer)" })
     }
     const timestamp = (given as number | undefined) ?? Math.floor((yield* Clock.currentTimeMillis) / 1000)
@@ -358,7 +373,13 @@ export const verify = (
     } catch {
       // Kept whole: the raw bytes, and a readable rendering of them.
       const bytes = options.body as Uint8Array
-      return Effect.fail(new Errors.Decode({ reason: "the body is not UTF-8", body: lenient.decode(bytes), bytes: new Uint8Array(bytes) }))
+      return Effect.fail(
+        new Errors.Decode({
+          reason: "the body is not UTF-8",
+          body: lenient.decode(bytes),
+          bytes: new Uint8Array(bytes)
+        })
+      )
     }
     const result = decodeJsonText(text, (u) => Event.decodeEither(u), describeEventFailure)
     return Either.isRight(result)
@@ -412,7 +433,9 @@ export interface RequestOptions extends Options {
 const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =>
   Effect.suspend(() => {
     const length = announcedLength(request.headers["content-length"])
-    if (length !== undefined && length > limit) return Effect.fail(new DeliveryTooLarge({ limit, contentLength: length }))
+    if (length !== undefined && length > limit) {
+      return Effect.fail(new DeliveryTooLarge({ limit, contentLength: length }))
+    }
     const unreadable = (error: { readonly message: string; readonly cause?: unknown }) =>
       new Errors.Transport({ description: `reading the delivery failed: ${error.message}`, cause: error.cause })
     // Counted as it arrives, whatever `content-length` says: not every server holds a body to its announced length
@@ -437,7 +460,11 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, limit: number) =
  */
 export const verifyRequest = (
   options: RequestOptions
-): Effect.Effect<Event.Event, WebhookError | Errors.Transport | DeliveryTooLarge, HttpServerRequest.HttpServerRequest> =>
+): Effect.Effect<
+  Event.Event,
+  WebhookError | Errors.Transport | DeliveryTooLarge,
+  HttpServerRequest.HttpServerRequest
+> =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const header = request.headers[signatureHeader]
     if (typeof header !== "string" || header.trim() === "") return Effect.fail(new SignatureMissing())
@@ -445,7 +472,9 @@ export const verifyRequest = (
     if (Either.isLeft(parsed)) return Effect.fail(parsed.left)
     const limit = options?.maxBodySize ?? defaultMaxBodySize
     if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1) {
-      return Effect.fail(new Errors.InvalidRequest({ reason: "maxBodySize must be a whole number of bytes, 1 or more" }))
+      return Effect.fail(
+        new Errors.InvalidRequest({ reason: "maxBodySize must be a whole number of bytes, 1 or more" })
+      )
     }
     return Effect.flatMap(readBody(request, limit), (body) => verify({ ...options, header, body }))
   })

@@ -141,11 +141,16 @@ export interface Service {
    * (`Redacted`): store it now. Not retried after a request may have reached the server (a timeout, a 5xx), since a
    * retry could create a second webhook; 429s and connections that never opened are retried as usual.
    */
-  readonly createWebhook: (params: CreateWebhookParams) => Effect.Effect<Webhook.CreatedWebhook, Errors.CreateWebhookError>
+  readonly createWebhook: (
+    params: CreateWebhookParams
+  ) => Effect.Effect<Webhook.CreatedWebhook, Errors.CreateWebhookError>
   /** Fetches a webhook (its `secret` is `null`: the API shows it only at creation). */
   readonly getWebhook: (id: string) => Effect.Effect<Webhook.Webhook, Errors.GetWebhookError>
   /** Changes a webhook's events, url or metadata; the rest stays. */
-  readonly updateWebhook: (id: string, params: UpdateWebhookParams) => Effect.Effect<Webhook.Webhook, Errors.UpdateWebhookError>
+  readonly updateWebhook: (
+    id: string,
+    params: UpdateWebhookParams
+  ) => Effect.Effect<Webhook.Webhook, Errors.UpdateWebhookError>
   /**
    * Deletes a webhook and returns it (`Option.some`). `Option.none()` when a retry after an attempt whose outcome is
    * unknown (a timeout, a reset connection, a 5xx) found it gone: that attempt deleted it, so the delete succeeded
@@ -218,11 +223,19 @@ const withoutSecrets = (text: string): { body: string; reason?: string; note: st
   try {
     json = JSON.parse(text)
   } catch {
-    return { body: "", reason: "the body is not JSON (not kept: it may hold the webhook's secret)", note: mayExist(undefined) }
+    return {
+      body: "",
+      reason: "the body is not JSON (not kept: it may hold the webhook's secret)",
+      note: mayExist(undefined)
+    }
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     const kind = Array.isArray(json) ? "an array" : json === null ? "null" : `a ${typeof json}`
-    return { body: "", reason: `expected a webhook object, got ${kind} (not kept: it may hold the webhook's secret)`, note: mayExist(undefined) }
+    return {
+      body: "",
+      reason: `expected a webhook object, got ${kind} (not kept: it may hold the webhook's secret)`,
+      note: mayExist(undefined)
+    }
   }
   const secrets = new Set<string>()
   const walk = (value: unknown, key: string | undefined, depth: number): unknown => {
@@ -239,7 +252,12 @@ const withoutSecrets = (text: string): { body: string; reason?: string; note: st
     if (Array.isArray(value)) return value.map((item) => walk(item, undefined, depth + 1))
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: walk(v, k, depth + 1), enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(out, k, {
+        value: walk(v, k, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true
+      })
     }
     return out
   }
@@ -295,7 +313,10 @@ export const endpoints = {
     path: "/websets/v0/webhooks/{id}",
     request: (id: string, params: UpdateWebhookParams) => {
       const target = webhookId(id)
-      return { ...target, body: webhookBody("updateWebhook", Params.record("the parameters of updateWebhook", params), false) }
+      return {
+        ...target,
+        body: webhookBody("updateWebhook", Params.record("the parameters of updateWebhook", params), false)
+      }
     },
     decode: decodeWebhook,
     describe: describePageFailure,

@@ -44,7 +44,9 @@ describe("Checkpoint.Position", () => {
         expect(error._tag).toBe("CheckpointUnreadable")
         expect(error.reason).toContain(where)
       }
-      expect((yield* stored("{not json")) ).toMatchObject({ left: { _tag: "CheckpointUnreadable", reason: "the stored value is not JSON" } })
+      expect(yield* stored("{not json")).toMatchObject({
+        left: { _tag: "CheckpointUnreadable", reason: "the stored value is not JSON" }
+      })
       // The range's edges, negative times and a time before `from` are positions.
       for (const value of [{ ...ok, from: -8.64e15, time: 8.64e15 }, { ...ok, from: 10, time: 5, seen: [] }]) {
         expect((yield* stored(value))._tag).toBe("Right")
@@ -55,7 +57,9 @@ describe("Checkpoint.Position", () => {
     Effect.gen(function*() {
       for (const store of [Checkpoint.layerMemory, layer]) {
         const error = yield* Effect.flip(
-          Effect.flatMap(Checkpoint.Checkpoint, (c) => c.set("c", { from: 0, time: Number.NaN, seen: [] })).pipe(Effect.provide(store))
+          Effect.flatMap(Checkpoint.Checkpoint, (c) => c.set("c", { from: 0, time: Number.NaN, seen: [] })).pipe(
+            Effect.provide(store)
+          )
         )
         expect(error).toMatchObject({ _tag: "BadArgument" })
         expect(error.message).toContain("time")
@@ -68,8 +72,11 @@ describe("Checkpoint.Position", () => {
     Effect.gen(function*() {
       const noFiles = Layer.merge(FileSystem.layerNoop({}), Path.layer)
       for (const bad of ["", 7, null]) {
-        expect((yield* Effect.flip(Layer.build(Checkpoint.layerFileSystem(bad as any).pipe(Layer.provide(noFiles)))))._tag).toBe("InvalidRequest")
-        expect((yield* Effect.flip(Layer.build(Checkpoint.layerFile(bad as any).pipe(Layer.provide(noFiles)))))._tag).toBe("InvalidRequest")
+        expect(
+          (yield* Effect.flip(Layer.build(Checkpoint.layerFileSystem(bad as any).pipe(Layer.provide(noFiles)))))._tag
+        ).toBe("InvalidRequest")
+        expect((yield* Effect.flip(Layer.build(Checkpoint.layerFile(bad as any).pipe(Layer.provide(noFiles)))))._tag)
+          .toBe("InvalidRequest")
       }
     }).pipe(Effect.scoped))
 })

@@ -69,10 +69,12 @@ describe("Dedupe.layerMemory", () => {
   it.effect("at most maxEntries ids are kept, the oldest going first, but never a live claim", () =>
     Effect.gen(function*() {
       const dedupe = yield* Dedupe.Dedupe
-      const done = (id: string) => Effect.flatMap(dedupe.claim(id, ttl), (c) => dedupe.complete(id, (c as { token: string }).token))
+      const done = (id: string) =>
+        Effect.flatMap(dedupe.claim(id, ttl), (c) => dedupe.complete(id, (c as { token: string }).token))
       yield* dedupe.claim("live", ttl)
       for (const id of ["a", "b", "c"]) yield* done(id)
-      const tags = (ids: ReadonlyArray<string>) => Effect.forEach(ids, (id) => Effect.map(dedupe.claim(id, Duration.millis(1)), (c) => c._tag))
+      const tags = (ids: ReadonlyArray<string>) =>
+        Effect.forEach(ids, (id) => Effect.map(dedupe.claim(id, Duration.millis(1)), (c) => c._tag))
       expect(yield* tags(["live", "c"])).toEqual(["Busy", "Done"])
       expect(yield* tags(["a"])).toEqual(["Claimed"])
     }).pipe(Effect.provide(Dedupe.layerMemoryWith({ maxEntries: 2 }))))
@@ -112,7 +114,8 @@ describe("Dedupe.once", () => {
   it.effect("runs for a new id, records it only when it succeeded, and skips it after", () =>
     Effect.gen(function*() {
       let runs = 0
-      const work = (fail: boolean) => Effect.suspend(() => (runs++, fail ? Effect.fail("boom" as const) : Effect.succeed(runs)))
+      const work = (fail: boolean) =>
+        Effect.suspend(() => (runs++, fail ? Effect.fail("boom" as const) : Effect.succeed(runs)))
       expect(yield* Effect.flip(Dedupe.once("ev_1", work(true)))).toBe("boom")
       expect(yield* Dedupe.once("ev_1", work(false))).toEqual(Option.some(2))
       expect(yield* Dedupe.once("ev_1", work(false))).toEqual(Option.none())
@@ -137,7 +140,9 @@ describe("Dedupe.once", () => {
     Effect.gen(function*() {
       const gate = yield* Deferred.make<void>()
       const ran: Array<string> = []
-      const first = yield* Effect.fork(Dedupe.once("ev_1", Effect.zipRight(Deferred.await(gate), Effect.fail("boom" as const))))
+      const first = yield* Effect.fork(
+        Dedupe.once("ev_1", Effect.zipRight(Deferred.await(gate), Effect.fail("boom" as const)))
+      )
       yield* TestClock.adjust("1 millis")
       const second = yield* Effect.fork(Dedupe.once("ev_1", Effect.sync(() => ran.push("second"))))
       yield* TestClock.adjust("1 second")
@@ -196,9 +201,15 @@ describe("Dedupe.once", () => {
     Effect.gen(function*() {
       let runs = 0
       const work = Effect.sync(() => ++runs)
-      for (const [id, options] of [["", {}], [7, {}], ["ev_1", { ttl: 0 }], ["ev_1", { ttl: "999 millis" }], ["ev_1", { ttl: "never" }], ["ev_1", 5]] as const) {
+      for (
+        const [id, options] of [["", {}], [7, {}], ["ev_1", { ttl: 0 }], ["ev_1", { ttl: "999 millis" }], ["ev_1", {
+          ttl: "never"
+        }], ["ev_1", 5]] as const
+      ) {
         const exit = yield* Effect.exit(Dedupe.once(id as any, work, options as any))
-        expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : exit).toMatchObject({ _tag: "InvalidRequest" })
+        expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : exit).toMatchObject({
+          _tag: "InvalidRequest"
+        })
       }
       expect(runs).toBe(0)
     }).pipe(Effect.provide(memory)))

@@ -17,10 +17,16 @@ const body = FastCheck.oneof(
   FastCheck.constantFrom(...Fixtures.allEvents).map((e) => JSON.stringify(e).slice(0, 100)),
   FastCheck.constantFrom("", "null", "<html></html>", "{\"error\":{}}", "{\"error\":[1]}", "{\"type\":1}")
 )
-const status = FastCheck.oneof(FastCheck.integer({ min: 200, max: 599 }), FastCheck.constantFrom(200, 401, 403, 404, 429, 500))
+const status = FastCheck.oneof(
+  FastCheck.integer({ min: 200, max: 599 }),
+  FastCheck.constantFrom(200, 401, 403, 404, 429, 500)
+)
 const headers = FastCheck.dictionary(
   FastCheck.constantFrom("retry-after", "retry-after-ms", "x-request-id", "content-type"),
-  FastCheck.oneof(FastCheck.string(), FastCheck.constantFrom("5", "-1", "1e400", "Wed, 21 Oct 2015 07:28:00 GMT", "NaN"))
+  FastCheck.oneof(
+    FastCheck.string(),
+    FastCheck.constantFrom("5", "-1", "1e400", "Wed, 21 Oct 2015 07:28:00 GMT", "NaN")
+  )
 )
 
 describe("getEvent never dies", () => {

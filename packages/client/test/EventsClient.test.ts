@@ -11,11 +11,11 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
 import { readFileSync } from "node:fs"
+import { version } from "../src/internal/version.js"
 import { json, stub } from "./stub.js"
 import { recordingTracer } from "./tracer.js"
-import { version } from "../src/internal/version.js"
 
 const KEY = "exa-secret-key-1234"
 const apiKey = Redacted.make(KEY)
@@ -116,7 +116,9 @@ describe("EventsClient responses", () => {
 
   it.effect("404 is NotFound with the id and the x-request-id header", () =>
     Effect.gen(function*() {
-      const error = yield* failWith(json(404, { statusCode: 404, message: "Event not found" }, { "x-request-id": "req_h" }))
+      const error = yield* failWith(
+        json(404, { statusCode: 404, message: "Event not found" }, { "x-request-id": "req_h" })
+      )
       assert(error._tag === "NotFound")
       expect(error.id).toBe("ev_1")
       expect(error.requestId).toBe("req_h")
@@ -126,7 +128,12 @@ describe("EventsClient responses", () => {
     Effect.gen(function*() {
       const e401 = yield* failWith(json(401, { requestId: "req_b", error: "Invalid API key", tag: "INVALID_API_KEY" }))
       assert(e401._tag === "Unauthorized")
-      expect([e401.status, e401.apiMessage, e401.code, e401.requestId]).toEqual([401, "Invalid API key", "INVALID_API_KEY", "req_b"])
+      expect([e401.status, e401.apiMessage, e401.code, e401.requestId]).toEqual([
+        401,
+        "Invalid API key",
+        "INVALID_API_KEY",
+        "req_b"
+      ])
       const e403 = yield* failWith(json(403, { message: "Forbidden resource" }))
       assert(e403._tag === "Unauthorized")
       expect([e403.status, e403.apiMessage]).toEqual([403, "Forbidden resource"])
@@ -135,10 +142,30 @@ describe("EventsClient responses", () => {
   it.effect("error bodies of every shape give a message, a code and a request id", () =>
     Effect.gen(function*() {
       const cases: Array<[Effect.Effect<Response>, string, string | undefined, string | undefined]> = [
-        [json(400, { requestId: "r1", error: "Invalid request body | x", tag: "INVALID_REQUEST_BODY" }), "Invalid request body | x", "INVALID_REQUEST_BODY", "r1"],
-        [json(400, { error: { type: "invalid", code: "MONITOR_NOT_FOUND", message: "No monitor" }, requestId: "r2" }), "No monitor", "MONITOR_NOT_FOUND", "r2"],
-        [json(400, { statusCode: 400, message: "Unrecognized key(s) in object: 'x'", error: "Bad Request" }), "Bad Request: Unrecognized key(s) in object: 'x'", undefined, undefined],
-        [json(502, "<html>\n  <h1>502 Bad Gateway</h1>\n</html>", { "content-type": "text/html" }), "<html> <h1>502 Bad Gateway</h1> </html>", undefined, undefined],
+        [
+          json(400, { requestId: "r1", error: "Invalid request body | x", tag: "INVALID_REQUEST_BODY" }),
+          "Invalid request body | x",
+          "INVALID_REQUEST_BODY",
+          "r1"
+        ],
+        [
+          json(400, { error: { type: "invalid", code: "MONITOR_NOT_FOUND", message: "No monitor" }, requestId: "r2" }),
+          "No monitor",
+          "MONITOR_NOT_FOUND",
+          "r2"
+        ],
+        [
+          json(400, { statusCode: 400, message: "Unrecognized key(s) in object: 'x'", error: "Bad Request" }),
+          "Bad Request: Unrecognized key(s) in object: 'x'",
+          undefined,
+          undefined
+        ],
+        [
+          json(502, "<html>\n  <h1>502 Bad Gateway</h1>\n</html>", { "content-type": "text/html" }),
+          "<html> <h1>502 Bad Gateway</h1> </html>",
+          undefined,
+          undefined
+        ],
         [json(500, ""), "HTTP 500 with an empty body", undefined, undefined],
         [json(500, "[1,2]"), "[1,2]", undefined, undefined]
       ]
@@ -155,7 +182,15 @@ describe("EventsClient responses", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
       const delays: Array<number | undefined> = []
-      for (const headers of [{ "retry-after-ms": "1500" }, { "retry-after": "7" }, { "retry-after": "Thu, 01 Jan 2026 00:00:20 GMT" }, { "retry-after": "soon" }, {}]) {
+      for (
+        const headers of [
+          { "retry-after-ms": "1500" },
+          { "retry-after": "7" },
+          { "retry-after": "Thu, 01 Jan 2026 00:00:20 GMT" },
+          { "retry-after": "soon" },
+          {}
+        ]
+      ) {
         const error = yield* failWith(json(429, { error: "You've exceeded your Exa rate limit" }, headers))
         assert(error._tag === "RateLimited")
         delays.push(error.retryAfter === undefined ? undefined : Duration.toMillis(error.retryAfter))
@@ -170,7 +205,10 @@ describe("EventsClient responses", () => {
         ["", "empty"],
         ["<!doctype html><p>maintenance</p>", "not valid JSON"],
         [JSON.stringify(idle).slice(0, 200), "not valid JSON"],
-        [JSON.stringify({ error: "Internal error", tag: "INTERNAL_ERROR" }), `an error object, not an event: "Internal error"`],
+        [
+          JSON.stringify({ error: "Internal error", tag: "INTERNAL_ERROR" }),
+          `an error object, not an event: "Internal error"`
+        ],
         [JSON.stringify([idle]), "expected an event object"],
         [JSON.stringify({ ...idle, data: { ...idle.data, status: "exploded" } }), `["status"]`],
         [huge, `["status"]`]
@@ -186,7 +224,13 @@ describe("EventsClient responses", () => {
 
   it.effect("a valid event is accepted whatever the content type, and unknown types decode", () =>
     Effect.gen(function*() {
-      const unknown = { id: "ev_x", object: "event", type: "webset.archived", data: { a: 1 }, createdAt: "2026-01-01T00:00:00Z" }
+      const unknown = {
+        id: "ev_x",
+        object: "event",
+        type: "webset.archived",
+        data: { a: 1 },
+        createdAt: "2026-01-01T00:00:00Z"
+      }
       const event = yield* EventsClient.getEvent("ev_x").pipe(
         Effect.provide(withStub(() => json(200, unknown, { "content-type": "text/html" })).layer)
       )
@@ -235,7 +279,9 @@ describe("retries and timeouts (TestClock)", () => {
   })
 
   it.effect("honours Retry-After over the backoff, capped at maxRetryAfter", () => {
-    const { seen, layer } = withStub(flaky([429, 429], { "retry-after": "120" }), { retry: { jitter: false, maxRetryAfter: "10 seconds" } })
+    const { seen, layer } = withStub(flaky([429, 429], { "retry-after": "120" }), {
+      retry: { jitter: false, maxRetryAfter: "10 seconds" }
+    })
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(EventsClient.getEvent("ev_1"))
       yield* TestClock.adjust("9999 millis")
@@ -291,7 +337,9 @@ describe("retries and timeouts (TestClock)", () => {
   })
 
   it.effect("a custom schedule replaces the default", () => {
-    const { seen, layer } = withStub(flaky([500, 500, 500, 500]), { retry: Retry.schedule({ maxRetries: 4, initialDelay: "10 millis", jitter: false }) })
+    const { seen, layer } = withStub(flaky([500, 500, 500, 500]), {
+      retry: Retry.schedule({ maxRetries: 4, initialDelay: "10 millis", jitter: false })
+    })
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(EventsClient.getEvent("ev_1"))
       yield* TestClock.adjust("1 second")
@@ -316,7 +364,10 @@ describe("retries and timeouts (TestClock)", () => {
 
   it.effect("a timed-out attempt is retried", () => {
     let n = 0
-    const { seen, layer } = withStub(() => (n++ === 0 ? Effect.never : json(200, idle)), { timeout: "1 second", retry: { jitter: false } })
+    const { seen, layer } = withStub(() => (n++ === 0 ? Effect.never : json(200, idle)), {
+      timeout: "1 second",
+      retry: { jitter: false }
+    })
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(EventsClient.getEvent("ev_1"))
       yield* TestClock.adjust("1 second")
@@ -347,7 +398,11 @@ describe("layerConfig", () => {
     const s = stub(() => json(200, idle))
     const layer = Exa.layerConfig({ retry: false }).pipe(
       Layer.provide(s.layer),
-      Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["EXA_API_KEY", "from-env"], ["EXA_BASE_URL", "http://exa.internal:8080"]]))))
+      Layer.provide(
+        Layer.setConfigProvider(
+          ConfigProvider.fromMap(new Map([["EXA_API_KEY", "from-env"], ["EXA_BASE_URL", "http://exa.internal:8080"]]))
+        )
+      )
     )
     return Effect.gen(function*() {
       yield* EventsClient.getEvent("ev_1")
@@ -378,9 +433,13 @@ describe("layerConfig", () => {
       const empty = yield* Effect.flip(build([["EXA_API_KEY", ""]]))
       expect(empty).toMatchObject({ _op: "InvalidData", path: ["EXA_API_KEY"], message: "must not be empty" })
       // Given explicitly, the same empty key is refused by the option check.
-      const explicit = yield* Effect.flip(Layer.build(
-        Exa.layerConfig({ apiKey: Config.succeed(Redacted.make("")) }).pipe(Layer.provide(stub(() => json(200, idle)).layer))
-      ).pipe(Effect.scoped))
+      const explicit = yield* Effect.flip(
+        Layer.build(
+          Exa.layerConfig({ apiKey: Config.succeed(Redacted.make("")) }).pipe(
+            Layer.provide(stub(() => json(200, idle)).layer)
+          )
+        ).pipe(Effect.scoped)
+      )
       expect(explicit).toMatchObject({ _op: "InvalidData", path: ["apiKey"] })
       const s = stub(() => json(200, idle))
       yield* EventsClient.getEvent("ev_1").pipe(
@@ -473,7 +532,14 @@ describe("the API key never leaks", () => {
       )
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(layer))
       expect(error._tag).toBe("Unauthorized")
-      const rendered = [JSON.stringify(error), String(error), error.message, error.stack ?? "", String(apiKey), JSON.stringify({ apiKey })]
+      const rendered = [
+        JSON.stringify(error),
+        String(error),
+        error.message,
+        error.stack ?? "",
+        String(apiKey),
+        JSON.stringify({ apiKey })
+      ]
       for (const text of rendered) expect(text).not.toContain(KEY)
       expect(Errors.isExaError(error)).toBe(true)
       expect(Errors.isExaError(new Error("x"))).toBe(false)

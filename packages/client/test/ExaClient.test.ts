@@ -59,10 +59,14 @@ describe("ExaClient", () => {
 
   it.effect("the options are checked once, when the connection is built", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(Layer.build(Exa.layer({ apiKey: ExaApi.defaultApiKey, timeout: "soon" as never }).pipe(
-        Layer.provide(ExaApi.layerHttpClient),
-        Layer.provide(ExaApi.layer())
-      )))
+      const error = yield* Effect.flip(
+        Layer.build(
+          Exa.layer({ apiKey: ExaApi.defaultApiKey, timeout: "soon" as never }).pipe(
+            Layer.provide(ExaApi.layerHttpClient),
+            Layer.provide(ExaApi.layer())
+          )
+        )
+      )
       expect(String(error)).toContain("timeout must be a Duration")
     }).pipe(Effect.scoped))
 

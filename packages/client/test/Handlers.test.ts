@@ -36,7 +36,8 @@ describe("Handlers.make", () => {
   it.effect("dispatch is Event.match over the caller's own keys: an event type never reaches an inherited key", () =>
     Effect.gen(function*() {
       const seen: Array<string> = []
-      const unknownType = (type: string) => ({ ...Fixtures.makeEvent("webset.export.created"), type }) as unknown as Event.Event
+      const unknownType = (type: string) =>
+        ({ ...Fixtures.makeEvent("webset.export.created"), type }) as unknown as Event.Event
       const handle = Handlers.make({ orElse: (event) => Effect.sync(() => seen.push(`else ${event.type}`)) })
       yield* handle(unknownType("constructor"))
       yield* handle(unknownType("toString"))
@@ -44,7 +45,9 @@ describe("Handlers.make", () => {
       // A handler on the prototype of the caller's object is not one of its handlers.
       const inherited = Object.create({ "webset.idle": () => Effect.sync(() => seen.push("inherited")) })
       inherited.orElse = (event: Event.Event) => Effect.sync(() => seen.push(`own ${event.type}`))
-      yield* Handlers.make(inherited as { orElse: (event: Event.Event) => Effect.Effect<void> })(Fixtures.makeEvent("webset.idle"))
+      yield* Handlers.make(inherited as { orElse: (event: Event.Event) => Effect.Effect<void> })(
+        Fixtures.makeEvent("webset.idle")
+      )
       expect(seen.at(-1)).toBe("own webset.idle")
     }))
 
@@ -73,7 +76,9 @@ describe("Handlers.make", () => {
         unknown: record
       })
       for (const json of Fixtures.allEvents) {
-        expect(yield* handle(Fixtures.makeEvent(json.type as Event.Event["type"] & Parameters<typeof Fixtures.makeEvent>[0]))).toBeUndefined()
+        expect(
+          yield* handle(Fixtures.makeEvent(json.type as Event.Event["type"] & Parameters<typeof Fixtures.makeEvent>[0]))
+        ).toBeUndefined()
       }
       expect(seen).toEqual(Fixtures.allEvents.map((e) => e.type))
     }))
@@ -112,7 +117,9 @@ describe("Handlers.make", () => {
   it.effect("from JavaScript, entries that are not functions are skipped", () =>
     Effect.gen(function*() {
       const seen: Array<string> = []
-      const handle = Handlers.make({ "webset.idle": 42, orElse: (e: Event.Event) => Effect.sync(() => seen.push(e.type)) } as any)
+      const handle = Handlers.make(
+        { "webset.idle": 42, orElse: (e: Event.Event) => Effect.sync(() => seen.push(e.type)) } as any
+      )
       yield* handle(Fixtures.makeEvent("webset.idle"))
       expect(seen).toEqual(["webset.idle"])
       const nothing = Handlers.make({ orElse: "no" } as any)

@@ -11,13 +11,13 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
-import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { gzipSync, brotliCompressSync, deflateSync } from "node:zlib"
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib"
 
 const event = JSON.stringify(Fixtures.make("webset.idle", { id: "ev_1" }))
 const key = "hostile-test-key-0123"
@@ -56,7 +56,9 @@ for (const transport of transports) {
         return yield* Effect.exit(Effect.provide(effect, layer))
       }).pipe(Effect.scoped)
 
-    for (const [encoding, compress] of [["gzip", gzipSync], ["deflate", deflateSync], ["br", brotliCompressSync]] as const) {
+    for (
+      const [encoding, compress] of [["gzip", gzipSync], ["deflate", deflateSync], ["br", brotliCompressSync]] as const
+    ) {
       it.live(`a ${encoding} body is decompressed`, () =>
         Effect.gen(function*() {
           const exit = yield* call((_, res) => {
@@ -72,10 +74,14 @@ for (const transport of transports) {
       Effect.gen(function*() {
         const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20))
         expect(bomb.length).toBeLessThan(64 * 1024)
-        const exit = yield* call((_, res) => {
-          res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
-          res.end(bomb)
-        }, EventsClient.getEvent("ev_1"), { maxResponseSize: 1024 * 1024 })
+        const exit = yield* call(
+          (_, res) => {
+            res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
+            res.end(bomb)
+          },
+          EventsClient.getEvent("ev_1"),
+          { maxResponseSize: 1024 * 1024 }
+        )
         assert(Exit.isFailure(exit) && exit.cause._tag === "Fail")
         expect(exit.cause.error._tag).toBe("ResponseTooLarge")
       }))
@@ -103,14 +109,18 @@ for (const transport of transports) {
     it.live("a body that grows without end is cut off", () =>
       Effect.gen(function*() {
         const chunk = Buffer.alloc(64 * 1024, 0x20)
-        const exit = yield* call((_, res) => {
-          res.writeHead(200, { "content-type": "application/json" })
-          const pump = () => {
-            while (res.write(chunk)) { /* keep writing until the socket pushes back */ }
-          }
-          res.on("drain", pump)
-          pump()
-        }, EventsClient.getEvent("ev_1"), { maxResponseSize: 2 * 1024 * 1024 })
+        const exit = yield* call(
+          (_, res) => {
+            res.writeHead(200, { "content-type": "application/json" })
+            const pump = () => {
+              while (res.write(chunk)) { /* keep writing until the socket pushes back */ }
+            }
+            res.on("drain", pump)
+            pump()
+          },
+          EventsClient.getEvent("ev_1"),
+          { maxResponseSize: 2 * 1024 * 1024 }
+        )
         assert(Exit.isFailure(exit) && exit.cause._tag === "Fail")
         expect(exit.cause.error._tag).toBe("ResponseTooLarge")
       }))
@@ -174,9 +184,13 @@ for (const transport of transports) {
     it.live("a stalled server is a Timeout, and the connection is closed", () =>
       Effect.gen(function*() {
         let closed = false
-        const exit = yield* call((_, res) => {
-          res.on("close", () => (closed = true))
-        }, EventsClient.getEvent("ev_1"), { timeout: "200 millis" })
+        const exit = yield* call(
+          (_, res) => {
+            res.on("close", () => (closed = true))
+          },
+          EventsClient.getEvent("ev_1"),
+          { timeout: "200 millis" }
+        )
         assert(Exit.isFailure(exit) && exit.cause._tag === "Fail")
         expect(exit.cause.error._tag).toBe("Timeout")
         yield* Effect.sleep("10 millis").pipe(Effect.repeat({ until: () => closed, times: 500 }))

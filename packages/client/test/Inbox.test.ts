@@ -10,6 +10,7 @@ import * as Inbox from "@effect-exa/client/Inbox"
 import * as Lease from "@effect-exa/client/Lease"
 import * as Event from "@effect-exa/schema/Event"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
+import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, expect, layer } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
@@ -22,7 +23,6 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import { eventually } from "./eventually.js"
 import { recordingTracer } from "./tracer.js"
-import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 
 const T0 = Date.now() - 60_000
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString()
@@ -30,8 +30,10 @@ const encoded = (id: string, seconds = 0) => Fixtures.make("webset.idle", { id, 
 const event = (id: string, seconds = 0) => Event.decodeSync(encoded(id, seconds))
 
 const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
-  Effect.flatMap(PostgresCluster.PostgresCluster, (pg) => Effect.provide(Effect.zipRight(Inbox.setup, effect), pg.freshDatabase()))
-
+  Effect.flatMap(
+    PostgresCluster.PostgresCluster,
+    (pg) => Effect.provide(Effect.zipRight(Inbox.setup, effect), pg.freshDatabase())
+  )
 
 const drained = (name: string, total: number) =>
   Effect.map(Inbox.status(name), (status) => status.pending === 0 && status.done === total)
@@ -57,7 +59,9 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       // Refuses one event, as a full disk or a constraint would.
       yield* sql.unsafe(`CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN
         IF NEW.event_id = 'ev_bad' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`)
-      yield* sql.unsafe(`CREATE TRIGGER refuse BEFORE INSERT ON effect_exa_inbox FOR EACH ROW EXECUTE FUNCTION refuse()`)
+      yield* sql.unsafe(
+        `CREATE TRIGGER refuse BEFORE INSERT ON effect_exa_inbox FOR EACH ROW EXECUTE FUNCTION refuse()`
+      )
       const once = { tail: { since: at(0), poll: Schedule.recurs(0) }, lease: fastLease }
       const api = ExaApi.layerClient({ events: [encoded("ev_1", 1), encoded("ev_bad", 2)] })
       const failed = yield* Effect.flip(Effect.provide(Inbox.poll("exa", once), api))
@@ -96,40 +100,52 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
     }))
 
   it.effect("the first poller records where the inbox starts, so the next one goes on from there", () =>
-    inDatabase(Effect.gen(function*() {
-      // No events yet: the tail would have no batch to write a position with.
-      yield* Inbox.poll("exa", { tail: { since: at(0), poll: Schedule.recurs(0) }, lease: fastLease })
-      expect(yield* Inbox.position("exa")).toEqual(Option.some({ from: T0, time: T0, seen: [] }))
-      // Without `since`: the first holder's now, not the next holder's.
-      yield* Inbox.poll("other", { tail: { poll: Schedule.recurs(0) }, lease: fastLease })
-      const first = yield* Inbox.position("other")
-      assert(Option.isSome(first))
-      yield* Effect.sleep("20 millis")
-      yield* Inbox.poll("other", { tail: { poll: Schedule.recurs(0) }, lease: fastLease })
-      expect(Option.map(yield* Inbox.position("other"), (p) => p.from)).toEqual(Option.some(first.value.from))
-    }).pipe(Effect.provide(ExaApi.layerClient()))))
+    inDatabase(
+      Effect.gen(function*() {
+        // No events yet: the tail would have no batch to write a position with.
+        yield* Inbox.poll("exa", { tail: { since: at(0), poll: Schedule.recurs(0) }, lease: fastLease })
+        expect(yield* Inbox.position("exa")).toEqual(Option.some({ from: T0, time: T0, seen: [] }))
+        // Without `since`: the first holder's now, not the next holder's.
+        yield* Inbox.poll("other", { tail: { poll: Schedule.recurs(0) }, lease: fastLease })
+        const first = yield* Inbox.position("other")
+        assert(Option.isSome(first))
+        yield* Effect.sleep("20 millis")
+        yield* Inbox.poll("other", { tail: { poll: Schedule.recurs(0) }, lease: fastLease })
+        expect(Option.map(yield* Inbox.position("other"), (p) => p.from)).toEqual(Option.some(first.value.from))
+      }).pipe(Effect.provide(ExaApi.layerClient()))
+    ))
 
   it.effect("a deposed poller stores nothing, and waits for the lease again", () =>
-    inDatabase(Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
-      const api = yield* ExaApi.ExaApi
-      // Renewals that never come in the test: only a fenced write can tell the poller it was deposed.
-      const lease = { duration: "2 hours", renewEvery: "1 hour", retryEvery: "50 millis" } as const
-      const logs: Array<unknown> = []
-      const fiber = yield* Effect.fork(Inbox.poll("exa", { tail: { since: at(0), poll: Schedule.spaced("20 millis") }, lease }).pipe(
-        Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(...[message].flat()))))
-      ))
-      yield* eventually(Effect.map(Inbox.status("exa"), (s) => s.pending === 1), "the first event")
-      // Another process is granted the lease (the holder was paused past it, say).
-      yield* sql`UPDATE effect_exa_lease SET token = token + 1, holder = 'someone else' WHERE name = 'exa'`
-      yield* api.addEvents([encoded("ev_2", 2)])
-      // The next poll reads ev_2; its fenced write is refused, and the poller goes back to waiting for the lease.
-      yield* eventually(Effect.sync(() => logs.includes("the lease is lost; waiting for it again")), "the refused write")
-      yield* Fiber.interrupt(fiber)
-      expect(yield* Inbox.status("exa")).toEqual({ pending: 1, failing: 0, done: 0 })
-      const position = yield* Inbox.position("exa")
-      expect(Option.map(position, (p) => p.seen.map(([id]) => id))).toEqual(Option.some(["ev_1"]))
-    }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1)] })))))
+    inDatabase(
+      Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const api = yield* ExaApi.ExaApi
+        // Renewals that never come in the test: only a fenced write can tell the poller it was deposed.
+        const lease = { duration: "2 hours", renewEvery: "1 hour", retryEvery: "50 millis" } as const
+        const logs: Array<unknown> = []
+        const fiber = yield* Effect.fork(
+          Inbox.poll("exa", { tail: { since: at(0), poll: Schedule.spaced("20 millis") }, lease }).pipe(
+            Effect.provide(Logger.replace(
+              Logger.defaultLogger,
+              Logger.make(({ message }) => logs.push(...[message].flat()))
+            ))
+          )
+        )
+        yield* eventually(Effect.map(Inbox.status("exa"), (s) => s.pending === 1), "the first event")
+        // Another process is granted the lease (the holder was paused past it, say).
+        yield* sql`UPDATE effect_exa_lease SET token = token + 1, holder = 'someone else' WHERE name = 'exa'`
+        yield* api.addEvents([encoded("ev_2", 2)])
+        // The next poll reads ev_2; its fenced write is refused, and the poller goes back to waiting for the lease.
+        yield* eventually(
+          Effect.sync(() => logs.includes("the lease is lost; waiting for it again")),
+          "the refused write"
+        )
+        yield* Fiber.interrupt(fiber)
+        expect(yield* Inbox.status("exa")).toEqual({ pending: 1, failing: 0, done: 0 })
+        const position = yield* Inbox.position("exa")
+        expect(Option.map(position, (p) => p.seen.map(([id]) => id))).toEqual(Option.some(["ev_1"]))
+      }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1)] })))
+    ))
 
   it.effect("workers of several replicas handle each of many events exactly once", () =>
     inDatabase(Effect.gen(function*() {
@@ -141,7 +157,10 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       const handle = (e: Event.Event) =>
         Effect.zipRight(Effect.sync(() => seen.push(e.id)), sql`INSERT INTO handled VALUES (${e.id})`)
       // Two replicas of three workers each, claiming a few rows at a time.
-      const replicas = yield* Effect.forEach([1, 2], () => Effect.fork(Inbox.work("exa", handle, { workers: 3, batchSize: 4, idle: "20 millis" })))
+      const replicas = yield* Effect.forEach(
+        [1, 2],
+        () => Effect.fork(Inbox.work("exa", handle, { workers: 3, batchSize: 4, idle: "20 millis" }))
+      )
       yield* eventually(drained("exa", ids.length), "every event handled")
       yield* Effect.forEach(replicas, Fiber.interrupt)
       expect(seen.length).toBe(ids.length)
@@ -223,7 +242,11 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       const sql = yield* SqlClient.SqlClient
       yield* Inbox.enqueue("exa")(event("ev_1"))
       const started = yield* Deferred.make<void>()
-      const stuck = yield* Effect.fork(Inbox.work("exa", () => Effect.zipRight(Deferred.succeed(started, undefined), Effect.never), { idle: "20 millis" }))
+      const stuck = yield* Effect.fork(
+        Inbox.work("exa", () => Effect.zipRight(Deferred.succeed(started, undefined), Effect.never), {
+          idle: "20 millis"
+        })
+      )
       yield* Deferred.await(started)
       // While the handler runs, the row is locked: another claim skips it.
       const locked = yield* sql`SELECT 1 FROM effect_exa_inbox FOR UPDATE SKIP LOCKED`
@@ -233,7 +256,9 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       expect(free.length).toBe(1)
       expect(yield* Inbox.status("exa")).toEqual({ pending: 1, failing: 0, done: 0 })
       const handled: Array<string> = []
-      const fiber = yield* Effect.fork(Inbox.work("exa", (e) => Effect.sync(() => handled.push(e.id)), { idle: "20 millis" }))
+      const fiber = yield* Effect.fork(
+        Inbox.work("exa", (e) => Effect.sync(() => handled.push(e.id)), { idle: "20 millis" })
+      )
       yield* eventually(drained("exa", 1), "the event handled")
       yield* Fiber.interrupt(fiber)
       expect(handled).toEqual(["ev_1"])
@@ -267,11 +292,23 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
     inDatabase(Effect.gen(function*() {
       const started = yield* Deferred.make<void>()
       const finish = yield* Deferred.make<void>()
-      const options = { tail: { since: at(0), poll: Schedule.spaced("50 millis") }, lease: fastLease, idle: "20 millis" } as const
-      const fiber = yield* Effect.fork(Inbox.consume("exa", () =>
-        Effect.zipRight(Deferred.succeed(started, undefined), Effect.never).pipe(Effect.onInterrupt(() => Deferred.await(finish))), options).pipe(
+      const options = {
+        tail: { since: at(0), poll: Schedule.spaced("50 millis") },
+        lease: fastLease,
+        idle: "20 millis"
+      } as const
+      const fiber = yield* Effect.fork(
+        Inbox.consume(
+          "exa",
+          () =>
+            Effect.zipRight(Deferred.succeed(started, undefined), Effect.never).pipe(
+              Effect.onInterrupt(() => Deferred.await(finish))
+            ),
+          options
+        ).pipe(
           Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1)] }))
-        ))
+        )
+      )
       yield* Deferred.await(started)
       const stopping = yield* Effect.fork(Fiber.interrupt(fiber))
       yield* Effect.sleep("200 millis")
@@ -286,37 +323,53 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
     })))
 
   it.effect("consume on two replicas: one polls, both work, every event handled once", () =>
-    inDatabase(Effect.gen(function*() {
-      const api = yield* ExaApi.ExaApi
-      const handled: Array<string> = []
-      const options = { tail: { since: at(0), poll: Schedule.spaced("50 millis") }, lease: fastLease, idle: "50 millis" } as const
-      const replica = () => Effect.fork(Inbox.consume("exa", (e) => Effect.sync(() => handled.push(e.id)), options))
-      const replicas = [yield* replica(), yield* replica()]
-      yield* eventually(Effect.sync(() => handled.length >= 2), "the first events")
-      yield* api.addEvents([encoded("ev_3", 3), encoded("ev_4", 4)])
-      yield* eventually(drained("exa", 4), "every event")
-      // The holder goes away; the other replica takes the lease and goes on from the stored position.
-      const sql = yield* SqlClient.SqlClient
-      const holder = (yield* sql<{ readonly token: string }>`SELECT token::text AS token FROM effect_exa_lease`)[0]!.token
-      yield* Fiber.interrupt(replicas[0]!)
-      yield* Fiber.interrupt(replicas[1]!)
-      const third = yield* replica()
-      yield* api.addEvents([encoded("ev_5", 5)])
-      yield* eventually(drained("exa", 5), "the event after the hand-over")
-      yield* Fiber.interrupt(third)
-      expect(handled.sort()).toEqual(["ev_1", "ev_2", "ev_3", "ev_4", "ev_5"])
-      const token = (yield* sql<{ readonly token: string }>`SELECT token::text AS token FROM effect_exa_lease`)[0]!.token
-      expect(Number(token)).toBeGreaterThan(Number(holder))
-    }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1), encoded("ev_2", 2)] })))))
+    inDatabase(
+      Effect.gen(function*() {
+        const api = yield* ExaApi.ExaApi
+        const handled: Array<string> = []
+        const options = {
+          tail: { since: at(0), poll: Schedule.spaced("50 millis") },
+          lease: fastLease,
+          idle: "50 millis"
+        } as const
+        const replica = () => Effect.fork(Inbox.consume("exa", (e) => Effect.sync(() => handled.push(e.id)), options))
+        const replicas = [yield* replica(), yield* replica()]
+        yield* eventually(Effect.sync(() => handled.length >= 2), "the first events")
+        yield* api.addEvents([encoded("ev_3", 3), encoded("ev_4", 4)])
+        yield* eventually(drained("exa", 4), "every event")
+        // The holder goes away; the other replica takes the lease and goes on from the stored position.
+        const sql = yield* SqlClient.SqlClient
+        const holder =
+          (yield* sql<{ readonly token: string }>`SELECT token::text AS token FROM effect_exa_lease`)[0]!.token
+        yield* Fiber.interrupt(replicas[0]!)
+        yield* Fiber.interrupt(replicas[1]!)
+        const third = yield* replica()
+        yield* api.addEvents([encoded("ev_5", 5)])
+        yield* eventually(drained("exa", 5), "the event after the hand-over")
+        yield* Fiber.interrupt(third)
+        expect(handled.sort()).toEqual(["ev_1", "ev_2", "ev_3", "ev_4", "ev_5"])
+        const token =
+          (yield* sql<{ readonly token: string }>`SELECT token::text AS token FROM effect_exa_lease`)[0]!.token
+        expect(Number(token)).toBeGreaterThan(Number(holder))
+      }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1), encoded("ev_2", 2)] })))
+    ))
 
   it.effect("a webhook receiver puts deliveries in the inbox and answers 204, a redelivery too; one row", () =>
     inDatabase(Effect.gen(function*() {
       const secret = Redacted.make("whsec_inbox")
       const context = yield* Effect.context<SqlClient.SqlClient>()
-      const { dispose, handler } = WebhookReceiver.webHandler({ secret, handle: Inbox.enqueue("hooks") }, Layer.succeedContext(context))
+      const { dispose, handler } = WebhookReceiver.webHandler(
+        { secret, handle: Inbox.enqueue("hooks") },
+        Layer.succeedContext(context)
+      )
       const body = JSON.stringify(encoded("ev_1"))
-      const deliver = Effect.flatMap(WebhookSignature.sign({ secret, body }), (signature) =>
-        Effect.promise(() => handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": signature }, body }))))
+      const deliver = Effect.flatMap(
+        WebhookSignature.sign({ secret, body }),
+        (signature) =>
+          Effect.promise(() =>
+            handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": signature }, body }))
+          )
+      )
       const statuses = [(yield* deliver).status, (yield* deliver).status]
       yield* Effect.promise(dispose)
       expect(statuses).toEqual([204, 204])
@@ -349,13 +402,17 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
         Inbox.sweep("exa", "soon" as never),
         Inbox.status(42 as never),
         Effect.provide(Inbox.poll("exa", { tail: { since: "yesterday" } }), ExaApi.layerClient()),
-        Effect.provide(Inbox.poll("exa", { lease: { duration: "1 second", renewEvery: "2 seconds" } }), ExaApi.layerClient()),
+        Effect.provide(
+          Inbox.poll("exa", { lease: { duration: "1 second", renewEvery: "2 seconds" } }),
+          ExaApi.layerClient()
+        ),
         Effect.provide(Inbox.consume("exa", handle, { retention: "a week" as never }), ExaApi.layerClient()),
         // Beyond what PostgreSQL adds to now(): refused here, not by a failing query later.
         Inbox.work("exa", handle, { retry: { initialDelay: "1 minute", maxDelay: `${1e9} days` } }),
         Effect.provide(Inbox.poll("exa", { retention: `${1e9} days` }), ExaApi.layerClient())
       ]
-      const reasons = yield* Effect.forEach(calls, (call) => Effect.map(Effect.flip(call), (error) => (error as { reason: string }).reason))
+      const reasons = yield* Effect.forEach(calls, (call) =>
+        Effect.map(Effect.flip(call), (error) => (error as { reason: string }).reason))
       expect(reasons).toEqual([
         "the inbox name must not be empty",
         "workers must be an integer from 1 to 1000, got 0",

@@ -5,24 +5,25 @@
  * assertions: expiry is simulated by moving the row's expiry, not by waiting.
  */
 import * as Lease from "@effect-exa/client/Lease"
+import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, expect, layer } from "@effect/vitest"
-import * as Effect from "effect/Effect"
 import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import { eventually } from "./eventually.js"
-import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 
 // Renewals that never come within a test, so only the test moves the row.
 const still = { duration: "1 hour", renewEvery: "30 minutes", retryEvery: "20 millis" } as const
 
 const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
-  Effect.flatMap(PostgresCluster.PostgresCluster, (pg) =>
-    Effect.provide(Effect.zipRight(Lease.setup, effect), pg.freshDatabase()))
-
+  Effect.flatMap(
+    PostgresCluster.PostgresCluster,
+    (pg) => Effect.provide(Effect.zipRight(Lease.setup, effect), pg.freshDatabase())
+  )
 
 const row = (name: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
@@ -34,7 +35,10 @@ const row = (name: string) =>
 
 // As if the holder's lease ran out: its expiry moves into the past.
 const expire = (name: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => sql`UPDATE effect_exa_lease SET expires_at = now() - interval '1 second' WHERE name = ${name}`)
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`UPDATE effect_exa_lease SET expires_at = now() - interval '1 second' WHERE name = ${name}`
+  )
 
 layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("Lease", (it) => {
   it.effect("grants a name to one process at a time, with a token that grows at each grant", () =>
@@ -49,7 +53,9 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
       expect(Option.map(other, (lease) => lease.token)).toEqual(Option.some(1))
       yield* Scope.close(a, Exit.void)
       expect((yield* row("poller"))?.expired).toBe(true)
-      const second = yield* Effect.scoped(Effect.map(Lease.tryAcquire("poller", still), Option.map((lease) => lease.token)))
+      const second = yield* Effect.scoped(
+        Effect.map(Lease.tryAcquire("poller", still), Option.map((lease) => lease.token))
+      )
       expect(second).toEqual(Option.some(2))
     })))
 
@@ -134,14 +140,22 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
       const sql = yield* SqlClient.SqlClient
       const tokens: Array<number> = []
       const options = { duration: "1 hour", renewEvery: "50 millis", retryEvery: "20 millis", holder: "a" } as const
-      const a = yield* Effect.fork(Lease.run("poller", (lease) => Effect.zipRight(Effect.sync(() => tokens.push(lease.token)), Effect.never), options))
+      const a = yield* Effect.fork(
+        Lease.run("poller", (lease) =>
+          Effect.zipRight(
+            Effect.sync(() => tokens.push(lease.token)),
+            Effect.never
+          ), options)
+      )
       yield* eventually(Effect.sync(() => tokens.length === 1), "the first grant")
       // Granted elsewhere, and already run out: the renewal sees the new token, the work stops, the lease is taken again.
       yield* sql`UPDATE effect_exa_lease SET token = token + 1, expires_at = now() - interval '1 second' WHERE name = 'poller'`
       yield* eventually(Effect.sync(() => tokens.length === 2), "the second grant")
       expect(tokens).toEqual([1, 3])
       // A second process waits while the first holds it, and gets it once the first is interrupted.
-      const b = yield* Effect.fork(Lease.run("poller", (lease) => Effect.succeed(lease.token), { ...options, holder: "b" }))
+      const b = yield* Effect.fork(
+        Lease.run("poller", (lease) => Effect.succeed(lease.token), { ...options, holder: "b" })
+      )
       yield* Effect.sleep("200 millis")
       expect(b.unsafePoll()).toBe(null)
       yield* Fiber.interrupt(a)
@@ -155,10 +169,21 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
       const finish = yield* Deferred.make<void>()
       let finalized = false
       // The work sits in a fenced transaction (holding the lease row) and takes its time to stop.
-      const a = yield* Effect.fork(Lease.run("poller", (lease) =>
-        lease.fenced(Effect.zipRight(Deferred.succeed(inside, undefined), Effect.never)).pipe(
-          Effect.onInterrupt(() => Effect.zipRight(Deferred.await(finish), Effect.sync(() => void (finalized = true))))
-        ), options))
+      const a = yield* Effect.fork(
+        Lease.run(
+          "poller",
+          (lease) =>
+            lease.fenced(Effect.zipRight(Deferred.succeed(inside, undefined), Effect.never)).pipe(
+              Effect.onInterrupt(() =>
+                Effect.zipRight(
+                  Deferred.await(finish),
+                  Effect.sync(() => void (finalized = true))
+                )
+              )
+            ),
+          options
+        )
+      )
       yield* Deferred.await(inside)
       const stopping = yield* Effect.fork(Fiber.interrupt(a))
       yield* Effect.sleep("200 millis")
@@ -209,7 +234,8 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
         Lease.run("x", 42 as never),
         Effect.scoped(Lease.tryAcquire("x", { duration: `${1e9} days` }))
       ]
-      const reasons = yield* Effect.forEach(calls, (effect) => Effect.map(Effect.flip(effect), (error) => (error as { reason: string }).reason))
+      const reasons = yield* Effect.forEach(calls, (effect) =>
+        Effect.map(Effect.flip(effect), (error) => (error as { reason: string }).reason))
       expect(reasons).toEqual([
         "the lease name must not be empty",
         "lease renewEvery must be shorter than the lease duration",

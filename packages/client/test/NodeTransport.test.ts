@@ -4,16 +4,16 @@ import { Fixtures } from "@effect-exa/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Chunk from "effect/Chunk"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { readFileSync } from "node:fs"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { createServer as createHttpsServer } from "node:https"
 import { Agent, MockAgent } from "undici"
 
@@ -36,13 +36,24 @@ const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
       s.on("connection", (socket) => socket.on("close", () => sockets.push("closed")))
       s.listen(0, "127.0.0.1", () => {
         const address = s.address()
-        resume(Effect.succeed({ url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, closed, bodies, sockets, s } as any))
+        resume(
+          Effect.succeed(
+            {
+              url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+              closed,
+              bodies,
+              sockets,
+              s
+            } as any
+          )
+        )
       })
     }),
-    (info: any) => Effect.sync(() => {
-      info.s.closeAllConnections()
-      info.s.close()
-    })
+    (info: any) =>
+      Effect.sync(() => {
+        info.s.closeAllConnections()
+        info.s.close()
+      })
   )
 
 describe("NodeTransport", () => {
@@ -55,7 +66,9 @@ describe("NodeTransport", () => {
       const client = NodeTransport.make()
       const get = yield* client.get(`${url}/a?b=1`)
       expect([get.status, yield* get.text, get.headers["x-request-id"]]).toEqual([201, "GET /a?b=1 -", "req_1"])
-      const post = yield* client.execute(HttpClientRequest.post(`${url}/p`).pipe(HttpClientRequest.bodyText("héllo", "text/plain")))
+      const post = yield* client.execute(
+        HttpClientRequest.post(`${url}/p`).pipe(HttpClientRequest.bodyText("héllo", "text/plain"))
+      )
       expect(yield* post.text).toBe("POST /p text/plain")
       expect(bodies).toContain("héllo")
     }).pipe(Effect.scoped))
@@ -104,7 +117,9 @@ describe("NodeTransport", () => {
         res.setHeader("x-echo", String(req.headers["x-team"]))
         res.end("ok")
       })
-      const response = yield* NodeTransport.make().execute(HttpClientRequest.get(`${url}/c`).pipe(HttpClientRequest.setHeader("x-team", "growth")))
+      const response = yield* NodeTransport.make().execute(
+        HttpClientRequest.get(`${url}/c`).pipe(HttpClientRequest.setHeader("x-team", "growth"))
+      )
       expect(response.headers["x-echo"]).toBe("growth")
       expect(Object.keys(response.cookies.cookies).sort()).toEqual(["a", "b"])
     }).pipe(Effect.scoped))
@@ -113,7 +128,9 @@ describe("NodeTransport", () => {
     Effect.gen(function*() {
       const { url } = yield* server((_, res) => res.end("{}"))
       const error = yield* Effect.flip(
-        NodeTransport.make().execute(HttpClientRequest.get(`${url}/x`).pipe(HttpClientRequest.setHeader("x-bad", "a\r\nb")))
+        NodeTransport.make().execute(
+          HttpClientRequest.get(`${url}/x`).pipe(HttpClientRequest.setHeader("x-bad", "a\r\nb"))
+        )
       )
       expect([error._tag, error.reason]).toEqual(["RequestError", "Encode"])
       // A key like that is refused when the layer is built; a header a transformClient adds reaches undici.
@@ -147,7 +164,9 @@ describe("NodeTransport", () => {
       const agent = new MockAgent()
       agent.disableNetConnect()
       agent.get("https://api.exa.ai").intercept({ path: "/websets/v0/events/ev_1", method: "GET" })
-        .reply(404, { statusCode: 404, message: "Event not found", error: "Not Found" }, { headers: { "x-request-id": "req_9" } })
+        .reply(404, { statusCode: 404, message: "Event not found", error: "Not Found" }, {
+          headers: { "x-request-id": "req_9" }
+        })
         .times(2)
       const layer = Exa.layer({ apiKey: Redacted.make("k"), retry: false }).pipe(
         Layer.provide(NodeTransport.layerWith({ dispatcher: agent }))
@@ -194,7 +213,9 @@ describe("NodeTransport", () => {
           s.listen(0, "127.0.0.1", () => {
             const address = s.address()
             const port = typeof address === "object" && address ? address.port : 0
-            resume(Effect.succeed({ url: `https://127.0.0.1:${port}`, close: () => (s.closeAllConnections(), s.close()) }))
+            resume(
+              Effect.succeed({ url: `https://127.0.0.1:${port}`, close: () => (s.closeAllConnections(), s.close()) })
+            )
           })
         }),
         (server) => Effect.sync(server.close)
@@ -212,7 +233,9 @@ describe("NodeTransport", () => {
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(untrusted))
       expect(error._tag).toBe("Transport")
       // The message says it was the certificate, and of which host.
-      expect(error.message).toMatch(/^Transport error: the TLS certificate of 127\.0\.0\.1:\d+ was rejected \([A-Z_]+\)$/)
+      expect(error.message).toMatch(
+        /^Transport error: the TLS certificate of 127\.0\.0\.1:\d+ was rejected \([A-Z_]+\)$/
+      )
       yield* Effect.promise(() => agent.close())
     }).pipe(Effect.scoped))
 
@@ -223,7 +246,11 @@ describe("NodeTransport", () => {
         Layer.provide(NodeTransport.layer)
       )
       const context = yield* Layer.build(layer)
-      const result = yield* EventsClient.getEvent("ev_slow").pipe(Effect.timeout("100 millis"), Effect.option, Effect.provide(context))
+      const result = yield* EventsClient.getEvent("ev_slow").pipe(
+        Effect.timeout("100 millis"),
+        Effect.option,
+        Effect.provide(context)
+      )
       expect(result._tag).toBe("None")
       yield* Effect.sleep("50 millis")
       expect(closed).toEqual(["/websets/v0/events/ev_slow"])
@@ -237,7 +264,9 @@ describe("NodeTransport", () => {
       })
       const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url }).pipe(Layer.provide(NodeTransport.layer))
       // White-box: the transport watches the calling fiber's exit only while a request is in flight.
-      const observers = Effect.withFiberRuntime((fiber) => Effect.succeed((fiber as unknown as { _observers: Array<unknown> })._observers.length))
+      const observers = Effect.withFiberRuntime((fiber) =>
+        Effect.succeed((fiber as unknown as { _observers: Array<unknown> })._observers.length)
+      )
       const before = yield* observers
       yield* Effect.provide(
         Effect.gen(function*() {
@@ -253,21 +282,31 @@ describe("NodeTransport", () => {
       const { url, closed } = yield* server((req, res) => {
         if (req.url?.includes("slow") || req.url?.includes("cursor=")) return // never answers
         res.writeHead(200, { "content-type": "application/json" })
-        res.end(req.url?.startsWith("/websets/v0/events/")
-          ? JSON.stringify(idleJson)
-          : JSON.stringify({ data: [idleJson], hasMore: true, nextCursor: "c2" }))
+        res.end(
+          req.url?.startsWith("/websets/v0/events/")
+            ? JSON.stringify(idleJson)
+            : JSON.stringify({ data: [idleJson], hasMore: true, nextCursor: "c2" })
+        )
       })
       const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
         Layer.provide(NodeTransport.layer)
       )
       const context = yield* Layer.build(layer)
-      const winner = yield* Effect.race(EventsClient.getEvent("ev_slow"), EventsClient.getEvent("ev_fast")).pipe(Effect.provide(context))
+      const winner = yield* Effect.race(EventsClient.getEvent("ev_slow"), EventsClient.getEvent("ev_fast")).pipe(
+        Effect.provide(context)
+      )
       expect(winner.id).toBe(idleJson.id)
       // The second page never comes: taking one event ends the stream before it is needed; taking two waits
       // for it, until the timeout below interrupts the stream.
       const first = yield* EventsClient.streamEvents().pipe(Stream.take(1), Stream.runCollect, Effect.provide(context))
       expect(Chunk.size(first)).toBe(1)
-      const two = yield* EventsClient.streamEvents().pipe(Stream.take(2), Stream.runCollect, Effect.timeout("100 millis"), Effect.option, Effect.provide(context))
+      const two = yield* EventsClient.streamEvents().pipe(
+        Stream.take(2),
+        Stream.runCollect,
+        Effect.timeout("100 millis"),
+        Effect.option,
+        Effect.provide(context)
+      )
       expect(two._tag).toBe("None")
       yield* Effect.sleep("50 millis")
       expect(closed).toContain("/websets/v0/events/ev_slow")

@@ -17,7 +17,9 @@ import { json, stub } from "./stub.js"
 const idle = Fixtures.make("webset.idle", { id: "ev_1" })
 
 const build = (options: ExaClient.Options) =>
-  Effect.exit(Layer.build(Exa.layer(options).pipe(Layer.provide(stub(() => json(200, idle)).layer)))).pipe(Effect.scoped)
+  Effect.exit(Layer.build(Exa.layer(options).pipe(Layer.provide(stub(() => json(200, idle)).layer)))).pipe(
+    Effect.scoped
+  )
 
 describe("options are checked when the layer is built", () => {
   it.effect("a key that is empty or holds CR, LF or NUL is refused, naming apiKey and not the value", () =>
@@ -34,7 +36,9 @@ describe("options are checked when the layer is built", () => {
 
   it.effect("layerConfig refuses a key with a trailing newline too", () =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(Layer.build(Exa.layerConfig().pipe(Layer.provide(stub(() => json(200, idle)).layer)))).pipe(
+      const exit = yield* Effect.exit(
+        Layer.build(Exa.layerConfig().pipe(Layer.provide(stub(() => json(200, idle)).layer)))
+      ).pipe(
         Effect.scoped,
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["EXA_API_KEY", "from-env-key\n"]])))
       )
@@ -97,7 +101,12 @@ describe("hostile options never throw", () => {
   it.effect("layer and layerConfig with values that are not options fail to build, with a ConfigError", () =>
     Effect.gen(function*() {
       const http = stub(() => json(200, idle)).layer
-      for (const options of [null, undefined, 42, "key", [], { apiKey: null }, { apiKey: Redacted.make("k-1234"), retry: null }]) {
+      for (
+        const options of [null, undefined, 42, "key", [], { apiKey: null }, {
+          apiKey: Redacted.make("k-1234"),
+          retry: null
+        }]
+      ) {
         let layer: Layer.Layer<EventsClient.EventsClient, unknown> | undefined
         expect(() => (layer = Exa.layer(options as never).pipe(Layer.provide(http)))).not.toThrow()
         const exit = yield* Effect.exit(Layer.build(layer!)).pipe(Effect.scoped)
@@ -155,7 +164,9 @@ describe("errors across copies of the package", () => {
     const foreign = Object.assign(Object.create({ [Errors.TypeId]: Errors.TypeId }), { _tag: "Timeout" })
     expect(Errors.isExaError(foreign)).toBe(true)
     expect(Errors.isExaError({ _tag: "Timeout" })).toBe(false)
-    expect(Errors.isExaError(Object.assign(Object.create({ [Errors.TypeId]: Errors.TypeId }), { _tag: "Other" }))).toBe(false)
+    expect(Errors.isExaError(Object.assign(Object.create({ [Errors.TypeId]: Errors.TypeId }), { _tag: "Other" }))).toBe(
+      false
+    )
     expect(Errors.isExaError(null)).toBe(false)
     expect(own.message).toBe("Event \"ev_1\" not found")
     expect(new Errors.NotFound({ resource: "webhook", id: "wh_1" }).message).toBe("Webhook \"wh_1\" not found")

@@ -9,9 +9,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import * as Random from "effect/Random"
 import { json, stub } from "./stub.js"
 
 const idle = Fixtures.make("webset.idle", { id: "ev_1" })
@@ -49,8 +49,11 @@ describe("Retry.isRetryable", () => {
 
 describe("Retry.requestedDelay", () => {
   it("is the Retry-After of a 429 or of any ApiError (a 503), and nothing for other errors", () => {
-    expect(Retry.requestedDelay(new Errors.RateLimited({ apiMessage: "x", retryAfter: fiveSeconds }))).toEqual(fiveSeconds)
-    expect(Retry.requestedDelay(new Errors.ApiError({ status: 503, apiMessage: "x", retryAfter: fiveSeconds }))).toEqual(fiveSeconds)
+    expect(Retry.requestedDelay(new Errors.RateLimited({ apiMessage: "x", retryAfter: fiveSeconds }))).toEqual(
+      fiveSeconds
+    )
+    expect(Retry.requestedDelay(new Errors.ApiError({ status: 503, apiMessage: "x", retryAfter: fiveSeconds })))
+      .toEqual(fiveSeconds)
     expect(Retry.requestedDelay(new Errors.ApiError({ status: 503, apiMessage: "x" }))).toBeUndefined()
     expect(Retry.requestedDelay(new Errors.RateLimited({ apiMessage: "x" }))).toBeUndefined()
     for (const [error] of every) {

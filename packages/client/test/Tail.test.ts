@@ -28,7 +28,10 @@ const at = (millis: number) => new Date(T0 + millis).toISOString()
 const event = (id: string, millis: number) => Fixtures.make("webset.idle", { id, createdAt: at(millis) })
 
 /** A list endpoint over `events`, newest first, `createdAfter` inclusive, pages of `limit`; `script` may answer first. */
-const api = (script?: (url: URL, request: number) => Effect.Effect<Response> | undefined, ignoreCreatedAfter = false) => {
+const api = (
+  script?: (url: URL, request: number) => Effect.Effect<Response> | undefined,
+  ignoreCreatedAfter = false
+) => {
   const events: Array<Event.Encoded> = []
   let requests = 0
   const s = stub((url) => {
@@ -52,14 +55,17 @@ const api = (script?: (url: URL, request: number) => Effect.Effect<Response> | u
 const recordingStore = (initial?: Checkpoint.Position) => {
   const writes: Array<Checkpoint.Position> = []
   let stored = initial
-  const layer = Layer.succeed(Checkpoint.Checkpoint, Checkpoint.Checkpoint.of({
-    get: () => Effect.succeed(Option.fromNullable(stored)),
-    set: (_, position) =>
-      Effect.sync(() => {
-        writes.push(position)
-        stored = position
-      })
-  }))
+  const layer = Layer.succeed(
+    Checkpoint.Checkpoint,
+    Checkpoint.Checkpoint.of({
+      get: () => Effect.succeed(Option.fromNullable(stored)),
+      set: (_, position) =>
+        Effect.sync(() => {
+          writes.push(position)
+          stored = position
+        })
+    })
+  )
   return { writes, layer, stored: () => stored }
 }
 
@@ -81,7 +87,9 @@ describe("Tail: dates past the clock", () => {
     return Effect.gen(function*() {
       yield* TestClock.setTime(T0 + 1000)
       const handled: Array<string> = []
-      const fiber = yield* Effect.fork(Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) }))
+      const fiber = yield* Effect.fork(
+        Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) })
+      )
       yield* settle
       expect(handled).toEqual(["ev_0", "ev_future"])
       assert(store.stored() !== undefined)
@@ -150,7 +158,9 @@ describe("Tail: cost in proportion to the events", () => {
   const writtenFor = (count: number) => {
     const server = api()
     const store = recordingStore()
-    for (let i = 0; i < count; i++) server.events.push(event(`ev_${String(i).padStart(5, "0")}`, Math.floor(i * 200_000 / count)))
+    for (let i = 0; i < count; i++) {
+      server.events.push(event(`ev_${String(i).padStart(5, "0")}`, Math.floor(i * 200_000 / count)))
+    }
     return Effect.gen(function*() {
       yield* TestClock.setTime(T0 + 250_000)
       let handled = 0
@@ -246,7 +256,10 @@ describe("Tail: outages", () => {
       const outages: Array<[number, number, string]> = []
       const fiber = yield* Effect.fork(Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), {
         since: at(0),
-        outages: { onFailure: (o) => Effect.sync(() => void outages.push([o.attempt, Duration.toMillis(o.retryIn), o.error._tag])) }
+        outages: {
+          onFailure: (o) =>
+            Effect.sync(() => void outages.push([o.attempt, Duration.toMillis(o.retryIn), o.error._tag]))
+        }
       }))
       yield* settle
       server.events.push(event("ev_2", 1500))
@@ -274,7 +287,11 @@ describe("Tail: outages", () => {
       yield* TestClock.setTime(T0)
       const delays: Array<number> = []
       const fiber = yield* Effect.fork(Tail.consume("c", () => Effect.void, {
-        outages: { initialDelay: "1 second", maxDelay: "3 seconds", onFailure: (o) => Effect.sync(() => void delays.push(Duration.toMillis(o.retryIn))) }
+        outages: {
+          initialDelay: "1 second",
+          maxDelay: "3 seconds",
+          onFailure: (o) => Effect.sync(() => void delays.push(Duration.toMillis(o.retryIn)))
+        }
       }))
       for (let i = 0; i < 8; i++) {
         yield* settle
@@ -358,14 +375,27 @@ describe("Tail: bad options", () => {
         const error = yield* Effect.flip(Tail.consume("c", () => Effect.void, options as any))
         expect(error._tag).toBe("InvalidRequest")
       }
-      expect((yield* Effect.flip(Tail.consume("c", 5 as unknown as () => Effect.Effect<void>)))._tag).toBe("InvalidRequest")
+      expect((yield* Effect.flip(Tail.consume("c", 5 as unknown as () => Effect.Effect<void>)))._tag).toBe(
+        "InvalidRequest"
+      )
       expect((yield* Effect.flip(Stream.runDrain(Tail.batches("x" as any))))._tag).toBe("InvalidRequest")
       expect(server.requests()).toBe(0)
       // A hostile getter is caught too: a typed failure, not a defect.
-      const hostile = { outages: { get initialDelay(): never { throw new Error("boom") } } } as unknown as Tail.Options
+      const hostile = {
+        outages: {
+          get initialDelay(): never {
+            throw new Error("boom")
+          }
+        }
+      } as unknown as Tail.Options
       const exit = yield* Effect.exit(Tail.consume("c", () => Effect.void, hostile))
       assert(Exit.isFailure(exit))
-      expect(Option.map(Exit.causeOption(exit).pipe(Option.flatMap((c) => Option.fromNullable([...Cause.failures(c)][0]))), (e) => e._tag)).toEqual(Option.some("InvalidRequest"))
+      expect(
+        Option.map(
+          Exit.causeOption(exit).pipe(Option.flatMap((c) => Option.fromNullable([...Cause.failures(c)][0]))),
+          (e) => e._tag
+        )
+      ).toEqual(Option.some("InvalidRequest"))
     }).pipe(Effect.provide(Layer.mergeAll(server.layer, store.layer)))
   })
 })
@@ -378,7 +408,9 @@ describe("Tail: hostile and odd data", () => {
     return Effect.gen(function*() {
       yield* TestClock.setTime(T0 + 120_000)
       const handled: Array<string> = []
-      const fiber = yield* Effect.fork(Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) }))
+      const fiber = yield* Effect.fork(
+        Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) })
+      )
       yield* settle
       expect(handled).toHaveLength(10)
       server.events.push(event("ev_late", 30_000))
@@ -399,7 +431,10 @@ describe("Tail: hostile and odd data", () => {
       yield* TestClock.setTime(T0 + 2000)
       const handled: Array<string> = []
       const fiber = yield* Effect.fork(
-        Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0), poll: Schedule.spaced("1 day") })
+        Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), {
+          since: at(0),
+          poll: Schedule.spaced("1 day")
+        })
       )
       yield* settle
       for (let day = 0; day < 62; day++) {
@@ -424,7 +459,9 @@ describe("Tail: hostile and odd data", () => {
     return Effect.gen(function*() {
       yield* TestClock.setTime(T0 + 31 * 60_000)
       const handled: Array<string> = []
-      const fiber = yield* Effect.fork(Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) }))
+      const fiber = yield* Effect.fork(
+        Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) })
+      )
       yield* settle
       for (let i = 0; i < 3; i++) {
         yield* TestClock.adjust("5 seconds")
@@ -442,10 +479,14 @@ describe("Tail: hostile and odd data", () => {
     return Effect.gen(function*() {
       yield* TestClock.setTime(T0 + 5000)
       for (const since of ["2026-11-30T11:59:60Z", "2026-11-30t12:00:00z", "2026-11-30T12:00:00.1234567891234Z"]) {
-        const exit = yield* Effect.exit(Tail.consume(`c_${since}`, () => Effect.void, { since, poll: Schedule.recurs(0) }))
+        const exit = yield* Effect.exit(
+          Tail.consume(`c_${since}`, () => Effect.void, { since, poll: Schedule.recurs(0) })
+        )
         assert(Exit.isSuccess(exit), `since ${since}: ${Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""}`)
       }
-      const taken = yield* Stream.runCollect(Stream.take(Tail.batches(Option.none(), { since: "2026-11-30t12:00:00z" }), 1))
+      const taken = yield* Stream.runCollect(
+        Stream.take(Tail.batches(Option.none(), { since: "2026-11-30t12:00:00z" }), 1)
+      )
       expect([...taken][0]!.events.map((e) => e.id)).toEqual(["ev_1"])
     }).pipe(Effect.provide(Layer.mergeAll(server.layer, recordingStore().layer)))
   })

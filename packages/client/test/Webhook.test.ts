@@ -29,50 +29,72 @@ const verify = (header: string | undefined, payload: string | Uint8Array = body,
 
 describe("WebhookSignature.verify", () => {
   it.effect("accepts a known-answer signature and decodes the event", () =>
-    at(NOW, Effect.gen(function*() {
-      const event = yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
-      assert.instanceOf(event, Event.WebsetItemEnrichedEvent)
-      expect(event.id).toBe(Fixtures.events["webset.item.enriched"].id)
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const event = yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
+        assert.instanceOf(event, Event.WebsetItemEnrichedEvent)
+        expect(event.id).toBe(Fixtures.events["webset.item.enriched"].id)
+      })
+    ))
 
   it.effect("a fixed vector: the header for a given secret, timestamp and body", () =>
-    at(1234567890, Effect.gen(function*() {
-      const vector = `{"id":"ev_1","object":"event","type":"webset.export.created","data":{},"createdAt":"2009-02-13T23:31:30Z"}`
-      const expected = createHmac("sha256", "whsec_vector").update(`1234567890.${vector}`).digest("hex")
-      expect(yield* Webhooks.sign(vector, { secret: "whsec_vector", timestamp: 1234567890 })).toBe(`t=1234567890,v1=${expected}`)
-      const event = yield* WebhookSignature.verify({ secret: Redacted.make("whsec_vector"), header: `t=1234567890,v1=${expected}`, body: vector })
-      assert.instanceOf(event, Event.UnknownEvent)
-    })))
+    at(
+      1234567890,
+      Effect.gen(function*() {
+        const vector =
+          `{"id":"ev_1","object":"event","type":"webset.export.created","data":{},"createdAt":"2009-02-13T23:31:30Z"}`
+        const expected = createHmac("sha256", "whsec_vector").update(`1234567890.${vector}`).digest("hex")
+        expect(yield* Webhooks.sign(vector, { secret: "whsec_vector", timestamp: 1234567890 })).toBe(
+          `t=1234567890,v1=${expected}`
+        )
+        const event = yield* WebhookSignature.verify({
+          secret: Redacted.make("whsec_vector"),
+          header: `t=1234567890,v1=${expected}`,
+          body: vector
+        })
+        assert.instanceOf(event, Event.UnknownEvent)
+      })
+    ))
 
   it.effect("verifies the raw bytes, also as a Uint8Array", () =>
-    at(NOW, Effect.gen(function*() {
-      const bytes = new TextEncoder().encode(body)
-      const event = yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, Buffer.from(bytes))}`, bytes)
-      expect(event.type).toBe("webset.item.enriched")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const bytes = new TextEncoder().encode(body)
+        const event = yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, Buffer.from(bytes))}`, bytes)
+        expect(event.type).toBe("webset.item.enriched")
+      })
+    ))
 
   it.effect("rejects a tampered body and a wrong secret", () =>
-    at(NOW, Effect.gen(function*() {
-      const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
-      const tampered = yield* Effect.flip(verify(header, body.replace("Ledgerly", "Ledgerlz")))
-      expect(tampered._tag).toBe("SignatureMismatch")
-      // Re-serialised JSON is not the raw body: it does not verify either.
-      const reserialised = yield* Effect.flip(verify(header, JSON.stringify(JSON.parse(body), null, 1)))
-      expect(reserialised._tag).toBe("SignatureMismatch")
-      const wrong = yield* Effect.flip(verify(`t=${NOW},v1=${hmac("whsec_other", NOW, body)}`))
-      expect(wrong._tag).toBe("SignatureMismatch")
-      // The timestamp is signed too.
-      const moved = yield* Effect.flip(verify(`t=${NOW + 1},v1=${hmac(SECRET, NOW, body)}`))
-      expect(moved._tag).toBe("SignatureMismatch")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+        const tampered = yield* Effect.flip(verify(header, body.replace("Ledgerly", "Ledgerlz")))
+        expect(tampered._tag).toBe("SignatureMismatch")
+        // Re-serialised JSON is not the raw body: it does not verify either.
+        const reserialised = yield* Effect.flip(verify(header, JSON.stringify(JSON.parse(body), null, 1)))
+        expect(reserialised._tag).toBe("SignatureMismatch")
+        const wrong = yield* Effect.flip(verify(`t=${NOW},v1=${hmac("whsec_other", NOW, body)}`))
+        expect(wrong._tag).toBe("SignatureMismatch")
+        // The timestamp is signed too.
+        const moved = yield* Effect.flip(verify(`t=${NOW + 1},v1=${hmac(SECRET, NOW, body)}`))
+        expect(moved._tag).toBe("SignatureMismatch")
+      })
+    ))
 
   it.effect("accepts when any one of several v1 signatures matches", () =>
-    at(NOW, Effect.gen(function*() {
-      const header = `t=${NOW},v1=${hmac("whsec_old", NOW, body)},v1=${hmac(SECRET, NOW, body)},v1=${"0".repeat(64)}`
-      expect((yield* verify(header)).type).toBe("webset.item.enriched")
-      const made = yield* Webhooks.sign(body, { secret: SECRET, timestamp: NOW, extraSignatures: ["a".repeat(64)] })
-      expect((yield* verify(made)).type).toBe("webset.item.enriched")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const header = `t=${NOW},v1=${hmac("whsec_old", NOW, body)},v1=${hmac(SECRET, NOW, body)},v1=${"0".repeat(64)}`
+        expect((yield* verify(header)).type).toBe("webset.item.enriched")
+        const made = yield* Webhooks.sign(body, { secret: SECRET, timestamp: NOW, extraSignatures: ["a".repeat(64)] })
+        expect((yield* verify(made)).type).toBe("webset.item.enriched")
+      })
+    ))
 
   it.effect("enforces the tolerance at its edges, past and future", () =>
     Effect.gen(function*() {
@@ -85,136 +107,193 @@ describe("WebhookSignature.verify", () => {
       expect((yield* at(NOW - 301, Effect.flip(verify(header))))._tag).toBe("TimestampOutOfTolerance")
       // A custom tolerance.
       yield* at(NOW + 3000, verify(header, body, "1 hour"))
-      expect((yield* at(NOW + 31, Effect.flip(verify(header, body, "30 seconds"))))._tag).toBe("TimestampOutOfTolerance")
+      expect((yield* at(NOW + 31, Effect.flip(verify(header, body, "30 seconds"))))._tag).toBe(
+        "TimestampOutOfTolerance"
+      )
     }))
 
   it.effect("tolerates spaces and unknown keys in the header", () =>
-    at(NOW, Effect.gen(function*() {
-      const header = ` t=${NOW} , v0=legacy,  v1=${hmac(SECRET, NOW, body).toUpperCase()} , x=1,`
-      expect((yield* verify(header)).type).toBe("webset.item.enriched")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const header = ` t=${NOW} , v0=legacy,  v1=${hmac(SECRET, NOW, body).toUpperCase()} , x=1,`
+        expect((yield* verify(header)).type).toBe("webset.item.enriched")
+      })
+    ))
 
   it.effect("a missing or malformed header fails with its own tag", () =>
-    at(NOW, Effect.gen(function*() {
-      expect((yield* Effect.flip(verify(undefined)))._tag).toBe("SignatureMissing")
-      expect((yield* Effect.flip(verify("   ")))._tag).toBe("SignatureMissing")
-      const sig = hmac(SECRET, NOW, body)
-      for (const header of [`v1=${sig}`, `t=${NOW}`, `t=soon,v1=${sig}`, `t=${NOW},v1=xyz`, `t=${NOW},t=${NOW},v1=${sig}`, "garbage", `x-exa-timestamp: ${NOW}`]) {
-        const error = yield* Effect.flip(verify(header))
-        expect(error._tag, header).toBe("SignatureMalformed")
-      }
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        expect((yield* Effect.flip(verify(undefined)))._tag).toBe("SignatureMissing")
+        expect((yield* Effect.flip(verify("   ")))._tag).toBe("SignatureMissing")
+        const sig = hmac(SECRET, NOW, body)
+        for (
+          const header of [
+            `v1=${sig}`,
+            `t=${NOW}`,
+            `t=soon,v1=${sig}`,
+            `t=${NOW},v1=xyz`,
+            `t=${NOW},t=${NOW},v1=${sig}`,
+            "garbage",
+            `x-exa-timestamp: ${NOW}`
+          ]
+        ) {
+          const error = yield* Effect.flip(verify(header))
+          expect(error._tag, header).toBe("SignatureMalformed")
+        }
+      })
+    ))
 
   it.effect("a signed body that is not an event is a Decode error keeping the body", () =>
-    at(NOW, Effect.gen(function*() {
-      for (const payload of ["", "not json", `{"type":"webset.idle"}`]) {
-        const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, payload)}`, payload))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        for (const payload of ["", "not json", `{"type":"webset.idle"}`]) {
+          const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, payload)}`, payload))
+          assert(error._tag === "Decode")
+          expect(error.body).toBe(payload)
+          expect(error.status).toBeUndefined()
+        }
+        const invalidUtf8 = new Uint8Array([0xff, 0xfe, 0x7b])
+        const error = yield* Effect.flip(
+          verify(`t=${NOW},v1=${hmac(SECRET, NOW, Buffer.from(invalidUtf8))}`, invalidUtf8)
+        )
         assert(error._tag === "Decode")
-        expect(error.body).toBe(payload)
-        expect(error.status).toBeUndefined()
-      }
-      const invalidUtf8 = new Uint8Array([0xff, 0xfe, 0x7b])
-      const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, Buffer.from(invalidUtf8))}`, invalidUtf8))
-      assert(error._tag === "Decode")
-      expect(error.reason).toContain("UTF-8")
-      // Nothing is lost: the raw bytes are kept, and the body is a readable rendering of them.
-      expect(error.bytes).toEqual(invalidUtf8)
-      expect(error.body).toBe("\uFFFD\uFFFD{")
-    })))
+        expect(error.reason).toContain("UTF-8")
+        // Nothing is lost: the raw bytes are kept, and the body is a readable rendering of them.
+        expect(error.bytes).toEqual(invalidUtf8)
+        expect(error.body).toBe("\uFFFD\uFFFD{")
+      })
+    ))
 
   it.effect("the secret appears in no error", () =>
-    at(NOW, Effect.gen(function*() {
-      const errors = [
-        yield* Effect.flip(verify(undefined)),
-        yield* Effect.flip(verify("t=1,v1=zz")),
-        yield* Effect.flip(verify(`t=${NOW},v1=${"1".repeat(64)}`)),
-        yield* Effect.flip(verify(`t=${NOW - 999},v1=${hmac(SECRET, NOW - 999, body)}`))
-      ]
-      for (const error of errors) {
-        for (const text of [String(error), error.message, JSON.stringify(error)]) expect(text).not.toContain(SECRET)
-      }
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const errors = [
+          yield* Effect.flip(verify(undefined)),
+          yield* Effect.flip(verify("t=1,v1=zz")),
+          yield* Effect.flip(verify(`t=${NOW},v1=${"1".repeat(64)}`)),
+          yield* Effect.flip(verify(`t=${NOW - 999},v1=${hmac(SECRET, NOW - 999, body)}`))
+        ]
+        for (const error of errors) {
+          for (const text of [String(error), error.message, JSON.stringify(error)]) expect(text).not.toContain(SECRET)
+        }
+      })
+    ))
 
   it.effect("several secrets: any one verifies (rotation, one receiver for several webhooks)", () =>
-    at(NOW, Effect.gen(function*() {
-      const other = Redacted.make("whsec_other_1")
-      const signed = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
-      expect((yield* WebhookSignature.verify({ secret: [other, secret], header: signed, body })).type).toBe("webset.item.enriched")
-      expect((yield* WebhookSignature.verify({ secret: [secret, other], header: signed, body })).type).toBe("webset.item.enriched")
-      const mismatch = yield* Effect.flip(WebhookSignature.verify({ secret: [other], header: signed, body }))
-      expect(mismatch._tag).toBe("SignatureMismatch")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const other = Redacted.make("whsec_other_1")
+        const signed = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+        expect((yield* WebhookSignature.verify({ secret: [other, secret], header: signed, body })).type).toBe(
+          "webset.item.enriched"
+        )
+        expect((yield* WebhookSignature.verify({ secret: [secret, other], header: signed, body })).type).toBe(
+          "webset.item.enriched"
+        )
+        const mismatch = yield* Effect.flip(WebhookSignature.verify({ secret: [other], header: signed, body }))
+        expect(mismatch._tag).toBe("SignatureMismatch")
+      })
+    ))
 
   it.effect("one malformed v1 beside a valid one does not reject the header", () =>
-    at(NOW, Effect.gen(function*() {
-      const header = `t=${NOW},v1=not-hex,v1=${hmac(SECRET, NOW, body)},v1=${"ab".repeat(20)}`
-      expect((yield* verify(header)).type).toBe("webset.item.enriched")
-      const none = yield* Effect.flip(verify(`t=${NOW},v1=not-hex,v1=${"ab".repeat(20)}`))
-      assert(none._tag === "SignatureMalformed")
-      expect(none.reason).toContain("64 hex")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const header = `t=${NOW},v1=not-hex,v1=${hmac(SECRET, NOW, body)},v1=${"ab".repeat(20)}`
+        expect((yield* verify(header)).type).toBe("webset.item.enriched")
+        const none = yield* Effect.flip(verify(`t=${NOW},v1=not-hex,v1=${"ab".repeat(20)}`))
+        assert(none._tag === "SignatureMalformed")
+        expect(none.reason).toContain("64 hex")
+      })
+    ))
 
   it.effect("the cost is bounded: too many candidates or too long a header is SignatureMalformed", () =>
-    at(NOW, Effect.gen(function*() {
-      const valid = hmac(SECRET, NOW, body)
-      const fill = (n: number) => Array.from({ length: n }, (_, i) => `v1=${i.toString(16).padStart(64, "0")}`).join(",")
-      // Up to the cap, a valid signature among the others verifies.
-      expect((yield* verify(`t=${NOW},${fill(WebhookSignature.maxCandidates - 1)},v1=${valid}`)).type).toBe("webset.item.enriched")
-      const many = yield* Effect.flip(verify(`t=${NOW},${fill(WebhookSignature.maxCandidates)},v1=${valid}`))
-      assert(many._tag === "SignatureMalformed")
-      expect(many.reason).toContain(`more than ${WebhookSignature.maxCandidates}`)
-      const thousand = yield* Effect.flip(verify(`t=${NOW},${fill(1000)}`))
-      assert(thousand._tag === "SignatureMalformed")
-      expect(thousand.header.length).toBeLessThan(300)
-      const long = yield* Effect.flip(verify(`t=${NOW},v1=${valid},x=${"y".repeat(WebhookSignature.maxHeaderLength)}`))
-      assert(long._tag === "SignatureMalformed")
-      expect(long.reason).toContain("longer than")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const valid = hmac(SECRET, NOW, body)
+        const fill = (n: number) =>
+          Array.from({ length: n }, (_, i) => `v1=${i.toString(16).padStart(64, "0")}`).join(",")
+        // Up to the cap, a valid signature among the others verifies.
+        expect((yield* verify(`t=${NOW},${fill(WebhookSignature.maxCandidates - 1)},v1=${valid}`)).type).toBe(
+          "webset.item.enriched"
+        )
+        const many = yield* Effect.flip(verify(`t=${NOW},${fill(WebhookSignature.maxCandidates)},v1=${valid}`))
+        assert(many._tag === "SignatureMalformed")
+        expect(many.reason).toContain(`more than ${WebhookSignature.maxCandidates}`)
+        const thousand = yield* Effect.flip(verify(`t=${NOW},${fill(1000)}`))
+        assert(thousand._tag === "SignatureMalformed")
+        expect(thousand.header.length).toBeLessThan(300)
+        const long = yield* Effect.flip(
+          verify(`t=${NOW},v1=${valid},x=${"y".repeat(WebhookSignature.maxHeaderLength)}`)
+        )
+        assert(long._tag === "SignatureMalformed")
+        expect(long.reason).toContain("longer than")
+      })
+    ))
 
   it.effect("a missing, empty or odd secret, body or tolerance is InvalidRequest, never a defect", () =>
-    at(NOW, Effect.gen(function*() {
-      const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
-      const cases: ReadonlyArray<Record<string, unknown>> = [
-        { secret: Redacted.make(""), header, body },
-        { secret: [], header, body },
-        { secret: undefined, header, body },
-        { secret: SECRET, header, body },
-        { secret: [secret, Redacted.make("")], header, body },
-        { secret, header, body: 42 },
-        { secret, header, body: null },
-        { secret, header, body, tolerance: "soon" }
-      ]
-      for (const options of cases) {
-        const error = yield* Effect.flip(WebhookSignature.verify(options as never))
-        expect(error._tag).toBe("InvalidRequest")
-        expect(error.message).not.toContain(SECRET)
-      }
-      // A header that is not a string is a missing one.
-      expect((yield* Effect.flip(WebhookSignature.verify({ secret, header: 42 as never, body })))._tag).toBe("SignatureMissing")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+        const cases: ReadonlyArray<Record<string, unknown>> = [
+          { secret: Redacted.make(""), header, body },
+          { secret: [], header, body },
+          { secret: undefined, header, body },
+          { secret: SECRET, header, body },
+          { secret: [secret, Redacted.make("")], header, body },
+          { secret, header, body: 42 },
+          { secret, header, body: null },
+          { secret, header, body, tolerance: "soon" }
+        ]
+        for (const options of cases) {
+          const error = yield* Effect.flip(WebhookSignature.verify(options as never))
+          expect(error._tag).toBe("InvalidRequest")
+          expect(error.message).not.toContain(SECRET)
+        }
+        // A header that is not a string is a missing one.
+        expect((yield* Effect.flip(WebhookSignature.verify({ secret, header: 42 as never, body })))._tag).toBe(
+          "SignatureMissing"
+        )
+      })
+    ))
 
   it.effect("a signed body nested 100,000 levels deep is Decode, never a stack overflow", () =>
-    at(NOW, Effect.gen(function*() {
-      const deep = `{"id":"ev_1","object":"event","type":"webset.idle","createdAt":"2026-01-01T00:00:00Z","data":${"[".repeat(100_000)}${"]".repeat(100_000)}}`
-      const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, deep)}`, deep))
-      expect(error._tag).toBe("Decode")
-      const unknown = deep.replace("webset.idle", "webset.future")
-      expect((yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, unknown)}`, unknown)).type).toBe("webset.future")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const deep = `{"id":"ev_1","object":"event","type":"webset.idle","createdAt":"2026-01-01T00:00:00Z","data":${
+          "[".repeat(100_000)
+        }${"]".repeat(100_000)}}`
+        const error = yield* Effect.flip(verify(`t=${NOW},v1=${hmac(SECRET, NOW, deep)}`, deep))
+        expect(error._tag).toBe("Decode")
+        const unknown = deep.replace("webset.idle", "webset.future")
+        expect((yield* verify(`t=${NOW},v1=${hmac(SECRET, NOW, unknown)}`, unknown)).type).toBe("webset.future")
+      })
+    ))
 
   it.effect("sign makes the header Exa makes (a known answer), and verify accepts it", () =>
-    at(NOW, Effect.gen(function*() {
-      const header = yield* WebhookSignature.sign({ secret, body })
-      expect(header).toBe(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
-      expect((yield* verify(header)).id).toBe(Fixtures.events["webset.item.enriched"].id)
-      const bytes = new TextEncoder().encode(body)
-      expect(yield* WebhookSignature.sign({ secret, body: bytes, timestamp: 1234567890 })).toBe(
-        `t=1234567890,v1=${hmac(SECRET, 1234567890, body)}`
-      )
-      // The timestamp given is signed, and the secret shows nowhere in the header.
-      expect(yield* WebhookSignature.sign({ secret, body, timestamp: 0 })).toBe(`t=0,v1=${hmac(SECRET, 0, body)}`)
-      expect(header).not.toContain(SECRET)
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const header = yield* WebhookSignature.sign({ secret, body })
+        expect(header).toBe(`t=${NOW},v1=${hmac(SECRET, NOW, body)}`)
+        expect((yield* verify(header)).id).toBe(Fixtures.events["webset.item.enriched"].id)
+        const bytes = new TextEncoder().encode(body)
+        expect(yield* WebhookSignature.sign({ secret, body: bytes, timestamp: 1234567890 })).toBe(
+          `t=1234567890,v1=${hmac(SECRET, 1234567890, body)}`
+        )
+        // The timestamp given is signed, and the secret shows nowhere in the header.
+        expect(yield* WebhookSignature.sign({ secret, body, timestamp: 0 })).toBe(`t=0,v1=${hmac(SECRET, 0, body)}`)
+        expect(header).not.toContain(SECRET)
+      })
+    ))
 
   it.effect("sign: a missing or empty secret, several secrets, an odd body or timestamp are InvalidRequest", () =>
     Effect.gen(function*() {
@@ -279,30 +358,43 @@ describe("WebhookSignature.verify", () => {
 
   it("errors say what happened", () => {
     expect(new WebhookSignature.SignatureMissing().message).toBe("The delivery has no Exa-Signature header")
-    expect(new WebhookSignature.SignatureMalformed({ header: "h", reason: "no t" }).message).toBe("Malformed Exa-Signature header: no t")
-    expect(new WebhookSignature.SignatureMismatch({ candidates: 2 }).message).toBe("None of the 2 signature(s) matches the delivery")
-    expect(new WebhookSignature.TimestampOutOfTolerance({ timestamp: 10, now: 400, tolerance: Duration.seconds(300) }).message)
+    expect(new WebhookSignature.SignatureMalformed({ header: "h", reason: "no t" }).message).toBe(
+      "Malformed Exa-Signature header: no t"
+    )
+    expect(new WebhookSignature.SignatureMismatch({ candidates: 2 }).message).toBe(
+      "None of the 2 signature(s) matches the delivery"
+    )
+    expect(
+      new WebhookSignature.TimestampOutOfTolerance({ timestamp: 10, now: 400, tolerance: Duration.seconds(300) })
+        .message
+    )
       .toBe("The signature timestamp 10 is more than 5m from now (400)")
   })
 
   it.effect("bad arguments say which", () =>
-    at(NOW, Effect.gen(function*() {
-      const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
-      const reasonOf = (options: unknown) =>
-        Effect.map(Effect.flip(WebhookSignature.verify(options as never)), (e) => (e._tag === "InvalidRequest" ? e.reason : e._tag))
-      expect(yield* reasonOf(null)).toBe("the options must be an object")
-      expect(yield* reasonOf("secret")).toBe("the options must be an object")
-      expect(yield* reasonOf({ secret: [], header, body })).toBe("no webhook secret was given")
-      expect(yield* reasonOf({ secret: SECRET, header, body })).toBe(
-        "a webhook secret must be a Redacted string (Redacted.make or Config.redacted)"
-      )
-      expect(yield* reasonOf({ secret: Redacted.make(""), header, body })).toBe("a webhook secret is empty")
-      expect(yield* reasonOf({ secret: Redacted.make(42), header, body })).toBe("a webhook secret is empty")
-      expect(yield* reasonOf({ secret, header, body: 42 })).toBe(
-        "the body must be the raw body of the delivery, as a string or a Uint8Array"
-      )
-      expect(yield* reasonOf({ secret, header, body, tolerance: "soon" })).toBe("tolerance must be a Duration")
-    })))
+    at(
+      NOW,
+      Effect.gen(function*() {
+        const header = `t=${NOW},v1=${hmac(SECRET, NOW, body)}`
+        const reasonOf = (options: unknown) =>
+          Effect.map(
+            Effect.flip(WebhookSignature.verify(options as never)),
+            (e) => (e._tag === "InvalidRequest" ? e.reason : e._tag)
+          )
+        expect(yield* reasonOf(null)).toBe("the options must be an object")
+        expect(yield* reasonOf("secret")).toBe("the options must be an object")
+        expect(yield* reasonOf({ secret: [], header, body })).toBe("no webhook secret was given")
+        expect(yield* reasonOf({ secret: SECRET, header, body })).toBe(
+          "a webhook secret must be a Redacted string (Redacted.make or Config.redacted)"
+        )
+        expect(yield* reasonOf({ secret: Redacted.make(""), header, body })).toBe("a webhook secret is empty")
+        expect(yield* reasonOf({ secret: Redacted.make(42), header, body })).toBe("a webhook secret is empty")
+        expect(yield* reasonOf({ secret, header, body: 42 })).toBe(
+          "the body must be the raw body of the delivery, as a string or a Uint8Array"
+        )
+        expect(yield* reasonOf({ secret, header, body, tolerance: "soon" })).toBe("tolerance must be a Duration")
+      })
+    ))
 })
 
 describe("WebhookSignature.verifyRequest", () => {
@@ -322,9 +414,11 @@ describe("WebhookSignature.verifyRequest", () => {
           duplex: "half"
         } as RequestInit)
       )
-      const error = yield* Effect.flip(WebhookSignature.verifyRequest({ secret }).pipe(
-        Effect.provideService(HttpServerRequest.HttpServerRequest, request)
-      ))
+      const error = yield* Effect.flip(
+        WebhookSignature.verifyRequest({ secret }).pipe(
+          Effect.provideService(HttpServerRequest.HttpServerRequest, request)
+        )
+      )
       expect(error._tag).toBe("Transport")
       expect(error.message).toContain("reading the delivery failed")
     }))
@@ -340,9 +434,13 @@ describe("WebhookSignature.verifyRequest", () => {
   it("reads the raw body and the Exa-Signature header of the request", async () => {
     const now = Math.floor(Date.now() / 1000)
     const header = `t=${now},v1=${hmac(SECRET, now, body)}`
-    const ok = await handler(new Request("http://hook.test/", { method: "POST", headers: { "Exa-Signature": header }, body }))
+    const ok = await handler(
+      new Request("http://hook.test/", { method: "POST", headers: { "Exa-Signature": header }, body })
+    )
     expect(await ok.json()).toEqual({ received: Fixtures.events["webset.item.enriched"].id })
-    const bad = await handler(new Request("http://hook.test/", { method: "POST", headers: { "Exa-Signature": header }, body: body + " " }))
+    const bad = await handler(
+      new Request("http://hook.test/", { method: "POST", headers: { "Exa-Signature": header }, body: body + " " })
+    )
     expect(bad.status).toBe(400)
     expect(await bad.json()).toEqual({ error: "SignatureMismatch" })
     const none = await handler(new Request("http://hook.test/", { method: "POST", body }))

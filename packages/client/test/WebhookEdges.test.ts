@@ -17,7 +17,13 @@ const signed = (body: string, key = secretText) => {
   const t = Math.floor(Date.now() / 1000)
   return `t=${t},v1=${createHmac("sha256", key).update(`${t}.${body}`).digest("hex")}`
 }
-const event = JSON.stringify({ id: "ev_edge", object: "event", type: "webset.export.created", data: {}, createdAt: "2026-11-30T12:00:00.000Z" })
+const event = JSON.stringify({
+  id: "ev_edge",
+  object: "event",
+  type: "webset.export.created",
+  data: {},
+  createdAt: "2026-11-30T12:00:00.000Z"
+})
 
 const post = (headers: Record<string, string>, body?: BodyInit | null, init: RequestInit = {}) =>
   new Request("http://hook.test/", { method: "POST", headers, ...(body === undefined ? {} : { body }), ...init })
@@ -44,17 +50,25 @@ describe("WebhookSignature.verifyRequest, exactly", () => {
 
   it.live("an announced length over the limit is refused with it; exactly the limit is read", () =>
     Effect.gen(function*() {
-      const over = yield* verifyWith(post({ "exa-signature": signed(event), "content-length": String(event.length + 1) }, `${event} `), {
-        secret,
-        maxBodySize: event.length
-      })
+      const over = yield* verifyWith(
+        post({ "exa-signature": signed(event), "content-length": String(event.length + 1) }, `${event} `),
+        {
+          secret,
+          maxBodySize: event.length
+        }
+      )
       assert(over instanceof WebhookSignature.DeliveryTooLarge)
-      expect({ limit: over.limit, contentLength: over.contentLength }).toEqual({ limit: event.length, contentLength: event.length + 1 })
+      expect({ limit: over.limit, contentLength: over.contentLength }).toEqual({
+        limit: event.length,
+        contentLength: event.length + 1
+      })
       const exact = yield* Effect.exit(
         WebhookSignature.verifyRequest({ secret, maxBodySize: event.length }).pipe(
           Effect.provideService(
             HttpServerRequest.HttpServerRequest,
-            HttpServerRequest.fromWeb(post({ "exa-signature": signed(event), "content-length": String(event.length) }, event))
+            HttpServerRequest.fromWeb(
+              post({ "exa-signature": signed(event), "content-length": String(event.length) }, event)
+            )
           )
         )
       )
@@ -81,7 +95,9 @@ describe("WebhookSignature.verifyRequest, exactly", () => {
     Effect.gen(function*() {
       const empty = yield* verifyWith(post({ "exa-signature": signed("") }))
       expect(empty._tag).toBe("Decode")
-      const failed = yield* verifyWith(post({ "exa-signature": signed("") }, broken(), { duplex: "half" } as RequestInit))
+      const failed = yield* verifyWith(
+        post({ "exa-signature": signed("") }, broken(), { duplex: "half" } as RequestInit)
+      )
       assert(failed instanceof Errors.Transport)
       expect(failed.description.startsWith("reading the delivery failed: ")).toBe(true)
     }))
@@ -96,7 +112,9 @@ describe("the receiver's answers, exactly", () => {
   })
   const receiver = (options: Partial<WebhookReceiver.ReceiverOptions<unknown, never>> = {}) =>
     WebhookReceiver.webHandler(
-      { secret, handle: () => Effect.void, ...options } as WebhookReceiver.ReceiverOptions<unknown, never> & { readonly dedupe?: false },
+      { secret, handle: () => Effect.void, ...options } as WebhookReceiver.ReceiverOptions<unknown, never> & {
+        readonly dedupe?: false
+      },
       Logger.replace(Logger.defaultLogger, logger)
     )
   const answer = (handler: (request: Request) => Promise<Response>, request: Request) =>
@@ -109,13 +127,20 @@ describe("the receiver's answers, exactly", () => {
     Effect.gen(function*() {
       const { dispose, handler } = receiver()
       expect(yield* answer(handler, post({ "exa-signature": signed(event) }, event))).toEqual([204, ""])
-      expect(yield* answer(handler, post({ "exa-signature": signed("{}") }, "{}"))).toEqual([400, "the body is not an event"])
-      expect(yield* answer(handler, post({ "exa-signature": signed("") }, broken(), { duplex: "half" } as RequestInit))).toEqual([
+      expect(yield* answer(handler, post({ "exa-signature": signed("{}") }, "{}"))).toEqual([
         400,
-        "the body could not be read"
+        "the body is not an event"
       ])
+      expect(yield* answer(handler, post({ "exa-signature": signed("") }, broken(), { duplex: "half" } as RequestInit)))
+        .toEqual([
+          400,
+          "the body could not be read"
+        ])
       expect(yield* answer(handler, post({}, event))).toEqual([401, "SignatureMissing"])
-      expect(yield* answer(handler, post({ "exa-signature": signed(event, "whsec_other") }, event))).toEqual([401, "SignatureMismatch"])
+      expect(yield* answer(handler, post({ "exa-signature": signed(event, "whsec_other") }, event))).toEqual([
+        401,
+        "SignatureMismatch"
+      ])
       yield* Effect.promise(dispose)
     }))
 
@@ -123,7 +148,10 @@ describe("the receiver's answers, exactly", () => {
     Effect.gen(function*() {
       logs.length = 0
       const failing = receiver({ handle: () => Effect.fail("database down") })
-      expect(yield* answer(failing.handler, post({ "exa-signature": signed(event) }, event))).toEqual([500, "the handler failed"])
+      expect(yield* answer(failing.handler, post({ "exa-signature": signed(event) }, event))).toEqual([
+        500,
+        "the handler failed"
+      ])
       expect(logs[0]!.message).toEqual(["the handler failed; answering 500 so that Exa delivers the event again"])
       expect(logs[0]!.annotations).toEqual({ "exa.event.id": "ev_edge", "exa.event.type": "webset.export.created" })
       yield* Effect.promise(failing.dispose)
@@ -134,14 +162,18 @@ describe("the receiver's answers, exactly", () => {
         500,
         "the receiver is misconfigured"
       ])
-      expect(logs[0]!.message).toEqual(["the webhook receiver cannot verify deliveries: Invalid request: a webhook secret is empty"])
+      expect(logs[0]!.message).toEqual([
+        "the webhook receiver cannot verify deliveries: Invalid request: a webhook secret is empty"
+      ])
       yield* Effect.promise(misconfigured.dispose)
     }))
 })
 
 describe("DeliveryTooLarge and sign", () => {
   it("DeliveryTooLarge says the limit, and the announced size when there was one", () => {
-    expect(new WebhookSignature.DeliveryTooLarge({ limit: 10 }).message).toBe("The delivery's body grew past the limit of 10 bytes")
+    expect(new WebhookSignature.DeliveryTooLarge({ limit: 10 }).message).toBe(
+      "The delivery's body grew past the limit of 10 bytes"
+    )
     expect(new WebhookSignature.DeliveryTooLarge({ limit: 10, contentLength: 20 }).message).toBe(
       "The delivery's body is 20 bytes, over the limit of 10"
     )

@@ -16,7 +16,13 @@ const sign = (body: string) => {
   const t = Math.floor(Date.now() / 1000)
   return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`
 }
-const body = JSON.stringify({ id: "ev_once", object: "event", type: "webset.export.created", data: {}, createdAt: "2026-11-30T12:00:00.000Z" })
+const body = JSON.stringify({
+  id: "ev_once",
+  object: "event",
+  type: "webset.export.created",
+  data: {},
+  createdAt: "2026-11-30T12:00:00.000Z"
+})
 const deliver = (handler: (request: Request) => Promise<Response>, text = body) =>
   handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": sign(text) }, body: text }))
 
@@ -33,9 +39,12 @@ describe("WebhookReceiver.make with a Dedupe, under concurrent copies", () => {
       let runs = 0
       const { open, opened } = gate()
       const warnings: Array<string> = []
-      const logs = Logger.replace(Logger.defaultLogger, Logger.make(({ logLevel, message }) => {
-        if (logLevel._tag === "Warning") warnings.push(String(message))
-      }))
+      const logs = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          if (logLevel._tag === "Warning") warnings.push(String(message))
+        })
+      )
       const { dispose, handler } = WebhookReceiver.webHandler(
         { secret: Redacted.make(secret), handle: () => Effect.promise(() => (runs++, opened)), dedupe: true },
         Layer.merge(Dedupe.layerMemory, logs)
@@ -70,7 +79,11 @@ describe("WebhookReceiver.make with a Dedupe, under concurrent copies", () => {
     Effect.gen(function*() {
       let runs = 0
       const { dispose, handler } = WebhookReceiver.webHandler(
-        { secret: Redacted.make(secret), handle: () => Effect.suspend(() => ++runs === 1 ? Effect.fail("boom") : Effect.void), dedupe: true },
+        {
+          secret: Redacted.make(secret),
+          handle: () => Effect.suspend(() => ++runs === 1 ? Effect.fail("boom") : Effect.void),
+          dedupe: true
+        },
         Dedupe.layerMemory
       )
       expect((yield* Effect.promise(() => deliver(handler))).status).toBe(500)

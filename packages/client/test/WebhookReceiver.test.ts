@@ -52,12 +52,23 @@ describe("WebhookReceiver.make against hostile senders", () => {
       const { dispose, handler } = app(1024)
       const big = "x".repeat(2048)
       const announced = yield* Effect.promise(() =>
-        handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": sign(big), "content-length": "2048" }, body: big }))
+        handler(
+          new Request("http://x/", {
+            method: "POST",
+            headers: { "exa-signature": sign(big), "content-length": "2048" },
+            body: big
+          })
+        )
       )
       expect([announced.status, yield* Effect.promise(() => announced.text())]).toEqual([413, "the body is too large"])
       const { state, stream } = watched(Array.from({ length: 100 }, () => new Uint8Array(512)))
       const streamed = yield* Effect.promise(() =>
-        handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": sign("") }, body: stream, duplex: "half" } as RequestInit))
+        handler(
+          new Request(
+            "http://x/",
+            { method: "POST", headers: { "exa-signature": sign("") }, body: stream, duplex: "half" } as RequestInit
+          )
+        )
       )
       expect(streamed.status).toBe(413)
       // Cut off once past the limit, not read to the end.
@@ -87,9 +98,17 @@ describe("WebhookReceiver.make against hostile senders", () => {
         handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": sign(event) }, body: event }))
       )
       expect(plain.status).toBe(204)
-      const { stream } = watched([new TextEncoder().encode(event.slice(0, 10)), new TextEncoder().encode(event.slice(10))])
+      const { stream } = watched([
+        new TextEncoder().encode(event.slice(0, 10)),
+        new TextEncoder().encode(event.slice(10))
+      ])
       const chunked = yield* Effect.promise(() =>
-        handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": sign(event) }, body: stream, duplex: "half" } as RequestInit))
+        handler(
+          new Request(
+            "http://x/",
+            { method: "POST", headers: { "exa-signature": sign(event) }, body: stream, duplex: "half" } as RequestInit
+          )
+        )
       )
       expect(chunked.status).toBe(204)
       const empty = yield* Effect.promise(() =>
@@ -101,7 +120,9 @@ describe("WebhookReceiver.make against hostile senders", () => {
       for (const bad of [0, -1, 1.5, "10", Number.NaN]) {
         const misconfigured = app(bad)
         const response = yield* Effect.promise(() =>
-          misconfigured.handler(new Request("http://x/", { method: "POST", headers: { "exa-signature": sign(event) }, body: event }))
+          misconfigured.handler(
+            new Request("http://x/", { method: "POST", headers: { "exa-signature": sign(event) }, body: event })
+          )
         )
         expect(response.status, String(bad)).toBe(500)
         yield* Effect.promise(misconfigured.dispose)

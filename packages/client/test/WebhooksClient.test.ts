@@ -146,7 +146,9 @@ describe("deleteWebhook after a lost answer", () => {
   it.effect("only the delete: a GET retried after a timeout still reports NotFound", () =>
     Effect.gen(function*() {
       const server = gone(undefined)
-      const fiber = yield* Effect.fork(Effect.flip(WebhooksClient.getWebhook("webhook_1")).pipe(Effect.provide(server.layer)))
+      const fiber = yield* Effect.fork(
+        Effect.flip(WebhooksClient.getWebhook("webhook_1")).pipe(Effect.provide(server.layer))
+      )
       yield* TestClock.adjust("2 seconds")
       expect((yield* Fiber.join(fiber))._tag).toBe("NotFound")
     }))
@@ -197,14 +199,23 @@ describe("event types this version does not know", () => {
     Effect.gen(function*() {
       const future = EventType.UnrecognizedEventType.make("webset.future.thing")
       const server = scripted((sent) =>
-        json(200, { ...Fixtures.webhook, events: ["webset.idle", "webset.future.thing"], secret: sent.method === "POST" ? secret : null })
+        json(200, {
+          ...Fixtures.webhook,
+          events: ["webset.idle", "webset.future.thing"],
+          secret: sent.method === "POST" ? secret : null
+        })
       )
-      const created = yield* WebhooksClient.createWebhook({ events: ["webset.idle", future], url: "https://example.com/exa" }).pipe(
+      const created = yield* WebhooksClient.createWebhook({
+        events: ["webset.idle", future],
+        url: "https://example.com/exa"
+      }).pipe(
         Effect.provide(server.layer)
       )
       const copy: ReadonlyArray<EventType.AnyEventType> = created.events
       yield* WebhooksClient.updateWebhook(created.id, { events: copy }).pipe(Effect.provide(server.layer))
-      for (const sent of server.sent) expect(JSON.parse(sent.body).events).toEqual(["webset.idle", "webset.future.thing"])
+      for (const sent of server.sent) {
+        expect(JSON.parse(sent.body).events).toEqual(["webset.idle", "webset.future.thing"])
+      }
     }))
 
   it.effect("but a value not shaped like a type is refused before sending", () =>
@@ -212,7 +223,10 @@ describe("event types this version does not know", () => {
       const server = scripted(() => json(200, Fixtures.webhook))
       for (const bad of ["", "Webset Idle", "webset", "https://evil.example/x", `webset.${"x".repeat(100)}`]) {
         const error = yield* Effect.flip(
-          WebhooksClient.createWebhook({ events: [bad as Webhook.Webhook["events"][number]], url: "https://example.com" })
+          WebhooksClient.createWebhook({
+            events: [bad as Webhook.Webhook["events"][number]],
+            url: "https://example.com"
+          })
             .pipe(Effect.provide(server.layer))
         )
         expect(error._tag, bad).toBe("InvalidRequest")

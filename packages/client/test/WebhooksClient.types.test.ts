@@ -3,6 +3,7 @@ import { WebhooksClient } from "@effect-exa/client"
 import type { Event, Webhook, WebhookAttempt } from "@effect-exa/schema"
 import { describe, expectTypeOf, it } from "@effect/vitest"
 import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Stream from "effect/Stream"
 
@@ -26,12 +27,14 @@ describe("WebhooksClient public types", () => {
     expectTypeOf(WebhooksClient.createWebhook({ ...params, events: [...params.events] })).toEqualTypeOf<
       Effect.Effect<Webhook.CreatedWebhook, RequestError, R>
     >()
-    expectTypeOf(WebhooksClient.getWebhook("w")).toEqualTypeOf<Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>>()
+    expectTypeOf(WebhooksClient.getWebhook("w")).toEqualTypeOf<
+      Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>
+    >()
     expectTypeOf(WebhooksClient.updateWebhook("w", {})).toEqualTypeOf<
       Effect.Effect<Webhook.Webhook, RequestError | Errors.NotFound, R>
     >()
     expectTypeOf(WebhooksClient.deleteWebhook("w")).toEqualTypeOf<
-      Effect.Effect<import("effect/Option").Option<Webhook.Webhook>, RequestError | Errors.NotFound, R>
+      Effect.Effect<Option.Option<Webhook.Webhook>, RequestError | Errors.NotFound, R>
     >()
     expectTypeOf(WebhooksClient.listWebhooks()).toEqualTypeOf<
       Effect.Effect<Webhook.ListWebhooksResponse, RequestError, R>

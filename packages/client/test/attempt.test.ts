@@ -141,7 +141,9 @@ describe("runner", () => {
       for (const millis of [1000, Infinity]) {
         let interrupted = false
         const fiber = yield* Effect.fork(
-          runner(settings(millis))(Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true)))))
+          runner(settings(millis))(
+            Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true))))
+          )
         )
         yield* Effect.yieldNow()
         yield* Fiber.interrupt(fiber)

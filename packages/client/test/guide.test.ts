@@ -35,7 +35,13 @@ describe("docs/architecture.md", () => {
       path: "/websets/v0/webhooks/{id}",
       notFound: "webhook"
     })
-    for (const line of ["name: \"WebhooksClient.getWebhook\"", "path: \"/websets/v0/webhooks/{id}\"", "notFound: \"webhook\""]) {
+    for (
+      const line of [
+        "name: \"WebhooksClient.getWebhook\"",
+        "path: \"/websets/v0/webhooks/{id}\"",
+        "notFound: \"webhook\""
+      ]
+    ) {
       expect(guide).toContain(line)
       expect(read("packages/client/src/WebhooksClient.ts")).toContain(line)
     }
@@ -68,12 +74,21 @@ describe("docs/architecture.md", () => {
       for (const table of Object.values(resources)) {
         for (const endpoint of Object.values(table.endpoints) as Array<Endpoint.Any>) {
           const url = new URL(`http://emulator${Endpoint.pathOf(endpoint, { id: "x_1" })}`)
-          const outcome = yield* api.handle({ method: endpoint.method, url, headers: { "x-api-key": Redacted.value(api.apiKey) }, body: "{}" })
+          const outcome = yield* api.handle({
+            method: endpoint.method,
+            url,
+            headers: { "x-api-key": Redacted.value(api.apiKey) },
+            body: "{}"
+          })
           expect(outcome._tag).toBe("Reply")
           if (outcome._tag === "Reply") expect(outcome.reply.body, endpoint.name).not.toContain("Cannot ")
         }
       }
-      const unknown = yield* api.handle({ method: "PUT", url: new URL("http://emulator/websets/v0/events/x"), headers: {} })
+      const unknown = yield* api.handle({
+        method: "PUT",
+        url: new URL("http://emulator/websets/v0/events/x"),
+        headers: {}
+      })
       expect(unknown._tag === "Reply" && unknown.reply.status).toBe(404)
     }).pipe(Effect.provide(ExaApi.layer())))
 })

@@ -16,12 +16,17 @@ const files = (dir: string): Array<string> =>
     return entry.isDirectory() ? files(full) : entry.name.endsWith(".ts") ? [full] : []
   })
 
-const comments = (text: string): string => [...text.matchAll(/\/\*\*[\s\S]*?\*\/|\/\/[^\n]*/g)].map((m) => m[0]).join("\n")
+const comments = (text: string): string =>
+  [...text.matchAll(/\/\*\*[\s\S]*?\*\/|\/\/[^\n]*/g)].map((m) => m[0]).join("\n")
 
 // What a module exports, by name (declarations and re-exports), and the fields of its models.
 const exportsOf = (text: string): Set<string> => {
   const names = new Set<string>()
-  for (const m of text.matchAll(/export (?:declare )?(?:const|function|class|type|interface|namespace) ([A-Za-z_$][\w$]*)/g)) names.add(m[1]!)
+  for (
+    const m of text.matchAll(
+      /export (?:declare )?(?:const|function|class|type|interface|namespace) ([A-Za-z_$][\w$]*)/g
+    )
+  ) names.add(m[1]!)
   for (const m of text.matchAll(/export \{([^}]*)\}/g)) {
     for (const part of m[1]!.replace(/\/\*\*[\s\S]*?\*\//g, "").split(",")) {
       const name = part.trim().replace(/^type /, "").split(/\s+as\s+/).pop()!.trim()
@@ -36,7 +41,9 @@ const exportsOf = (text: string): Set<string> => {
 
 describe("doc comments", () => {
   const modules = new Map(
-    fs.readdirSync(src).filter((f) => f.endsWith(".ts")).map((f) => [f.slice(0, -3), exportsOf(fs.readFileSync(path.join(src, f), "utf8"))])
+    fs.readdirSync(src).filter((f) => f.endsWith(".ts")).map((
+      f
+    ) => [f.slice(0, -3), exportsOf(fs.readFileSync(path.join(src, f), "utf8"))])
   )
 
   it("name only members that their modules export", () => {
@@ -56,7 +63,9 @@ describe("doc comments", () => {
     for (const file of files(src)) {
       const text = comments(fs.readFileSync(file, "utf8"))
       for (const m of text.matchAll(/`(\.{1,2}\/[\w./-]+\.ts)`/g)) {
-        if (!fs.existsSync(path.resolve(path.dirname(file), m[1]!))) missing.push(`${path.relative(src, file)}: ${m[1]}`)
+        if (!fs.existsSync(path.resolve(path.dirname(file), m[1]!))) {
+          missing.push(`${path.relative(src, file)}: ${m[1]}`)
+        }
       }
     }
     expect(missing).toEqual([])

@@ -73,7 +73,9 @@ describe("imports", () => {
       return fs.existsSync(src) ? sourceFiles(src) : []
     })
     expect(files.length).toBeGreaterThan(20)
-    const relative = cycles(importGraph(files)).map((cycle) => cycle.map((file) => path.relative(root, file)).join(" -> "))
+    const relative = cycles(importGraph(files)).map((cycle) =>
+      cycle.map((file) => path.relative(root, file)).join(" -> ")
+    )
     expect(relative).toEqual([])
   })
 })

@@ -14,6 +14,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -53,9 +54,17 @@ describe("the options, each bad one with its exact error", () => {
       [{ apiKey: "plain" }, "apiKey", "apiKey must be a Redacted string (Redacted.make or Config.redacted)"],
       [{ apiKey: Redacted.make(42) }, "apiKey", "apiKey must not be empty"],
       [{ apiKey: Redacted.make("") }, "apiKey", "apiKey must not be empty"],
-      [{ apiKey: Redacted.make("k\n") }, "apiKey", "apiKey must not contain a line break (CR or LF) or NUL; check how it was read (a trailing newline?)"],
+      [
+        { apiKey: Redacted.make("k\n") },
+        "apiKey",
+        "apiKey must not contain a line break (CR or LF) or NUL; check how it was read (a trailing newline?)"
+      ],
       [{ apiKey, baseUrl: 42 }, "baseUrl", "baseUrl must be a string"],
-      [{ apiKey, baseUrl: "api.exa.ai" }, "baseUrl", "baseUrl must be an absolute http(s) URL such as https://api.exa.ai"],
+      [
+        { apiKey, baseUrl: "api.exa.ai" },
+        "baseUrl",
+        "baseUrl must be an absolute http(s) URL such as https://api.exa.ai"
+      ],
       [{ apiKey, baseUrl: "ftp://api.exa.ai" }, "baseUrl", "baseUrl must use http or https"],
       [{ apiKey, baseUrl: "https://user@api.exa.ai" }, "baseUrl", credentials],
       [{ apiKey, baseUrl: "https://:pass@api.exa.ai" }, "baseUrl", credentials],
@@ -70,9 +79,21 @@ describe("the options, each bad one with its exact error", () => {
       [{ apiKey, retry: "yes" }, "retry", "retry must be retry options, a Schedule, or false"],
       [{ apiKey, retry: null }, "retry", "retry must be retry options, a Schedule, or false"],
       [{ apiKey, retry: { maxRetries: -1 } }, "retry.maxRetries", "retry.maxRetries must be a whole number, 0 or more"],
-      [{ apiKey, retry: { maxRetries: 1.5 } }, "retry.maxRetries", "retry.maxRetries must be a whole number, 0 or more"],
-      [{ apiKey, retry: { maxRetries: "2" } }, "retry.maxRetries", "retry.maxRetries must be a whole number, 0 or more"],
-      [{ apiKey, retry: { maxRetries: -Infinity } }, "retry.maxRetries", "retry.maxRetries must be a whole number, 0 or more"],
+      [
+        { apiKey, retry: { maxRetries: 1.5 } },
+        "retry.maxRetries",
+        "retry.maxRetries must be a whole number, 0 or more"
+      ],
+      [
+        { apiKey, retry: { maxRetries: "2" } },
+        "retry.maxRetries",
+        "retry.maxRetries must be a whole number, 0 or more"
+      ],
+      [
+        { apiKey, retry: { maxRetries: -Infinity } },
+        "retry.maxRetries",
+        "retry.maxRetries must be a whole number, 0 or more"
+      ],
       [{ apiKey, retry: { initialDelay: 0 } }, "retry.initialDelay", "retry.initialDelay must be longer than zero"],
       [{ apiKey, retry: { maxDelay: "x" } }, "retry.maxDelay", notDuration("retry.maxDelay", "\"x\"")],
       [{ apiKey, retry: { maxRetryAfter: -1 } }, "retry.maxRetryAfter", "retry.maxRetryAfter must be longer than zero"],
@@ -84,9 +105,21 @@ describe("the options, each bad one with its exact error", () => {
       [{ apiKey, httpSpans: "yes" }, "httpSpans", "httpSpans must be true or false"],
       [{ apiKey, rateLimit: null }, "rateLimit", "rateLimit must be { limit, interval }"],
       [{ apiKey, rateLimit: 5 }, "rateLimit", "rateLimit must be { limit, interval }"],
-      [{ apiKey, rateLimit: { limit: 0, interval: "1 second" } }, "rateLimit.limit", "rateLimit.limit must be a whole number, 1 or more"],
-      [{ apiKey, rateLimit: { limit: 1.5, interval: "1 second" } }, "rateLimit.limit", "rateLimit.limit must be a whole number, 1 or more"],
-      [{ apiKey, rateLimit: { limit: "3", interval: "1 second" } }, "rateLimit.limit", "rateLimit.limit must be a whole number, 1 or more"],
+      [
+        { apiKey, rateLimit: { limit: 0, interval: "1 second" } },
+        "rateLimit.limit",
+        "rateLimit.limit must be a whole number, 1 or more"
+      ],
+      [
+        { apiKey, rateLimit: { limit: 1.5, interval: "1 second" } },
+        "rateLimit.limit",
+        "rateLimit.limit must be a whole number, 1 or more"
+      ],
+      [
+        { apiKey, rateLimit: { limit: "3", interval: "1 second" } },
+        "rateLimit.limit",
+        "rateLimit.limit must be a whole number, 1 or more"
+      ],
       [
         { apiKey, rateLimit: { limit: 1, interval: "1 second", algorithm: "leaky" } },
         "rateLimit.algorithm",
@@ -105,16 +138,27 @@ describe("the options, each bad one with its exact error", () => {
       assert(Either.isRight(result), JSON.stringify(options))
       return result.right
     }
-    expect(ok({ baseUrl: "https://proxy.test/exa//" })).toMatchObject({ baseUrl: "https://proxy.test/exa", origin: "https://proxy.test" })
+    expect(ok({ baseUrl: "https://proxy.test/exa//" })).toMatchObject({
+      baseUrl: "https://proxy.test/exa",
+      origin: "https://proxy.test"
+    })
     expect(ok({ baseUrl: "https://proxy.test/websets/v0/extra" }).baseUrl).toBe("https://proxy.test/websets/v0/extra")
     expect(ok({}).baseUrl).toBe("https://api.exa.ai")
     expect(ok({ maxResponseSize: 1 }).maxResponseBytes).toBe(1)
     expect(ok({ maxResponseSize: 256 * 1024 * 1024 }).maxResponseBytes).toBe(256 * 1024 * 1024)
-    expect(ok({ rateLimit: { limit: 1, interval: "1 second" } }).rateLimit).toMatchObject({ limit: 1, algorithm: "token-bucket" })
-    expect(ok({ rateLimit: { limit: 2, interval: "1 second", algorithm: "fixed-window" } }).rateLimit?.algorithm).toBe("fixed-window")
-    expect(ok({ rateLimit: { limit: 2, interval: "1 second", algorithm: "token-bucket" } }).rateLimit?.algorithm).toBe("token-bucket")
+    expect(ok({ rateLimit: { limit: 1, interval: "1 second" } }).rateLimit).toMatchObject({
+      limit: 1,
+      algorithm: "token-bucket"
+    })
+    expect(ok({ rateLimit: { limit: 2, interval: "1 second", algorithm: "fixed-window" } }).rateLimit?.algorithm).toBe(
+      "fixed-window"
+    )
+    expect(ok({ rateLimit: { limit: 2, interval: "1 second", algorithm: "token-bucket" } }).rateLimit?.algorithm).toBe(
+      "token-bucket"
+    )
     expect(ok({ retry: { maxRetries: 0 } }).retry).toEqual({ maxRetries: 0 })
-    expect(ok({ retry: { maxRetries: Infinity, initialDelay: "1 second", maxDelay: 10, maxRetryAfter: "1 minute" } })).toBeDefined()
+    expect(ok({ retry: { maxRetries: Infinity, initialDelay: "1 second", maxDelay: 10, maxRetryAfter: "1 minute" } }))
+      .toBeDefined()
     expect(ok({ retry: false }).retry).toBe(false)
     expect(ok({ retry: Schedule.recurs(1) })).toBeDefined()
     expect(ok({ timeout: Infinity }).timeout).toEqual(Duration.infinity)
@@ -172,7 +216,10 @@ const endpoint = (over: Declared = {}): Endpoint.Endpoint<[], unknown, Errors.No
   name: "Test.call",
   method: over.method ?? "GET",
   path: "/websets/v0/things/{id}",
-  request: () => ({ path: { id: over.notFound?.id ?? "t_1" }, ...(over.body === undefined ? {} : { body: over.body }) }),
+  request: () => ({
+    path: { id: over.notFound?.id ?? "t_1" },
+    ...(over.body === undefined ? {} : { body: over.body })
+  }),
   decode: over.decode ?? ((json) => Either.right(json)),
   describe: over.describe ?? (() => "not a thing"),
   ...(over.notFound === undefined ? {} : { notFound: over.notFound.resource }),
@@ -191,7 +238,7 @@ const call = (
     return { exit, sent }
   }).pipe(Effect.scoped)
 
-const failureOf = <A>(exit: { exit: import("effect/Exit").Exit<A, unknown> }) => {
+const failureOf = <A>(exit: { exit: Exit.Exit<A, unknown> }) => {
   assert(exit.exit._tag === "Failure" && exit.exit.cause._tag === "Fail", String(exit.exit))
   return exit.exit.cause.error as any
 }
@@ -201,19 +248,29 @@ const text = (body: string | null, init: ResponseInit = {}) => Effect.succeed(ne
 describe("what the core makes of a response", () => {
   it.effect("a key echoed back is scrubbed from errors, when it is at least 4 characters (a shorter one would scrub innocent text)", () =>
     Effect.gen(function*() {
-      const long = yield* call(() => text(JSON.stringify({ error: "bad key k123 given" }), { status: 400 }), endpoint(), {
-        apiKey: Redacted.make("k123")
-      })
+      const long = yield* call(
+        () => text(JSON.stringify({ error: "bad key k123 given" }), { status: 400 }),
+        endpoint(),
+        {
+          apiKey: Redacted.make("k123")
+        }
+      )
       expect(failureOf(long).apiMessage).toBe("bad key <redacted> given")
-      const short = yield* call(() => text(JSON.stringify({ error: "bad key k12 given" }), { status: 400 }), endpoint(), {
-        apiKey: Redacted.make("k12")
-      })
+      const short = yield* call(
+        () => text(JSON.stringify({ error: "bad key k12 given" }), { status: 400 }),
+        endpoint(),
+        {
+          apiKey: Redacted.make("k12")
+        }
+      )
       expect(failureOf(short).apiMessage).toBe("bad key k12 given")
     }))
 
   it.effect("statuses 300 to 399 but 304, and 0 (a browser's unfollowed redirect), are Redirected", () =>
     Effect.gen(function*() {
-      const at300 = failureOf(yield* call(() => text(null, { status: 300, headers: { location: "https://elsewhere.test/" } })))
+      const at300 = failureOf(
+        yield* call(() => text(null, { status: 300, headers: { location: "https://elsewhere.test/" } }))
+      )
       expect(at300).toBeInstanceOf(Errors.Redirected)
       expect(at300).toMatchObject({ status: 300, location: "https://elsewhere.test/" })
       expect(failureOf(yield* call(() => text(null, { status: 399 })))).toBeInstanceOf(Errors.Redirected)
@@ -271,12 +328,18 @@ describe("what the core makes of a response", () => {
     Effect.gen(function*() {
       const body = JSON.stringify({ pad: "x".repeat(54) })
       expect(body.length).toBe(64)
-      const exact = yield* call(() => text(body, { headers: { "content-length": "64" } }), endpoint(), { maxResponseSize: 64 })
+      const exact = yield* call(() => text(body, { headers: { "content-length": "64" } }), endpoint(), {
+        maxResponseSize: 64
+      })
       expect(exact.exit._tag).toBe("Success")
       const over = failureOf(
-        yield* call(() => text(`${body} `, { headers: { "content-length": "65", "x-request-id": "req_big" } }), endpoint(), {
-          maxResponseSize: 64
-        })
+        yield* call(
+          () => text(`${body} `, { headers: { "content-length": "65", "x-request-id": "req_big" } }),
+          endpoint(),
+          {
+            maxResponseSize: 64
+          }
+        )
       )
       expect(over).toBeInstanceOf(Errors.ResponseTooLarge)
       expect(over).toMatchObject({ limit: 64, contentLength: 65, status: 200, requestId: "req_big" })
@@ -325,7 +388,9 @@ describe("what the core makes of a response", () => {
     Effect.gen(function*() {
       const encode = failureOf(
         yield* call((request) =>
-          Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause: new Error("cannot encode the body") }))
+          Effect.fail(
+            new HttpClientError.RequestError({ request, reason: "Encode", cause: new Error("cannot encode the body") })
+          )
         )
       )
       expect(encode).toBeInstanceOf(Errors.InvalidRequest)
@@ -381,21 +446,30 @@ describe("what the core makes of a response", () => {
       expect(notJson).toBeInstanceOf(Errors.Decode)
       expect(notJson.body).toBe("<html>")
       const gone = failureOf({
-        exit: yield* run(() => new Response(`{"error":"no"}`, { status: 404 }), endpoint({ notFound: { resource: "thing", id: "t_1" } }))
+        exit: yield* run(
+          () => new Response(`{"error":"no"}`, { status: 404 }),
+          endpoint({ notFound: { resource: "thing", id: "t_1" } })
+        )
       })
       expect(gone).toMatchObject({ _tag: "NotFound", resource: "thing", id: "t_1" })
       // After the call, the caller's fiber is back to its own limits.
-      expect(yield* FiberRef.get(TransportContract.current)).toEqual({ maxResponseBytes: TransportContract.defaultMaxResponseBytes, deadline: undefined })
+      expect(yield* FiberRef.get(TransportContract.current)).toEqual({
+        maxResponseBytes: TransportContract.defaultMaxResponseBytes,
+        deadline: undefined
+      })
     }))
 
   it.effect("requests never follow redirects, and keep the caller's other fetch options", () =>
     Effect.gen(function*() {
       const inits: Array<RequestInit | undefined> = []
       const fetchLayer = FetchHttpClient.layer.pipe(
-        Layer.provide(Layer.succeed(FetchHttpClient.Fetch, (async (_: unknown, init?: RequestInit) => {
-          inits.push(init)
-          return new Response(`{}`, { headers: { "content-type": "application/json" } })
-        }) as typeof fetch))
+        Layer.provide(Layer.succeed(
+          FetchHttpClient.Fetch,
+          (async (_: unknown, init?: RequestInit) => {
+            inits.push(init)
+            return new Response(`{}`, { headers: { "content-type": "application/json" } })
+          }) as typeof fetch
+        ))
       )
       const run = Effect.gen(function*() {
         const core = yield* ExaClient.make({ apiKey, retry: false })

@@ -15,15 +15,25 @@ describe("parseErrorBody", () => {
   })
 
   it("reads the structured envelope, its fallbacks in order", () => {
-    expect(parseErrorBody(`{"error":{"type":"invalid_request","code":"BAD_LIMIT","message":"limit too big","detail":"d"},"requestId":"req_2"}`, 400))
+    expect(
+      parseErrorBody(
+        `{"error":{"type":"invalid_request","code":"BAD_LIMIT","message":"limit too big","detail":"d"},"requestId":"req_2"}`,
+        400
+      )
+    )
       .toEqual({ message: "limit too big", code: "BAD_LIMIT", requestId: "req_2" })
     // No inner message: the outer one, then the detail, then the status.
     expect(parseErrorBody(`{"error":{"type":"t"},"message":"outer"}`, 400)).toEqual({ message: "outer", code: "t" })
     expect(parseErrorBody(`{"error":{"detail":"only detail"}}`, 400)).toEqual({ message: "only detail" })
     expect(parseErrorBody(`{"error":{}}`, 502)).toEqual({ message: "HTTP 502" })
-    expect(parseErrorBody(`{"error":{"requestId":"req_in"}}`, 500)).toEqual({ message: "HTTP 500", requestId: "req_in" })
+    expect(parseErrorBody(`{"error":{"requestId":"req_in"}}`, 500)).toEqual({
+      message: "HTTP 500",
+      requestId: "req_in"
+    })
     // Empty strings are no values.
-    expect(parseErrorBody(`{"error":{"message":"","code":"","detail":"x"},"requestId":""}`, 400)).toEqual({ message: "x" })
+    expect(parseErrorBody(`{"error":{"message":"","code":"","detail":"x"},"requestId":""}`, 400)).toEqual({
+      message: "x"
+    })
   })
 
   it("reads NestJS-style bodies, joining error and message", () => {
@@ -68,7 +78,16 @@ describe("parseHttpDate", () => {
     expect(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT")).toBe(instant)
     expect(parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT")).toBe(instant)
     expect(parseHttpDate("Sun Nov  6 08:49:37 1994")).toBe(instant)
-    for (const text of ["1994-11-06T08:49:37Z", "Sun, 06 Nov 1994 08:49:37", "06 Nov 1994 08:49:37 GMT", "tomorrow", "", "Sun, 6 Nov 1994 08:49:37 GMT"]) {
+    for (
+      const text of [
+        "1994-11-06T08:49:37Z",
+        "Sun, 06 Nov 1994 08:49:37",
+        "06 Nov 1994 08:49:37 GMT",
+        "tomorrow",
+        "",
+        "Sun, 6 Nov 1994 08:49:37 GMT"
+      ]
+    ) {
       expect(parseHttpDate(text), text).toBeUndefined()
     }
   })

@@ -39,15 +39,18 @@ export const importTimeCode = (fileName: string, text: string): Array<string> =>
   for (const statement of source.statements) {
     if (
       ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) || ts.isInterfaceDeclaration(statement) ||
-      ts.isTypeAliasDeclaration(statement) || ts.isFunctionDeclaration(statement) || ts.isModuleDeclaration(statement) ||
+      ts.isTypeAliasDeclaration(statement) || ts.isFunctionDeclaration(statement) ||
+      ts.isModuleDeclaration(statement) ||
       ts.isEmptyStatement(statement)
     ) continue
     if (ts.isClassDeclaration(statement)) {
       // Static blocks and static fields run when the class is declared.
       for (const member of statement.members) {
         if (ts.isClassStaticBlockDeclaration(member)) report(member)
-        else if (ts.isPropertyDeclaration(member) && member.initializer !== undefined &&
-          member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) scan(member.initializer)
+        else if (
+          ts.isPropertyDeclaration(member) && member.initializer !== undefined &&
+          member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)
+        ) scan(member.initializer)
       }
       statement.heritageClauses?.forEach(scan)
       continue

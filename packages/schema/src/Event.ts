@@ -6,8 +6,8 @@
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
-import type * as SchemaAST from "effect/SchemaAST"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as EventType from "./EventType.js"
 import { Import } from "./Import.js"
 import { registerClass } from "./internal/compile.js"
@@ -60,7 +60,9 @@ export class WebsetDeletedEvent
  * @since 0.1.0
  * @category models
  */
-export class WebsetIdleEvent extends Schema.Class<WebsetIdleEvent>("WebsetIdleEvent")(envelope("webset.idle", Webset)) {}
+export class WebsetIdleEvent
+  extends Schema.Class<WebsetIdleEvent>("WebsetIdleEvent")(envelope("webset.idle", Webset))
+{}
 
 /**
  * A webset's operations were paused.
@@ -128,11 +130,9 @@ export class WebsetSearchCanceledEvent extends Schema.Class<WebsetSearchCanceled
  * @since 0.1.0
  * @category models
  */
-export class WebsetSearchCompletedEvent
-  extends Schema.Class<WebsetSearchCompletedEvent>("WebsetSearchCompletedEvent")(
-    envelope("webset.search.completed", WebsetSearch)
-  )
-{}
+export class WebsetSearchCompletedEvent extends Schema.Class<WebsetSearchCompletedEvent>("WebsetSearchCompletedEvent")(
+  envelope("webset.search.completed", WebsetSearch)
+) {}
 
 /**
  * An import was started.
@@ -319,7 +319,12 @@ export type KnownEvent = typeof KnownEvent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const variants: { readonly [K in EventType.KnownEventType]: Schema.Schema<ByType<K>, Extract<typeof KnownEvent.Encoded, { readonly type: K }>> } = {
+export const variants: {
+  readonly [K in EventType.KnownEventType]: Schema.Schema<
+    ByType<K>,
+    Extract<typeof KnownEvent.Encoded, { readonly type: K }>
+  >
+} = {
   "webset.created": WebsetCreatedEvent,
   "webset.deleted": WebsetDeletedEvent,
   "webset.idle": WebsetIdleEvent,
@@ -503,5 +508,7 @@ export const decodeSync: (u: unknown, options?: SchemaAST.ParseOptions) => Event
  * @since 0.1.0
  * @category encoding
  */
-export const encode: (event: Event, options?: SchemaAST.ParseOptions) => Effect.Effect<Encoded, ParseResult.ParseError> =
-  Schema.encode(Event)
+export const encode: (
+  event: Event,
+  options?: SchemaAST.ParseOptions
+) => Effect.Effect<Encoded, ParseResult.ParseError> = Schema.encode(Event)

@@ -57,7 +57,9 @@ export const WebhookUrl: Schema.filter<typeof Schema.String> = Schema.String.pip
     } catch {
       return `${JSON.stringify(text.slice(0, 100))} is not an absolute URL`
     }
-    return url.protocol === "http:" || url.protocol === "https:" ? true : `a webhook URL is http or https, not ${url.protocol}`
+    return url.protocol === "http:" || url.protocol === "https:"
+      ? true
+      : `a webhook URL is http or https, not ${url.protocol}`
   })
 ).annotations({
   identifier: "WebhookUrl",
@@ -160,8 +162,10 @@ const page = Decoder.make(ListWebhooksResponse)
  * @since 0.2.0
  * @category decoding
  */
-export const decodeEither: (u: unknown, options?: SchemaAST.ParseOptions) => Either.Either<Webhook, ParseResult.ParseError> =
-  webhook.either
+export const decodeEither: (
+  u: unknown,
+  options?: SchemaAST.ParseOptions
+) => Either.Either<Webhook, ParseResult.ParseError> = webhook.either
 
 /**
  * Decodes parsed JSON into a {@link Webhook}, as an `Effect`.

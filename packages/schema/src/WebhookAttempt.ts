@@ -79,11 +79,13 @@ export const WebhookAttempt: Schema.Schema<WebhookAttempt, WebhookAttemptEncoded
  * @since 0.2.0
  * @category models
  */
-export class ListWebhookAttemptsResponse extends Schema.Class<ListWebhookAttemptsResponse>("ListWebhookAttemptsResponse")({
-  data: Schema.Array(WebhookAttempt),
-  hasMore: Schema.Boolean,
-  nextCursor: Schema.NullOr(Schema.String)
-}) {}
+export class ListWebhookAttemptsResponse
+  extends Schema.Class<ListWebhookAttemptsResponse>("ListWebhookAttemptsResponse")({
+    data: Schema.Array(WebhookAttempt),
+    hasMore: Schema.Boolean,
+    nextCursor: Schema.NullOr(Schema.String)
+  })
+{}
 
 // No constructor or fields of its own: the fast decoder may build instances.
 registerClass(ListWebhookAttemptsResponse)

@@ -117,7 +117,9 @@ export const CompanyHeadquarters = Schema.Struct({
 export const CompanyFinancials = Schema.Struct({
   revenueAnnual: NullableNumber,
   fundingTotal: NullableNumber,
-  fundingLatestRound: Schema.NullOr(Schema.Struct({ name: NullableString, date: NullableString, amount: NullableNumber }))
+  fundingLatestRound: Schema.NullOr(
+    Schema.Struct({ name: NullableString, date: NullableString, amount: NullableNumber })
+  )
 }).annotations({ identifier: "CompanyFinancials" })
 
 /**

@@ -20,7 +20,7 @@ const expectFailure = (input: unknown, ...fragments: ReadonlyArray<string>) => {
 
 const clone = <A>(a: A): any => JSON.parse(JSON.stringify(a))
 
-const classByType: Record<EventType.KnownEventType, Function> = {
+const classByType: Record<EventType.KnownEventType, abstract new(...args: never) => unknown> = {
   "webset.created": Event.WebsetCreatedEvent,
   "webset.deleted": Event.WebsetDeletedEvent,
   "webset.idle": Event.WebsetIdleEvent,
@@ -75,7 +75,13 @@ describe("Event", () => {
 
   describe("forward compatibility", () => {
     it("an unknown type string decodes to UnknownEvent", () => {
-      const input = { id: "ev_new", object: "event", type: "webset.archived", data: { anything: [1, 2] }, createdAt: "2026-01-01T00:00:00Z" }
+      const input = {
+        id: "ev_new",
+        object: "event",
+        type: "webset.archived",
+        data: { anything: [1, 2] },
+        createdAt: "2026-01-01T00:00:00Z"
+      }
       const event = decodeSync(input)
       assert.instanceOf(event, Event.UnknownEvent)
       expect(event.data).toEqual({ anything: [1, 2] })
@@ -84,14 +90,28 @@ describe("Event", () => {
     })
 
     it("an unknown event still needs an envelope", () => {
-      expectFailure({ id: "ev_new", object: "event", type: "webset.archived", createdAt: "2026-01-01T00:00:00Z" }, "data", "is missing")
-      expectFailure({ id: "ev_new", object: "event", type: "webset.archived", data: {}, createdAt: "yesterday" }, "createdAt")
+      expectFailure(
+        { id: "ev_new", object: "event", type: "webset.archived", createdAt: "2026-01-01T00:00:00Z" },
+        "data",
+        "is missing"
+      )
+      expectFailure(
+        { id: "ev_new", object: "event", type: "webset.archived", data: {}, createdAt: "yesterday" },
+        "createdAt"
+      )
     })
 
     it("a malformed payload of a known type fails instead of becoming UnknownEvent", () => {
       const input = clone(Fixtures.events["webset.idle"])
       input.data.status = "archived"
-      const message = expectFailure(input, "WebsetIdleEvent", `["data"]`, `["status"]`, "archived", "is a known event type")
+      const message = expectFailure(
+        input,
+        "WebsetIdleEvent",
+        `["data"]`,
+        `["status"]`,
+        "archived",
+        "is a known event type"
+      )
       expect(message).not.toContain("WebsetCreatedEvent")
     })
 
@@ -211,7 +231,9 @@ describe("Event", () => {
     })
 
     it("reject anything else", () => {
-      for (const input of ["2025-11-12", "Nov 12 2025", "2025-11-12T21:50:51", "2025-13-40T99:99:99Z", "", "1731448251"]) {
+      for (
+        const input of ["2025-11-12", "Nov 12 2025", "2025-11-12T21:50:51", "2025-13-40T99:99:99Z", "", "1731448251"]
+      ) {
         expect(Either.isLeft(at(input)), input).toBe(true)
       }
     })
@@ -248,7 +270,9 @@ describe("Event", () => {
 
     it("match with every case is exhaustive and routes unknown events to `unknown`", () => {
       const cases = Object.fromEntries(EventType.knownTypes.map((type) => [type, () => `known:${type}`])) as any
-      const labels = events.map((event) => Event.match<string>(event, { ...cases, unknown: (e) => `unknown:${e.type}` }))
+      const labels = events.map((event) =>
+        Event.match<string>(event, { ...cases, unknown: (e) => `unknown:${e.type}` })
+      )
       expect(labels.filter((label) => label.startsWith("unknown:"))).toEqual([
         "unknown:webset.export.created",
         "unknown:webset.export.completed"
@@ -328,6 +352,8 @@ describe("Metadata", () => {
     json.data.metadata = { ok: "yes", count: 3 }
     const result = Event.decodeEither(json)
     assert(Either.isLeft(result))
-    expect(ParseResult.TreeFormatter.formatErrorSync(result.left)).toMatch(/\["count"\][\s\S]*Expected string, actual 3/)
+    expect(ParseResult.TreeFormatter.formatErrorSync(result.left)).toMatch(
+      /\["count"\][\s\S]*Expected string, actual 3/
+    )
   })
 })

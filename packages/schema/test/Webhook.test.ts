@@ -60,7 +60,9 @@ describe("Webhook", () => {
 
   it("keeps a subscription to an event type this version does not know as data: listing webhooks still works", () => {
     const future = { ...Fixtures.webhook, events: ["webset.item.archived", "webset.idle"] }
-    const page = Either.getOrThrow(Webhook.decodeListEither({ data: [future, Fixtures.webhook], hasMore: false, nextCursor: null }))
+    const page = Either.getOrThrow(
+      Webhook.decodeListEither({ data: [future, Fixtures.webhook], hasMore: false, nextCursor: null })
+    )
     expect(page.data[0]!.events).toEqual(["webset.item.archived", "webset.idle"])
     expect(page.data[0]!.events.filter(EventType.isUnrecognized)).toEqual(["webset.item.archived"])
     expect(Schema.encodeSync(Webhook.Webhook)(page.data[0]!)).toEqual(future)
@@ -70,7 +72,13 @@ describe("Webhook", () => {
   })
 
   it("url: an absolute http or https URL of at most 2048 characters", () => {
-    for (const url of ["https://hooks.example.com/exa?x=1", "http://127.0.0.1:3000/hook", `https://e.com/${"a".repeat(2000)}`]) {
+    for (
+      const url of [
+        "https://hooks.example.com/exa?x=1",
+        "http://127.0.0.1:3000/hook",
+        `https://e.com/${"a".repeat(2000)}`
+      ]
+    ) {
       expect(Either.isRight(Webhook.decodeEither({ ...Fixtures.webhook, url })), url).toBe(true)
     }
     const error = Webhook.decodeEither({ ...Fixtures.webhook, url: "not a url" })
@@ -85,7 +93,9 @@ describe("Webhook", () => {
   })
 
   it("decodes list pages", () => {
-    const page = Either.getOrThrow(Webhook.decodeListEither({ data: [Fixtures.webhook], hasMore: false, nextCursor: null }))
+    const page = Either.getOrThrow(
+      Webhook.decodeListEither({ data: [Fixtures.webhook], hasMore: false, nextCursor: null })
+    )
     expect(page).toBeInstanceOf(Webhook.ListWebhooksResponse)
     expect(page.data[0]!.id).toBe(Fixtures.webhook.id)
     expect(Either.isLeft(Webhook.decodeListEither({ data: [Fixtures.webhook], hasMore: true }))).toBe(true)
@@ -135,7 +145,11 @@ describe("WebhookAttempt", () => {
   })
 
   it("keeps an event type this version does not know as data: the whole page still decodes", () => {
-    const page = { data: [{ ...Fixtures.webhookAttempt, eventType: "webset.item.archived" }, Fixtures.webhookAttempt], hasMore: false, nextCursor: null }
+    const page = {
+      data: [{ ...Fixtures.webhookAttempt, eventType: "webset.item.archived" }, Fixtures.webhookAttempt],
+      hasMore: false,
+      nextCursor: null
+    }
     const decoded = Either.getOrThrow(WebhookAttempt.decodeListEither(page))
     expect(decoded.data.map((a) => a.eventType)).toEqual(["webset.item.archived", "webset.item.enriched"])
     expect(EventType.isUnrecognized(decoded.data[0]!.eventType)).toBe(true)
@@ -153,7 +167,9 @@ describe("WebhookAttempt", () => {
         { ...Fixtures.webhookAttempt, successful: "false" }
       ]
     ) {
-      expect(Either.isLeft(WebhookAttempt.decodeListEither({ data: [bad], hasMore: false, nextCursor: null }))).toBe(true)
+      expect(Either.isLeft(WebhookAttempt.decodeListEither({ data: [bad], hasMore: false, nextCursor: null }))).toBe(
+        true
+      )
     }
   })
 })

@@ -13,7 +13,7 @@ import * as EventsClient from "@effect-exa/client/EventsClient"
 import * as Exa from "@effect-exa/client/Exa"
 import type * as ExaClient from "@effect-exa/client/ExaClient"
 import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
-import * as Event from "@effect-exa/schema/Event"
+import type * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
 import * as Timestamp from "@effect-exa/schema/Timestamp"
 import type * as WebhookAttempt from "@effect-exa/schema/WebhookAttempt"
@@ -48,7 +48,12 @@ const routes: ReadonlyArray<Endpoint.Any> = [
  */
 export type Failure =
   /** Respond with this status and body (JSON-encoded unless a string), and optional headers. */
-  | { readonly _tag: "Status"; readonly status: number; readonly body?: unknown; readonly headers?: Record<string, string> }
+  | {
+    readonly _tag: "Status"
+    readonly status: number
+    readonly body?: unknown
+    readonly headers?: Record<string, string>
+  }
   /** 429 with the API's rate-limit body, and `Retry-After` (whole seconds) when given. */
   | { readonly _tag: "RateLimited"; readonly retryAfter?: Duration.DurationInput }
   /** The connection fails before any response (refused or reset). */
@@ -210,9 +215,10 @@ export interface Options {
  */
 export const defaultApiKey: Redacted.Redacted<string> = Redacted.make("test-api-key")
 
-
 const newestFirst = (a: Event.Encoded, b: Event.Encoded): number =>
-  a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : (Timestamp.parse(b.createdAt) ?? 0) - (Timestamp.parse(a.createdAt) ?? 0)
+  a.createdAt === b.createdAt
+    ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+    : (Timestamp.parse(b.createdAt) ?? 0) - (Timestamp.parse(a.createdAt) ?? 0)
 
 const encodeCursor = (offset: number): string => Cursor.encode("cur_", offset)
 const decodeCursor = (cursor: string): number | undefined => Cursor.decode("cur_", cursor)
@@ -243,7 +249,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
     const recorded = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
     const counter = yield* Ref.make(0)
 
-    const reply = (status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): Outcome => ({
+    const reply = (
+      status: number,
+      body: unknown,
+      requestId: string,
+      headers: Record<string, string> = {}
+    ): Outcome => ({
       _tag: "Reply",
       reply: {
         status,
@@ -298,11 +309,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
 
     /** The answer of each events endpoint (`EventsClient.endpoints`), by its name in that table. */
     const eventHandlers: {
-      readonly [K in keyof typeof EventsClient.endpoints]: (request: WebhookApi.Routed, events: ReadonlyArray<Event.Encoded>, requestId: string) => Outcome
+      readonly [K in keyof typeof EventsClient.endpoints]: (
+        request: WebhookApi.Routed,
+        events: ReadonlyArray<Event.Encoded>,
+        requestId: string
+      ) => Outcome
     } = {
       getEvent: (request, events, requestId) => {
         const event = events.find((e) => e.id === request.params.id)
-        return event === undefined ? apiError(404, "Event not found", "NOT_FOUND", requestId) : reply(200, event, requestId)
+        return event === undefined
+          ? apiError(404, "Event not found", "NOT_FOUND", requestId)
+          : reply(200, event, requestId)
       },
       listEvents: (request, events, requestId) => list(request.url, requestId, events)
     }
@@ -317,7 +334,11 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
       const path = request.url.pathname
       const found = Endpoint.route(routes, request.method, path)
       if (found._tag === "NoRoute" || found._tag === "MethodNotAllowed") {
-        return reply(404, { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" }, requestId)
+        return reply(
+          404,
+          { statusCode: 404, message: `Cannot ${request.method} ${path}`, error: "Not Found" },
+          requestId
+        )
       }
       if (!authorized(request.headers)) return unauthorized(requestId)
       if (found._tag === "MalformedParam") {
@@ -339,12 +360,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
     const scripted = (failure: Failure, requestId: string): Effect.Effect<Outcome | undefined> => {
       switch (failure._tag) {
         case "Status":
-          return Effect.succeed(reply(failure.status, failure.body ?? { requestId, error: "Scripted failure" }, requestId, failure.headers))
+          return Effect.succeed(
+            reply(failure.status, failure.body ?? { requestId, error: "Scripted failure" }, requestId, failure.headers)
+          )
         case "RateLimited": {
           const headers: Record<string, string> = failure.retryAfter === undefined
             ? {}
             : { "retry-after": String(Math.ceil(Duration.toSeconds(failure.retryAfter))) }
-          return Effect.succeed(reply(429, { error: "You've exceeded your Exa rate limit of 10 requests per second." }, requestId, headers))
+          return Effect.succeed(
+            reply(429, { error: "You've exceeded your Exa rate limit of 10 requests per second." }, requestId, headers)
+          )
         }
         case "Transport":
           return Effect.succeed({ _tag: "Transport" })
@@ -353,7 +378,11 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
             _tag: "Reply",
             reply: {
               status: failure.status ?? 200,
-              headers: { "content-type": failure.contentType ?? "application/json", "x-request-id": requestId, ...failure.headers },
+              headers: {
+                "content-type": failure.contentType ?? "application/json",
+                "x-request-id": requestId,
+                ...failure.headers
+              },
               body: failure.body
             }
           })
@@ -413,11 +442,15 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
       addEvents: (events) =>
         Effect.suspend(() => {
           const added = [...events].map(toJson)
-          return Effect.zipRight(Ref.update(store, (all) => [...all, ...added].sort(newestFirst)), hooks.onEvents(added))
+          return Effect.zipRight(
+            Ref.update(store, (all) => [...all, ...added].sort(newestFirst)),
+            hooks.onEvents(added)
+          )
         }),
       removeEvent: (id) => Ref.update(store, (all) => all.filter((event) => event.id !== id)),
       events: Ref.get(store),
-      failNext: (failure, times = 1) => Ref.update(failures, (queue) => [...queue, ...Array.from({ length: times }, () => failure)]),
+      failNext: (failure, times = 1) =>
+        Ref.update(failures, (queue) => [...queue, ...Array.from({ length: times }, () => failure)]),
       requests: Ref.get(recorded),
       reset: Effect.zipRight(Ref.set(recorded, []), Ref.set(failures, [])),
       deliver: (url, eventId, signing) =>
@@ -446,7 +479,11 @@ const utf8 = new TextDecoder()
 
 // The clients send JSON bodies as bytes or text; a stream or form data is not something they send.
 const bodyText = (body: HttpBody.HttpBody): string =>
-  body._tag === "Uint8Array" ? utf8.decode(body.body) : body._tag === "Raw" && typeof body.body === "string" ? body.body : ""
+  body._tag === "Uint8Array"
+    ? utf8.decode(body.body)
+    : body._tag === "Raw" && typeof body.body === "string"
+    ? body.body
+    : ""
 
 // Statuses that cannot carry a body (a web `Response` refuses one, and HTTP drops it).
 const nullBodyStatuses: ReadonlySet<number> = new Set([101, 204, 205, 304])
@@ -459,28 +496,34 @@ const nullBodyStatuses: ReadonlySet<number> = new Set([101, 204, 205, 304])
  */
 export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, ExaApi> = Layer.effect(
   HttpClient.HttpClient,
-  Effect.map(ExaApi, (api) =>
-    HttpClient.make((request, url) =>
-      Effect.flatMap(api.handle({ method: request.method, url, headers: request.headers, body: bodyText(request.body) }), (outcome) =>
-        outcome._tag === "Transport"
-          ? Effect.fail(
-            new HttpClientError.RequestError({
-              request,
-              reason: "Transport",
-              cause: new Error("connection reset by the emulator"),
-              description: "connection reset"
-            })
-          )
-          : Effect.succeed(
-            HttpClientResponse.fromWeb(
-              request,
-              new Response(nullBodyStatuses.has(outcome.reply.status) ? null : outcome.reply.body, {
-                status: outcome.reply.status,
-                headers: outcome.reply.headers
-              })
-            )
-          ))
-    ))
+  Effect.map(
+    ExaApi,
+    (api) =>
+      HttpClient.make((request, url) =>
+        Effect.flatMap(
+          api.handle({ method: request.method, url, headers: request.headers, body: bodyText(request.body) }),
+          (outcome) =>
+            outcome._tag === "Transport"
+              ? Effect.fail(
+                new HttpClientError.RequestError({
+                  request,
+                  reason: "Transport",
+                  cause: new Error("connection reset by the emulator"),
+                  description: "connection reset"
+                })
+              )
+              : Effect.succeed(
+                HttpClientResponse.fromWeb(
+                  request,
+                  new Response(nullBodyStatuses.has(outcome.reply.status) ? null : outcome.reply.body, {
+                    status: outcome.reply.status,
+                    headers: outcome.reply.headers
+                  })
+                )
+              )
+        )
+      )
+  )
 )
 
 /**

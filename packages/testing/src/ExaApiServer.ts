@@ -6,7 +6,7 @@
  */
 import * as Errors from "@effect-exa/client/Errors"
 import * as Exa from "@effect-exa/client/Exa"
-import * as ExaClient from "@effect-exa/client/ExaClient"
+import type * as ExaClient from "@effect-exa/client/ExaClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
@@ -108,21 +108,25 @@ export const layerWith = (
         request.on("end", () => {
           const body = Buffer.concat(chunks).toString("utf8")
           const fiber = Runtime.runFork(runtime)(
-            Effect.map(api.handle({ method: request.method ?? "GET", url, headers: headersOf(request), body }), (outcome) => {
-              if (outcome._tag === "Transport") {
-                request.socket.destroy()
-                return
+            Effect.map(
+              api.handle({ method: request.method ?? "GET", url, headers: headersOf(request), body }),
+              (outcome) => {
+                if (outcome._tag === "Transport") {
+                  request.socket.destroy()
+                  return
+                }
+                response.writeHead(outcome.reply.status, outcome.reply.headers)
+                response.end(outcome.reply.body)
               }
-              response.writeHead(outcome.reply.status, outcome.reply.headers)
-              response.end(outcome.reply.body)
-            })
+            )
           )
           // A client that gave up (a timeout, an interruption) closes the connection: stop answering it.
           response.on("close", () => fiber.unsafeInterruptAsFork(fiber.id()))
         })
       })
       const bound = yield* Effect.async<number, ListenError>((resume) => {
-        const failed = (error: NodeJS.ErrnoException) => resume(Effect.fail(new ListenError({ port, reason: reasonOf(error, port) })))
+        const failed = (error: NodeJS.ErrnoException) =>
+          resume(Effect.fail(new ListenError({ port, reason: reasonOf(error, port) })))
         server.once("error", failed)
         server.listen(port, "127.0.0.1", () => {
           server.off("error", failed)
@@ -173,5 +177,9 @@ export const layerClient = (
     })
   )
   // The emulator's key and address are valid; a bad client option passed here is a mistake in the test, so a defect.
-  return client.pipe(Layer.orDie, Layer.provide(options.httpClient ?? FetchHttpClient.layer), Layer.provideMerge(server))
+  return client.pipe(
+    Layer.orDie,
+    Layer.provide(options.httpClient ?? FetchHttpClient.layer),
+    Layer.provideMerge(server)
+  )
 }

@@ -531,7 +531,6 @@ export const make = <T extends EventType.EventType>(type: T, overrides: Override
   } as EncodedOf<T>
 }
 
-
 /**
  * Builds a decoded event of the given type from its sample, with overrides.
  *

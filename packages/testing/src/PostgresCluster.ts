@@ -46,7 +46,9 @@ export class ClusterError extends Schema.TaggedError<ClusterError>("@effect-exa/
 export const binaries = (): string | undefined => {
   const root = "/usr/lib/postgresql"
   if (!existsSync(root)) return undefined
-  const majors = readdirSync(root).filter((d) => existsSync(join(root, d, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a))
+  const majors = readdirSync(root).filter((d) => existsSync(join(root, d, "bin", "initdb"))).sort((a, b) =>
+    Number(b) - Number(a)
+  )
   return majors.length === 0 ? undefined : join(root, majors[0]!, "bin")
 }
 
@@ -83,14 +85,25 @@ export interface Cluster {
  */
 export class PostgresCluster extends Context.Tag("@effect-exa/testing/PostgresCluster")<PostgresCluster, Cluster>() {}
 
-const exec = (file: string, args: ReadonlyArray<string>, options: { readonly uid?: number; readonly gid?: number; readonly cwd: string }) =>
+const exec = (
+  file: string,
+  args: ReadonlyArray<string>,
+  options: { readonly uid?: number; readonly gid?: number; readonly cwd: string }
+) =>
   Effect.async<string, ClusterError>((resume) => {
-    const child = execFile(file, args, { ...options, timeout: 120_000, env: { ...process.env, LC_ALL: "C" } }, (error, stdout, stderr) =>
-      resume(
-        error
-          ? Effect.fail(new ClusterError({ reason: `${file} ${args.join(" ")} failed: ${error.message}\n${stdout}\n${stderr}` }))
-          : Effect.succeed(stdout)
-      ))
+    const child = execFile(
+      file,
+      args,
+      { ...options, timeout: 120_000, env: { ...process.env, LC_ALL: "C" } },
+      (error, stdout, stderr) =>
+        resume(
+          error
+            ? Effect.fail(
+              new ClusterError({ reason: `${file} ${args.join(" ")} failed: ${error.message}\n${stdout}\n${stderr}` })
+            )
+            : Effect.succeed(stdout)
+        )
+    )
     return Effect.sync(() => child.kill("SIGKILL"))
   })
 
@@ -124,7 +137,9 @@ const stop = (pid: number) =>
       } catch {
         return
       }
-      for (let i = 0; i < 100 && alive(pid); i++) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 100)))
+      for (let i = 0; i < 100 && alive(pid); i++) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 100)))
+      }
     }
   })
 
@@ -147,11 +162,15 @@ const pidOf = (pidFile: string): number => Number(readFileSync(pidFile, "utf8").
 export const start: Effect.Effect<Cluster, ClusterError, Scope.Scope> = Effect.gen(function*() {
   const bin = binaries()
   if (bin === undefined) {
-    return yield* new ClusterError({ reason: "no server binaries under /usr/lib/postgresql (apt-get install -y postgresql)" })
+    return yield* new ClusterError({
+      reason: "no server binaries under /usr/lib/postgresql (apt-get install -y postgresql)"
+    })
   }
   const root = process.getuid?.() === 0
   const owner: { readonly uid?: number; readonly gid?: number } | undefined = root ? account("postgres") : {}
-  if (owner === undefined) return yield* new ClusterError({ reason: "no postgres OS user to run the server as (it refuses root)" })
+  if (owner === undefined) {
+    return yield* new ClusterError({ reason: "no postgres OS user to run the server as (it refuses root)" })
+  }
   const dir = yield* Effect.acquireRelease(
     Effect.sync(() => {
       const dir = mkdtempSync(join(tmpdir(), "effect-exa-pg-"))
@@ -161,12 +180,27 @@ export const start: Effect.Effect<Cluster, ClusterError, Scope.Scope> = Effect.g
     (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
   )
   const dataDir = join(dir, "data")
-  yield* exec(join(bin, "initdb"), ["-D", dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions"], { ...owner, cwd: dir })
+  yield* exec(join(bin, "initdb"), [
+    "-D",
+    dataDir,
+    "-A",
+    "trust",
+    "-U",
+    "postgres",
+    "-E",
+    "UTF8",
+    "--no-sync",
+    "--no-instructions"
+  ], { ...owner, cwd: dir })
   const port = yield* freePort
   const pidFile = join(dataDir, "postmaster.pid")
-  const settings = `-p ${port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -k ${dir}`
+  const settings =
+    `-p ${port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -k ${dir}`
   yield* Effect.acquireRelease(
-    exec(join(bin, "pg_ctl"), ["start", "-D", dataDir, "-l", join(dir, "log"), "-w", "-t", "90", "-o", settings], { ...owner, cwd: dir }),
+    exec(join(bin, "pg_ctl"), ["start", "-D", dataDir, "-l", join(dir, "log"), "-w", "-t", "90", "-o", settings], {
+      ...owner,
+      cwd: dir
+    }),
     () => Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)
   )
   const pid = pidOf(pidFile)

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
-import * as Event from "@effect-exa/schema/Event"
+import type * as Event from "@effect-exa/schema/Event"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { toJson } from "./internal/json.js"

@@ -1,6 +1,6 @@
+import { EventsClient } from "@effect-exa/client"
 import { Event, EventType } from "@effect-exa/schema"
 import { Arbitraries, ExaApi } from "@effect-exa/testing"
-import { EventsClient } from "@effect-exa/client"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
@@ -23,7 +23,9 @@ describe("Arbitraries", () => {
 
   it.effect("generated events seed the emulator and come back equal through the client", () =>
     Effect.gen(function*() {
-      const events = FastCheck.sample(Arbitraries.knownEvent, 30).map((e, i) => new (e.constructor as any)({ ...e, id: `ev_${i}` }) as Event.KnownEvent)
+      const events = FastCheck.sample(Arbitraries.knownEvent, 30).map((e, i) =>
+        new (e.constructor as any)({ ...e, id: `ev_${i}` }) as Event.KnownEvent
+      )
       const api = yield* ExaApi.ExaApi
       yield* api.addEvents(events)
       for (const event of events) {

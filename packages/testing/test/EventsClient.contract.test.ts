@@ -150,7 +150,10 @@ for (const transport of transports) {
 
     it.live("streamEvents pages through everything, newest first", () =>
       run(Effect.gen(function*() {
-        const events = yield* EventsClient.streamEvents({ limit: 25 }).pipe(Stream.runCollect, Effect.map(Chunk.toArray))
+        const events = yield* EventsClient.streamEvents({ limit: 25 }).pipe(
+          Stream.runCollect,
+          Effect.map(Chunk.toArray)
+        )
         expect(events.map((e) => e.id)).toEqual([...many].reverse().map((e) => e.id))
         const api = yield* ExaApi.ExaApi
         expect((yield* api.requests).length).toBe(5)

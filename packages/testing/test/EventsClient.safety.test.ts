@@ -4,9 +4,9 @@
  * typed error, the same on every transport, and the key never leaves its origin or shows up anywhere.
  */
 import { Errors, EventsClient } from "@effect-exa/client"
-import { Fixtures, ExaApi } from "@effect-exa/testing"
-import { assert, describe, expect, it } from "@effect/vitest"
+import { ExaApi, Fixtures } from "@effect-exa/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
+import { assert, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -17,12 +17,15 @@ import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 // The client suite's recording tracer: one definition of what a span export holds.
-import { recordingTracer } from "../../client/test/tracer.js"
 import { inspect } from "node:util"
+import { recordingTracer } from "../../client/test/tracer.js"
 import { type ClientOptions, transports } from "./transports.js"
 
-const events = Array.from({ length: 6 }, (_, i) =>
-  Fixtures.make("webset.idle", { id: `ev_${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() }))
+const events = Array.from(
+  { length: 6 },
+  (_, i) =>
+    Fixtures.make("webset.idle", { id: `ev_${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() })
+)
 const key = Redacted.value(ExaApi.defaultApiKey)
 const noRetry: ClientOptions = { retry: false }
 
@@ -48,7 +51,12 @@ for (const transport of transports) {
       it.live("a 3xx is Redirected with its status and Location, and is not followed", () =>
         run(Effect.gen(function*() {
           const api = yield* ExaApi.ExaApi
-          yield* api.failNext({ _tag: "Status", status: 302, body: "", headers: { location: "http://localhost:9/steal" } })
+          yield* api.failNext({
+            _tag: "Status",
+            status: 302,
+            body: "",
+            headers: { location: "http://localhost:9/steal" }
+          })
           const error = yield* Effect.flip(EventsClient.getEvent("ev_1"))
           assert(error._tag === "Redirected")
           expect(error.status).toBe(302)
@@ -58,7 +66,10 @@ for (const transport of transports) {
           // A 304 is no redirect (the client never asks conditionally): an ApiError.
           yield* api.failNext({ _tag: "Status", status: 304, body: "" })
           const notModified = yield* Effect.flip(EventsClient.getEvent("ev_1"))
-          expect([notModified._tag, "status" in notModified ? notModified.status : undefined]).toEqual(["ApiError", 304])
+          expect([notModified._tag, "status" in notModified ? notModified.status : undefined]).toEqual([
+            "ApiError",
+            304
+          ])
         })))
 
       it.live("with followRedirects in transformClient, the key never goes to another origin", () =>
@@ -67,7 +78,12 @@ for (const transport of transports) {
             const api = yield* ExaApi.ExaApi
             // `localhost` is another origin than `127.0.0.1`, though the same server: were the redirect followed,
             // the emulator would see a second request, with the key.
-            yield* api.failNext({ _tag: "Status", status: 307, body: "", headers: { location: "http://localhost:1/websets/v0/events/ev_1" } })
+            yield* api.failNext({
+              _tag: "Status",
+              status: 307,
+              body: "",
+              headers: { location: "http://localhost:1/websets/v0/events/ev_1" }
+            })
             const error = yield* Effect.flip(EventsClient.getEvent("ev_1"))
             assert(error._tag === "Redirected")
             expect(error.location).toBe("http://localhost:1/websets/v0/events/ev_1")
@@ -84,7 +100,12 @@ for (const transport of transports) {
             // The in-memory emulator is reached at the default origin; the loopback one at its own address.
             const host = (yield* api.requests)[0]!.headers["host"]
             const origin = host === undefined ? "https://api.exa.ai" : `http://${host}`
-            yield* api.failNext({ _tag: "Status", status: 301, body: "", headers: { location: `${origin}/websets/v0/events/ev_3` } })
+            yield* api.failNext({
+              _tag: "Status",
+              status: 301,
+              body: "",
+              headers: { location: `${origin}/websets/v0/events/ev_3` }
+            })
             const event = yield* EventsClient.getEvent("ev_2")
             expect(first.id).toBe("ev_2")
             expect(event.id).toBe("ev_3")
@@ -106,8 +127,10 @@ for (const transport of transports) {
         run(Effect.gen(function*() {
           const api = yield* ExaApi.ExaApi
           const deep = "[".repeat(100_000) + "]".repeat(100_000)
-          const inData = `{"id":"ev_1","object":"event","type":"webset.idle","createdAt":"2026-01-01T00:00:00Z","data":${deep}}`
-          const unknownType = `{"id":"ev_1","object":"event","type":"webset.future","createdAt":"2026-01-01T00:00:00Z","data":${deep}}`
+          const inData =
+            `{"id":"ev_1","object":"event","type":"webset.idle","createdAt":"2026-01-01T00:00:00Z","data":${deep}}`
+          const unknownType =
+            `{"id":"ev_1","object":"event","type":"webset.future","createdAt":"2026-01-01T00:00:00Z","data":${deep}}`
           const errorBody = `{"error":${deep}}`
           yield* api.failNext({ _tag: "Body", body: deep })
           yield* api.failNext({ _tag: "Body", body: inData })
@@ -161,7 +184,10 @@ for (const transport of transports) {
             yield* api.failNext({ _tag: "Status", status: 429, body: { error: "slow down" }, headers })
             const error = yield* Effect.flip(EventsClient.getEvent("ev_1"))
             assert(error._tag === "RateLimited")
-            expect(error.retryAfter === undefined ? undefined : Duration.toMillis(error.retryAfter), JSON.stringify(headers))
+            expect(
+              error.retryAfter === undefined ? undefined : Duration.toMillis(error.retryAfter),
+              JSON.stringify(headers)
+            )
               .toBe(expected)
           }
         })))
@@ -285,7 +311,12 @@ for (const transport of transports) {
       const failures: ReadonlyArray<ExaApi.Failure> = [
         { _tag: "Status", status: 401, body: { error: `bad key ${key}`, tag: "INVALID_API_KEY" } },
         { _tag: "Status", status: 404, body: { error: `no such event for ${key}` } },
-        { _tag: "Status", status: 500, body: { error: { message: `boom ${key}`, code: key } }, headers: { "x-request-id": key } },
+        {
+          _tag: "Status",
+          status: 500,
+          body: { error: { message: `boom ${key}`, code: key } },
+          headers: { "x-request-id": key }
+        },
         { _tag: "Status", status: 429, body: { error: key } },
         { _tag: "Status", status: 302, body: "", headers: { location: `http://localhost:9/?k=${key}` } },
         { _tag: "Body", body: `{"echo":"${key}"}` },
@@ -299,7 +330,9 @@ for (const transport of transports) {
       for (const httpSpans of [false, true]) {
         it.live(`in no error, Cause.pretty, inspect, JSON, log or span (httpSpans ${httpSpans})`, () => {
           const logs: Array<string> = []
-          const logger = Logger.make(({ cause, message }) => logs.push(inspect(message, { depth: 10 }) + Cause.pretty(cause)))
+          const logger = Logger.make(({ cause, message }) =>
+            logs.push(inspect(message, { depth: 10 }) + Cause.pretty(cause))
+          )
           // Every span with its attributes, events and exit value.
           const { spans, tracer } = recordingTracer()
           return run(

@@ -1,4 +1,4 @@
-import { Event } from "@effect-exa/schema"
+import { type Event } from "@effect-exa/schema"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -8,18 +8,24 @@ import { createHmac } from "node:crypto"
 import { createServer } from "node:http"
 
 const KEY = "test-api-key"
-const events = Array.from({ length: 7 }, (_, i) =>
-  Fixtures.make(i % 2 === 0 ? "webset.idle" : "monitor.run.completed", {
-    id: `ev_${i}`,
-    createdAt: `2025-01-0${i + 1}T00:00:00.000Z`
-  }))
+const events = Array.from(
+  { length: 7 },
+  (_, i) =>
+    Fixtures.make(i % 2 === 0 ? "webset.idle" : "monitor.run.completed", {
+      id: `ev_${i}`,
+      createdAt: `2025-01-0${i + 1}T00:00:00.000Z`
+    })
+)
 
 const get = (path: string, headers: Record<string, string> = { "x-api-key": KEY }) =>
-  Effect.flatMap(ExaApi.ExaApi, (api) =>
-    Effect.map(api.handle({ method: "GET", url: new URL(path, "http://exa.test"), headers }), (outcome) => {
-      if (outcome._tag === "Transport") return { status: 0, headers: {}, body: undefined as any }
-      return { ...outcome.reply, body: outcome.reply.body === "" ? undefined : JSON.parse(outcome.reply.body) }
-    }))
+  Effect.flatMap(
+    ExaApi.ExaApi,
+    (api) =>
+      Effect.map(api.handle({ method: "GET", url: new URL(path, "http://exa.test"), headers }), (outcome) => {
+        if (outcome._tag === "Transport") return { status: 0, headers: {}, body: undefined as any }
+        return { ...outcome.reply, body: outcome.reply.body === "" ? undefined : JSON.parse(outcome.reply.body) }
+      })
+  )
 
 const run = <A, E>(effect: Effect.Effect<A, E, ExaApi.ExaApi>) => Effect.provide(effect, ExaApi.layer({ events }))
 
@@ -79,13 +85,24 @@ describe("ExaApi emulator", () => {
       expect(typed.data.map((e: any) => e.id)).toEqual(["ev_5", "ev_3", "ev_1"])
       const both: any = (yield* get("/websets/v0/events?types=monitor.run.completed&types=webset.idle&limit=200")).body
       expect(both.data).toHaveLength(7)
-      const window: any = (yield* get("/websets/v0/events?createdAfter=2025-01-02T00:00:00Z&createdBefore=2025-01-04T00:00:00.000Z")).body
+      const window: any =
+        (yield* get("/websets/v0/events?createdAfter=2025-01-02T00:00:00Z&createdBefore=2025-01-04T00:00:00.000Z")).body
       expect(window.data.map((e: any) => e.id)).toEqual(["ev_3", "ev_2", "ev_1"])
     })))
 
   it.effect("rejects bad parameters with 400, like the API", () =>
     run(Effect.gen(function*() {
-      for (const query of ["limit=0", "limit=201", "limit=abc", "types=webset.exploded", "cursor=bogus", "createdAfter=yesterday", "extra=1"]) {
+      for (
+        const query of [
+          "limit=0",
+          "limit=201",
+          "limit=abc",
+          "types=webset.exploded",
+          "cursor=bogus",
+          "createdAfter=yesterday",
+          "extra=1"
+        ]
+      ) {
         const response = yield* get(`/websets/v0/events?${query}`)
         expect(response.status, query).toBe(400)
         expect(response.body.error, query).toBeTypeOf("string")
@@ -101,10 +118,23 @@ describe("ExaApi emulator", () => {
       yield* api.failNext({ _tag: "Transport" })
       const seen: Array<string> = []
       for (let i = 0; i < 6; i++) {
-        const outcome = yield* api.handle({ method: "GET", url: new URL("http://x/websets/v0/events/ev_1"), headers: { "x-api-key": KEY } })
-        seen.push(outcome._tag === "Transport" ? "transport" : `${outcome.reply.status} ${outcome.reply.body.slice(0, 7)}`)
+        const outcome = yield* api.handle({
+          method: "GET",
+          url: new URL("http://x/websets/v0/events/ev_1"),
+          headers: { "x-api-key": KEY }
+        })
+        seen.push(
+          outcome._tag === "Transport" ? "transport" : `${outcome.reply.status} ${outcome.reply.body.slice(0, 7)}`
+        )
       }
-      expect(seen).toEqual(["503 {\"reque", "503 {\"reque", "429 {\"error", "200 {\"trunc", "transport", "200 {\"id\":\""])
+      expect(seen).toEqual([
+        "503 {\"reque",
+        "503 {\"reque",
+        "429 {\"error",
+        "200 {\"trunc",
+        "transport",
+        "200 {\"id\":\""
+      ])
     })))
 
   it.effect("a 429 carries Retry-After in whole seconds", () =>
@@ -148,7 +178,9 @@ describe("ExaApi emulator", () => {
   it.effect("events can be added (decoded or JSON) and removed", () =>
     run(Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
-      yield* api.addEvents([Fixtures.makeEvent("import.created", { id: "ev_new", createdAt: "2026-01-01T00:00:00.000Z" })])
+      yield* api.addEvents([
+        Fixtures.makeEvent("import.created", { id: "ev_new", createdAt: "2026-01-01T00:00:00.000Z" })
+      ])
       expect((yield* api.events)[0]!.id).toBe("ev_new")
       expect((yield* get("/websets/v0/events/ev_new")).body.type).toBe("import.created")
       yield* api.removeEvent("ev_new")
@@ -172,7 +204,10 @@ describe("ExaApi emulator", () => {
       )
       const address = server.address() as { port: number }
       const api = yield* ExaApi.ExaApi
-      const reply = yield* api.deliver(`http://127.0.0.1:${address.port}/hook`, "ev_2", { secret: "whsec_x", timestamp: 1700000000 })
+      const reply = yield* api.deliver(`http://127.0.0.1:${address.port}/hook`, "ev_2", {
+        secret: "whsec_x",
+        timestamp: 1700000000
+      })
       expect(reply?.status).toBe(204)
       expect(yield* api.deliver("http://127.0.0.1:1/", "ev_missing", { secret: "whsec_x" })).toBeUndefined()
       const [delivery] = received

@@ -11,12 +11,16 @@ const serve = (options?: ExaApiServer.Options) =>
 describe("ExaApiServer.layerWith", () => {
   it.live("listens on the port given; the port is free again once the scope closes", () =>
     Effect.gen(function*() {
-      const any = yield* Effect.scoped(Effect.map(serve(), (context) => Context.get(context, ExaApiServer.ExaApiServer).url))
+      const any = yield* Effect.scoped(
+        Effect.map(serve(), (context) => Context.get(context, ExaApiServer.ExaApiServer).url)
+      )
       const port = Number(new URL(any).port)
       const url = yield* Effect.scoped(
         Effect.gen(function*() {
           const { url } = Context.get(yield* serve({ port }), ExaApiServer.ExaApiServer)
-          const answer = yield* Effect.promise(() => fetch(`${url}/websets/v0/events`, { headers: { "x-api-key": "test-api-key" } }))
+          const answer = yield* Effect.promise(() =>
+            fetch(`${url}/websets/v0/events`, { headers: { "x-api-key": "test-api-key" } })
+          )
           expect(answer.status).toBe(200)
           return url
         })

@@ -34,36 +34,46 @@ const until = (done: () => boolean, what: string) =>
     assert(done(), `gave up waiting for ${what}`)
   })
 
-const server = (events: ReadonlyArray<Event.Encoded> = []) =>
-  ExaApiServer.layerClient({ events, client: fast })
+const server = (events: ReadonlyArray<Event.Encoded> = []) => ExaApiServer.layerClient({ events, client: fast })
 
 type Env = EventsClient.EventsClient | ExaApi.ExaApi | Checkpoint.Checkpoint
 
-const run = <A, E>(effect: Effect.Effect<A, E, Env | KeyValueStore.KeyValueStore>, events: ReadonlyArray<Event.Encoded> = []) =>
+const run = <A, E>(
+  effect: Effect.Effect<A, E, Env | KeyValueStore.KeyValueStore>,
+  events: ReadonlyArray<Event.Encoded> = []
+) =>
   Effect.gen(function*() {
     yield* TestClock.setTime(T0)
     return yield* effect
   }).pipe(
-    Effect.provide(Layer.mergeAll(server(events), Checkpoint.layerKeyValueStore().pipe(Layer.provideMerge(KeyValueStore.layerMemory)))),
+    Effect.provide(
+      Layer.mergeAll(
+        server(events),
+        Checkpoint.layerKeyValueStore().pipe(Layer.provideMerge(KeyValueStore.layerMemory))
+      )
+    ),
     Effect.scoped
   )
 
 describe("Tail.consume", () => {
   it.effect("handles every event added while it runs, each once, oldest first within a poll", () =>
-    run(Effect.gen(function*() {
-      const api = yield* ExaApi.ExaApi
-      const handled: Array<string> = []
-      const fiber = yield* Effect.fork(
-        Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) })
-      )
-      yield* api.addEvents([event("ev_2", 2), event("ev_1", 1)])
-      yield* until(() => handled.length >= 2, "the first two events")
-      yield* api.addEvents([event("ev_3", 3)])
-      yield* until(() => handled.length >= 3, "the third event")
-      yield* TestClock.adjust("1 minute")
-      expect(handled).toEqual(["ev_1", "ev_2", "ev_3"])
-      yield* Fiber.interrupt(fiber)
-    }), [event("ev_before", -1)]))
+    run(
+      Effect.gen(function*() {
+        const api = yield* ExaApi.ExaApi
+        const handled: Array<string> = []
+        const fiber = yield* Effect.fork(
+          Tail.consume("c", (e) => Effect.sync(() => void handled.push(e.id)), { since: at(0) })
+        )
+        yield* api.addEvents([event("ev_2", 2), event("ev_1", 1)])
+        yield* until(() => handled.length >= 2, "the first two events")
+        yield* api.addEvents([event("ev_3", 3)])
+        yield* until(() => handled.length >= 3, "the third event")
+        yield* TestClock.adjust("1 minute")
+        expect(handled).toEqual(["ev_1", "ev_2", "ev_3"])
+        yield* Fiber.interrupt(fiber)
+      }),
+      [event("ev_before", -1)]
+    ))
 
   it.effect("an event that shows up late (after later ones) is handled if it is within the lookback; not otherwise", () =>
     run(Effect.gen(function*() {
@@ -88,18 +98,23 @@ describe("Tail.consume", () => {
     })))
 
   it.effect("walks every page of a window where hundreds of events share one createdAt", () =>
-    run(Effect.gen(function*() {
-      const handled = new Map<string, number>()
-      const fiber = yield* Effect.fork(
-        Tail.consume("c", (e) => Effect.sync(() => void handled.set(e.id, (handled.get(e.id) ?? 0) + 1)), { since: at(0) })
-      )
-      yield* until(() => handled.size >= 450, "450 events")
-      yield* TestClock.adjust("1 minute")
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-      expect(handled.size).toBe(450)
-      expect([...handled.values()].every((n) => n === 1)).toBe(true)
-      yield* Fiber.interrupt(fiber)
-    }), Array.from({ length: 450 }, (_, i) => event(`ev_${String(i).padStart(3, "0")}`, 5))))
+    run(
+      Effect.gen(function*() {
+        const handled = new Map<string, number>()
+        const fiber = yield* Effect.fork(
+          Tail.consume("c", (e) => Effect.sync(() => void handled.set(e.id, (handled.get(e.id) ?? 0) + 1)), {
+            since: at(0)
+          })
+        )
+        yield* until(() => handled.size >= 450, "450 events")
+        yield* TestClock.adjust("1 minute")
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+        expect(handled.size).toBe(450)
+        expect([...handled.values()].every((n) => n === 1)).toBe(true)
+        yield* Fiber.interrupt(fiber)
+      }),
+      Array.from({ length: 450 }, (_, i) => event(`ev_${String(i).padStart(3, "0")}`, 5))
+    ))
 
   it.effect("after a crash (a failing handler) or an interruption, a new consumer on the same store resumes: none skipped", () =>
     run(Effect.gen(function*() {
@@ -107,7 +122,9 @@ describe("Tail.consume", () => {
       const handled: Array<string> = []
       let crashOn: string | undefined = "ev_3"
       const handle = (e: Event.Event) =>
-        Effect.suspend(() => e.id === crashOn ? Effect.fail("crash" as const) : Effect.sync(() => void handled.push(e.id)))
+        Effect.suspend(() =>
+          e.id === crashOn ? Effect.fail("crash" as const) : Effect.sync(() => void handled.push(e.id))
+        )
       yield* api.addEvents([1, 2, 3, 4, 5].map((i) => event(`ev_${i}`, i)))
       const first = yield* Effect.fork(Tail.consume("c", handle, { since: at(0) }))
       yield* until(() => first.unsafePoll() !== null, "the crash")
@@ -152,7 +169,10 @@ describe("Tail.consume", () => {
       for (let restart = 0; restart < 3; restart++) {
         const consumer = yield* Effect.fork(Tail.consume("c", handle, { since: at(0), lookback: "1 minute" }))
         const target = (restart + 1) * 15
-        yield* until(() => counts.size >= target || (producing.unsafePoll() !== null && counts.size >= ids.length), `${target} events`)
+        yield* until(
+          () => counts.size >= target || (producing.unsafePoll() !== null && counts.size >= ids.length),
+          `${target} events`
+        )
         yield* Fiber.interrupt(consumer)
       }
       yield* Fiber.join(producing)
@@ -168,8 +188,16 @@ describe("Tail.consume", () => {
   it.effect("filters by type (the API) and by webset (here)", () =>
     run(Effect.gen(function*() {
       const handled: Array<string> = []
-      const mine = Fixtures.make("webset.item.created", { id: "ev_mine", createdAt: at(1), data: { websetId: "webset_mine" } })
-      const other = Fixtures.make("webset.item.created", { id: "ev_other", createdAt: at(2), data: { websetId: "webset_other" } })
+      const mine = Fixtures.make("webset.item.created", {
+        id: "ev_mine",
+        createdAt: at(1),
+        data: { websetId: "webset_mine" }
+      })
+      const other = Fixtures.make("webset.item.created", {
+        id: "ev_other",
+        createdAt: at(2),
+        data: { websetId: "webset_other" }
+      })
       const idle = Fixtures.make("webset.idle", { id: "ev_idle_mine", createdAt: at(3), data: { id: "webset_mine" } })
       const api = yield* ExaApi.ExaApi
       yield* api.addEvents([mine, other, idle, event("ev_import", 4, "webset.item.created")])
@@ -196,7 +224,14 @@ describe("Tail.consume", () => {
       const expired = yield* Effect.flip(Tail.consume("c", () => Effect.void, { since: at(-61 * 24 * 3600) }))
       expect(expired._tag).toBe("CheckpointExpired")
       for (
-        const options of [{ lookback: "soon" }, { poll: 5 }, { types: ["x"] }, { websetId: "" }, { since: "yesterday" }, 7]
+        const options of [
+          { lookback: "soon" },
+          { poll: 5 },
+          { types: ["x"] },
+          { websetId: "" },
+          { since: "yesterday" },
+          7
+        ]
       ) {
         const error = yield* Effect.flip(Tail.consume("c", () => Effect.void, options as any))
         expect(error._tag).toBe("InvalidRequest")
@@ -210,22 +245,25 @@ describe("Tail.consume", () => {
 
 describe("Tail.follow", () => {
   it.effect("is an endless stream of new events from since", () =>
-    run(Effect.gen(function*() {
-      const api = yield* ExaApi.ExaApi
-      const collected: Array<string> = []
-      const fiber = yield* Effect.fork(
-        Stream.runForEach(Tail.follow({ since: at(0) }), (e) => Effect.sync(() => void collected.push(e.id)))
-      )
-      yield* api.addEvents([event("ev_a", 1)])
-      yield* until(() => collected.length >= 1, "ev_a")
-      yield* api.addEvents([event("ev_b", 2), event("ev_a", 1)])
-      yield* until(() => collected.length >= 2, "ev_b")
-      yield* TestClock.adjust("1 minute")
-      expect(collected).toEqual(["ev_a", "ev_b"])
-      yield* Fiber.interrupt(fiber)
-      const taken = yield* Stream.runCollect(Stream.take(Tail.follow({ since: at(0) }), 2))
-      expect(Chunk.toReadonlyArray(taken).map((e) => e.id)).toEqual(["ev_a", "ev_b"])
-    }), [event("ev_old", -5)]))
+    run(
+      Effect.gen(function*() {
+        const api = yield* ExaApi.ExaApi
+        const collected: Array<string> = []
+        const fiber = yield* Effect.fork(
+          Stream.runForEach(Tail.follow({ since: at(0) }), (e) => Effect.sync(() => void collected.push(e.id)))
+        )
+        yield* api.addEvents([event("ev_a", 1)])
+        yield* until(() => collected.length >= 1, "ev_a")
+        yield* api.addEvents([event("ev_b", 2), event("ev_a", 1)])
+        yield* until(() => collected.length >= 2, "ev_b")
+        yield* TestClock.adjust("1 minute")
+        expect(collected).toEqual(["ev_a", "ev_b"])
+        yield* Fiber.interrupt(fiber)
+        const taken = yield* Stream.runCollect(Stream.take(Tail.follow({ since: at(0) }), 2))
+        expect(Chunk.toReadonlyArray(taken).map((e) => e.id)).toEqual(["ev_a", "ev_b"])
+      }),
+      [event("ev_old", -5)]
+    ))
 })
 
 describe("Tail.waitFor and awaitIdle", () => {
@@ -238,7 +276,9 @@ describe("Tail.waitFor and awaitIdle", () => {
         Fixtures.make("webset.item.created", { id: "ev_item", createdAt: at(2), data: { websetId: "webset_w" } })
       ])
       yield* TestClock.adjust("10 seconds")
-      yield* api.addEvents([Fixtures.make("webset.idle", { id: "ev_w_idle", createdAt: at(3), data: { id: "webset_w" } })])
+      yield* api.addEvents([
+        Fixtures.make("webset.idle", { id: "ev_w_idle", createdAt: at(3), data: { id: "webset_w" } })
+      ])
       yield* until(() => waiting.unsafePoll() !== null, "the idle event")
       const idle = yield* Fiber.join(waiting)
       assert(Option.isSome(idle))

@@ -27,11 +27,19 @@ describe("WebhookReceiver.make", () => {
       let secret = Redacted.make("set below")
       const handle = Handlers.make({
         "webset.item.enriched": (event) =>
-          Effect.suspend(() => failures-- > 0 ? Effect.fail("database down" as const) : Effect.sync(() => void handled.push(event.id))),
+          Effect.suspend(() =>
+            failures-- > 0 ? Effect.fail("database down" as const) : Effect.sync(() => void handled.push(event.id))
+          ),
         orElse: (event) => Effect.sync(() => void handled.push(event.id))
       })
       const { dispose, handler } = WebhookReceiver.webHandler(
-        { get secret() { return secret }, handle, dedupe: true },
+        {
+          get secret() {
+            return secret
+          },
+          handle,
+          dedupe: true
+        },
         Dedupe.layerMemory
       )
       yield* Effect.addFinalizer(() => Effect.promise(dispose))
@@ -47,10 +55,12 @@ describe("WebhookReceiver.make", () => {
       yield* api.flush
       expect(handled.sort()).toEqual(["ev_enriched", "ev_idle"])
       const attempts = (yield* WebhooksClient.listAttempts(hook.id)).data
-      expect(attempts.filter((a) => a.eventId === "ev_enriched").map((a) => [a.attempt, a.responseStatusCode])).toEqual([
-        [2, 204],
-        [1, 500]
-      ])
+      expect(attempts.filter((a) => a.eventId === "ev_enriched").map((a) => [a.attempt, a.responseStatusCode])).toEqual(
+        [
+          [2, 204],
+          [1, 500]
+        ]
+      )
       expect(attempts.find((a) => a.eventId === "ev_idle")?.responseStatusCode).toBe(204)
 
       // Delivered again (Exa retrying, or a replay): acknowledged, not handled twice.
@@ -59,7 +69,9 @@ describe("WebhookReceiver.make", () => {
       expect(handled.filter((id) => id === "ev_enriched")).toHaveLength(1)
 
       // Forged, stale, unsigned or not an event: never reaches the handler.
-      const forged = yield* Webhooks.deliver(url, Fixtures.make("webset.idle", { id: "ev_forged" }), { secret: "whsec_attacker" })
+      const forged = yield* Webhooks.deliver(url, Fixtures.make("webset.idle", { id: "ev_forged" }), {
+        secret: "whsec_attacker"
+      })
       expect([forged.status, forged.body]).toEqual([401, "SignatureMismatch"])
       const stale = yield* Webhooks.deliver(url, Fixtures.make("webset.idle", { id: "ev_stale" }), {
         secret: hook.secret,
@@ -77,13 +89,19 @@ describe("WebhookReceiver.make", () => {
     Effect.gen(function*() {
       const body = JSON.stringify(Fixtures.events["webset.idle"])
       const header = yield* Webhooks.sign(body, { secret: "whsec_s", timestamp: Math.floor(Date.now() / 1000) })
-      const dying = WebhookReceiver.webHandler({ secret: Redacted.make("whsec_s"), handle: () => Effect.die("bug") }, Layer.empty)
+      const dying = WebhookReceiver.webHandler(
+        { secret: Redacted.make("whsec_s"), handle: () => Effect.die("bug") },
+        Layer.empty
+      )
       const request = () => new Request("http://x/hook", { method: "POST", headers: { "exa-signature": header }, body })
       const died = yield* Effect.promise(() => dying.handler(request()))
       expect(died.status).toBe(500)
       const misconfigured = WebhookReceiver.webHandler({ secret: [], handle: () => Effect.void }, Layer.empty)
       expect((yield* Effect.promise(() => misconfigured.handler(request()))).status).toBe(500)
-      const ok = WebhookReceiver.webHandler({ secret: Redacted.make("whsec_s"), handle: () => Effect.void }, Layer.empty)
+      const ok = WebhookReceiver.webHandler(
+        { secret: Redacted.make("whsec_s"), handle: () => Effect.void },
+        Layer.empty
+      )
       const fine = yield* Effect.promise(() => ok.handler(request()))
       expect(fine.status).toBe(204)
       // No Dedupe given: the same delivery is handled again.
@@ -110,7 +128,11 @@ describe("Webhooks.sign", () => {
       const ours = yield* Webhooks.sign(body, { secret, timestamp: 1_700_000_000 })
       expect(ours).toBe(yield* WebhookSignature.sign({ secret, body, timestamp: 1_700_000_000 }))
       // Extra signatures go before the real one, which the client still finds.
-      const rotated = yield* Webhooks.sign(body, { secret: "whsec_one-signer", timestamp: 1_700_000_000, extraSignatures: ["00"] })
+      const rotated = yield* Webhooks.sign(body, {
+        secret: "whsec_one-signer",
+        timestamp: 1_700_000_000,
+        extraSignatures: ["00"]
+      })
       expect(rotated).toBe(ours.replace(",v1=", ",v1=00,v1="))
     }))
 })

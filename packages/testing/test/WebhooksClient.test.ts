@@ -3,7 +3,7 @@
  * emulator's real deliveries (signed POSTs to a receiver on loopback, attempts, retries on the Effect clock) with
  * `failedDeliveries` on top.
  */
-import { Errors, WebhooksClient, WebhookSignature } from "@effect-exa/client"
+import { type Errors, WebhooksClient, WebhookSignature } from "@effect-exa/client"
 import { Webhook } from "@effect-exa/schema"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import { assert, describe, expect, it } from "@effect/vitest"
@@ -13,8 +13,8 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
@@ -56,7 +56,10 @@ for (const transport of transports) {
         expect(fetched.secret).toBeNull()
         expect(fetched.id).toBe(hook.id)
 
-        const updated = yield* WebhooksClient.updateWebhook(hook.id, { events: ["monitor.created"], metadata: { a: "b" } })
+        const updated = yield* WebhooksClient.updateWebhook(hook.id, {
+          events: ["monitor.created"],
+          metadata: { a: "b" }
+        })
         expect(updated.events).toEqual(["monitor.created"])
         expect(updated.url).toBe("https://example.com/exa")
         expect(updated.metadata).toEqual({ a: "b" })
@@ -73,7 +76,11 @@ for (const transport of transports) {
         expect(Option.getOrThrow(deleted).id).toBe(hook.id)
         for (
           const call of [
-            WebhooksClient.getWebhook(hook.id) as Effect.Effect<unknown, Errors.GetWebhookError, WebhooksClient.WebhooksClient>,
+            WebhooksClient.getWebhook(hook.id) as Effect.Effect<
+              unknown,
+              Errors.GetWebhookError,
+              WebhooksClient.WebhooksClient
+            >,
             WebhooksClient.updateWebhook(hook.id, { url: "https://example.com/x" }),
             WebhooksClient.deleteWebhook(hook.id),
             WebhooksClient.listAttempts(hook.id)
@@ -99,11 +106,15 @@ for (const transport of transports) {
         const page = yield* WebhooksClient.listAttempts(hook.id, { limit: 1 })
         expect(page.data).toHaveLength(1)
         assert(page.hasMore)
-        const all = Chunk.toReadonlyArray(yield* Stream.runCollect(WebhooksClient.streamAttempts(hook.id, { limit: 1 })))
+        const all = Chunk.toReadonlyArray(
+          yield* Stream.runCollect(WebhooksClient.streamAttempts(hook.id, { limit: 1 }))
+        )
         expect(all.map((a) => [a.eventId, a.successful]).sort()).toEqual([["ev_created", true], ["ev_idle", false]])
         const failed = yield* WebhooksClient.listAttempts(hook.id, { successful: false, eventType: "webset.idle" })
         expect(failed.data.map((a) => a.eventId)).toEqual(["ev_idle"])
-        const missed = Chunk.toReadonlyArray(yield* Stream.runCollect(WebhooksClient.failedDeliveries(hook.id, { since })))
+        const missed = Chunk.toReadonlyArray(
+          yield* Stream.runCollect(WebhooksClient.failedDeliveries(hook.id, { since }))
+        )
         expect(missed.map((e) => e.id)).toEqual(["ev_idle"])
       }).pipe(
         Effect.provide(transport.layer({ events: [idle, created], delivery: { retry: Schedule.stop } }, fast)),
@@ -114,7 +125,9 @@ for (const transport of transports) {
       run(Effect.gen(function*() {
         const ids: Array<string> = []
         for (let i = 0; i < 7; i++) {
-          ids.push((yield* WebhooksClient.createWebhook({ events: ["webset.idle"], url: `https://example.com/${i}` })).id)
+          ids.push(
+            (yield* WebhooksClient.createWebhook({ events: ["webset.idle"], url: `https://example.com/${i}` })).id
+          )
         }
         const all = Chunk.toReadonlyArray(yield* Stream.runCollect(WebhooksClient.streamWebhooks({ limit: 3 })))
         expect(all.map((w) => w.id).sort()).toEqual([...ids].sort())
@@ -147,8 +160,16 @@ describe("WebhooksClient parameters", () => {
         WebhooksClient.createWebhook({ events: ["webset.idle"], url: "/hook" }),
         WebhooksClient.createWebhook({ events: ["webset.idle"], url: "ftp://example.com/hook" }),
         WebhooksClient.createWebhook({ events: ["webset.idle"], url: 42 as any }),
-        WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com", metadata: { a: 1 as any } }),
-        WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com", metadata: { a: "x".repeat(1001) } }),
+        WebhooksClient.createWebhook({
+          events: ["webset.idle"],
+          url: "https://example.com",
+          metadata: { a: 1 as any }
+        }),
+        WebhooksClient.createWebhook({
+          events: ["webset.idle"],
+          url: "https://example.com",
+          metadata: { a: "x".repeat(1001) }
+        }),
         WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com", metadata: [] as any }),
         WebhooksClient.createWebhook(null as any),
         WebhooksClient.createWebhook(undefined as any),
@@ -201,7 +222,11 @@ describe("WebhooksClient parameters", () => {
   it.effect("a metadata key named __proto__ is sent and comes back", () =>
     run(Effect.gen(function*() {
       const metadata = JSON.parse(`{"__proto__": "x", "b": "y"}`) as Record<string, string>
-      const hook = yield* WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com", metadata })
+      const hook = yield* WebhooksClient.createWebhook({
+        events: ["webset.idle"],
+        url: "https://example.com",
+        metadata
+      })
       expect(Object.keys(hook.metadata!)).toEqual(["__proto__", "b"])
       expect(Object.getOwnPropertyDescriptor(hook.metadata, "__proto__")?.value).toBe("x")
     })))
@@ -219,16 +244,22 @@ describe("WebhooksClient parameters", () => {
     run(Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
       yield* api.failNext({ _tag: "Status", status: 503 })
-      const error = yield* Effect.flip(WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" }))
+      const error = yield* Effect.flip(
+        WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" })
+      )
       expect(error._tag).toBe("ApiError")
       expect((yield* api.requests).filter((r) => r.method === "POST")).toHaveLength(1)
       yield* api.failNext({ _tag: "Transport" })
-      expect((yield* Effect.flip(WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" })))._tag)
+      expect(
+        (yield* Effect.flip(WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" })))._tag
+      )
         .toBe("Transport")
       expect((yield* api.requests).filter((r) => r.method === "POST")).toHaveLength(2)
       yield* api.reset
       yield* api.failNext({ _tag: "RateLimited" })
-      const fiber = yield* Effect.fork(WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" }))
+      const fiber = yield* Effect.fork(
+        WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" })
+      )
       yield* TestClock.adjust("1 second")
       const hook = yield* fiber.await
       assert(Exit.isSuccess(hook))
@@ -247,7 +278,9 @@ describe("WebhooksClient parameters", () => {
       const api = yield* ExaApi.ExaApi
       const body = JSON.stringify({ ...Fixtures.webhook, secret: null })
       yield* api.failNext({ _tag: "Body", body })
-      const error = yield* Effect.flip(WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" }))
+      const error = yield* Effect.flip(
+        WebhooksClient.createWebhook({ events: ["webset.idle"], url: "https://example.com" })
+      )
       assert(error._tag === "Decode")
       expect(error.body).toBe(body)
     })))
@@ -312,7 +345,11 @@ describe("the emulator delivers for real", () => {
       yield* api.flush
       expect(target.received).toHaveLength(2)
       const attempts = (yield* WebhooksClient.listAttempts(hook.id)).data
-      expect(attempts.map((a) => [a.attempt, a.successful, a.responseStatusCode])).toEqual([[2, true, 204], [1, false, 500]])
+      expect(attempts.map((a) => [a.attempt, a.successful, a.responseStatusCode])).toEqual([[2, true, 204], [
+        1,
+        false,
+        500
+      ]])
       expect(attempts[1]!.responseBody).toBe("boom")
       const failed = (yield* WebhooksClient.listAttempts(hook.id, { successful: false })).data
       expect(failed.map((a) => a.attempt)).toEqual([1])
@@ -409,7 +446,8 @@ describe("the emulator delivers for real", () => {
       const start = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
       // idle: fails every time; created: fails, then succeeds; enriched: succeeds at once.
       target.answer = (request) =>
-        request.body.includes("\"ev_created\"") && target.received.filter((r) => r.body.includes("\"ev_created\"")).length > 1
+        request.body.includes("\"ev_created\"") &&
+          target.received.filter((r) => r.body.includes("\"ev_created\"")).length > 1
           ? { status: 200 }
           : request.body.includes("\"ev_enriched\"")
           ? { status: 200 }
@@ -423,7 +461,9 @@ describe("the emulator delivers for real", () => {
         yield* TestClock.adjust("30 seconds")
         yield* api.flush
       }
-      const attempts = Chunk.toReadonlyArray(yield* Stream.runCollect(WebhooksClient.streamAttempts(hook.id, { limit: 2 })))
+      const attempts = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(WebhooksClient.streamAttempts(hook.id, { limit: 2 }))
+      )
       expect(attempts.filter((a) => a.eventId === "ev_idle")).toHaveLength(3)
       const missed = Chunk.toReadonlyArray(
         yield* Stream.runCollect(WebhooksClient.failedDeliveries(hook.id, { since: start }))
@@ -446,40 +486,55 @@ describe("replay after receivers that fail and recover", () => {
   // get through on a retry and some never do.
   it.scoped("every event is handled exactly once: by a delivery, or else by the replay", () =>
     Effect.gen(function*() {
-      const outcomes = FastCheck.sample(FastCheck.array(FastCheck.array(FastCheck.boolean(), { minLength: 3, maxLength: 3 }), { minLength: 12, maxLength: 12 }), { numRuns: 4, seed: 7 })
+      const outcomes = FastCheck.sample(
+        FastCheck.array(FastCheck.array(FastCheck.boolean(), { minLength: 3, maxLength: 3 }), {
+          minLength: 12,
+          maxLength: 12
+        }),
+        { numRuns: 4, seed: 7 }
+      )
       for (const upAt of outcomes) {
-        yield* Effect.scoped(Effect.gen(function*() {
-          const target = yield* receiver
-          const api = yield* ExaApi.ExaApi
-          const hook = yield* WebhooksClient.createWebhook({ events: ["webset.idle"], url: target.url })
-          const since = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
-          const events = upAt.map((_, i) => Fixtures.make("webset.idle", { id: `ev_${i}` }))
-          const tries = new Map<string, number>()
-          const handled: Array<string> = []
-          target.answer = (request) => {
-            const id = (JSON.parse(request.body) as { id: string }).id
-            const n = tries.get(id) ?? 0
-            tries.set(id, n + 1)
-            if (!upAt[Number(id.slice(3))]![n]) return { status: 503 }
-            handled.push(id)
-            return { status: 200 }
-          }
-          yield* api.addEvents(events)
-          yield* api.flush
-          for (let i = 0; i < 3; i++) {
-            yield* TestClock.adjust("30 seconds")
+        yield* Effect.scoped(
+          Effect.gen(function*() {
+            const target = yield* receiver
+            const api = yield* ExaApi.ExaApi
+            const hook = yield* WebhooksClient.createWebhook({ events: ["webset.idle"], url: target.url })
+            const since = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
+            const events = upAt.map((_, i) => Fixtures.make("webset.idle", { id: `ev_${i}` }))
+            const tries = new Map<string, number>()
+            const handled: Array<string> = []
+            target.answer = (request) => {
+              const id = (JSON.parse(request.body) as { id: string }).id
+              const n = tries.get(id) ?? 0
+              tries.set(id, n + 1)
+              if (!upAt[Number(id.slice(3))]![n]) return { status: 503 }
+              handled.push(id)
+              return { status: 200 }
+            }
+            yield* api.addEvents(events)
             yield* api.flush
-          }
-          const delivered = new Set(handled)
-          const replayed = Chunk.toReadonlyArray(
-            yield* Stream.runCollect(WebhooksClient.failedDeliveries(hook.id, { since }))
-          ).map((e) => e.id)
-          // None lost, none handled twice, and the replay only brings what delivery missed.
-          expect(new Set(replayed).size).toBe(replayed.length)
-          expect(replayed.filter((id) => delivered.has(id))).toEqual([])
-          expect([...delivered, ...replayed].sort()).toEqual(events.map((e) => e.id).sort())
-          expect(replayed.length).toBe(upAt.filter((tries) => !tries.some(Boolean)).length)
-        }).pipe(Effect.provide(ExaApi.layerClient({ client: fast, delivery: { retry: Schedule.spaced("30 seconds").pipe(Schedule.intersect(Schedule.recurs(2))) } }))))
+            for (let i = 0; i < 3; i++) {
+              yield* TestClock.adjust("30 seconds")
+              yield* api.flush
+            }
+            const delivered = new Set(handled)
+            const replayed = Chunk.toReadonlyArray(
+              yield* Stream.runCollect(WebhooksClient.failedDeliveries(hook.id, { since }))
+            ).map((e) => e.id)
+            // None lost, none handled twice, and the replay only brings what delivery missed.
+            expect(new Set(replayed).size).toBe(replayed.length)
+            expect(replayed.filter((id) => delivered.has(id))).toEqual([])
+            expect([...delivered, ...replayed].sort()).toEqual(events.map((e) => e.id).sort())
+            expect(replayed.length).toBe(upAt.filter((tries) => !tries.some(Boolean)).length)
+          }).pipe(
+            Effect.provide(
+              ExaApi.layerClient({
+                client: fast,
+                delivery: { retry: Schedule.spaced("30 seconds").pipe(Schedule.intersect(Schedule.recurs(2))) }
+              })
+            )
+          )
+        )
       }
     }))
 })
@@ -517,7 +572,9 @@ describe("the emulator's webhooks endpoints", () => {
       const call = (method: string, path: string, body?: string) =>
         Effect.map(
           api.handle({ method, url: new URL(`http://emulator${path}`), headers: { "x-api-key": key }, body }),
-          (outcome) => (outcome._tag === "Reply" ? [outcome.reply.status, JSON.parse(outcome.reply.body)] as const : [0, null] as const)
+          (outcome) => (outcome._tag === "Reply"
+            ? [outcome.reply.status, JSON.parse(outcome.reply.body)] as const
+            : [0, null] as const)
         )
       for (
         const body of [
@@ -535,7 +592,11 @@ describe("the emulator's webhooks endpoints", () => {
         expect(status, body).toBe(400)
         expect(typeof json.error).toBe("string")
       }
-      const [ok, hook] = yield* call("POST", "/websets/v0/webhooks", JSON.stringify({ events: ["webset.idle"], url: "https://x.test" }))
+      const [ok, hook] = yield* call(
+        "POST",
+        "/websets/v0/webhooks",
+        JSON.stringify({ events: ["webset.idle"], url: "https://x.test" })
+      )
       expect(ok).toBe(200)
       expect(hook.metadata).toEqual({})
       expect(typeof hook.secret).toBe("string")
@@ -547,7 +608,11 @@ describe("the emulator's webhooks endpoints", () => {
       expect((yield* call("GET", `/websets/v0/webhooks/${hook.id}/attempts?successful=maybe`))[0]).toBe(400)
       expect((yield* call("GET", `/websets/v0/webhooks/${hook.id}/attempts?successful=True`))[0]).toBe(200)
       expect((yield* call("GET", `/websets/v0/webhooks/${hook.id}/attempts?eventType=x`))[0]).toBe(400)
-      const unauthorized = yield* api.handle({ method: "GET", url: new URL("http://emulator/websets/v0/webhooks"), headers: {} })
+      const unauthorized = yield* api.handle({
+        method: "GET",
+        url: new URL("http://emulator/websets/v0/webhooks"),
+        headers: {}
+      })
       assert(unauthorized._tag === "Reply")
       expect(unauthorized.reply.status).toBe(401)
     }).pipe(Effect.provide(ExaApi.layer()), Effect.scoped))

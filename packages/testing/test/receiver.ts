@@ -11,7 +11,9 @@ export interface Received {
   readonly body: string
 }
 
-export type Answer = { readonly status: number; readonly body?: string; readonly headers?: Record<string, string> } | "drop"
+export type Answer =
+  | { readonly status: number; readonly body?: string; readonly headers?: Record<string, string> }
+  | "drop"
 
 export interface Receiver {
   readonly url: string
@@ -49,7 +51,9 @@ export const receiver: Effect.Effect<Receiver, never, Scope.Scope> = Effect.acqu
     })
     state.server.listen(0, "127.0.0.1", () => {
       const address = state.server.address()
-      ;(state as { url: string }).url = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/hook`
+      ;(state as { url: string }).url = `http://127.0.0.1:${
+        typeof address === "object" && address !== null ? address.port : 0
+      }/hook`
       resume(Effect.succeed(state))
     })
   }),
@@ -68,7 +72,9 @@ export const serve = (handler: (request: Request) => Promise<Response>): Effect.
         const server = Http.createServer(async (req, res) => {
           const chunks: Array<Buffer> = []
           for await (const chunk of req) chunks.push(chunk as Buffer)
-          const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]]))
+          const headers = Object.entries(req.headers).flatMap((
+            [k, v]
+          ) => (v === undefined ? [] : [[k, String(v)] as [string, string]]))
           const response = await handler(
             new Request(`http://127.0.0.1${req.url}`, {
               method: req.method ?? "POST",

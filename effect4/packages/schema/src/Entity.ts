@@ -55,7 +55,13 @@ export const CustomEntity = Schema.Struct({
  * @category schemas
  */
 export const Entity: Schema.Union<
-  readonly [typeof CompanyEntity, typeof PersonEntity, typeof ArticleEntity, typeof ResearchPaperEntity, typeof CustomEntity]
+  readonly [
+    typeof CompanyEntity,
+    typeof PersonEntity,
+    typeof ArticleEntity,
+    typeof ResearchPaperEntity,
+    typeof CustomEntity
+  ]
 > = Schema.Union([CompanyEntity, PersonEntity, ArticleEntity, ResearchPaperEntity, CustomEntity]).annotate({
   identifier: "Entity"
 })

@@ -27,7 +27,9 @@ const constant = <const L extends string>(value: L) =>
 // map lookup, where two discriminating keys cost a set of candidates per decoded event (a quarter of the time a
 // small event takes).
 const EventLiteral = Schema.Literal("event")
-const eventObject = Schema.suspend(() => EventLiteral).pipe(Schema.withConstructorDefault(Effect.succeed("event" as const)))
+const eventObject = Schema.suspend(() => EventLiteral).pipe(
+  Schema.withConstructorDefault(Effect.succeed("event" as const))
+)
 
 const envelope = <const T extends EventType.KnownEventType, D extends Schema.Top>(type: T, data: D) => ({
   id: Schema.String,
@@ -63,7 +65,9 @@ export class WebsetDeletedEvent
  * @since 0.1.0
  * @category models
  */
-export class WebsetIdleEvent extends Schema.Class<WebsetIdleEvent>("WebsetIdleEvent")(envelope("webset.idle", Webset)) {}
+export class WebsetIdleEvent
+  extends Schema.Class<WebsetIdleEvent>("WebsetIdleEvent")(envelope("webset.idle", Webset))
+{}
 
 /**
  * A webset's operations were paused.
@@ -131,11 +135,9 @@ export class WebsetSearchCanceledEvent extends Schema.Class<WebsetSearchCanceled
  * @since 0.1.0
  * @category models
  */
-export class WebsetSearchCompletedEvent
-  extends Schema.Class<WebsetSearchCompletedEvent>("WebsetSearchCompletedEvent")(
-    envelope("webset.search.completed", WebsetSearch)
-  )
-{}
+export class WebsetSearchCompletedEvent extends Schema.Class<WebsetSearchCompletedEvent>("WebsetSearchCompletedEvent")(
+  envelope("webset.search.completed", WebsetSearch)
+) {}
 
 /**
  * An import was started.
@@ -218,23 +220,11 @@ type UnknownEventTypeId = typeof UnknownEventTypeId
  */
 export const UnknownEventType: Schema.String = Schema.String.check(
   Schema.makeFilter((type) =>
-    EventType.isKnown(type) ? `${JSON.stringify(type)} is a known event type, so its payload must match that type` : undefined
+    EventType.isKnown(type)
+      ? `${JSON.stringify(type)} is a known event type, so its payload must match that type`
+      : undefined
   )
 ).annotate({ identifier: "UnknownEventType" })
-
-// Structural equality of JSON values, so that two `UnknownEvent`s with the same raw payload are equivalent.
-const jsonEquals = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const keysA = Object.keys(a)
-  const keysB = Object.keys(b)
-  if (keysA.length !== keysB.length) return false
-  return keysA.every((key) =>
-    Object.prototype.hasOwnProperty.call(b, key) &&
-    jsonEquals((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])
-  )
-}
 
 const RawData = Schema.Unknown.check(
   // The key must be present (a JavaScript caller can pass `data: undefined`); any JSON value is kept as it is.
@@ -266,25 +256,27 @@ export class UnknownEvent extends Schema.Class<UnknownEvent>("UnknownEvent")({
  * @since 0.1.0
  * @category schemas
  */
-export const KnownEvent: Schema.Union<readonly [
-  typeof WebsetCreatedEvent,
-  typeof WebsetDeletedEvent,
-  typeof WebsetIdleEvent,
-  typeof WebsetPausedEvent,
-  typeof WebsetItemCreatedEvent,
-  typeof WebsetItemEnrichedEvent,
-  typeof WebsetSearchCreatedEvent,
-  typeof WebsetSearchUpdatedEvent,
-  typeof WebsetSearchCanceledEvent,
-  typeof WebsetSearchCompletedEvent,
-  typeof ImportCreatedEvent,
-  typeof ImportCompletedEvent,
-  typeof MonitorCreatedEvent,
-  typeof MonitorUpdatedEvent,
-  typeof MonitorDeletedEvent,
-  typeof MonitorRunCreatedEvent,
-  typeof MonitorRunCompletedEvent
-]> = Schema.Union([
+export const KnownEvent: Schema.Union<
+  readonly [
+    typeof WebsetCreatedEvent,
+    typeof WebsetDeletedEvent,
+    typeof WebsetIdleEvent,
+    typeof WebsetPausedEvent,
+    typeof WebsetItemCreatedEvent,
+    typeof WebsetItemEnrichedEvent,
+    typeof WebsetSearchCreatedEvent,
+    typeof WebsetSearchUpdatedEvent,
+    typeof WebsetSearchCanceledEvent,
+    typeof WebsetSearchCompletedEvent,
+    typeof ImportCreatedEvent,
+    typeof ImportCompletedEvent,
+    typeof MonitorCreatedEvent,
+    typeof MonitorUpdatedEvent,
+    typeof MonitorDeletedEvent,
+    typeof MonitorRunCreatedEvent,
+    typeof MonitorRunCompletedEvent
+  ]
+> = Schema.Union([
   WebsetCreatedEvent,
   WebsetDeletedEvent,
   WebsetIdleEvent,
@@ -319,7 +311,10 @@ export type KnownEvent = typeof KnownEvent.Type
  * @category schemas
  */
 export const variants: {
-  readonly [K in EventType.KnownEventType]: Schema.Codec<ByType<K>, Extract<typeof KnownEvent.Encoded, { readonly type: K }>>
+  readonly [K in EventType.KnownEventType]: Schema.Codec<
+    ByType<K>,
+    Extract<typeof KnownEvent.Encoded, { readonly type: K }>
+  >
 } = {
   "webset.created": WebsetCreatedEvent,
   "webset.deleted": WebsetDeletedEvent,

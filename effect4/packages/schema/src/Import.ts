@@ -12,7 +12,8 @@ import { NullableTimestamp, Timestamp } from "./Timestamp.js"
  * @since 0.1.0
  * @category schemas
  */
-export const ImportStatus: Schema.Literals<["pending", "processing", "completed", "failed", "canceled"]> = Schema.Literals(["pending", "processing", "completed", "failed", "canceled"])
+export const ImportStatus: Schema.Literals<["pending", "processing", "completed", "failed", "canceled"]> = Schema
+  .Literals(["pending", "processing", "completed", "failed", "canceled"])
 
 /**
  * @since 0.1.0

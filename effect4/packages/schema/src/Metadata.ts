@@ -13,7 +13,10 @@ import { stringRecord } from "./internal/stringRecord.js"
  * @since 0.1.0
  * @category schemas
  */
-export const Metadata: Schema.declare<{ readonly [x: string]: string }> = stringRecord("Metadata", "string keys to string values")
+export const Metadata: Schema.declare<{ readonly [x: string]: string }> = stringRecord(
+  "Metadata",
+  "string keys to string values"
+)
 
 /**
  * @since 0.1.0

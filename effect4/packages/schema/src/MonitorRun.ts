@@ -10,7 +10,8 @@ import { NullableTimestamp, Timestamp } from "./Timestamp.js"
  * @since 0.1.0
  * @category schemas
  */
-export const MonitorRunStatus: Schema.Literals<["created", "running", "completed", "canceled", "failed"]> = Schema.Literals(["created", "running", "completed", "canceled", "failed"])
+export const MonitorRunStatus: Schema.Literals<["created", "running", "completed", "canceled", "failed"]> = Schema
+  .Literals(["created", "running", "completed", "canceled", "failed"])
 
 /**
  * @since 0.1.0

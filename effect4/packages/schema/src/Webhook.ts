@@ -61,7 +61,9 @@ export const WebhookUrl: Schema.String = Schema.String.check(
         : `a webhook URL is http or https, not ${url.protocol}`
     },
     // Random strings are almost never URLs: generated values follow this pattern instead.
-    { arbitraryConstraint: { patterns: [{ source: "^https://[a-z]{1,12}\\.example\\.com/[a-z0-9]{0,16}$", flags: "" }] } }
+    {
+      arbitraryConstraint: { patterns: [{ source: "^https://[a-z]{1,12}\\.example\\.com/[a-z0-9]{0,16}$", flags: "" }] }
+    }
   )
 ).annotate({ identifier: "WebhookUrl" })
 
@@ -147,7 +149,6 @@ export class ListWebhooksResponse extends Schema.Class<ListWebhooksResponse>("Li
   nextCursor: Schema.NullOr(Schema.String)
 }) {}
 
-
 const webhook = Decoder.make(Webhook)
 const created = Decoder.make(CreatedWebhook)
 const page = Decoder.make(ListWebhooksResponse)
@@ -158,8 +159,10 @@ const page = Decoder.make(ListWebhooksResponse)
  * @since 0.2.0
  * @category decoding
  */
-export const decodeResult: (u: unknown, options?: SchemaAST.ParseOptions) => Result.Result<Webhook, Schema.SchemaError> =
-  webhook.result
+export const decodeResult: (
+  u: unknown,
+  options?: SchemaAST.ParseOptions
+) => Result.Result<Webhook, Schema.SchemaError> = webhook.result
 
 /**
  * Decodes parsed JSON into a {@link Webhook}, as an `Effect`.

@@ -18,7 +18,10 @@ import { Timestamp } from "./Timestamp.js"
  * @since 0.2.0
  * @category schemas
  */
-export const ResponseHeaders: Schema.declare<{ readonly [x: string]: string }> = stringRecord("ResponseHeaders", "header names to values")
+export const ResponseHeaders: Schema.declare<{ readonly [x: string]: string }> = stringRecord(
+  "ResponseHeaders",
+  "header names to values"
+)
 
 const WebhookAttempt_ = Schema.Struct({
   id: Schema.String,
@@ -73,12 +76,13 @@ export const WebhookAttempt: Schema.Codec<WebhookAttempt, WebhookAttemptEncoded>
  * @since 0.2.0
  * @category models
  */
-export class ListWebhookAttemptsResponse extends Schema.Class<ListWebhookAttemptsResponse>("ListWebhookAttemptsResponse")({
-  data: Schema.Array(WebhookAttempt),
-  hasMore: Schema.Boolean,
-  nextCursor: Schema.NullOr(Schema.String)
-}) {}
-
+export class ListWebhookAttemptsResponse
+  extends Schema.Class<ListWebhookAttemptsResponse>("ListWebhookAttemptsResponse")({
+    data: Schema.Array(WebhookAttempt),
+    hasMore: Schema.Boolean,
+    nextCursor: Schema.NullOr(Schema.String)
+  })
+{}
 
 const page = Decoder.make(ListWebhookAttemptsResponse)
 

@@ -117,7 +117,9 @@ export const CompanyHeadquarters = Schema.Struct({
 export const CompanyFinancials = Schema.Struct({
   revenueAnnual: NullableNumber,
   fundingTotal: NullableNumber,
-  fundingLatestRound: Schema.NullOr(Schema.Struct({ name: NullableString, date: NullableString, amount: NullableNumber }))
+  fundingLatestRound: Schema.NullOr(
+    Schema.Struct({ name: NullableString, date: NullableString, amount: NullableNumber })
+  )
 }).annotate({ identifier: "CompanyFinancials" })
 
 /**
@@ -215,13 +217,15 @@ export const CustomProperties = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const WebsetItemProperties: Schema.Union<readonly [
-  typeof PersonProperties,
-  typeof CompanyProperties,
-  typeof ArticleProperties,
-  typeof ResearchPaperProperties,
-  typeof CustomProperties
-]> = Schema.Union([PersonProperties, CompanyProperties, ArticleProperties, ResearchPaperProperties, CustomProperties])
+export const WebsetItemProperties: Schema.Union<
+  readonly [
+    typeof PersonProperties,
+    typeof CompanyProperties,
+    typeof ArticleProperties,
+    typeof ResearchPaperProperties,
+    typeof CustomProperties
+  ]
+> = Schema.Union([PersonProperties, CompanyProperties, ArticleProperties, ResearchPaperProperties, CustomProperties])
   .annotate({ identifier: "WebsetItemProperties" })
 
 /**

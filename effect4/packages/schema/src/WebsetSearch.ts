@@ -13,7 +13,8 @@ import { NullableTimestamp, Timestamp } from "./Timestamp.js"
  * @since 0.1.0
  * @category schemas
  */
-export const WebsetSearchStatus: Schema.Literals<["created", "pending", "running", "completed", "canceled"]> = Schema.Literals(["created", "pending", "running", "completed", "canceled"])
+export const WebsetSearchStatus: Schema.Literals<["created", "pending", "running", "completed", "canceled"]> = Schema
+  .Literals(["created", "pending", "running", "completed", "canceled"])
 
 /**
  * @since 0.1.0

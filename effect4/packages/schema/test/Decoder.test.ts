@@ -51,7 +51,9 @@ describe("the package's decoders", () => {
       expect(Result.isFailure(page)).toBe(true)
     }
     expect(Result.isFailure(Webhook.decodeResult(throwing("url")))).toBe(true)
-    expect(Result.isFailure(WebhookAttempt.decodeListResult({ data: [throwing("id")], hasMore: false, nextCursor: null })))
+    expect(
+      Result.isFailure(WebhookAttempt.decodeListResult({ data: [throwing("id")], hasMore: false, nextCursor: null }))
+    )
       .toBe(true)
   })
 

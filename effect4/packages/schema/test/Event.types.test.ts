@@ -86,7 +86,7 @@ describe("Event types", () => {
     if (properties.type === "company") {
       expectTypeOf(properties.company.employees).toEqualTypeOf<number | null>()
       // @ts-expect-error a company has no `person` field
-      properties.person
+      void properties.person
       expect(properties.company.name).toBe("Ledgerly")
     } else {
       expect.fail("the enriched fixture is a company")

@@ -1,13 +1,19 @@
 /**
  * The Effect 3 line's sample payloads (see scripts/fixtures.mjs), typed with this package's encoded types.
  */
-import type { Event, EventType, WebhookAttempt, Webhook, WebsetItem, Webset } from "@effect-exa/schema"
+import type { Event, EventType, Webhook, WebhookAttempt, Webset, WebsetItem } from "@effect-exa/schema"
 import snapshot from "./fixtures.json" with { type: "json" }
 
 /** The JSON of an event of type `T`; `data` is `unknown` for the two types without a published payload. */
 export type EncodedOf<T extends EventType.EventType> = T extends EventType.KnownEventType
   ? Extract<Event.Encoded, { readonly type: T }>
-  : { readonly id: string; readonly object: "event"; readonly type: T; readonly data: unknown; readonly createdAt: string }
+  : {
+    readonly id: string
+    readonly object: "event"
+    readonly type: T
+    readonly data: unknown
+    readonly createdAt: string
+  }
 
 export const events = snapshot.events as unknown as { readonly [T in EventType.EventType]: EncodedOf<T> }
 export const allEvents = Object.values(events) as ReadonlyArray<Event.Encoded>

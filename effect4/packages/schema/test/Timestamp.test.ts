@@ -27,12 +27,17 @@ describe("Timestamp.parse", () => {
     expect(Timestamp.parse(text)).toBe(outside ? undefined : reference)
   }, { timeout: 120_000, arbitrary: { runs: 1000 } })
 
-  it.prop("the API's own form (24 characters, milliseconds, Z) agrees with the general parser", { millis: Millis }, ({ millis }) => {
-    const text = new Date(millis).toISOString()
-    expect(Timestamp.parse(text)).toBe(millis)
-    // The same instant written with a space and lower-case z goes through the general parser.
-    expect(Timestamp.parse(text.replace("T", " ").replace("Z", "z"))).toBe(millis)
-  }, { timeout: 120_000, arbitrary: { runs: 1000 } })
+  it.prop(
+    "the API's own form (24 characters, milliseconds, Z) agrees with the general parser",
+    { millis: Millis },
+    ({ millis }) => {
+      const text = new Date(millis).toISOString()
+      expect(Timestamp.parse(text)).toBe(millis)
+      // The same instant written with a space and lower-case z goes through the general parser.
+      expect(Timestamp.parse(text.replace("T", " ").replace("Z", "z"))).toBe(millis)
+    },
+    { timeout: 120_000, arbitrary: { runs: 1000 } }
+  )
 
   it("the API's own form refuses whatever the general parser refuses", () => {
     for (
@@ -110,8 +115,17 @@ describe("Timestamp.parse", () => {
       const result = Schema.decodeUnknownResult(Timestamp.Timestamp)(text)
       return Result.isFailure(result) ? result.failure.message : "decoded"
     }
-    for (const text of ["0000-01-01T00:30:00+01:00", "9999-12-31T23:59:60Z", "+010000-01-01T00:00:00.000Z", "-000001-12-31T00:00:00Z"]) {
-      expect(message(text), text).toContain("between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (years 0000 to 9999 in UTC)")
+    for (
+      const text of [
+        "0000-01-01T00:30:00+01:00",
+        "9999-12-31T23:59:60Z",
+        "+010000-01-01T00:00:00.000Z",
+        "-000001-12-31T00:00:00Z"
+      ]
+    ) {
+      expect(message(text), text).toContain(
+        "between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (years 0000 to 9999 in UTC)"
+      )
     }
     for (const text of ["2026-02-30T00:00:00Z", "yesterday", "2026-01-01T00:00:00+24:00", "2026-01-01T24:00:00Z"]) {
       expect(message(text), text).toContain(`Expected an RFC 3339 timestamp, got ${JSON.stringify(text)}`)

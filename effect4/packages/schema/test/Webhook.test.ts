@@ -62,7 +62,9 @@ describe("Webhook", () => {
 
   it("keeps a subscription to an event type this version does not know as data: listing webhooks still works", () => {
     const future = { ...Fixtures.webhook, events: ["webset.item.archived", "webset.idle"] }
-    const page = getOrThrow(Webhook.decodeListResult({ data: [future, Fixtures.webhook], hasMore: false, nextCursor: null }))
+    const page = getOrThrow(
+      Webhook.decodeListResult({ data: [future, Fixtures.webhook], hasMore: false, nextCursor: null })
+    )
     expect(page.data[0]!.events).toEqual(["webset.item.archived", "webset.idle"])
     expect(page.data[0]!.events.filter(EventType.isUnrecognized)).toEqual(["webset.item.archived"])
     expect(Schema.encodeSync(Webhook.Webhook)(page.data[0]!)).toEqual(future)
@@ -72,7 +74,13 @@ describe("Webhook", () => {
   })
 
   it("url: an absolute http or https URL of at most 2048 characters", () => {
-    for (const url of ["https://hooks.example.com/exa?x=1", "http://127.0.0.1:3000/hook", `https://e.com/${"a".repeat(2000)}`]) {
+    for (
+      const url of [
+        "https://hooks.example.com/exa?x=1",
+        "http://127.0.0.1:3000/hook",
+        `https://e.com/${"a".repeat(2000)}`
+      ]
+    ) {
       expect(Result.isSuccess(Webhook.decodeResult({ ...Fixtures.webhook, url })), url).toBe(true)
     }
     const error = Webhook.decodeResult({ ...Fixtures.webhook, url: "not a url" })
@@ -121,9 +129,19 @@ describe("Webhook", () => {
     options
   )
   const page = roundTrip(Webhook.ListWebhooksResponse)
-  it.prop("generated webhook pages round-trip", { value: Webhook.ListWebhooksResponse }, ({ value }) => page(value), options)
+  it.prop(
+    "generated webhook pages round-trip",
+    { value: Webhook.ListWebhooksResponse },
+    ({ value }) => page(value),
+    options
+  )
   const attempt = roundTrip(WebhookAttempt.WebhookAttempt)
-  it.prop("generated attempts round-trip", { value: WebhookAttempt.WebhookAttempt }, ({ value }) => attempt(value), options)
+  it.prop(
+    "generated attempts round-trip",
+    { value: WebhookAttempt.WebhookAttempt },
+    ({ value }) => attempt(value),
+    options
+  )
   const attempts = roundTrip(WebhookAttempt.ListWebhookAttemptsResponse)
   it.prop(
     "generated attempt pages round-trip",
@@ -146,7 +164,11 @@ describe("WebhookAttempt", () => {
   })
 
   it("keeps an event type this version does not know as data: the whole page still decodes", () => {
-    const page = { data: [{ ...Fixtures.webhookAttempt, eventType: "webset.item.archived" }, Fixtures.webhookAttempt], hasMore: false, nextCursor: null }
+    const page = {
+      data: [{ ...Fixtures.webhookAttempt, eventType: "webset.item.archived" }, Fixtures.webhookAttempt],
+      hasMore: false,
+      nextCursor: null
+    }
     const decoded = getOrThrow(WebhookAttempt.decodeListResult(page))
     expect(decoded.data.map((a) => a.eventType)).toEqual(["webset.item.archived", "webset.item.enriched"])
     expect(EventType.isUnrecognized(decoded.data[0]!.eventType)).toBe(true)
@@ -164,7 +186,9 @@ describe("WebhookAttempt", () => {
         { ...Fixtures.webhookAttempt, successful: "false" }
       ]
     ) {
-      expect(Result.isFailure(WebhookAttempt.decodeListResult({ data: [bad], hasMore: false, nextCursor: null }))).toBe(true)
+      expect(Result.isFailure(WebhookAttempt.decodeListResult({ data: [bad], hasMore: false, nextCursor: null }))).toBe(
+        true
+      )
     }
   })
 })

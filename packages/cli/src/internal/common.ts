@@ -14,10 +14,10 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import { version } from "./version.js"
+import type * as Redacted from "effect/Redacted"
 import { describe, Reported } from "./failure.js"
 import * as Output from "./output.js"
+import { version } from "./version.js"
 
 /** `--json`. */
 export const json = Options.boolean("json").pipe(
@@ -28,12 +28,16 @@ export const json = Options.boolean("json").pipe(
 export const api = {
   apiKey: Options.redacted("api-key").pipe(
     Options.withPseudoName("KEY"),
-    Options.withDescription("The Exa API key. Default: the EXA_API_KEY environment variable (prefer it: options show in process lists)."),
+    Options.withDescription(
+      "The Exa API key. Default: the EXA_API_KEY environment variable (prefer it: options show in process lists)."
+    ),
     Options.optional
   ),
   baseUrl: Options.text("base-url").pipe(
     Options.withPseudoName("URL"),
-    Options.withDescription("The API's origin (the emulator's, a proxy's). Default: EXA_BASE_URL, else https://api.exa.ai."),
+    Options.withDescription(
+      "The API's origin (the emulator's, a proxy's). Default: EXA_BASE_URL, else https://api.exa.ai."
+    ),
     Options.optional
   ),
   json
@@ -85,4 +89,5 @@ export const run = <E, R>(
 export const runApi = <E, R>(
   options: Api,
   program: Effect.Effect<void, E, R>
-): Effect.Effect<void, Reported, Exclude<Exclude<R, Exa.Clients>, Output.Output>> => run(options, Effect.provide(program, clients(options)))
+): Effect.Effect<void, Reported, Exclude<Exclude<R, Exa.Clients>, Output.Output>> =>
+  run(options, Effect.provide(program, clients(options)))

@@ -3,10 +3,10 @@
  *
  * @internal
  */
-import * as Errors from "@effect-exa/client/Errors"
-import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
-import * as Tail from "@effect-exa/client/Tail"
 import * as Checkpoint from "@effect-exa/client/Checkpoint"
+import * as Errors from "@effect-exa/client/Errors"
+import * as Tail from "@effect-exa/client/Tail"
+import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
 import * as PlatformError from "@effect/platform/Error"
 import * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
@@ -74,16 +74,30 @@ export const describe = (error: unknown): Description => {
   })
   if (error instanceof CliError) return of(error.code, "CliError", error.message, error.hint)
   if (error instanceof Errors.NotFound) {
-    return of(ExitCode.notFound, error._tag, error.message, error.resource === "event" ? "events are kept for 60 days" : undefined)
+    return of(
+      ExitCode.notFound,
+      error._tag,
+      error.message,
+      error.resource === "event" ? "events are kept for 60 days" : undefined
+    )
   }
-  if (error instanceof Errors.Unauthorized) return of(ExitCode.unauthorized, error._tag, `The API refused the key (${error.status}): ${error.apiMessage}`, refusedKeyHint)
+  if (error instanceof Errors.Unauthorized) {
+    return of(
+      ExitCode.unauthorized,
+      error._tag,
+      `The API refused the key (${error.status}): ${error.apiMessage}`,
+      refusedKeyHint
+    )
+  }
   if (error instanceof Errors.InvalidRequest) return of(ExitCode.usage, error._tag, error.message)
   if (error instanceof Errors.RateLimited) {
     return of(
       ExitCode.rateLimited,
       error._tag,
       error.message,
-      error.retryAfter === undefined ? "wait a little and run it again" : `the API asks to wait ${seconds(error.retryAfter)}`
+      error.retryAfter === undefined
+        ? "wait a little and run it again"
+        : `the API asks to wait ${seconds(error.retryAfter)}`
     )
   }
   if (error instanceof Errors.ApiError) {
@@ -91,19 +105,53 @@ export const describe = (error: unknown): Description => {
       ? of(ExitCode.usage, error._tag, `The API rejected the request (${error.status}): ${error.apiMessage}`)
       : of(ExitCode.server, error._tag, error.message, "the API failed after retries: try again later")
   }
-  if (error instanceof Errors.Decode) return of(ExitCode.server, error._tag, error.message, "the API sent something this version cannot read: please report it")
-  if (error instanceof Errors.ServerFault || error instanceof Errors.ResponseTooLarge) return of(ExitCode.server, error._tag, error.message)
-  if (error instanceof Errors.Transport) return of(ExitCode.network, error._tag, `Could not reach the API: ${error.description}`, "check --base-url (or EXA_BASE_URL) and the network")
-  if (error instanceof Errors.Timeout) return of(ExitCode.network, error._tag, error.message, "the API is slow or unreachable: try again")
-  if (error instanceof Errors.Redirected) return of(ExitCode.network, error._tag, error.message, "check --base-url: give the API's own origin")
+  if (error instanceof Errors.Decode) {
+    return of(
+      ExitCode.server,
+      error._tag,
+      error.message,
+      "the API sent something this version cannot read: please report it"
+    )
+  }
+  if (error instanceof Errors.ServerFault || error instanceof Errors.ResponseTooLarge) {
+    return of(ExitCode.server, error._tag, error.message)
+  }
+  if (error instanceof Errors.Transport) {
+    return of(
+      ExitCode.network,
+      error._tag,
+      `Could not reach the API: ${error.description}`,
+      "check --base-url (or EXA_BASE_URL) and the network"
+    )
+  }
+  if (error instanceof Errors.Timeout) {
+    return of(ExitCode.network, error._tag, error.message, "the API is slow or unreachable: try again")
+  }
+  if (error instanceof Errors.Redirected) {
+    return of(ExitCode.network, error._tag, error.message, "check --base-url: give the API's own origin")
+  }
   if (error instanceof Tail.CheckpointExpired) {
-    return of(ExitCode.usage, error._tag, `The checkpoint is at ${error.position}, older than the API keeps events (60 days)`, "remove the checkpoint file, or give a newer --since")
+    return of(
+      ExitCode.usage,
+      error._tag,
+      `The checkpoint is at ${error.position}, older than the API keeps events (60 days)`,
+      "remove the checkpoint file, or give a newer --since"
+    )
   }
   if (error instanceof Checkpoint.CheckpointUnreadable) {
-    return of(ExitCode.usage, error._tag, `The checkpoint file holds a position this version cannot read (${error.reason})`, "remove it to start over")
+    return of(
+      ExitCode.usage,
+      error._tag,
+      `The checkpoint file holds a position this version cannot read (${error.reason})`,
+      "remove it to start over"
+    )
   }
-  if (error instanceof WebhookSignature.SignatureMissing) return of(ExitCode.failed, error._tag, "No signature: the header is empty")
-  if (error instanceof WebhookSignature.SignatureMalformed) return of(ExitCode.failed, error._tag, `The header is not an Exa-Signature: ${error.reason}`)
+  if (error instanceof WebhookSignature.SignatureMissing) {
+    return of(ExitCode.failed, error._tag, "No signature: the header is empty")
+  }
+  if (error instanceof WebhookSignature.SignatureMalformed) {
+    return of(ExitCode.failed, error._tag, `The header is not an Exa-Signature: ${error.reason}`)
+  }
   if (error instanceof WebhookSignature.SignatureMismatch) return of(ExitCode.failed, error._tag, error.message)
   if (error instanceof WebhookSignature.TimestampOutOfTolerance) return of(ExitCode.failed, error._tag, error.message)
   if (PlatformError.isPlatformError(error)) return of(ExitCode.usage, error._tag, error.message)
@@ -115,7 +163,12 @@ export const describe = (error: unknown): Description => {
       ? of(ExitCode.unauthorized, "ConfigError", problem.message, keyHint)
       : of(ExitCode.usage, "ConfigError", problem.message)
   }
-  return of(ExitCode.internal, "Internal", `effect-exa failed unexpectedly: ${messageOf(error)}`, "please report this at https://github.com/effect-exa/effect-exa/issues")
+  return of(
+    ExitCode.internal,
+    "Internal",
+    `effect-exa failed unexpectedly: ${messageOf(error)}`,
+    "please report this at https://github.com/effect-exa/effect-exa/issues"
+  )
 }
 
 const messageOf = (u: unknown): string => {

@@ -6,8 +6,8 @@
  * @internal
  */
 import * as WebhookSignature from "@effect-exa/client/WebhookSignature"
-import * as Options from "@effect/cli/Options"
 import type * as Event from "@effect-exa/schema/Event"
+import * as Options from "@effect/cli/Options"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -17,9 +17,9 @@ import * as ExitCode from "../ExitCode.js"
 import { CliError } from "./failure.js"
 import * as Input from "./input.js"
 import { printable } from "./input.js"
-import { version } from "./version.js"
 import { Output } from "./output.js"
 import { eventJson } from "./render.js"
+import { version } from "./version.js"
 
 /** The outcome of one try. */
 export type Outcome =
@@ -49,7 +49,11 @@ export const pause = (n: number): Duration.Duration => Duration.millis(Math.min(
 const reasonOf = (error: unknown): string => {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause
   if (typeof cause?.code === "string") {
-    return cause.code === "ECONNREFUSED" ? "connection refused" : cause.code === "ECONNRESET" ? "connection reset" : cause.code
+    return cause.code === "ECONNREFUSED"
+      ? "connection refused"
+      : cause.code === "ECONNRESET"
+      ? "connection reset"
+      : cause.code
   }
   if (error instanceof Error && error.name === "TimeoutError") return "no answer in time"
   return typeof cause?.message === "string" ? cause.message : error instanceof Error ? error.message : "request failed"
@@ -108,7 +112,13 @@ export const post = (target: Target, body: string): Effect.Effect<Outcome> =>
     )
   })
 
-const show = (event: Event.Event, target: Target, attempt: number, outcome: Outcome, retryIn: Duration.Duration | undefined) =>
+const show = (
+  event: Event.Event,
+  target: Target,
+  attempt: number,
+  outcome: Outcome,
+  retryIn: Duration.Duration | undefined
+) =>
   Effect.flatMap(Output, (out) => {
     if (out.json) {
       return out.record({
@@ -125,9 +135,13 @@ const show = (event: Event.Event, target: Target, attempt: number, outcome: Outc
     const ok = delivered(outcome)
     const what = outcome._tag === "Answered" ? String(outcome.status) : printable(outcome.reason)
     const verdict = ok ? out.paint("green", "delivered") : out.paint("red", "failed   ")
-    const retry = retryIn === undefined ? "" : out.paint("dim", `  (try ${attempt}, again in ${Duration.format(retryIn)})`)
+    const retry = retryIn === undefined
+      ? ""
+      : out.paint("dim", `  (try ${attempt}, again in ${Duration.format(retryIn)})`)
     return out.line(
-      `${verdict}  ${what.padEnd(3)}  ${`${outcome.millis} ms`.padStart(7)}  ${printable(event.type).padEnd(28)}  ${printable(event.id)}${retry}`
+      `${verdict}  ${what.padEnd(3)}  ${`${outcome.millis} ms`.padStart(7)}  ${printable(event.type).padEnd(28)}  ${
+        printable(event.id)
+      }${retry}`
     )
   })
 
@@ -200,7 +214,10 @@ export const target = (
       })
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return yield* new CliError({ code: ExitCode.usage, message: `--forward-to must be an http or https URL; got ${printable(url.protocol)}` })
+      return yield* new CliError({
+        code: ExitCode.usage,
+        message: `--forward-to must be an http or https URL; got ${printable(url.protocol)}`
+      })
     }
     // `fetch` refuses a URL holding credentials, and the URL is printed: such a URL is refused, and not shown.
     if (url.username !== "" || url.password !== "") {

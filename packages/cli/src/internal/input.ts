@@ -8,8 +8,8 @@ import * as EventType from "@effect-exa/schema/EventType"
 import * as Timestamp from "@effect-exa/schema/Timestamp"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
-import { CliError } from "./failure.js"
 import * as ExitCode from "../ExitCode.js"
+import { CliError } from "./failure.js"
 
 const invalid = (message: string, hint?: string) =>
   Either.left(new CliError({ code: ExitCode.usage, message, ...(hint === undefined ? {} : { hint }) }))
@@ -31,9 +31,13 @@ export const duration = (
   maximum: Duration.Duration = Duration.infinity
 ): Either.Either<Duration.Duration, CliError> => {
   const match = durationPattern.exec(text.trim())
-  if (match === null) return invalid(`--${flag} must be a duration such as 500ms, 5s, 2m, 1h or 7d; got "${printable(text)}"`)
+  if (match === null) {
+    return invalid(`--${flag} must be a duration such as 500ms, 5s, 2m, 1h or 7d; got "${printable(text)}"`)
+  }
   const value = Duration.millis(Math.round(Number(match[1]) * units[match[2]!]!))
-  if (Duration.lessThan(value, minimum)) return invalid(`--${flag} must be at least ${Duration.format(minimum)}; got ${printable(text)}`)
+  if (Duration.lessThan(value, minimum)) {
+    return invalid(`--${flag} must be at least ${Duration.format(minimum)}; got ${printable(text)}`)
+  }
   if (Duration.greaterThan(value, maximum)) {
     return invalid(`--${flag} must be at most ${Duration.format(maximum)}; got ${printable(text)}`)
   }
@@ -51,18 +55,25 @@ const earliest = Date.parse("0000-01-01T00:00:00Z")
 export const instant = (flag: string, text: string, now: number): Either.Either<string, CliError> => {
   const trimmed = text.trim()
   const bad = invalid(
-    `--${flag} must be an instant (2026-01-01, 2026-01-01T12:00:00Z) or a time ago (30m, 2h, 7d); got "${printable(text)}"`
+    `--${flag} must be an instant (2026-01-01, 2026-01-01T12:00:00Z) or a time ago (30m, 2h, 7d); got "${
+      printable(text)
+    }"`
   )
   const relative = durationPattern.exec(trimmed)
   if (relative !== null) {
     return Either.flatMap(duration(flag, trimmed), (d) => {
       const at = now - Duration.toMillis(d)
       return at < earliest
-        ? invalid(`--${flag}: ${printable(trimmed)} ago is before the year 0000`, "give a shorter time ago, or an instant")
+        ? invalid(
+          `--${flag}: ${printable(trimmed)} ago is before the year 0000`,
+          "give a shorter time ago, or an instant"
+        )
         : Either.right(new Date(at).toISOString())
     })
   }
-  const shape = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2}))?$/.exec(trimmed)
+  const shape = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2}))?$/.exec(
+    trimmed
+  )
   if (shape === null) return bad
   // Completed to a full RFC 3339 timestamp, then parsed strictly: days and times out of range are refused.
   const [, date, time, seconds, zone] = shape
@@ -98,7 +109,10 @@ export const nearest = (text: string, candidates: ReadonlyArray<string>): Array<
 }
 
 /** Event types, from repeated options and comma-separated lists; each one the API knows. */
-export const eventTypes = (flag: string, values: ReadonlyArray<string>): Either.Either<Array<EventType.EventType>, CliError> => {
+export const eventTypes = (
+  flag: string,
+  values: ReadonlyArray<string>
+): Either.Either<Array<EventType.EventType>, CliError> => {
   const types: Array<EventType.EventType> = []
   for (const value of values.flatMap((v) => v.split(","))) {
     const type = value.trim()
@@ -116,7 +130,10 @@ export const eventTypes = (flag: string, values: ReadonlyArray<string>): Either.
 }
 
 /** `key=value` pairs (the value may hold `=`; a key may not be empty). */
-export const metadata = (flag: string, values: ReadonlyArray<string>): Either.Either<Record<string, string>, CliError> => {
+export const metadata = (
+  flag: string,
+  values: ReadonlyArray<string>
+): Either.Either<Record<string, string>, CliError> => {
   // A null prototype: a key named `__proto__` is an ordinary key here, as it is in the API.
   const out: Record<string, string> = Object.create(null)
   for (const value of values) {
@@ -129,12 +146,13 @@ export const metadata = (flag: string, values: ReadonlyArray<string>): Either.Ei
 
 /** A limit: a whole number of at least 1. */
 export const positive = (flag: string, value: number): Either.Either<number, CliError> =>
-  Number.isSafeInteger(value) && value >= 1 ? Either.right(value) : invalid(`--${flag} must be a whole number of at least 1; got ${value}`)
+  Number.isSafeInteger(value) && value >= 1
+    ? Either.right(value)
+    : invalid(`--${flag} must be a whole number of at least 1; got ${value}`)
 
 /** A character as a `\uXXXX` escape (which is also how JSON writes it). */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
 
 /** Text safe to show in a terminal: control characters (escape sequences from a hostile server) made visible. */
 export const printable = (text: string): string =>
-  // eslint-disable-next-line no-control-regex
   text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, unicodeEscape)

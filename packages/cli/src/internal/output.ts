@@ -6,8 +6,8 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import { printable, unicodeEscape } from "./input.js"
 import type { Description } from "./failure.js"
+import { printable, unicodeEscape } from "./input.js"
 
 /** A stream to write to (`process.stdout`, or a buffer in tests). */
 export interface Sink {
@@ -65,7 +65,8 @@ export const make = (options: {
   const { json, stderr, stdout } = options
   const colour = colourful(stdout, options.env)
   const errColour = colourful(stderr, options.env)
-  const style = (on: boolean) => (s: Style, text: string) => on ? `\x1b[${codes[s][0]}m${text}\x1b[${codes[s][1]}m` : text
+  const style = (on: boolean) => (s: Style, text: string) =>
+    on ? `\x1b[${codes[s][0]}m${text}\x1b[${codes[s][1]}m` : text
   const errPaint = style(errColour)
   let progressShown = false
   const clearProgress = () => {
@@ -76,36 +77,47 @@ export const make = (options: {
   }
   return {
     json,
-    line: (text) => Effect.sync(() => {
-      clearProgress()
-      stdout.write(`${text}\n`)
-    }),
-    record: (value) => Effect.sync(() => {
-      clearProgress()
-      stdout.write(`${jsonText(value)}\n`)
-    }),
-    note: (text) => Effect.sync(() => {
-      clearProgress()
-      stderr.write(`${text}\n`)
-    }),
-    progress: (text) => Effect.sync(() => {
-      if (stderr.isTTY !== true) return
-      if (text === "") return clearProgress()
-      stderr.write(`\r\x1b[2K${errPaint("dim", text)}`)
-      progressShown = true
-    }),
+    line: (text) =>
+      Effect.sync(() => {
+        clearProgress()
+        stdout.write(`${text}\n`)
+      }),
+    record: (value) =>
+      Effect.sync(() => {
+        clearProgress()
+        stdout.write(`${jsonText(value)}\n`)
+      }),
+    note: (text) =>
+      Effect.sync(() => {
+        clearProgress()
+        stderr.write(`${text}\n`)
+      }),
+    progress: (text) =>
+      Effect.sync(() => {
+        if (stderr.isTTY !== true) return
+        if (text === "") return clearProgress()
+        stderr.write(`\r\x1b[2K${errPaint("dim", text)}`)
+        progressShown = true
+      }),
     paint: style(colour),
-    failure: (d) => Effect.sync(() => {
-      clearProgress()
-      if (json) {
-        stderr.write(`${jsonText({ error: { tag: d.tag, message: d.message, hint: d.hint, requestId: d.requestId, exitCode: d.code } })}\n`)
-        return
-      }
-      let text = `${errPaint("red", "error")}: ${printable(d.message)}\n`
-      if (d.hint !== undefined) text += `  ${errPaint("dim", `hint: ${d.hint}`)}\n`
-      if (d.requestId !== undefined) text += `  ${errPaint("dim", `request id: ${printable(d.requestId)}`)}\n`
-      stderr.write(text)
-    })
+    failure: (d) =>
+      Effect.sync(() => {
+        clearProgress()
+        if (json) {
+          stderr.write(
+            `${
+              jsonText({
+                error: { tag: d.tag, message: d.message, hint: d.hint, requestId: d.requestId, exitCode: d.code }
+              })
+            }\n`
+          )
+          return
+        }
+        let text = `${errPaint("red", "error")}: ${printable(d.message)}\n`
+        if (d.hint !== undefined) text += `  ${errPaint("dim", `hint: ${d.hint}`)}\n`
+        if (d.requestId !== undefined) text += `  ${errPaint("dim", `request id: ${printable(d.requestId)}`)}\n`
+        stderr.write(text)
+      })
   }
 }
 

@@ -91,7 +91,9 @@ export const webhookDetail = (webhook: Webhook.Webhook): Effect.Effect<void, nev
       ["url", printable(webhook.url)],
       ["events", eventsOf(webhook)]
     ]
-    for (const [key, value] of Object.entries(webhook.metadata ?? {})) fields.push([`metadata`, `${printable(key)}=${printable(value)}`])
+    for (const [key, value] of Object.entries(webhook.metadata ?? {})) {
+      fields.push([`metadata`, `${printable(key)}=${printable(value)}`])
+    }
     fields.push(["created", iso(webhook.createdAt)], ["updated", iso(webhook.updatedAt)])
     if (webhook.secret !== null) fields.push(["secret", out.paint("bold", printable(Redacted.value(webhook.secret)))])
     return Effect.forEach(block(fields), out.line, { discard: true })
@@ -106,7 +108,14 @@ export const webhookTable = (webhooks: ReadonlyArray<Webhook.Webhook>): Effect.E
   })
 
 /** The header of `attemptRow`s. */
-export const attemptHeader = ["ATTEMPTED".padEnd(24), "RESULT".padEnd(6), "STATUS", "TRY", "TYPE".padEnd(typeWidth), "EVENT"].join("  ")
+export const attemptHeader = [
+  "ATTEMPTED".padEnd(24),
+  "RESULT".padEnd(6),
+  "STATUS",
+  "TRY",
+  "TYPE".padEnd(typeWidth),
+  "EVENT"
+].join("  ")
 
 /** One delivery attempt as a row. */
 export const attemptRow = (attempt: WebhookAttempt.WebhookAttempt): string =>

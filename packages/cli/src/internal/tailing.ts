@@ -28,7 +28,11 @@ export const options = {
     Options.withDescription("Only events of these types (comma-separated, or the option repeated)."),
     Options.repeated
   ),
-  webset: Options.text("webset").pipe(Options.withPseudoName("ID"), Options.withDescription("Only events about this webset (its id)."), Options.optional),
+  webset: Options.text("webset").pipe(
+    Options.withPseudoName("ID"),
+    Options.withDescription("Only events about this webset (its id)."),
+    Options.optional
+  ),
   checkpoint: Options.text("checkpoint").pipe(
     Options.withPseudoName("FILE"),
     Options.withDescription(
@@ -38,7 +42,9 @@ export const options = {
   ),
   since: Options.text("since").pipe(
     Options.withPseudoName("TIME"),
-    Options.withDescription("Without a stored position, start at this instant (2026-01-01T12:00:00Z) or time ago (30m). Default: now."),
+    Options.withDescription(
+      "Without a stored position, start at this instant (2026-01-01T12:00:00Z) or time ago (30m). Default: now."
+    ),
     Options.optional
   ),
   poll: Options.text("poll").pipe(
@@ -84,7 +90,9 @@ export const settings = (values: Values): Effect.Effect<Settings, CliError> =>
       types: yield* Input.eventTypes("types", values.types),
       webset: values.webset,
       checkpoint: values.checkpoint,
-      since: Option.isSome(values.since) ? Option.some(yield* Input.instant("since", values.since.value, now)) : Option.none(),
+      since: Option.isSome(values.since)
+        ? Option.some(yield* Input.instant("since", values.since.value, now))
+        : Option.none(),
       poll: yield* Input.duration("poll", values.poll, Duration.millis(100), Input.longestTimer),
       limit: Option.isSome(values.limit) ? yield* Input.positive("limit", values.limit.value) : Infinity
     }
@@ -117,7 +125,8 @@ export const consume = <E, R>(
       outages: {
         initialDelay: "1 second",
         maxDelay: "30 seconds",
-        onFailure: (outage) => out.note(`${printable(describe(outage.error).message)}; trying again (the position is kept)`)
+        onFailure: (outage) =>
+          out.note(`${printable(describe(outage.error).message)}; trying again (the position is kept)`)
       }
     }
     const once = Tail.consume(name, (event): Effect.Effect<unknown, E | Enough, R> =>
@@ -125,7 +134,9 @@ export const consume = <E, R>(
         handled++
       }), options)
     yield* once.pipe(
-      Effect.catchIf((e): e is Enough => e instanceof Enough, () => Effect.void),
+      Effect.catchIf((e): e is Enough =>
+        e instanceof Enough, () =>
+        Effect.void),
       Effect.provide(CheckpointFile.layer(settings.checkpoint))
     )
   })

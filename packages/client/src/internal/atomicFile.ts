@@ -8,7 +8,7 @@
  * @internal
  */
 import * as PlatformError from "@effect/platform/Error"
-import * as FileSystem from "@effect/platform/FileSystem"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -101,7 +101,9 @@ export const readIfExists = (fs: FileSystem.FileSystem, file: string, maxBytes: 
         module: "FileSystem",
         method: "readFile",
         pathOrDescriptor: file,
-        description: `${file} holds ${bytes > size ? "more than " : ""}${bytes} bytes, more than the ${maxBytes} this store reads`
+        description: `${file} holds ${
+          bytes > size ? "more than " : ""
+        }${bytes} bytes, more than the ${maxBytes} this store reads`
       })
     if (size > maxBytes) return yield* tooLarge(size)
     const chunks: Array<Uint8Array> = []
@@ -190,7 +192,10 @@ export const withLock = <A, E, R>(
 
 const lockHolder = (
   text: string
-): { readonly token: unknown; readonly at: number; readonly pid: unknown; readonly namespace: string | undefined } | undefined => {
+):
+  | { readonly token: unknown; readonly at: number; readonly pid: unknown; readonly namespace: string | undefined }
+  | undefined =>
+{
   try {
     const parsed: unknown = JSON.parse(text)
     const { at, namespace, pid, token } = typeof parsed === "object" && parsed !== null

@@ -41,9 +41,8 @@ export const nativeTimer = (millis: number, fire: () => void): () => void => {
       const left = deadline - Date.now()
       if (left > 0) arm(left)
       else fire()
-    }, Math.min(remaining, maxTimerMillis))
-    // The request itself keeps the process alive while it is in flight; its timer need not.
-    // (Where timers are numbers, in browsers, there is nothing to unref.)
+    }, Math.min(remaining, maxTimerMillis)) // The request itself keeps the process alive while it is in flight; its timer need not.
+     // (Where timers are numbers, in browsers, there is nothing to unref.)
     ;(handle as { unref?: () => void }).unref?.()
   }
   arm(millis)
@@ -76,7 +75,7 @@ class Timer implements TransportContract.Deadline {
     this.expired = true
     const listeners = this.listeners
     this.listeners = undefined
-    if (listeners !== undefined) for (const listener of listeners) listener()
+    if (listeners !== undefined) { for (const listener of listeners) listener() }
   }
 
   subscribe(onExpire: () => void): () => void {

@@ -72,21 +72,27 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
     return Effect.suspend(() => this.textNow())
   }
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({ try: () => (text === "" ? null : JSON.parse(text)), catch: (cause) => this.decodeError(cause) }))
+    return Effect.flatMap(
+      this.text,
+      (text) =>
+        Effect.try({ try: () => (text === "" ? null : JSON.parse(text)), catch: (cause) => this.decodeError(cause) })
+    )
   }
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
     return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
   }
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.sync(() => this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer)
+    return Effect.sync(() =>
+      this.body.buffer.slice(this.body.byteOffset, this.body.byteOffset + this.body.byteLength) as ArrayBuffer
+    )
   }
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
     return Stream.succeed(this.body)
   }
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     return Effect.tryPromise({
-      try: () => new Response(new Uint8Array(this.body), { headers: this.headers as Record<string, string> }).formData(),
+      try: () =>
+        new Response(new Uint8Array(this.body), { headers: this.headers as Record<string, string> }).formData(),
       catch: (cause) => this.decodeError(cause)
     })
   }
@@ -115,7 +121,6 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): Uint8Array | stri
   }
 }
 
-
 /** A request ready to send: its URL, body and headers (with the body's content type). */
 export interface Prepared {
   readonly url: URL
@@ -128,15 +133,24 @@ export const prepare = (
   request: HttpClientRequest.HttpClientRequest
 ): Either.Either<Prepared, HttpClientError.RequestError> => {
   const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-  if (url._tag === "Left") return Either.left(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+  if (url._tag === "Left") {
+    return Either.left(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+  }
   const body = bodyOf(request)
   if (body === false) {
     return Either.left(
-      new HttpClientError.RequestError({ request, reason: "Encode", description: "only empty, text or byte bodies are supported" })
+      new HttpClientError.RequestError({
+        request,
+        reason: "Encode",
+        description: "only empty, text or byte bodies are supported"
+      })
     )
   }
   let headers: Record<string, string> = request.headers
-  if (body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined && headers["content-type"] === undefined) {
+  if (
+    body !== undefined && request.body._tag !== "Empty" && request.body.contentType !== undefined &&
+    headers["content-type"] === undefined
+  ) {
     headers = { ...headers, "content-type": request.body.contentType }
   }
   return Either.right({ url: url.right, body, headers })

@@ -115,13 +115,18 @@ export const describeTransport = (error: unknown, url: string, scrub: (text: str
     if (candidateCode === undefined) continue
     const address = text(candidate.address)
     const port = typeof candidate.port === "number" ? String(candidate.port) : undefined
-    description = sentence(candidateCode, address !== undefined && port !== undefined ? `${address}:${port}` : at, candidate)
+    description = sentence(
+      candidateCode,
+      address !== undefined && port !== undefined ? `${address}:${port}` : at,
+      candidate
+    )
     code = candidateCode
     source = candidate
   }
   if (description === undefined) {
     // No code we know: the innermost message that says something.
-    source = [...errors].reverse().find((e) => text(e.message) !== undefined && e.message !== "fetch failed") ?? errors[0]
+    source = [...errors].reverse().find((e) => text(e.message) !== undefined && e.message !== "fetch failed") ??
+      errors[0]
     const message = source === undefined ? undefined : text(source.message)
     description = message === undefined ? `the request to ${at} failed` : `the request to ${at} failed: ${message}`
     code = source === undefined ? undefined : text(source.code)

@@ -47,7 +47,9 @@ export const failure = (
   const info = parseErrorBody(text, status)
   const apiMessage = scrub(info.message)
   const codeField = info.code === undefined ? {} : { code: scrub(info.code) }
-  const fullId = requestId === undefined && info.requestId !== undefined ? { requestId: scrub(info.requestId) } : idField
+  const fullId = requestId === undefined && info.requestId !== undefined
+    ? { requestId: scrub(info.requestId) }
+    : idField
   if (status === 404 && endpoint.notFound !== undefined && id !== undefined) {
     return new Errors.NotFound({ resource: endpoint.notFound, id, ...fullId })
   }
@@ -75,7 +77,9 @@ export const classify = <A>(
   const result = decodeJsonText(text, endpoint.decode, endpoint.describe)
   if (Either.isRight(result)) return result as Either.Either<A, never>
   const requestId = response.header("x-request-id")
-  const { body, reason } = endpoint.redact === undefined ? { body: text, reason: result.left } : redacted(endpoint, text)
+  const { body, reason } = endpoint.redact === undefined
+    ? { body: text, reason: result.left }
+    : redacted(endpoint, text)
   return Either.left(
     new Errors.Decode({
       reason: scrub(reason),

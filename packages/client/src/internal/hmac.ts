@@ -9,7 +9,10 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 
 /** One way to compute the MAC of the concatenation of `parts` (text is UTF-8). */
-export type Engine = (secret: Redacted.Redacted<string>, parts: ReadonlyArray<string | Uint8Array>) => Effect.Effect<Uint8Array>
+export type Engine = (
+  secret: Redacted.Redacted<string>,
+  parts: ReadonlyArray<string | Uint8Array>
+) => Effect.Effect<Uint8Array>
 
 interface Hmac {
   update(data: string | Uint8Array, encoding?: "utf8"): Hmac

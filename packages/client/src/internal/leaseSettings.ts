@@ -53,4 +53,3 @@ export const settingsOf = (options: Input | undefined): Settings => {
     holder: o.holder === undefined ? undefined : Params.nonEmptyString("lease holder", o.holder)
   }
 }
-

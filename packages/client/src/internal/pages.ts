@@ -32,29 +32,53 @@ export const pages = <P extends { readonly hasMore: boolean; readonly nextCursor
 ): Stream.Stream<A, E | Errors.ServerFault> =>
   // Each run of the stream remembers its own cursors.
   Stream.suspend(() => {
-  const followed = new Set<string>(start === undefined ? [] : [start])
-  let empty = 0
-  return Stream.paginateChunkEffect<Position, A, E | Errors.ServerFault, never>(
-    { _tag: "Next", cursor: start },
-    (position) => {
-      if (position._tag === "Fault") return Effect.fail(position.error)
-      return Effect.map(fetch(position.cursor), (page): [Chunk.Chunk<A>, Option.Option<Position>] => {
-        const chunk = Chunk.unsafeFromArray(items(page))
-        if (!page.hasMore) return [chunk, Option.none()]
-        empty = chunk.length === 0 ? empty + 1 : 0
-        if (empty >= maxEmptyPages) {
-          return [chunk, Option.some({ _tag: "Fault", error: new Errors.ServerFault({ reason: `the server gave ${empty} empty pages in a row, each saying there is more` }) })]
-        }
-        const next = page.nextCursor
-        if (next === null || next.length === 0) {
-          return [chunk, Option.some({ _tag: "Fault", error: new Errors.ServerFault({ reason: "a page says hasMore but gives no nextCursor" }) })]
-        }
-        if (followed.has(next)) {
-          return [chunk, Option.some({ _tag: "Fault", error: new Errors.ServerFault({ reason: `the server gave the cursor ${JSON.stringify(next.slice(0, 80))} again, which would page forever` }) })]
-        }
-        followed.add(next)
-        return [chunk, Option.some({ _tag: "Next", cursor: next })]
-      })
-    }
-  )
-})
+    const followed = new Set<string>(start === undefined ? [] : [start])
+    let empty = 0
+    return Stream.paginateChunkEffect<Position, A, E | Errors.ServerFault, never>(
+      { _tag: "Next", cursor: start },
+      (position) => {
+        if (position._tag === "Fault") return Effect.fail(position.error)
+        return Effect.map(fetch(position.cursor), (page): [Chunk.Chunk<A>, Option.Option<Position>] => {
+          const chunk = Chunk.unsafeFromArray(items(page))
+          if (!page.hasMore) return [chunk, Option.none()]
+          empty = chunk.length === 0 ? empty + 1 : 0
+          if (empty >= maxEmptyPages) {
+            return [
+              chunk,
+              Option.some({
+                _tag: "Fault",
+                error: new Errors.ServerFault({
+                  reason: `the server gave ${empty} empty pages in a row, each saying there is more`
+                })
+              })
+            ]
+          }
+          const next = page.nextCursor
+          if (next === null || next.length === 0) {
+            return [
+              chunk,
+              Option.some({
+                _tag: "Fault",
+                error: new Errors.ServerFault({ reason: "a page says hasMore but gives no nextCursor" })
+              })
+            ]
+          }
+          if (followed.has(next)) {
+            return [
+              chunk,
+              Option.some({
+                _tag: "Fault",
+                error: new Errors.ServerFault({
+                  reason: `the server gave the cursor ${
+                    JSON.stringify(next.slice(0, 80))
+                  } again, which would page forever`
+                })
+              })
+            ]
+          }
+          followed.add(next)
+          return [chunk, Option.some({ _tag: "Next", cursor: next })]
+        })
+      }
+    )
+  })

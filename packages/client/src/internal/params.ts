@@ -19,7 +19,9 @@ export class Invalid {
 }
 
 /** Runs `build` (which may throw `Invalid`) when the effect runs; any throw becomes an `InvalidRequest`. */
-export const validated = <A, E, R>(build: () => Effect.Effect<A, E, R>): Effect.Effect<A, E | Errors.InvalidRequest, R> =>
+export const validated = <A, E, R>(
+  build: () => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | Errors.InvalidRequest, R> =>
   Effect.suspend((): Effect.Effect<A, E | Errors.InvalidRequest, R> => {
     try {
       return build()
@@ -127,7 +129,8 @@ export const eventTypes: {
 
 // The shape of every type Exa has named (`webset.item.enriched`): dotted lower-case words. A type this version does
 // not know is sent only in that shape, so a stray value (a sentence, a URL) is still refused before sending.
-const looksLikeEventType = (type: string): boolean => type.length <= 100 && /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(type)
+const looksLikeEventType = (type: string): boolean =>
+  type.length <= 100 && /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(type)
 
 /**
  * A duration: zero or more and finite, unless `bounds` says otherwise (longer than zero; `Infinity` allowed). The one
@@ -145,7 +148,9 @@ export const duration = (
     throw new Invalid(`${name} must be a Duration (for example "5 minutes"), got ${show(value)}`, name)
   }
   if (!Duration.isFinite(decoded) && bounds?.infinite !== true) throw new Invalid(`${name} must be finite`, name)
-  if (bounds?.positive === true && Duration.toMillis(decoded) <= 0) throw new Invalid(`${name} must be longer than zero`, name)
+  if (bounds?.positive === true && Duration.toMillis(decoded) <= 0) {
+    throw new Invalid(`${name} must be longer than zero`, name)
+  }
   return decoded
 }
 
@@ -158,7 +163,9 @@ export const eventType = (name: string, value: unknown): EventType.EventType => 
 }
 
 /** `cursor` and `limit` of a list call, as query parameters in that order. */
-export const pagination = (p: { readonly cursor?: unknown; readonly limit?: unknown }): Array<readonly [string, string]> => {
+export const pagination = (
+  p: { readonly cursor?: unknown; readonly limit?: unknown }
+): Array<readonly [string, string]> => {
   const query: Array<readonly [string, string]> = []
   if (p.cursor !== undefined) query.push(["cursor", nonEmptyString("cursor", p.cursor)])
   if (p.limit !== undefined) query.push(["limit", String(integer("limit", p.limit, 1, 200))])
@@ -183,7 +190,9 @@ export const webhookUrl = (name: string, value: unknown): string => {
     throw new Invalid(`${name} must be an absolute URL, got ${show(text)}`)
   }
   if (url.protocol === "https:" || (url.protocol === "http:" && loopback.test(url.hostname))) return text
-  throw new Invalid(`${name} must be an https URL (plain http only to localhost, 127.0.0.1 or [::1]), got ${show(text)}`)
+  throw new Invalid(
+    `${name} must be an https URL (plain http only to localhost, 127.0.0.1 or [::1]), got ${show(text)}`
+  )
 }
 
 /** The longest metadata value the API accepts. */
@@ -202,7 +211,9 @@ export const metadata = (name: string, value: unknown): Record<string, string> =
     const v = (value as Record<string, unknown>)[key]
     const where = `${name}[${show(key)}]`
     if (typeof v !== "string") throw new Invalid(`${where} must be a string, got ${show(v)}`)
-    if (v.length > maxMetadataValue) throw new Invalid(`${where} is ${v.length} characters; at most ${maxMetadataValue}`)
+    if (v.length > maxMetadataValue) {
+      throw new Invalid(`${where} is ${v.length} characters; at most ${maxMetadataValue}`)
+    }
     if (loneSurrogate.test(v) || loneSurrogate.test(key)) throw new Invalid(`${where} holds a lone UTF-16 surrogate`)
     entries.push([key, v])
   }
@@ -212,7 +223,9 @@ export const metadata = (name: string, value: unknown): Record<string, string> =
 /** An instant (a `DateTime`, a valid `Date`, or an RFC 3339 string) as the API's timestamp text. */
 export const timestamp = (name: string, value: unknown): string => {
   if (typeof value === "string") {
-    if (Timestamp.parse(value) === undefined) throw new Invalid(`${name} must be an RFC 3339 timestamp, got ${show(value)}`)
+    if (Timestamp.parse(value) === undefined) {
+      throw new Invalid(`${name} must be an RFC 3339 timestamp, got ${show(value)}`)
+    }
     return value
   }
   let text: string

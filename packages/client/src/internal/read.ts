@@ -48,7 +48,11 @@ export const reader = (limit: number, timeout: Duration.Duration, scrub: Scrub):
     if (cause instanceof OffOrigin) return new Errors.Redirected({ location: scrub(cause.url) })
     if (error._tag === "RequestError" && error.reason !== "Transport") {
       return new Errors.InvalidRequest({
-        reason: scrub(`the request could not be sent as built (${error.reason}): ${describeTransport(cause, url, scrub).description}`)
+        reason: scrub(
+          `the request could not be sent as built (${error.reason}): ${
+            describeTransport(cause, url, scrub).description
+          }`
+        )
       })
     }
     const described = describeTransport(cause ?? error, url, scrub)
@@ -94,7 +98,9 @@ export const reader = (limit: number, timeout: Duration.Duration, scrub: Scrub):
       // it is an empty body.
       (error) => error._tag === "ResponseError" && error.reason === "EmptyBody"
     ).pipe(
-      Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : fromHttpError(error, response.request.url)),
+      Effect.mapError((error) =>
+        error._tag === "ResponseTooLarge" ? error : fromHttpError(error, response.request.url)
+      ),
       Effect.map((bytes) => utf8.decode(bytes))
     )
   }

@@ -54,7 +54,9 @@ const sameOriginOnly = (client: HttpClient.HttpClient, origin: string): HttpClie
       Effect.flatMap(request, (request) =>
         request.url === origin || request.url.startsWith(prefix)
           ? client.execute(request)
-          : Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new OffOrigin(request.url) }))),
+          : Effect.fail(
+            new HttpClientError.RequestError({ request, reason: "Transport", cause: new OffOrigin(request.url) })
+          )),
     Effect.succeed
   )
 }
@@ -80,7 +82,9 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
     const retryUnsent = Retry.apply(config.retry, { idempotent: false })
     // Our own requests never leave the origin; a transformClient's might (it may follow redirects), so below it
     // every request is checked.
-    const client = config.transformClient === undefined ? base : config.transformClient(sameOriginOnly(base, config.origin))
+    const client = config.transformClient === undefined
+      ? base
+      : config.transformClient(sameOriginOnly(base, config.origin))
     const headers = { "x-api-key": key, accept: "application/json", "user-agent": `effect-exa/${version}` }
     const templates = new Map<Endpoint.Method, HttpClientRequest.HttpClientRequest>()
     const template = (method: Endpoint.Method): HttpClientRequest.HttpClientRequest => {
@@ -103,7 +107,11 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
     const attempt = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | Errors.Timeout> =>
       timed(Effect.locally(
         Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-          Effect.provideService(self, FetchHttpClient.RequestInit, init._tag === "Some" ? { ...init.value, redirect: "manual" } : manual)),
+          Effect.provideService(
+            self,
+            FetchHttpClient.RequestInit,
+            init._tag === "Some" ? { ...init.value, redirect: "manual" } : manual
+          )),
         HttpClient.currentTracerDisabledWhen,
         () => true
       ))
@@ -148,8 +156,7 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
               ? judge(endpoint, id, response, text.right, span, http)
               : Effect.fail(read.fromHttpError(text.left, request.url))
           }
-          return Effect.flatMap(read.body(response), (text) =>
-            judge(endpoint, id, response, text, span, http))
+          return Effect.flatMap(read.body(response), (text) => judge(endpoint, id, response, text, span, http))
         }
       })
 
@@ -173,7 +180,8 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
             "url.path": request.url.slice(config.origin.length)
           }
         },
-        (http) => send(endpoint, id, HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(http)), span, http)
+        (http) =>
+          send(endpoint, id, HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(http)), span, http)
       )
 
     const call = <A>(
@@ -194,7 +202,9 @@ export const make = (config: Settings): Effect.Effect<Pipeline, never, HttpClien
         endpoint.name,
         { attributes: built.attributes ?? {}, captureStackTrace: false },
         (span) => {
-          const once = config.httpSpans ? httpSpan(endpoint, id, ready, span) : send(endpoint, id, ready, span, undefined)
+          const once = config.httpSpans
+            ? httpSpan(endpoint, id, ready, span)
+            : send(endpoint, id, ready, span, undefined)
           const policy = endpoint.idempotent === false ? retryUnsent : retry
           const gone = endpoint.goneAfterRetry
           if (gone === undefined) {

@@ -77,7 +77,10 @@ export const parseHttpDate = (value: string): number | undefined => {
  * negative number, a list, a header sent twice, which arrives joined with ", ", garbage) is ignored, so the caller
  * falls back to its own backoff.
  */
-export const retryAfter = (header: (name: string) => string | undefined, now: number): Duration.Duration | undefined => {
+export const retryAfter = (
+  header: (name: string) => string | undefined,
+  now: number
+): Duration.Duration | undefined => {
   const ms = header("retry-after-ms")?.trim()
   if (ms !== undefined && /^\d{1,15}(\.\d+)?$/.test(ms)) return Duration.millis(Number(ms))
   const value = header("retry-after")?.trim()

@@ -15,8 +15,8 @@ import * as Option from "effect/Option"
 import type * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as TransportContract from "../TransportContract.js"
 import type * as Retry from "../Retry.js"
+import * as TransportContract from "../TransportContract.js"
 import { Invalid } from "./params.js"
 import * as Params from "./params.js"
 
@@ -179,7 +179,9 @@ export interface ConfigInput {
  */
 export const configured = <O extends ConfigInput, S, R>(
   options: O,
-  make: (options: Omit<O, "apiKey" | "baseUrl"> & { apiKey: Redacted.Redacted<string>; baseUrl: string | undefined }) => Effect.Effect<S, ConfigError.ConfigError, R>
+  make: (
+    options: Omit<O, "apiKey" | "baseUrl"> & { apiKey: Redacted.Redacted<string>; baseUrl: string | undefined }
+  ) => Effect.Effect<S, ConfigError.ConfigError, R>
 ): Effect.Effect<S, ConfigError.ConfigError, R> =>
   Effect.suspend(() => {
     if (typeof options !== "object" || options === null) {
@@ -192,4 +194,6 @@ export const configured = <O extends ConfigInput, S, R>(
       }),
       ({ apiKey, baseUrl }) => make({ ...options, apiKey, baseUrl })
     )
-  }).pipe(Effect.catchAllDefect(() => Effect.fail(ConfigError.InvalidData(["options"], "the options could not be read"))))
+  }).pipe(
+    Effect.catchAllDefect(() => Effect.fail(ConfigError.InvalidData(["options"], "the options could not be read")))
+  )

@@ -13,7 +13,11 @@ type Record_ = { readonly [x: string]: string }
 
 // Every own key, each value a string. The object is taken as it is, not rebuilt: rebuilding by assignment (as
 // `Schema.Record` does) silently drops a key named `__proto__`, which JSON may carry like any other.
-const parse = (u: unknown, _: SchemaAST.ParseOptions, ast: SchemaAST.AST): Either.Either<Record_, ParseResult.ParseIssue> => {
+const parse = (
+  u: unknown,
+  _: SchemaAST.ParseOptions,
+  ast: SchemaAST.AST
+): Either.Either<Record_, ParseResult.ParseIssue> => {
   if (typeof u !== "object" || u === null || Array.isArray(u)) return ParseResult.fail(new ParseResult.Type(ast, u))
   for (const key of Object.keys(u)) {
     const value = (u as Record<string, unknown>)[key]

@@ -57,14 +57,21 @@ export const runBundle = async (): Promise<string> => {
     const gzip = gzipSync(code, { level: 9 }).length
     sizes[name] = gzip
     const parts = new Map<string, number>()
-    for (const [path, input] of Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs)[0]!]!.inputs)) {
+    for (
+      const [path, input] of Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs)[0]!]!.inputs)
+    ) {
       const pkg = packageOf(path)
       parts.set(pkg, (parts.get(pkg) ?? 0) + input.bytesInOutput)
     }
     const largest = [...parts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5)
       .map(([pkg, bytes]) => `${pkg} ${fmt(bytes / 1024)}k`).join(", ")
     const testOnly = [...parts.keys()].filter((pkg) => pkg === "fast-check" || pkg === "pure-rand")
-    rows.push([name, fmt(code.length), fmt(gzip), largest + (testOnly.length > 0 ? ` (test-only code: ${testOnly.join(", ")})` : "")])
+    rows.push([
+      name,
+      fmt(code.length),
+      fmt(gzip),
+      largest + (testOnly.length > 0 ? ` (test-only code: ${testOnly.join(", ")})` : "")
+    ])
   }
   const [ours, bare] = Object.keys(apps).map((name) => sizes[name]!)
   return [

@@ -17,23 +17,35 @@ const zodIsoPage = z.object({ data: z.array(zodIso), hasMore: z.boolean(), nextC
 const decodePage = Schema.decodeUnknownSync(ListEventsResponse.ListEventsResponse)
 const decodePageFast = (u: unknown) => Either.getOrThrow(ListEventsResponse.decodeEither(u))
 
-const render = (title: string, results: ReadonlyArray<{ name: string; medianNs: number; p25Ns: number; p75Ns: number }>) => {
+const render = (
+  title: string,
+  results: ReadonlyArray<{ name: string; medianNs: number; p25Ns: number; p75Ns: number }>
+) => {
   const parse = results[0]!
   return [
     title,
     "",
-    table(["decoder", "ns/op (median)", "p25..p75 ns", "ops/s", "x JSON.parse"], results.map((r) => [
-      r.name,
-      fmt(r.medianNs),
-      `${fmt(r.p25Ns)}..${fmt(r.p75Ns)}`,
-      fmt(1e9 / r.medianNs),
-      fmt(r.medianNs / parse.medianNs, 2)
-    ])),
+    table(
+      ["decoder", "ns/op (median)", "p25..p75 ns", "ops/s", "x JSON.parse"],
+      results.map((r) => [
+        r.name,
+        fmt(r.medianNs),
+        `${fmt(r.p25Ns)}..${fmt(r.p75Ns)}`,
+        fmt(1e9 / r.medianNs),
+        fmt(r.medianNs / parse.medianNs, 2)
+      ])
+    ),
     ""
   ]
 }
 
-const cases = (text: string, plain: (u: unknown) => unknown, ours: (u: unknown) => unknown, coerce: z.ZodType, iso: z.ZodType): Array<Case> => [
+const cases = (
+  text: string,
+  plain: (u: unknown) => unknown,
+  ours: (u: unknown) => unknown,
+  coerce: z.ZodType,
+  iso: z.ZodType
+): Array<Case> => [
   { name: "JSON.parse only (the limit)", run: () => JSON.parse(text) },
   { name: "JSON.parse + plain Effect Schema (decodeUnknownSync)", run: () => plain(JSON.parse(text)) },
   { name: "JSON.parse + zod 4, dates z.coerce.date()", run: () => coerce.parse(JSON.parse(text)) },

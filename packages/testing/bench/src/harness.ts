@@ -52,7 +52,12 @@ export const measureSync = (
   void sink
   return cases.map((c, i) => {
     const sorted = samples[i]!.sort((a, b) => a - b)
-    return { name: c.name, medianNs: quantile(sorted, 0.5), p25Ns: quantile(sorted, 0.25), p75Ns: quantile(sorted, 0.75) }
+    return {
+      name: c.name,
+      medianNs: quantile(sorted, 0.5),
+      p25Ns: quantile(sorted, 0.25),
+      p75Ns: quantile(sorted, 0.75)
+    }
   })
 }
 

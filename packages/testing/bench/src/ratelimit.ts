@@ -42,9 +42,10 @@ const withServer = <A>(use: (url: string) => Promise<A>): Promise<{ result: A; r
           if (outcome._tag === "Reply" && outcome.reply.status === 429) limited++
         })
     })
-    const { url } = yield* Layer.build(ExaApiServer.layer.pipe(Layer.provide(Layer.succeed(ExaApi.ExaApi, counted)))).pipe(
-      Effect.map((context) => context.unsafeMap.get(ExaApiServer.ExaApiServer.key) as ExaApiServer.Service)
-    )
+    const { url } = yield* Layer.build(ExaApiServer.layer.pipe(Layer.provide(Layer.succeed(ExaApi.ExaApi, counted))))
+      .pipe(
+        Effect.map((context) => context.unsafeMap.get(ExaApiServer.ExaApiServer.key) as ExaApiServer.Service)
+      )
     const result = yield* Effect.promise(() => use(url))
     return { result, requests, limited }
   })))
@@ -80,7 +81,9 @@ const ours = (rateLimit: boolean) => (url: string) =>
       Layer.provide(NodeTransport.layer)
     )
     const context = yield* Layer.build(layer)
-    return yield* Effect.promise(() => hammer(() => Effect.runPromise(Effect.provide(EventsClient.getEvent("ev_1"), context))))
+    return yield* Effect.promise(() =>
+      hammer(() => Effect.runPromise(Effect.provide(EventsClient.getEvent("ev_1"), context)))
+    )
   })))
 
 const exaJs = (url: string) => {

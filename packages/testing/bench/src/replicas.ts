@@ -8,12 +8,25 @@ import * as Effect from "effect/Effect"
 import { fmt, table } from "./harness.js"
 import * as Replicas from "./replicas/run.js"
 
-const ms = (values: ReadonlyArray<number>, q: number) => values.length === 0 ? "—" : fmt(Replicas.quantile(values, q), 0)
+const ms = (values: ReadonlyArray<number>, q: number) =>
+  values.length === 0 ? "—" : fmt(Replicas.quantile(values, q), 0)
 
 export const runReplicas = async (): Promise<string> => {
-  const base = { replicas: 3, workers: 2, leaseMs: 2000, renewMs: 500, retryMs: 200, pollMs: 200, drainTimeoutMs: 60_000 }
-  const kills = await Effect.runPromise(Replicas.run({ ...base, rate: 50, seconds: 30, kills: 6, terms: 4, lookbackMs: 30_000, batchSize: 25 }))
-  const throughput = await Effect.runPromise(Replicas.run({ ...base, rate: 600, seconds: 15, kills: 0, terms: 0, pollMs: 100, lookbackMs: 30_000 }))
+  const base = {
+    replicas: 3,
+    workers: 2,
+    leaseMs: 2000,
+    renewMs: 500,
+    retryMs: 200,
+    pollMs: 200,
+    drainTimeoutMs: 60_000
+  }
+  const kills = await Effect.runPromise(
+    Replicas.run({ ...base, rate: 50, seconds: 30, kills: 6, terms: 4, lookbackMs: 30_000, batchSize: 25 })
+  )
+  const throughput = await Effect.runPromise(
+    Replicas.run({ ...base, rate: 600, seconds: 15, kills: 0, terms: 0, pollMs: 100, lookbackMs: 30_000 })
+  )
   const drained = await Effect.runPromise(Replicas.drain({ replicas: 3, workers: 2, events: 20_000, batchSize: 100 }))
   const hooks = await Effect.runPromise(Replicas.run({
     ...base,
@@ -27,24 +40,82 @@ export const runReplicas = async (): Promise<string> => {
   return [
     "## Replicas: 3 processes on the Postgres inbox, 2 workers each, lease 2 s renewed every 0.5 s",
     "",
-    table(["run", "events", "lost", "duplicate transactional writes", "duplicate external effects", "unreadable positions", "load (1/5/15 min)"], [
-      [`50 events/s for 30 s, leader killed ×${kills.kills} (SIGKILL) and stopped ×4 (SIGTERM)`, fmt(kills.events), fmt(kills.lost), fmt(kills.transactionalDuplicates), `${fmt(kills.externalDuplicates)} (batch 25)`, fmt(kills.unreadablePositions), kills.load],
-      ["600 events/s for 15 s, no kill, lookback 30 s, poll every 100 ms", fmt(throughput.events), fmt(throughput.lost), fmt(throughput.transactionalDuplicates), fmt(throughput.externalDuplicates), fmt(throughput.unreadablePositions), throughput.load],
-      [`webhooks: 20 events/s for 15 s via a round-robin proxy, every 10th handler 2.5 s (delivery timeout 2 s), a receiver killed ×${hooks.kills}`, fmt(hooks.events), fmt(hooks.lost), fmt(hooks.transactionalDuplicates), fmt(hooks.externalDuplicates), "—", hooks.load]
+    table([
+      "run",
+      "events",
+      "lost",
+      "duplicate transactional writes",
+      "duplicate external effects",
+      "unreadable positions",
+      "load (1/5/15 min)"
+    ], [
+      [
+        `50 events/s for 30 s, leader killed ×${kills.kills} (SIGKILL) and stopped ×4 (SIGTERM)`,
+        fmt(kills.events),
+        fmt(kills.lost),
+        fmt(kills.transactionalDuplicates),
+        `${fmt(kills.externalDuplicates)} (batch 25)`,
+        fmt(kills.unreadablePositions),
+        kills.load
+      ],
+      [
+        "600 events/s for 15 s, no kill, lookback 30 s, poll every 100 ms",
+        fmt(throughput.events),
+        fmt(throughput.lost),
+        fmt(throughput.transactionalDuplicates),
+        fmt(throughput.externalDuplicates),
+        fmt(throughput.unreadablePositions),
+        throughput.load
+      ],
+      [
+        `webhooks: 20 events/s for 15 s via a round-robin proxy, every 10th handler 2.5 s (delivery timeout 2 s), a receiver killed ×${hooks.kills}`,
+        fmt(hooks.events),
+        fmt(hooks.lost),
+        fmt(hooks.transactionalDuplicates),
+        fmt(hooks.externalDuplicates),
+        "—",
+        hooks.load
+      ]
     ]),
     "",
     table(["measure", "p50", "p95", "max", "goal"], [
-      ["failover after SIGKILL of the leader (ms to the next event stored)", ms(kills.failoverMs, 0.5), ms(kills.failoverMs, 0.95), ms(kills.failoverMs, 1), "p95 ≤ 3,000"],
-      ["hand-over after SIGTERM of the leader (ms)", ms(kills.handOverMs, 0.5), ms(kills.handOverMs, 0.95), ms(kills.handOverMs, 1), "≤ 500"],
-      ["webhook acknowledgement, 2xx answers (ms, at the proxy)", ms(hooks.ackMs, 0.5), ms(hooks.ackMs, 0.99) + " (p99)", ms(hooks.ackMs, 1), "p99 ≤ 50"]
+      [
+        "failover after SIGKILL of the leader (ms to the next event stored)",
+        ms(kills.failoverMs, 0.5),
+        ms(kills.failoverMs, 0.95),
+        ms(kills.failoverMs, 1),
+        "p95 ≤ 3,000"
+      ],
+      [
+        "hand-over after SIGTERM of the leader (ms)",
+        ms(kills.handOverMs, 0.5),
+        ms(kills.handOverMs, 0.95),
+        ms(kills.handOverMs, 1),
+        "≤ 500"
+      ],
+      [
+        "webhook acknowledgement, 2xx answers (ms, at the proxy)",
+        ms(hooks.ackMs, 0.5),
+        ms(hooks.ackMs, 0.99) + " (p99)",
+        ms(hooks.ackMs, 1),
+        "p99 ≤ 50"
+      ]
     ]),
     "",
     table(["throughput", "events/s", "goal"], [
       ["poll path: events stored per second, 600/s offered, lookback 30 s", fmt(throughput.ingestPerSecond), "≥ 500"],
-      [`inbox drain: 20,000 rows, 3 replicas × 2 workers, batches of 100 (${fmt(drained.handled)} handled, ${fmt(drained.duplicates)} duplicates; load ${drained.load})`, fmt(drained.perSecond), "≥ 2,000"]
+      [
+        `inbox drain: 20,000 rows, 3 replicas × 2 workers, batches of 100 (${fmt(drained.handled)} handled, ${
+          fmt(drained.duplicates)
+        } duplicates; load ${drained.load})`,
+        fmt(drained.perSecond),
+        "≥ 2,000"
+      ]
     ]),
     "",
-    `Webhook deliveries: ${fmt(hooks.deliveries)} answers passed on by the proxy, ${fmt(hooks.firstTry204)} of them 204.`,
+    `Webhook deliveries: ${fmt(hooks.deliveries)} answers passed on by the proxy, ${
+      fmt(hooks.firstTry204)
+    } of them 204.`,
     ""
   ].join("\n")
 }

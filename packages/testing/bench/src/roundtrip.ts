@@ -9,8 +9,8 @@
 import { EventsClient, ExaClient } from "@effect-exa/client"
 import * as FetchTransport from "@effect-exa/client/FetchTransport"
 import * as NodeTransport from "@effect-exa/client/NodeTransport"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Event } from "@effect-exa/schema"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
@@ -55,7 +55,8 @@ const promiseSlice = (call: () => Promise<unknown>): Slice => async (concurrency
 
 // The same measure from inside one Effect program: `concurrency` fibers calling `effect` in a loop until the time
 // is up (how an Effect application calls the client; no Promise or root fiber per call).
-const effectSlice = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>, effect: Effect.Effect<unknown, unknown, R>): Slice =>
+const effectSlice =
+  <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>, effect: Effect.Effect<unknown, unknown, R>): Slice =>
   async (concurrency, ms) => {
     let done = 0
     const end = performance.now() + ms
@@ -63,7 +64,9 @@ const effectSlice = <R>(runtime: ManagedRuntime.ManagedRuntime<R, never>, effect
       performance.now() < end ? Effect.flatMap(effect, () => (done++, loop)) : Effect.void
     )
     const start = performance.now()
-    await runtime.runPromise(Effect.forEach(Array.from({ length: concurrency }), () => loop, { concurrency: "unbounded", discard: true }))
+    await runtime.runPromise(
+      Effect.forEach(Array.from({ length: concurrency }), () => loop, { concurrency: "unbounded", discard: true })
+    )
     return done / ((performance.now() - start) / 1000)
   }
 
@@ -84,7 +87,11 @@ const validatingFetch = async (baseUrl: string) => {
 
 const eventsRuntime = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
   ManagedRuntime.make(
-    EventsClient.Default.pipe(Layer.provide(ExaClient.layer({ apiKey: Redacted.make(apiKey), baseUrl })), Layer.orDie, Layer.provide(http))
+    EventsClient.Default.pipe(
+      Layer.provide(ExaClient.layer({ apiKey: Redacted.make(apiKey), baseUrl })),
+      Layer.orDie,
+      Layer.provide(http)
+    )
   )
 
 // Every client measured, in table order: a name, and how to build it against the server at `baseUrl`.
@@ -120,7 +127,12 @@ const definitions: ReadonlyArray<{
       const call = () =>
         new Promise((resolve, reject) => {
           const chunks: Array<Buffer> = []
-          agent.dispatch({ origin: baseUrl, path: `/websets/v0/events/${id}`, method: "GET", headers: { "x-api-key": apiKey } }, {
+          agent.dispatch({
+            origin: baseUrl,
+            path: `/websets/v0/events/${id}`,
+            method: "GET",
+            headers: { "x-api-key": apiKey }
+          }, {
             onRequestStart: () => {},
             onResponseData: (_, chunk) => void chunks.push(chunk),
             onResponseEnd: () => resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))),
@@ -138,11 +150,16 @@ const definitions: ReadonlyArray<{
     name: "@effect/platform FetchHttpClient alone (execute + text + JSON.parse, tracer off)",
     make: (baseUrl) => {
       const runtime = ManagedRuntime.make(FetchHttpClient.layer)
-      const request = HttpClientRequest.get(`${baseUrl}/websets/v0/events/${id}`).pipe(HttpClientRequest.setHeader("x-api-key", apiKey))
-      const call = Effect.flatMap(HttpClient.HttpClient, (client) =>
-        Effect.flatMap(client.execute(request), (response) => Effect.map(response.text, (text) => JSON.parse(text)))).pipe(
-          Effect.withTracerEnabled(false)
-        )
+      const request = HttpClientRequest.get(`${baseUrl}/websets/v0/events/${id}`).pipe(
+        HttpClientRequest.setHeader("x-api-key", apiKey)
+      )
+      const call = Effect.flatMap(
+        HttpClient.HttpClient,
+        (client) =>
+          Effect.flatMap(client.execute(request), (response) => Effect.map(response.text, (text) => JSON.parse(text)))
+      ).pipe(
+        Effect.withTracerEnabled(false)
+      )
       return { slice: promiseSlice(() => runtime.runPromise(call)), dispose: () => runtime.dispose() }
     }
   },
@@ -150,14 +167,20 @@ const definitions: ReadonlyArray<{
     name: "effect-exa getEvent, @effect/platform's FetchHttpClient",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, FetchHttpClient.layer)
-      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
+      return {
+        slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))),
+        dispose: () => runtime.dispose()
+      }
     }
   },
   {
     name: "effect-exa getEvent, FetchTransport",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, FetchTransport.layer)
-      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
+      return {
+        slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))),
+        dispose: () => runtime.dispose()
+      }
     }
   },
   {
@@ -179,7 +202,10 @@ const definitions: ReadonlyArray<{
     name: "effect-exa getEvent, NodeTransport",
     make: (baseUrl) => {
       const runtime = eventsRuntime(baseUrl, NodeTransport.layer)
-      return { slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))), dispose: () => runtime.dispose() }
+      return {
+        slice: promiseSlice(() => runtime.runPromise(EventsClient.getEvent(id))),
+        dispose: () => runtime.dispose()
+      }
     }
   },
   {
@@ -188,7 +214,7 @@ const definitions: ReadonlyArray<{
       const runtime = eventsRuntime(baseUrl, NodeTransport.layer)
       return { slice: effectSlice(runtime, EventsClient.getEvent(id)), dispose: () => runtime.dispose() }
     }
-  },
+  }
 ]
 
 // A contender's process: waits for `{ concurrency, ms }` messages and answers each with the rate it measured.
@@ -248,21 +274,32 @@ export const runRoundTrip = async (): Promise<string> => {
     const undici = results[2]!
     const floor = results[3]!
     out.push(`### ${size} event`, "")
-    out.push(table(
-      ["client", "c=1 req/s", "c=16 req/s", "× fetch (c=1 / c=16)", "× validating fetch (c=1 / c=16)", "× undici (c=1 / c=16)", "× exa-js (c=1 / c=16)"],
-      definitions.map(({ name }, index) => {
-        const r = results[index]!
-        return [
-          name,
-          fmt(median(r.c1)),
-          fmt(median(r.c16)),
-          `${fmt(median(r.c1) / median(base.c1), 2)} / ${fmt(median(r.c16) / median(base.c16), 2)}`,
-          `${fmt(median(r.c1) / median(floor.c1), 2)} / ${fmt(median(r.c16) / median(floor.c16), 2)}`,
-          `${fmt(median(r.c1) / median(undici.c1), 2)} / ${fmt(median(r.c16) / median(undici.c16), 2)}`,
-          `${fmt(median(r.c1) / median(exa.c1), 2)} / ${fmt(median(r.c16) / median(exa.c16), 2)}`
-        ]
-      })
-    ), "")
+    out.push(
+      table(
+        [
+          "client",
+          "c=1 req/s",
+          "c=16 req/s",
+          "× fetch (c=1 / c=16)",
+          "× validating fetch (c=1 / c=16)",
+          "× undici (c=1 / c=16)",
+          "× exa-js (c=1 / c=16)"
+        ],
+        definitions.map(({ name }, index) => {
+          const r = results[index]!
+          return [
+            name,
+            fmt(median(r.c1)),
+            fmt(median(r.c16)),
+            `${fmt(median(r.c1) / median(base.c1), 2)} / ${fmt(median(r.c16) / median(base.c16), 2)}`,
+            `${fmt(median(r.c1) / median(floor.c1), 2)} / ${fmt(median(r.c16) / median(floor.c16), 2)}`,
+            `${fmt(median(r.c1) / median(undici.c1), 2)} / ${fmt(median(r.c16) / median(undici.c16), 2)}`,
+            `${fmt(median(r.c1) / median(exa.c1), 2)} / ${fmt(median(r.c16) / median(exa.c16), 2)}`
+          ]
+        })
+      ),
+      ""
+    )
     for (const runner of runners) runner.stop()
     server.stop()
   }

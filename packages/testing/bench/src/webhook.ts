@@ -20,7 +20,10 @@ const atCap = `t=${now},${filler(WebhookSignature.maxCandidates - 1)},v1=${valid
 const thousand = `t=${now},${filler(1000)}`
 
 const cases: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
-  ["WebhookSignature.verifySignature, 1 candidate", () => Effect.runPromise(WebhookSignature.verifySignature({ secret, header: `t=${now},v1=${valid}`, body }))],
+  [
+    "WebhookSignature.verifySignature, 1 candidate",
+    () => Effect.runPromise(WebhookSignature.verifySignature({ secret, header: `t=${now},v1=${valid}`, body }))
+  ],
   [
     `WebhookSignature.verifySignature, ${WebhookSignature.maxCandidates} candidates (the cap; the valid one last)`,
     () =>

@@ -10,4 +10,6 @@ import * as Schema from "effect/Schema"
 const isEvent = Schema.is(Event.Event)
 const encodeEvent = Schema.encodeSync(Event.Event)
 
-export const toJson = (event: Event.Event | Event.Encoded): Event.Encoded => (isEvent(event) ? encodeEvent(event) : event)
+export const toJson = (
+  event: Event.Event | Event.Encoded
+): Event.Encoded => (isEvent(event) ? encodeEvent(event) : event)

@@ -94,7 +94,9 @@ const checkEvents = (value: unknown): Array<string> => {
     throw new BadRequest(`events must hold 1 to ${EventType.all.length} event types`)
   }
   for (const type of value) {
-    if (typeof type !== "string" || !EventType.isEventType(type)) throw new BadRequest(`Invalid event type: ${String(type)}`)
+    if (typeof type !== "string" || !EventType.isEventType(type)) {
+      throw new BadRequest(`Invalid event type: ${String(type)}`)
+    }
   }
   return value as Array<string>
 }
@@ -132,7 +134,10 @@ const publicJson = (webhook: StoredWebhook, secret: string | null) => {
   return { ...rest, secret }
 }
 
-const paginate = <A>(all: ReadonlyArray<A>, params: URLSearchParams): Answer | { readonly page: Record<string, unknown> } => {
+const paginate = <A>(
+  all: ReadonlyArray<A>,
+  params: URLSearchParams
+): Answer | { readonly page: Record<string, unknown> } => {
   const limitText = params.get("limit")
   const limit = limitText === null ? 25 : Number(limitText)
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
@@ -275,17 +280,24 @@ export const make = (options: DeliveryOptions = {}) =>
     const handlers: { readonly [K in keyof typeof WebhooksClient.endpoints]: (request: Routed) => Answer } = {
       createWebhook: (request) => answering(() => create(parseBody(request.body), request.now)),
       listWebhooks: (request) => answering(() => list(request.url.searchParams)),
-      getWebhook: (request) => withWebhook(request.params.id!, (webhook) => ({ status: 200, body: publicJson(webhook, null) })),
+      getWebhook: (request) =>
+        withWebhook(request.params.id!, (webhook) => ({ status: 200, body: publicJson(webhook, null) })),
       updateWebhook: (request) =>
-        withWebhook(request.params.id!, (webhook) => answering(() => update(webhook, parseBody(request.body), request.now))),
+        withWebhook(request.params.id!, (webhook) =>
+          answering(() => update(webhook, parseBody(request.body), request.now))),
       deleteWebhook: (request) =>
         withWebhook(request.params.id!, (webhook) => {
-          webhooks = webhooks.filter((w) => w.id !== webhook.id)
+          webhooks = webhooks.filter((w) =>
+            w.id !== webhook.id
+          )
           jobs = jobs.filter((job) => job.webhookId !== webhook.id)
           return { status: 200, body: publicJson(webhook, null) }
         }),
       listAttempts: (request) =>
-        withWebhook(request.params.id!, (webhook) => answering(() => listAttempts(webhook.id, request.url.searchParams)))
+        withWebhook(
+          request.params.id!,
+          (webhook) => answering(() => listAttempts(webhook.id, request.url.searchParams))
+        )
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ export const stringRecord = (identifier: string, description: string): Schema.de
       for (const key of Object.keys(input)) {
         const value = (input as Record<string, unknown>)[key]
         if (typeof value !== "string") {
-          return Effect.fail(new SchemaIssue.Pointer([key], new SchemaIssue.InvalidType(Schema.String.ast, value, options)))
+          return Effect.fail(
+            new SchemaIssue.Pointer([key], new SchemaIssue.InvalidType(Schema.String.ast, value, options))
+          )
         }
       }
       return Effect.succeed(input as Record_)

@@ -41,7 +41,9 @@ const program = Effect.gen(function*() {
       headers: { "x-api-key": Redacted.value(api.apiKey), "content-type": "application/json" },
       body: JSON.stringify({ url: settings.webhookUrl, events: ["webset.item.created"] })
     })
-    if (outcome._tag !== "Reply" || outcome.reply.status !== 200) return yield* Effect.dieMessage("could not create the webhook")
+    if (outcome._tag !== "Reply" || outcome.reply.status !== 200) {
+      return yield* Effect.dieMessage("could not create the webhook")
+    }
     const secret = (JSON.parse(outcome.reply.body) as { secret: string }).secret
     process.stdout.write(`SECRET ${secret}\n`)
   }
@@ -55,8 +57,11 @@ const program = Effect.gen(function*() {
     const due = Math.floor(((Date.now() - started) / 1000) * settings.rate)
     if (due > added) {
       const now = new Date().toISOString()
-      const events = Array.from({ length: due - added }, (_, k) =>
-        Fixtures.make("webset.item.created", { id: `ev_${String(added + k).padStart(7, "0")}`, createdAt: now }))
+      const events = Array.from(
+        { length: due - added },
+        (_, k) =>
+          Fixtures.make("webset.item.created", { id: `ev_${String(added + k).padStart(7, "0")}`, createdAt: now })
+      )
       yield* api.addEvents(events)
       appendFileSync(settings.truth, events.map((e) => `${e.id}\n`).join(""))
       added = due

@@ -58,7 +58,9 @@ const handle = (event: { readonly id: string }) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const n = Number(event.id.replace(/\D/g, ""))
-    if (settings.slowEvery !== undefined && n % settings.slowEvery === 0) yield* Effect.sleep(Duration.millis(settings.slowMs ?? 0))
+    if (settings.slowEvery !== undefined && n % settings.slowEvery === 0) {
+      yield* Effect.sleep(Duration.millis(settings.slowMs ?? 0))
+    }
     yield* sql`INSERT INTO ${sql(handledTable)} (event_id, replica) VALUES (${event.id}, ${settings.id})`
     appendFileSync(settings.external, `${event.id}\n`)
   })
@@ -74,7 +76,11 @@ const serve = (handler: (request: Request) => Promise<Response>) =>
         for (const [name, value] of Object.entries(request.headers)) {
           if (typeof value === "string") headers.set(name, value)
         }
-        const web = new Request(`http://127.0.0.1${request.url ?? "/"}`, { method: request.method ?? "POST", headers, body: Buffer.concat(chunks) })
+        const web = new Request(`http://127.0.0.1${request.url ?? "/"}`, {
+          method: request.method ?? "POST",
+          headers,
+          body: Buffer.concat(chunks)
+        })
         handler(web).then(async (answer) => {
           response.writeHead(answer.status, Object.fromEntries(answer.headers))
           response.end(Buffer.from(await answer.arrayBuffer()))
@@ -95,7 +101,9 @@ const Sql = PgClient.layer({ ...settings.pg, username: "postgres", maxConnection
 const program = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   yield* Inbox.setup
-  yield* sql`CREATE TABLE IF NOT EXISTS ${sql(handledTable)} (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`
+  yield* sql`CREATE TABLE IF NOT EXISTS ${
+    sql(handledTable)
+  } (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`
   if (settings.receiverSecret !== undefined) {
     // The receiver shares this replica's pool (warm from the setup above): given the `Sql` layer, it would build a
     // pool of its own and open its first connection during the first delivery.
@@ -117,17 +125,22 @@ const program = Effect.gen(function*() {
       renewEvery: Duration.millis(settings.renewMs),
       retryEvery: Duration.millis(settings.retryMs)
     },
-    tail: { since: new Date(Date.now() - settings.lookbackMs), lookback: Duration.millis(settings.lookbackMs), poll: Schedule.spaced(Duration.millis(settings.pollMs)) }
+    tail: {
+      since: new Date(Date.now() - settings.lookbackMs),
+      lookback: Duration.millis(settings.lookbackMs),
+      poll: Schedule.spaced(Duration.millis(settings.pollMs))
+    }
   }
   process.stdout.write("READY\n")
   if (settings.poll === false) return yield* Inbox.work(settings.inbox, handle, options)
   return yield* Inbox.consume(settings.inbox, handle, options)
 })
 
-const client = Exa.layer({ apiKey: Redacted.make(settings.apiKey), baseUrl: settings.apiUrl, timeout: "5 seconds" }).pipe(
-  Layer.provide(NodeTransport.layer),
-  Layer.orDie
-)
+const client = Exa.layer({ apiKey: Redacted.make(settings.apiKey), baseUrl: settings.apiUrl, timeout: "5 seconds" })
+  .pipe(
+    Layer.provide(NodeTransport.layer),
+    Layer.orDie
+  )
 
 const fiber = Effect.runFork(program.pipe(
   Effect.provide(Layer.mergeAll(Sql, client)),

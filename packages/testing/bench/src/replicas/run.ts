@@ -7,8 +7,8 @@
  * Node only.
  */
 import * as Inbox from "@effect-exa/client/Inbox"
-import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 import { Fixtures } from "@effect-exa/testing"
+import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
@@ -38,7 +38,9 @@ interface Child {
 }
 
 const launch = (name: string, settings: unknown): Child => {
-  const child = spawn(process.execPath, [program(name), JSON.stringify(settings)], { stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(process.execPath, [program(name), JSON.stringify(settings)], {
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   let out = ""
   let err = ""
   child.stdout!.on("data", (chunk: Buffer) => void (out += chunk.toString()))
@@ -120,7 +122,9 @@ export interface Options {
   readonly lookbackMs: number
   readonly batchSize?: number
   /** Webhooks instead of polling: receivers on every replica behind a round-robin proxy. */
-  readonly webhooks?: { readonly deliveryTimeoutMs: number; readonly slowEvery: number; readonly slowMs: number } | undefined
+  readonly webhooks?:
+    | { readonly deliveryTimeoutMs: number; readonly slowEvery: number; readonly slowMs: number }
+    | undefined
   /** How long to wait for the inbox to drain after the last event, at most. */
   readonly drainTimeoutMs: number
 }
@@ -150,7 +154,9 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
     const truthFile = join(dir, "truth")
     writeFileSync(truthFile, "")
     const children: Array<Child> = []
-    yield* Effect.addFinalizer(() => Effect.forEach(children, (child) => stopChild(child, "SIGKILL"), { discard: true }))
+    yield* Effect.addFinalizer(() =>
+      Effect.forEach(children, (child) => stopChild(child, "SIGKILL"), { discard: true })
+    )
 
     const proxy = options.webhooks === undefined ? undefined : yield* Effect.acquireRelease(
       Effect.promise(() => Proxy.start([])),
@@ -186,7 +192,9 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
         workers: options.workers,
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         ...(secret === undefined ? {} : { receiverSecret: secret, poll: false }),
-        ...(options.webhooks === undefined ? {} : { slowEvery: options.webhooks.slowEvery, slowMs: options.webhooks.slowMs })
+        ...(options.webhooks === undefined
+          ? {}
+          : { slowEvery: options.webhooks.slowEvery, slowMs: options.webhooks.slowMs })
       }
       const child = launch("replica", settings)
       children.push(child)
@@ -203,13 +211,17 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
 
     const query = <A extends object>(text: string) =>
       Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<A>(text)).pipe(Effect.provide(db))
-    const holder = query<{ holder: string }>(`SELECT holder FROM effect_exa_lease WHERE expires_at > now() ORDER BY token DESC LIMIT 1`).pipe(
+    const holder = query<{ holder: string }>(
+      `SELECT holder FROM effect_exa_lease WHERE expires_at > now() ORDER BY token DESC LIMIT 1`
+    ).pipe(
       Effect.map((rows) => Option.fromNullable(rows[0]?.holder)),
       Effect.catchAll(() => Effect.succeedNone)
     )
     const firstIngestAfter = (millis: number) =>
       query<{ at: number | null }>(
-        `SELECT (extract(epoch FROM min(received_at)) * 1000)::float8 AS at FROM effect_exa_inbox WHERE received_at > to_timestamp(${millis / 1000})`
+        `SELECT (extract(epoch FROM min(received_at)) * 1000)::float8 AS at FROM effect_exa_inbox WHERE received_at > to_timestamp(${
+          millis / 1000
+        })`
       ).pipe(Effect.map((rows) => rows[0]?.at ?? null), Effect.catchAll(() => Effect.succeed(null)))
 
     // The lease table keeps only the latest grant: it is read every 50 ms while the run lasts, and each new token
@@ -218,14 +230,23 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
     const recordGrant = query<{ at: number; token: string }>(
       `SELECT (extract(epoch FROM granted_at) * 1000)::float8 AS at, token FROM effect_exa_lease ORDER BY token DESC LIMIT 1`
     ).pipe(
-      Effect.tap((rows) => Effect.sync(() => {
-        const row = rows[0]
-        if (row !== undefined && !grants.some((g) => g.token === Number(row.token))) grants.push({ at: row.at, token: Number(row.token) })
-      })),
+      Effect.tap((rows) =>
+        Effect.sync(() => {
+          const row = rows[0]
+          if (row !== undefined && !grants.some((g) => g.token === Number(row.token))) {
+            grants.push({ at: row.at, token: Number(row.token) })
+          }
+        })
+      ),
       Effect.catchAll(() => Effect.void)
     )
     const firstGrantAfter = (millis: number) =>
-      Effect.succeed(grants.filter((g) => g.at > millis).reduce<number | null>((min, g) => min === null || g.at < min ? g.at : min, null))
+      Effect.succeed(
+        grants.filter((g) => g.at > millis).reduce<number | null>(
+          (min, g) => min === null || g.at < min ? g.at : min,
+          null
+        )
+      )
     const watching = yield* Effect.forkScoped(Effect.forever(Effect.zipRight(recordGrant, sleep(50))))
 
     // The disruptions, at random moments of the run (after the first two seconds, and early enough that events keep
@@ -243,7 +264,9 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
       if (wait > 0) yield* sleep(wait)
       // Webhook runs have no poller: disrupt any replica. Else the lease holder.
       // (Just after a kill nobody holds it until it expires: wait for the next holder, boundedly.)
-      let leader = secret === undefined ? yield* holder : Option.some(`replica-${Math.floor(Math.random() * options.replicas)}`)
+      let leader = secret === undefined
+        ? yield* holder
+        : Option.some(`replica-${Math.floor(Math.random() * options.replicas)}`)
       for (let waited = 0; Option.isNone(leader) && waited < 60_000; waited += 100) {
         yield* sleep(100)
         leader = yield* holder
@@ -265,7 +288,9 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
     }
     // Events keep coming for a lease and a few seconds after the last disruption, so that each is followed by a
     // failover (however late a busy machine made it), then the emulator may stop.
-    if (disrupted.length > 0) yield* sleep(Math.max(0, disrupted[disrupted.length - 1]!.at + options.leaseMs + 3_000 - Date.now()))
+    if (disrupted.length > 0) {
+      yield* sleep(Math.max(0, disrupted[disrupted.length - 1]!.at + options.leaseMs + 3_000 - Date.now()))
+    }
     emulator.process.kill("SIGUSR1")
     yield* emulator.line("DONE ")
     yield* sleep(options.leaseMs + 1000)
@@ -276,7 +301,9 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
     // Drain: until every event of the truth is done in the inbox, or the time is up.
     const drainStart = Date.now()
     for (let i = 0; Date.now() - drainStart < options.drainTimeoutMs; i++) {
-      const rows = yield* query<{ done: number }>(`SELECT count(*)::int AS done FROM effect_exa_inbox WHERE done_at IS NOT NULL`).pipe(
+      const rows = yield* query<{ done: number }>(
+        `SELECT count(*)::int AS done FROM effect_exa_inbox WHERE done_at IS NOT NULL`
+      ).pipe(
         Effect.catchAll(() => Effect.succeed([{ done: 0 }]))
       )
       if ((rows[0]?.done ?? 0) >= truth.length) break
@@ -296,7 +323,9 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
     const ext = count(external)
     const lost = truth.filter((id) => !tx.set.has(id)).length
     const position = yield* Effect.either(Inbox.position(inbox).pipe(Effect.provide(db)))
-    const unreadablePositions = secret === undefined && (position._tag === "Left" || Option.isNone(position.right)) ? 1 : 0
+    const unreadablePositions = secret === undefined && (position._tag === "Left" || Option.isNone(position.right))
+      ? 1
+      : 0
 
     const failoverMs: Array<number> = []
     const handOverMs: Array<number> = []
@@ -340,14 +369,20 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
   }))
 
 /** The same counts for a backlog already in the inbox: how fast `replicas` × `workers` drain `events` rows. */
-export const drain = (options: { readonly replicas: number; readonly workers: number; readonly events: number; readonly batchSize: number }) =>
+export const drain = (
+  options: { readonly replicas: number; readonly workers: number; readonly events: number; readonly batchSize: number }
+) =>
   Effect.scoped(Effect.gen(function*() {
     const { cluster, database, db, dir } = yield* setting("drain")
-    const event = JSON.stringify(Fixtures.make("webset.item.created", { id: "ev_template", createdAt: new Date().toISOString() }))
+    const event = JSON.stringify(
+      Fixtures.make("webset.item.created", { id: "ev_template", createdAt: new Date().toISOString() })
+    )
     yield* Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       yield* Inbox.setup
-      yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS handled (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`)
+      yield* sql.unsafe(
+        `CREATE TABLE IF NOT EXISTS handled (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`
+      )
       // The rows as the poller writes them, made in the database at once.
       yield* sql.unsafe(
         `INSERT INTO effect_exa_inbox (inbox, event_id, event_type, created_at, event)
@@ -358,30 +393,37 @@ export const drain = (options: { readonly replicas: number; readonly workers: nu
       )
     }).pipe(Effect.provide(db))
     const children: Array<Child> = []
-    yield* Effect.addFinalizer(() => Effect.forEach(children, (child) => stopChild(child, "SIGKILL"), { discard: true }))
+    yield* Effect.addFinalizer(() =>
+      Effect.forEach(children, (child) => stopChild(child, "SIGKILL"), { discard: true })
+    )
     for (let i = 0; i < options.replicas; i++) {
-      const child = launch("replica", {
-        id: `replica-${i}`,
-        inbox,
-        apiUrl: "http://127.0.0.1:9",
-        apiKey: "unused",
-        pg: { host: cluster.host, port: cluster.port, database },
-        external: join(dir, `external-${i}`),
-        leaseMs: 2000,
-        renewMs: 500,
-        retryMs: 200,
-        pollMs: 1000,
-        lookbackMs: 30_000,
-        workers: options.workers,
-        batchSize: options.batchSize,
-        poll: false
-      } satisfies ReplicaSettings)
+      const child = launch(
+        "replica",
+        {
+          id: `replica-${i}`,
+          inbox,
+          apiUrl: "http://127.0.0.1:9",
+          apiKey: "unused",
+          pg: { host: cluster.host, port: cluster.port, database },
+          external: join(dir, `external-${i}`),
+          leaseMs: 2000,
+          renewMs: 500,
+          retryMs: 200,
+          pollMs: 1000,
+          lookbackMs: 30_000,
+          workers: options.workers,
+          batchSize: options.batchSize,
+          poll: false
+        } satisfies ReplicaSettings
+      )
       children.push(child)
     }
     const query = <A extends object>(text: string) =>
       Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<A>(text)).pipe(Effect.provide(db))
     for (let i = 0; i < 1200; i++) {
-      const rows = yield* query<{ pending: number }>(`SELECT count(*)::int AS pending FROM effect_exa_inbox WHERE done_at IS NULL`)
+      const rows = yield* query<{ pending: number }>(
+        `SELECT count(*)::int AS pending FROM effect_exa_inbox WHERE done_at IS NULL`
+      )
       if ((rows[0]?.pending ?? 1) === 0) break
       yield* sleep(100)
     }
