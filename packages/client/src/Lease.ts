@@ -6,7 +6,8 @@
  * `LeaseLost` and rolls back.
  *
  * The holder renews the lease on its own fiber (never from the work it guards, which may be slow) and hands it back
- * when its scope closes, so another process can take it at once. Built on `@effect/sql`'s `SqlClient` (an optional
+ * when its scope closes, announcing it with PostgreSQL's `NOTIFY`: a process waiting for the lease on
+ * `@effect/sql-pg`'s `PgClient` listens, and tries at once instead of at its next `retryEvery`. Built on `@effect/sql`'s `SqlClient` (an optional
  * peer dependency): provide `PgClient.layer` from `@effect/sql-pg`. Not exported from the package root; import
  * `@effect-exa/client/Lease`.
  *
@@ -20,8 +21,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import type * as Errors from "./Errors.js"
 import { defaults, type Settings, settingsOf } from "./internal/leaseSettings.js"
 import * as Params from "./internal/params.js"
@@ -40,7 +43,11 @@ export interface Options {
   readonly duration?: Duration.DurationInput | undefined
   /** How often the holder renews the lease; shorter than `duration`. Default 1 second. */
   readonly renewEvery?: Duration.DurationInput | undefined
-  /** How often a process without the lease tries to take it. Default 0.5 seconds. */
+  /**
+   * How often a process without the lease tries to take it. Default 0.5 seconds. On `@effect/sql-pg`'s `PgClient`
+   * a waiting process also tries as soon as the holder hands the lease back (it listens for that), so this bounds
+   * only the wait after a holder that died or whose announcement was missed.
+   */
   readonly retryEvery?: Duration.DurationInput | undefined
   /** A name for this process in the lease row, for people reading it. Default a random id. */
   readonly holder?: string | undefined
@@ -77,6 +84,14 @@ export const defaultRetryEvery: Duration.Duration = Duration.millis(defaults.ret
  * @category constants
  */
 export const table = "effect_exa_lease"
+
+/**
+ * The PostgreSQL notification channel on which a lease handed back is announced; the payload is the lease's name.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const channel = "effect_exa_lease"
 
 /**
  * The lease is no longer held by this process: another process was granted it (the token moved on), or it could
@@ -212,10 +227,13 @@ const attempt = (sql: SqlClient.SqlClient, name: string, settings: Settings) =>
     return Option.some(lease)
   }).pipe(Effect.withSpan("Lease.tryAcquire", { attributes: { "exa.lease.name": name } }))
 
-// Hands the lease back: it expires now, so the next attempt of any process gets it. Best effort: if it fails, the
-// lease simply runs out.
+// Hands the lease back: it expires now, so the next attempt of any process gets it, and processes listening on
+// `channel` hear it (the notification is sent when the transaction commits, and only if this grant was still the
+// current one). Best effort: if it fails, the lease simply runs out.
 const release = (sql: SqlClient.SqlClient, name: string, token: number) =>
-  sql`UPDATE ${sql(table)} SET expires_at = now() WHERE name = ${name} AND token = ${token}`.pipe(
+  sql`WITH released AS (
+    UPDATE ${sql(table)} SET expires_at = now() WHERE name = ${name} AND token = ${token} RETURNING name
+  ) SELECT pg_notify(${channel}, name) FROM released`.pipe(
     Effect.tapError((error) => Effect.logWarning("could not hand the lease back; it will run out", error)),
     Effect.ignore,
     Effect.withSpan("Lease.release", { attributes: { "exa.lease.name": name, "exa.lease.token": token } })
@@ -276,18 +294,47 @@ export const acquire = (
     return Effect.flatMap(SqlClient.SqlClient, (sql) => waitFor(sql, key, settings))
   })
 
+// What `@effect/sql-pg`'s `PgClient` adds to `SqlClient` (provided as both, the same object): `LISTEN` as a stream.
+interface Listening {
+  readonly listen: (channel: string) => Stream.Stream<string, SqlError>
+}
+
+const listening = (sql: SqlClient.SqlClient): Listening | undefined =>
+  typeof (sql as Partial<Listening>).listen === "function" ? sql as unknown as Listening : undefined
+
+// Tries to take the lease until it is granted: every `retryEvery`, and at once whenever a holder announces it handed
+// the lease back. The listening (one connection of the client's, shared) starts only once a first try found the
+// lease held, and ends with the wait; a failure to listen leaves the periodic tries.
 const waitFor = (
   sql: SqlClient.SqlClient,
   name: string,
   settings: Settings
 ): Effect.Effect<Lease, SqlError, SqlClient.SqlClient | Scope.Scope> =>
-  Effect.flatMap(
-    attempt(sql, name, settings),
-    Option.match({
-      onNone: () => Effect.zipRight(Effect.sleep(Duration.millis(settings.retryEvery)), waitFor(sql, name, settings)),
-      onSome: Effect.succeed
-    })
-  )
+  Effect.flatMap(attempt(sql, name, settings), (first) => {
+    if (Option.isSome(first)) return Effect.succeed(first.value)
+    return Effect.flatMap(Effect.scope, (outer) =>
+      Effect.scoped(Effect.gen(function*() {
+        const handedBack = yield* Queue.sliding<void>(1)
+        const listener = listening(sql)
+        if (listener !== undefined) {
+          yield* listener.listen(channel).pipe(
+            Stream.filter((payload) => payload === name),
+            Stream.runForEach(() => Queue.offer(handedBack, undefined)),
+            Effect.catchAll((error) =>
+              Effect.logDebug("cannot listen for the lease's hand-back; trying periodically", error)
+            ),
+            Effect.forkScoped
+          )
+        }
+        const retry = Duration.millis(settings.retryEvery)
+        while (true) {
+          yield* Effect.raceFirst(Effect.sleep(retry), Queue.take(handedBack))
+          // The grant's renewal and hand-back belong to the caller's scope, not to this wait's.
+          const next = yield* Scope.extend(attempt(sql, name, settings), outer)
+          if (Option.isSome(next)) return next.value
+        }
+      })))
+  })
 
 /**
  * Runs `use` whenever this process holds the lease, for as long as it holds it: takes the lease (waiting for it),

@@ -162,6 +162,34 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
       expect(yield* Fiber.join(b)).toBe(4)
     })))
 
+  it.effect("a process waiting on PgClient takes a lease handed back at once, not at its next retryEvery", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const a = yield* Scope.make()
+      assert(Option.isSome(yield* Scope.extend(Lease.tryAcquire("poller", still), a)))
+      // Tries an hour apart: only the hand-back's announcement can wake this one within the test.
+      const b = yield* Effect.fork(Effect.scoped(Effect.map(
+        Lease.acquire("poller", { ...still, retryEvery: "1 hour", holder: "b" }),
+        (lease) => [lease.token, lease.holder] as const
+      )))
+      // Hand back only once the waiting process listens (a hand-back before that is for its periodic tries).
+      const listeners = sql<{ readonly n: number }>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND query = ${`LISTEN "${Lease.channel}"`}`
+      yield* eventually(Effect.map(listeners, (rows) => rows[0]!.n === 1), "the waiting process to listen")
+      // Another name's hand-back does not wake it.
+      const other = yield* Scope.make()
+      assert(Option.isSome(yield* Scope.extend(Lease.tryAcquire("other", still), other)))
+      yield* Scope.close(other, Exit.void)
+      yield* Effect.sleep("100 millis")
+      expect(b.unsafePoll()).toBe(null)
+      yield* Scope.close(a, Exit.void)
+      expect(yield* Fiber.join(b).pipe(Effect.timeoutFail({ duration: "25 seconds", onTimeout: () => "never woken" })))
+        .toEqual([2, "b"])
+      // The wait is over: it listens no more.
+      yield* eventually(Effect.map(listeners, (rows) => rows[0]!.n === 0), "the listening to end")
+    })))
+
   it.effect("interrupting run waits for the work's finalizers (its open transaction) before handing the lease back", () =>
     inDatabase(Effect.gen(function*() {
       const options = { duration: "1 hour", renewEvery: "50 millis", retryEvery: "20 millis", holder: "a" } as const
