@@ -43,7 +43,9 @@ export interface CreateWebhookParams {
   readonly events: ReadonlyArray<EventType.AnyEventType>
   /**
    * Where to POST them: an absolute `https` URL (plain `http` only to a loopback host, `localhost`, `127.0.0.1` or
-   * `[::1]`, for a receiver on this machine or the emulator). Exa does not follow redirects: give the final URL.
+   * `[::1]`, for a receiver on this machine or the emulator), of at most 2,048 characters, that every URL parser
+   * reads alike (`Webhook.WebhookUrl`): no backslash, whitespace or control character, user name or password.
+   * Exa does not follow redirects: give the final URL.
    */
   readonly url: string
   /** Your own key-value pairs, each value a string of at most 1000 characters. */
@@ -59,6 +61,7 @@ export interface CreateWebhookParams {
 export interface UpdateWebhookParams {
   /** As in `CreateWebhookParams`: types this version does not know are accepted as `UnrecognizedEventType`. */
   readonly events?: ReadonlyArray<EventType.AnyEventType> | undefined
+  /** As in `CreateWebhookParams`. */
   readonly url?: string | undefined
   /** Replaces the stored metadata (the API does not document a merge). */
   readonly metadata?: Readonly<Record<string, string>> | undefined
@@ -193,6 +196,18 @@ export interface Service {
  */
 export class WebhooksClient extends Context.Tag("@effect-exa/client/WebhooksClient")<WebhooksClient, Service>() {}
 
+// The schema's rule first (`Webhook.WebhookUrl`: no backslash, no user name or password, no character a parser drops
+// or changes, the usual `https://host` form), so every parser reads the host the loopback rule then judges
+// (`http://127.0.0.1\@evil.example/` is 127.0.0.1 to WHATWG, evil.example to others); its reasons never repeat a
+// password, and once it passed, neither can the https rule's.
+const webhookUrl = (name: string, value: unknown): string => {
+  if (typeof value === "string" && value !== "") {
+    const problem = Webhook.webhookUrlProblem(value)
+    if (problem !== undefined) throw new Params.Invalid(`${name}: ${problem}`)
+  }
+  return Params.webhookUrl(name, value)
+}
+
 // The JSON body of a create or update: only the fields given, each checked.
 const webhookBody = (
   name: string,
@@ -203,7 +218,7 @@ const webhookBody = (
   if (required || p.events !== undefined) {
     body.events = Params.eventTypes(`${name}.events`, p.events, { unrecognized: true })
   }
-  if (required || p.url !== undefined) body.url = Params.webhookUrl(`${name}.url`, p.url)
+  if (required || p.url !== undefined) body.url = webhookUrl(`${name}.url`, p.url)
   if (p.metadata !== undefined) body.metadata = Params.metadata(`${name}.metadata`, p.metadata)
   return body
 }
