@@ -39,41 +39,105 @@ export const WebhookEvents: Schema.$Array<typeof AnyEventType> = Schema.Array(An
   Schema.isMinLength(1)
 ).annotate({ identifier: "WebhookEvents" })
 
+// The longest webhook URL either check accepts.
+const maxUrlLength = 2048
+
+const parse = (text: string): URL | undefined => {
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
+  }
+}
+
+// The text for a message: at most 100 characters, with anything between `//` and an `@` before the path masked (a
+// text that is no URL may still hold a password).
+const quoted = (text: string): string => JSON.stringify(text.slice(0, 100).replace(/^([^:/?#]*:\/\/)[^/?#]*@/, "$1…@"))
+
+// What the API may hold and return (a URL someone else registered, through another client): read as the WHATWG URL
+// parser reads it, http or https, at most 2048 characters. Nothing stricter, or listing webhooks would fail on data
+// this client did not create.
+const storedUrlProblem = (text: string): string | undefined => {
+  if (text.length > maxUrlLength) return `a webhook URL has at most ${maxUrlLength} characters`
+  const url = parse(text)
+  if (url === undefined) return `${quoted(text)} is not an absolute URL`
+  return url.protocol === "http:" || url.protocol === "https:"
+    ? undefined
+    : `a webhook URL is http or https, not ${url.protocol}`
+}
+
+// Whitespace and control characters: the WHATWG parser drops tabs and newlines anywhere and C0 controls and spaces
+// around the text, and percent-encodes the rest, so the URL registered would not be the text given.
+const unsafeCharacter = /[\u0000-\u0020\u007f-\u009f\s]/
+
 /**
- * Where a webhook's events are POSTed: an absolute `http` or `https` URL, as the WHATWG URL parser (`new URL`) reads
- * it, of at most 2,048 characters. The text is kept as the API sent it.
+ * Why a text is not a {@link WebhookUrl}, or `undefined` when it is one. The reasons never repeat a user name or a
+ * password found in the text.
+ *
+ * @since 0.3.0
+ * @category validation
+ */
+export const webhookUrlProblem = (text: string): string | undefined => {
+  if (text.length > maxUrlLength) return `a webhook URL has at most ${maxUrlLength} characters`
+  if (unsafeCharacter.test(text)) {
+    return "a webhook URL must not contain whitespace or control characters (a URL parser drops or changes them)"
+  }
+  // WHATWG reads `http://127.0.0.1\@evil.example/` as host 127.0.0.1, other parsers as evil.example.
+  if (text.includes("\\")) return "a webhook URL must not contain a backslash (URL parsers disagree on its host)"
+  const problem = storedUrlProblem(text)
+  if (problem !== undefined) return problem
+  // `http:host`, `http:/host` and `http:///host` parse as `http://host/` in WHATWG only: require the usual form.
+  const authority = /^https?:\/\/([^/?#]*)/i.exec(text)?.[1]
+  if (authority === undefined || authority === "") {
+    return "a webhook URL must start with http:// or https:// followed by the host"
+  }
+  if (authority.includes("@")) {
+    return "a webhook URL must not carry a user name or password (`user:password@` before the host)"
+  }
+  return undefined
+}
+
+// Random strings are almost never URLs: generated values follow this pattern instead.
+const urlPattern: Schema.Annotations.Filter = {
+  arbitraryConstraint: { patterns: [{ source: "^https://[a-z]{1,12}\\.example\\.com/[a-z0-9]{0,16}$", flags: "" }] }
+}
+
+/**
+ * Where a webhook's events are to be POSTed, as a create or an update sends it: an absolute `http` or `https` URL of
+ * at most 2,048 characters, written `http://host…` or `https://host…`, that every URL parser reads the same way: no
+ * backslash, no whitespace or control characters (the WHATWG parser would drop or change them), no user name or
+ * password (the messages never repeat one). {@link webhookUrlProblem} says why a text is refused.
+ *
+ * A webhook read from the API is checked by the looser {@link StoredWebhookUrl}: the API may hold a URL another
+ * client registered, and listing webhooks must not fail on it.
  *
  * @since 0.3.0
  * @category schemas
  */
 export const WebhookUrl: Schema.String = Schema.String.check(
-  Schema.makeFilter(
-    (text: string) => {
-      if (text.length > 2048) return "a webhook URL has at most 2048 characters"
-      let url: URL
-      try {
-        url = new URL(text)
-      } catch {
-        return `${JSON.stringify(text.slice(0, 100))} is not an absolute URL`
-      }
-      return url.protocol === "http:" || url.protocol === "https:"
-        ? true
-        : `a webhook URL is http or https, not ${url.protocol}`
-    },
-    // Random strings are almost never URLs: generated values follow this pattern instead.
-    {
-      arbitraryConstraint: { patterns: [{ source: "^https://[a-z]{1,12}\\.example\\.com/[a-z0-9]{0,16}$", flags: "" }] }
-    }
-  )
+  Schema.makeFilter((text: string) => webhookUrlProblem(text) ?? true, urlPattern)
 ).annotate({ identifier: "WebhookUrl" })
+
+/**
+ * A webhook's `url` as the API returns it: an absolute `http` or `https` URL, as the WHATWG URL parser (`new URL`)
+ * reads it, of at most 2,048 characters. The text is kept as the API sent it. Looser than {@link WebhookUrl} on
+ * purpose (a backslash, whitespace or a user name are kept): the API may hold a URL another client registered, and
+ * a stricter decode would make `listWebhooks` fail on data this client did not create.
+ *
+ * @since 0.3.0
+ * @category schemas
+ */
+export const StoredWebhookUrl: Schema.String = Schema.String.check(
+  Schema.makeFilter((text: string) => storedUrlProblem(text) ?? true, urlPattern)
+).annotate({ identifier: "StoredWebhookUrl" })
 
 const fields = {
   id: Schema.String,
   object: Schema.Literal("webhook"),
   status: WebhookStatus,
   events: WebhookEvents,
-  /** Where events are POSTed: see {@link WebhookUrl}. */
-  url: WebhookUrl,
+  /** Where events are POSTed: see {@link StoredWebhookUrl}. */
+  url: StoredWebhookUrl,
   /** The signing secret: only the response to `POST /v0/webhooks` carries it; `null` everywhere else. */
   secret: Schema.NullOr(Schema.RedactedFromValue(Schema.String)),
   metadata: Schema.optionalKey(Metadata),

@@ -192,3 +192,107 @@ describe("WebhookAttempt", () => {
     }
   })
 })
+
+// The webhook URL rules, as in the Effect 3 line (same rule, same reasons): `WebhookUrl` (what a create or an update
+// sends) refuses what URL parsers read differently, what the WHATWG parser would silently change, and a password;
+// `StoredWebhookUrl` (a webhook read from the API) stays loose, so listing webhooks never fails on a URL another
+// client registered.
+describe("WebhookUrl", () => {
+  const strict = Schema.decodeUnknownResult(Webhook.WebhookUrl)
+  const stored = Schema.decodeUnknownResult(Webhook.StoredWebhookUrl)
+  const message = (result: Result.Result<unknown, { readonly message: string }>): string =>
+    Result.isFailure(result) ? result.failure.message : ""
+
+  const good = [
+    "https://hooks.example.com/exa?x=1",
+    "http://127.0.0.1:3000/hook",
+    "http://[::1]:8080/",
+    "HTTPS://Hooks.Example.com/Exa",
+    "https://hooks.example.com/a@b?c=d@e#f@g",
+    "https://hooks.example.com/caf%C3%A9",
+    `https://e.com/${"a".repeat(2048 - "https://e.com/".length)}`
+  ]
+
+  const bad: ReadonlyArray<readonly [string, string]> = [
+    ["http://127.0.0.1\\@evil.example/", "must not contain a backslash"],
+    ["https://hooks.example.com\\exa", "must not contain a backslash"],
+    ["https://user:pass@hooks.example.com/", "must not carry a user name or password"],
+    ["https://user@hooks.example.com/", "must not carry a user name or password"],
+    ["https://:@hooks.example.com/", "must not carry a user name or password"],
+    ["https://@hooks.example.com/", "must not carry a user name or password"],
+    ["http://evil.example@127.0.0.1/", "must not carry a user name or password"],
+    ["http://exa\tmple.com/", "whitespace or control characters"],
+    ["http://example.com/\nexa", "whitespace or control characters"],
+    ["http://example.com/exa\r", "whitespace or control characters"],
+    [" https://example.com/", "whitespace or control characters"],
+    ["https://example.com/ ", "whitespace or control characters"],
+    ["https://example.com/a b", "whitespace or control characters"],
+    ["https://example.com/\u0000", "whitespace or control characters"],
+    ["https://example.com/\u007f", "whitespace or control characters"],
+    ["https://example.com/\u0085", "whitespace or control characters"],
+    ["https://example.com/\u00a0", "whitespace or control characters"],
+    ["https://example.com/\u2028", "whitespace or control characters"],
+    ["http:example.com/exa", "must start with http:// or https://"],
+    ["http:/example.com/exa", "must start with http:// or https://"],
+    ["http:///example.com/exa", "must start with http:// or https://"],
+    [`https://e.com/${"a".repeat(2049 - "https://e.com/".length)}`, "at most 2048 characters"],
+    ["ftp://hooks.example.com/exa", "http or https, not ftp:"],
+    ["not-a-url", `"not-a-url" is not an absolute URL`],
+    ["/exa", "is not an absolute URL"]
+  ]
+
+  it("accepts absolute http and https URLs every parser reads alike, up to 2048 characters", () => {
+    for (const url of good) {
+      expect(Webhook.webhookUrlProblem(url), url).toBeUndefined()
+      expect(Result.isSuccess(strict(url)), url).toBe(true)
+    }
+  })
+
+  it("refuses a backslash, a user name or password, whitespace and control characters, other forms, long texts", () => {
+    for (const [url, reason] of bad) {
+      expect(Webhook.webhookUrlProblem(url), JSON.stringify(url)).toContain(reason)
+      expect(message(strict(url)), JSON.stringify(url)).toContain(reason)
+    }
+    // Why: WHATWG reads a loopback host here (other parsers read evil.example), and drops a tab.
+    expect(new URL("http://127.0.0.1\\@evil.example/").hostname).toBe("127.0.0.1")
+    expect(new URL("http://exa\tmple.com/").href).toBe("http://example.com/")
+  })
+
+  it("never repeats a password in a reason, even in a text that is no URL", () => {
+    for (
+      const url of [
+        "https://user:hunter2@hooks.example.com/",
+        "http://user:hunter2@127.0.0.1\\@evil.example/",
+        "https://user:hunter2@/",
+        "https://user:hunter2@[bad/",
+        "ftp://user:hunter2@hooks.example.com/"
+      ]
+    ) {
+      expect(Webhook.webhookUrlProblem(url), url).toBeDefined()
+      expect(Webhook.webhookUrlProblem(url), url).not.toContain("hunter2")
+      expect(message(strict(url)), url).not.toContain("hunter2")
+      expect(message(stored(url)), url).not.toContain("hunter2")
+    }
+  })
+
+  it("decoding answers keeps what the API may hold from another client, and still refuses what is no URL", () => {
+    for (
+      const url of [
+        ...good,
+        "http://127.0.0.1\\@evil.example/",
+        "https://user:pass@hooks.example.com/",
+        "http://exa\tmple.com/",
+        "http:example.com/exa"
+      ]
+    ) {
+      expect(Result.isSuccess(stored(url)), JSON.stringify(url)).toBe(true)
+      expect(getOrThrow(Webhook.decodeResult({ ...Fixtures.webhook, url })).url).toBe(url)
+    }
+    const loose = { ...Fixtures.webhook, url: "https://user:pass@hooks.example.com/" }
+    expect(Schema.decodeUnknownSync(Webhook.Webhook)(loose).url).toBe(loose.url)
+    for (const url of ["not a url", "/exa", "ftp://hooks.example.com/exa", `https://e.com/${"a".repeat(2040)}`]) {
+      expect(Result.isFailure(stored(url)), url).toBe(true)
+      expect(Result.isFailure(Webhook.decodeResult({ ...Fixtures.webhook, url })), url).toBe(true)
+    }
+  })
+})
