@@ -5,6 +5,7 @@ import { Checkpoint } from "@effect-exa/client"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
 import { KeyValueStore } from "@effect/platform"
 import { assert, describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -13,11 +14,15 @@ import { consumer } from "../examples/consuming.js"
 import { untilIdle } from "../examples/waiting.js"
 import { recording } from "./console.js"
 
+// Moves the clock a poll at a time until `done` holds; after each step the clock stands still until the consumer
+// waits on it again, so a slow machine makes the test slower, never different.
 const until = (done: () => boolean) =>
   Effect.gen(function*() {
     for (let i = 0; i < 400 && !done(); i++) {
       yield* TestClock.adjust("5 seconds")
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      for (let j = 0; j < 6000 && !done() && Chunk.isEmpty(yield* TestClock.sleeps()); j++) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      }
     }
     assert(done(), "gave up waiting")
   })
