@@ -6,6 +6,7 @@
  *
  * @since 1.0.0
  */
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
@@ -272,7 +273,7 @@ export class Timeout extends Schema.TaggedError<Timeout>("@effect-exa/client/Tim
     return TypeId
   }
   override get message(): string {
-    return `The request timed out after ${String(this.timeout)}`
+    return `The request timed out after ${Duration.format(this.timeout)}`
   }
 }
 
