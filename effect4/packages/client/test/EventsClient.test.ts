@@ -284,7 +284,9 @@ describe("streamEvents", () => {
     }
     const { layer, seen } = withStub((url) => json(200, pages[url.searchParams.get("cursor") ?? "none"]))
     return Effect.gen(function*() {
-      const firstTwo = yield* Stream.runCollect(Stream.take(EventsClient.streamEvents({ cursor: "start", limit: 2 }), 2))
+      const firstTwo = yield* Stream.runCollect(
+        Stream.take(EventsClient.streamEvents({ cursor: "start", limit: 2 }), 2)
+      )
       expect(firstTwo.map((e) => e.id)).toEqual(["ev_1", "ev_2"])
       expect(seen).toHaveLength(1)
       const all = yield* Stream.runCollect(EventsClient.streamEvents({ cursor: "start", types: ["webset.idle"] }))
@@ -315,7 +317,10 @@ describe("streamEvents", () => {
       )
       const noCursor = yield* run(() => ({ data: [idleWith("ev_1")], hasMore: true, nextCursor: null }))
       expect(noCursor.got).toEqual(["ev_1"])
-      expect(noCursor.error).toMatchObject({ _tag: "ServerFault", reason: "a page says hasMore but gives no nextCursor" })
+      expect(noCursor.error).toMatchObject({
+        _tag: "ServerFault",
+        reason: "a page says hasMore but gives no nextCursor"
+      })
       let n = 0
       const empty = yield* run(() => page([], `c${n++}`))
       expect(empty.error).toMatchObject({

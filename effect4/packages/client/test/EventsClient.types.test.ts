@@ -75,7 +75,10 @@ describe("public types", () => {
       Exclude<GetEventError, Errors.NotFound | Errors.Unauthorized>
     >()
     const result = await Effect.runPromise(
-      program.pipe(Effect.provide(Exa.layer({ ...options, retry: false })), Effect.provide(stub(() => json(404, {})).layer))
+      program.pipe(
+        Effect.provide(Exa.layer({ ...options, retry: false })),
+        Effect.provide(stub(() => json(404, {})).layer)
+      )
     )
     expect(result).toBe("missing ev_missing")
     void idle

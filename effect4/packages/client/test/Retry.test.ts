@@ -137,7 +137,9 @@ describe("the default schedule", () => {
     const twice = client([500, 500, 500, 500], {}, { jitter: false })
     const once = client([500, 500], {}, { maxRetries: 0 })
     return Effect.gen(function*() {
-      const fiber = yield* Effect.forkChild(Effect.flip(EventsClient.getEvent("ev_1").pipe(Effect.provide(twice.layer))))
+      const fiber = yield* Effect.forkChild(
+        Effect.flip(EventsClient.getEvent("ev_1").pipe(Effect.provide(twice.layer)))
+      )
       yield* TestClock.adjust("10 seconds")
       expect((yield* Fiber.join(fiber))._tag).toBe("ApiError")
       expect(twice.seen).toHaveLength(3)
