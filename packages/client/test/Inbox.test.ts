@@ -218,6 +218,31 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       expect(rows[0]).toEqual({ attempts: 4, last_error: null })
     })))
 
+  it.effect("a handler whose SQL statement fails leaves the batch's transaction usable: the events after it commit", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE effects (event_id text NOT NULL, n int NOT NULL CHECK (n > 0))`
+      for (const id of ["ev_1", "ev_2", "ev_3"]) yield* Inbox.enqueue("exa")(event(id))
+      const fiber = yield* Effect.fork(Inbox.work("exa", (e, { attempt }) =>
+        Effect.gen(function*() {
+          yield* sql`INSERT INTO effects VALUES (${e.id}, 1)`
+          // ev_2's first attempt breaks a constraint: PostgreSQL aborts the transaction until it rolls back to a
+          // savepoint, so ev_3 (same batch) would fail too if the claim did not roll back ev_2's work alone.
+          if (e.id === "ev_2" && attempt === 1) yield* sql`INSERT INTO effects VALUES (${e.id}, 0)`
+        }), { workers: 1, batchSize: 10, idle: "20 millis", retry: fastRetry }))
+      yield* eventually(drained("exa", 3), "the three events handled")
+      yield* Fiber.interrupt(fiber)
+      const effects = yield* sql<{ readonly event_id: string }>`SELECT event_id FROM effects ORDER BY event_id`
+      expect(effects.map((row) => row.event_id)).toEqual(["ev_1", "ev_2", "ev_3"])
+      const rows = yield* sql<{ readonly event_id: string; readonly attempts: number }>`
+        SELECT event_id, attempts FROM effect_exa_inbox ORDER BY event_id`
+      expect(rows).toEqual([
+        { event_id: "ev_1", attempts: 1 },
+        { event_id: "ev_2", attempts: 2 },
+        { event_id: "ev_3", attempts: 1 }
+      ])
+    })))
+
   it.effect("a failed event waits for its retry delay, and its error is recorded meanwhile", () =>
     inDatabase(Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
