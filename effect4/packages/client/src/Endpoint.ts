@@ -1,8 +1,8 @@
 /**
  * An endpoint of the Exa API as data: its method, its path, how a caller's arguments become a request (checked
  * first), how a success decodes, what a 404 means and whether sending it twice is safe. Each resource declares its
- * endpoints in one table (`EventsClient.endpoints` on this line so far); `ExaClient.run` turns an entry and its
- * arguments into a call, and `route` finds the entry a request path names (for an emulator routed by the same
+ * endpoints in one table (`EventsClient.endpoints`, `WebhooksClient.endpoints`); `ExaClient.run` turns an entry and
+ * its arguments into a call, and `route` finds the entry a request path names (for an emulator routed by the same
  * tables, as the Effect 3 line's `@effect-exa/testing` is).
  *
  * @since 1.0.0

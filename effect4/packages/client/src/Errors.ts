@@ -338,8 +338,7 @@ export type ListEventsError = RequestError
 export type StreamEventsError = RequestError | ServerFault
 
 /**
- * The errors of `WebhooksClient.createWebhook` (the webhooks client is not ported yet; the name is kept so code
- * written against the Effect 3 line's unions compiles).
+ * The errors of `WebhooksClient.createWebhook`.
  *
  * @since 1.0.0
  * @category errors

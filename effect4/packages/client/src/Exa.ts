@@ -1,6 +1,6 @@
 /**
- * Every resource client of the API over one connection, as one layer: `ExaClient` and `EventsClient` (the webhooks
- * client is not ported to this line yet), sharing the options, the rate limiter and the transport.
+ * Every resource client of the API over one connection, as one layer: `ExaClient`, `EventsClient` and
+ * `WebhooksClient`, sharing the options, the rate limiter and the transport.
  *
  * @since 1.0.0
  */
@@ -9,6 +9,7 @@ import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as EventsClient from "./EventsClient.js"
 import * as ExaClient from "./ExaClient.js"
+import * as WebhooksClient from "./WebhooksClient.js"
 
 /**
  * The services `layer` and `layerConfig` provide.
@@ -16,7 +17,7 @@ import * as ExaClient from "./ExaClient.js"
  * @since 1.0.0
  * @category models
  */
-export type Clients = ExaClient.ExaClient | EventsClient.EventsClient
+export type Clients = ExaClient.ExaClient | EventsClient.EventsClient | WebhooksClient.WebhooksClient
 
 /**
  * Every resource client, over the `ExaClient` in context.
@@ -24,21 +25,28 @@ export type Clients = ExaClient.ExaClient | EventsClient.EventsClient
  * @since 1.0.0
  * @category layers
  */
-export const Default: Layer.Layer<EventsClient.EventsClient, never, ExaClient.ExaClient> = EventsClient.Default
+export const Default: Layer.Layer<
+  EventsClient.EventsClient | WebhooksClient.WebhooksClient,
+  never,
+  ExaClient.ExaClient
+> = Layer.merge(EventsClient.Default, WebhooksClient.Default)
 
 /**
  * The connection and every resource client over it, over whichever `HttpClient` is provided.
  *
  * @example
  * ```ts
- * import { EventsClient, Exa } from "@effect-exa/client"
+ * import { EventsClient, Exa, WebhooksClient } from "@effect-exa/client"
  * import { Effect, Layer, Redacted } from "effect"
  * import { FetchHttpClient } from "effect/http"
  *
  * const ExaLive = Exa.layer({ apiKey: Redacted.make("exa-key"), rateLimit: { limit: 5, interval: "1 second" } }).pipe(
  *   Layer.provide(FetchHttpClient.layer)
  * )
- * const program = EventsClient.getEvent("ev_123").pipe(Effect.provide(ExaLive))
+ * // Both calls wait on the same limiter.
+ * const program = Effect.zip(EventsClient.getEvent("ev_123"), WebhooksClient.getWebhook("webhook_123")).pipe(
+ *   Effect.provide(ExaLive)
+ * )
  * ```
  *
  * @since 1.0.0

@@ -17,3 +17,5 @@ export * as Exa from "./Exa.js"
 export * as ExaClient from "./ExaClient.js"
 /** @since 1.0.0 */
 export * as Retry from "./Retry.js"
+/** @since 1.0.0 */
+export * as WebhooksClient from "./WebhooksClient.js"

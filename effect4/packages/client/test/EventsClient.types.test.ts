@@ -4,7 +4,7 @@
  * `ExaClient.types.test.ts`.
  */
 import type { Errors } from "@effect-exa/client"
-import { type Endpoint, EventsClient, Exa, ExaClient } from "@effect-exa/client"
+import { type Endpoint, EventsClient, Exa, ExaClient, type WebhooksClient } from "@effect-exa/client"
 import type { Event, ListEventsResponse } from "@effect-exa/schema"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import type * as Config from "effect/Config"
@@ -95,7 +95,14 @@ describe("public types", () => {
       Layer.Layer<EventsClient.EventsClient, never, ExaClient.ExaClient>
     >()
     expectTypeOf(Exa.layer(options)).toEqualTypeOf<
-      Layer.Layer<ExaClient.ExaClient | EventsClient.EventsClient, Config.ConfigError, HttpClient.HttpClient>
+      Layer.Layer<
+        ExaClient.ExaClient | EventsClient.EventsClient | WebhooksClient.WebhooksClient,
+        Config.ConfigError,
+        HttpClient.HttpClient
+      >
+    >()
+    expectTypeOf(Exa.Default).toEqualTypeOf<
+      Layer.Layer<EventsClient.EventsClient | WebhooksClient.WebhooksClient, never, ExaClient.ExaClient>
     >()
     expect("layer" in EventsClient).toBe(false)
     expect("layerConfig" in EventsClient).toBe(false)

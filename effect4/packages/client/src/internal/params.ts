@@ -101,16 +101,43 @@ export const integer = (name: string, value: unknown, min: number, max: number):
   return value
 }
 
-/** A non-empty array of known event types, each once. */
-export const eventTypes = (name: string, value: unknown): ReadonlyArray<EventType.EventType> => {
+/** A boolean. */
+export const boolean = (name: string, value: unknown): boolean => {
+  if (typeof value !== "boolean") throw new Invalid(`${name} must be true or false, got ${show(value)}`)
+  return value
+}
+
+/**
+ * A non-empty array of event types, each once: known ones; with `unrecognized`, also types this version does not know
+ * (`EventType.UnrecognizedEventType`), in the shape of a type.
+ */
+export const eventTypes: {
+  (name: string, value: unknown): ReadonlyArray<EventType.EventType>
+  (name: string, value: unknown, options: { readonly unrecognized: true }): ReadonlyArray<EventType.AnyEventType>
+} = (name: string, value: unknown, options?: { readonly unrecognized: true }): ReadonlyArray<any> => {
   if (!Array.isArray(value)) throw new Invalid(`${name} must be an array of event types, got ${show(value)}`)
   if (value.length === 0) throw new Invalid(`${name} must name at least one event type`)
-  const out: Array<EventType.EventType> = []
+  const out: Array<string> = []
   for (const type of value as ReadonlyArray<unknown>) {
-    if (typeof type !== "string" || !EventType.isEventType(type)) throw new Invalid(`unknown event type ${show(type)}`)
+    const accepted = typeof type === "string" &&
+      (EventType.isEventType(type) || (options?.unrecognized === true && looksLikeEventType(type)))
+    if (!accepted) throw new Invalid(`unknown event type ${show(type)}`)
     if (!out.includes(type)) out.push(type)
   }
   return out
+}
+
+// The shape of every type Exa has named (`webset.item.enriched`): dotted lower-case words. A type this version does
+// not know is sent only in that shape, so a stray value (a sentence, a URL) is still refused before sending.
+const looksLikeEventType = (type: string): boolean =>
+  type.length <= 100 && /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(type)
+
+/** One event type the API knows. */
+export const eventType = (name: string, value: unknown): EventType.EventType => {
+  if (typeof value !== "string" || !EventType.isEventType(value)) {
+    throw new Invalid(`${name} must be an event type, got ${show(value)}`)
+  }
+  return value
 }
 
 /**
@@ -178,4 +205,52 @@ export const timestamp = (name: string, value: unknown): string => {
   // Years outside 0000-9999 print as `+010000-…`, which is not RFC 3339.
   if (Timestamp.parse(text) === undefined) throw new Invalid(`${name} is outside the years 0000 to 9999`)
   return text
+}
+
+const loopback = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
+
+/**
+ * Where a webhook delivers: an absolute `https` URL, or plain `http` to a loopback host (a receiver on this machine,
+ * the emulator). Exa POSTs events there, so nothing else makes sense: no other scheme, no whitespace around it.
+ */
+export const webhookUrl = (name: string, value: unknown): string => {
+  const text = nonEmptyString(name, value)
+  if (text.trim() !== text || /[\u0000-\u001f\u007f\s]/.test(text)) {
+    throw new Invalid(`${name} must not contain whitespace or control characters`)
+  }
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new Invalid(`${name} must be an absolute URL, got ${show(text)}`)
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && loopback.test(url.hostname))) return text
+  throw new Invalid(
+    `${name} must be an https URL (plain http only to localhost, 127.0.0.1 or [::1]), got ${show(text)}`
+  )
+}
+
+/** The longest metadata value the API accepts. */
+export const maxMetadataValue = 1000
+
+/**
+ * Metadata: an object of string values of at most 1000 characters. Rebuilt as a fresh object of own keys, a key
+ * named `__proto__` included (it is an own key of JSON-parsed input and must be sent as one).
+ */
+export const metadata = (name: string, value: unknown): Record<string, string> => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Invalid(`${name} must be an object of strings, got ${show(value)}`)
+  }
+  const entries: Array<[string, string]> = []
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key]
+    const where = `${name}[${show(key)}]`
+    if (typeof v !== "string") throw new Invalid(`${where} must be a string, got ${show(v)}`)
+    if (v.length > maxMetadataValue) {
+      throw new Invalid(`${where} is ${v.length} characters; at most ${maxMetadataValue}`)
+    }
+    if (loneSurrogate.test(v) || loneSurrogate.test(key)) throw new Invalid(`${where} holds a lone UTF-16 surrogate`)
+    entries.push([key, v])
+  }
+  return Object.fromEntries(entries)
 }
