@@ -227,8 +227,9 @@ export const verdict = (
  */
 export const run = async (scenario: Scenario, adapter: Adapter): Promise<Verdict> => {
   // A specifier TypeScript does not follow: the emulator's sources (Effect 3) stay out of the other line's program,
-  // whose type-check would otherwise take in the whole Effect 3 line. `emulator.ts` states the same signature.
-  const emulator = "./emulator.js"
+  // whose type-check would otherwise take in the whole Effect 3 line. `emulator.ts` states the same signature. It
+  // names the source file: a specifier known only at run time is not mapped from `.js` to `.ts` by vitest 5.
+  const emulator = "./emulator.ts"
   const loaded = (await import(emulator)) as { readonly run: typeof run }
   return loaded.run(scenario, adapter)
 }
