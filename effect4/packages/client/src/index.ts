@@ -19,3 +19,5 @@ export * as ExaClient from "./ExaClient.js"
 export * as Retry from "./Retry.js"
 /** @since 1.0.0 */
 export * as WebhooksClient from "./WebhooksClient.js"
+/** @since 1.0.0 */
+export * as WebhookSignature from "./WebhookSignature.js"

@@ -1,5 +1,5 @@
 /**
- * Two of the Effect 3 line's sample events (the schema package's `test/fixtures.json`, cut down), a webhook and a
+ * Three of the Effect 3 line's sample events (the schema package's `test/fixtures.json`, cut down), a webhook and a
  * delivery attempt, as JSON values.
  */
 import type { Event, Webhook, WebhookAttempt } from "@effect-exa/schema"
@@ -41,3 +41,6 @@ export const webhookAttempt: WebhookAttempt.WebhookAttemptEncoded = {
   attempt: 1,
   attemptedAt: "2025-11-13T09:04:11.000Z"
 }
+
+/** The sample `webset.item.enriched` event (the one the Effect 3 line's signature tests sign). */
+export const enriched = snapshot.events["webset.item.enriched"] as unknown as Encoded<"webset.item.enriched">
