@@ -263,6 +263,7 @@ export interface Scenario {
 export interface Connection {
   /** The emulator on loopback: `http://127.0.0.1:<port>`. */
   readonly baseUrl: string
+  /** The emulator's key, or the scenario's `client.apiKey`. */
   readonly apiKey: string
   readonly options: ClientOptions
 }

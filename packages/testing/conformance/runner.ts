@@ -24,7 +24,7 @@
  * `run` builds a fresh emulator per scenario, seeds it, creates its webhooks and delivers to them, scripts the
  * failures, serves it on a free loopback port, lets the adapter make the call, and summarises what came out as JSON
  * beside what was expected. The emulator runs on the Effect 3 line (`emulator.ts`, loaded when a scenario runs): the
- * other line's type-check reads this file, `model.ts`, `fixtures.ts` and `scenarios.ts` only, which import nothing.
+ * other line's type-check reads this file, `model.ts` and `scenarios.ts` only, which import nothing.
  *
  * What a value is summarised to, by call:
  * - `getEvent`: `{ id, type, known, createdAt }` (`known`: a modelled variant, not `UnknownEvent`);
