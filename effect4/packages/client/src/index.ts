@@ -20,4 +20,6 @@ export * as Retry from "./Retry.js"
 /** @since 1.0.0 */
 export * as WebhooksClient from "./WebhooksClient.js"
 /** @since 1.0.0 */
+export * as WebhookReceiver from "./WebhookReceiver.js"
+/** @since 1.0.0 */
 export * as WebhookSignature from "./WebhookSignature.js"
