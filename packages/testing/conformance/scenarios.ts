@@ -445,12 +445,3 @@ const webhooks: ReadonlyArray<Scenario> = [
  * @category scenarios
  */
 export const scenarios: ReadonlyArray<Scenario> = [...decoding, ...answers, ...input, ...listing, ...webhooks]
-
-/**
- * Whether a scenario's call is one of `WebhooksClient`'s.
- *
- * @since 0.4.0
- * @category predicates
- */
-export const isWebhookCall = (scenario: Scenario): boolean =>
-  scenario.call.op !== "getEvent" && scenario.call.op !== "listEvents" && scenario.call.op !== "streamEvents"

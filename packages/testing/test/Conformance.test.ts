@@ -94,6 +94,10 @@ const adapter = (transport: Layer.Layer<HttpClient.HttpClient>): Adapter => ({
   isKnown: (event) => typeof event === "object" && event !== null && !(event instanceof Event.UnknownEvent)
 })
 
+it("the scenarios' names are unique (each is a test's name)", () => {
+  expect(new Set(scenarios.map((scenario) => scenario.name)).size).toBe(scenarios.length)
+})
+
 for (const transport of transports) {
   describe(`conformance over ${transport.name}`, () => {
     const over = adapter(transport.layer)
