@@ -328,6 +328,27 @@ describe("WebhooksClient over the in-memory API", () => {
     })
   })
 
+  it.effect("EventsClient and WebhooksClient over one Exa.layer share its rate limiter: 10 calls at 5/s, the last at 1 s", () => {
+    const api = webhooksApi({ rateLimit: { limit: 5, interval: "1 second" } })
+    for (let i = 0; i < 5; i++) api.events.set(`ev_${i}`, idleWith(`ev_${i}`))
+    return Effect.gen(function*() {
+      const calls = [
+        ...Array.from({ length: 5 }, (_, i) => EventsClient.getEvent(`ev_${i}`)),
+        ...Array.from({ length: 5 }, () => WebhooksClient.listWebhooks())
+      ]
+      const fiber = yield* Effect.forkChild(Effect.all(calls, { concurrency: "unbounded", discard: true }))
+      yield* TestClock.adjust("10 millis")
+      // The bucket's first 5, whichever client made them.
+      expect(api.seen).toHaveLength(5)
+      yield* TestClock.adjust("790 millis")
+      expect(api.seen).toHaveLength(9)
+      yield* TestClock.adjust("200 millis")
+      yield* Fiber.join(fiber)
+      expect(api.seen).toHaveLength(10)
+      expect(new Set(api.seen.map((r) => r.url.pathname.split("/")[3]))).toEqual(new Set(["events", "webhooks"]))
+    }).pipe(Effect.provide(api.layer))
+  })
+
   it.effect("a connection provided inside another is its own only with { local: true } (Effect 4 reuses built layers)", () => {
     const outer = webhooksApi({ apiKey: Redacted.make("k-outer") })
     const inner = webhooksApi({ apiKey: Redacted.make("k-inner") })
