@@ -7,5 +7,11 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["source", "module", "node", "development|production"] } },
   // No test may depend on how fast the machine is today: the default budget is generous, and the heaviest tests
   // (property tests, type-checking the docs, the demo in a subprocess) set larger ones of their own.
-  test: { include: ["test/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 }
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // The suite runs without per-file isolation (see vitest.config.ts): this resets what a file could leave behind.
+    setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname]
+  }
 })
