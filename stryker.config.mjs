@@ -13,8 +13,10 @@ export default {
     "packages/client/src/internal/request.ts",
     "packages/client/src/internal/attempt.ts",
     "packages/client/src/internal/response.ts",
+    "packages/client/src/internal/classify.ts",
     "packages/client/src/Retry.ts",
-    "packages/client/src/Webhook.ts",
+    "packages/client/src/WebhookSignature.ts",
+    "packages/client/src/WebhookReceiver.ts",
     "packages/schema/src/internal/compile.ts"
   ].join(",")).split(","),
   inPlace: true,
