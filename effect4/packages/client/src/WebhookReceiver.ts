@@ -1,12 +1,12 @@
 /**
  * A webhook endpoint: each delivery verified (`WebhookSignature.verifyRequest`), decoded, handed to your handler,
  * and answered with the status Exa should see; as an `effect/http` server effect (`make`) or a web handler
- * (`webHandler`). The Effect 3 line's `dedupe` option is not on this line yet (its `Dedupe` service is not ported):
- * every genuine delivery runs the handler, so make the handler safe to run twice for one event.
+ * (`webHandler`). Dedupe is an option you can see (`dedupe: true`), never something in context.
  *
  * @since 1.0.0
  */
 import type * as Event from "@effect-exa/schema/Event"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as HttpEffect from "effect/http/HttpEffect"
@@ -14,6 +14,7 @@ import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import type * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
+import * as Dedupe from "./Dedupe.js"
 import type { RequestOptions } from "./WebhookSignature.js"
 import { verifyRequest } from "./WebhookSignature.js"
 
@@ -26,6 +27,13 @@ import { verifyRequest } from "./WebhookSignature.js"
 export interface ReceiverOptions<E, R> extends RequestOptions {
   /** What to do with each verified event: any function of an event (`Event.match` dispatches on its type). */
   readonly handle: (event: Event.Event) => Effect.Effect<unknown, E, R>
+  /**
+   * Claim each event id in the `Dedupe` service before the handler runs (see `Dedupe.tryOnce`): a copy of an event
+   * already handled is answered 200 `duplicate`, one arriving while another copy is handled 409. With `true` the
+   * receiver requires a `Dedupe` (its type says so). Default false: every genuine delivery runs the handler, whatever
+   * is in context.
+   */
+  readonly dedupe?: boolean | undefined
 }
 
 const text = (body: string, status: number) => HttpServerResponse.text(body, { status })
@@ -39,14 +47,20 @@ const refuse = (status: number, answer: string, reason: string) =>
 
 /**
  * A webhook endpoint as an `effect/http` server effect: it verifies the raw body against the secret(s), decodes the
- * event, runs the handler, and answers with the status Exa should see:
+ * event, claims the event id (with `dedupe: true`, in the `Dedupe` it then requires: see `Dedupe.tryOnce`), runs the
+ * handler, and answers with the status Exa should see:
  *
- * - 204 once the handler succeeded;
+ * - 204 once the handler succeeded (with `dedupe`, the event id is then recorded as done);
+ * - 200 `duplicate` for an event already handled: the handler does not run again;
+ * - 409 with `Retry-After` (seconds until the claim expires, at least 1) for a copy that arrives while another copy
+ *   of the same event is being handled: never a 2xx before a handler succeeded, so Exa delivers it again later, and
+ *   it is then a duplicate (the first copy succeeded) or handled (the first copy failed or crashed);
  * - 401 for a missing, malformed, forged or stale signature (checked before the body is read), 413 for a body
  *   over `maxBodySize` (default 10 MiB), and 400 for a body that is not an event or could not be read: the handler
  *   never sees them;
- * - 500 when the handler fails or dies (logged with its cause, annotated with the event's id and type), so Exa
- *   delivers the event again; 500 too for a receiver given no usable secret (also logged).
+ * - 500 when the handler fails or dies (logged with its cause, annotated with the event's id and type; the claim is
+ *   released), or the `Dedupe` store fails, so Exa delivers the event again; 500 too for a receiver given no usable
+ *   secret (also logged).
  *
  * Every refusal (4xx) is logged as a warning with its reason.
  *
@@ -64,9 +78,31 @@ const refuse = (status: number, answer: string, reason: string) =>
  * @since 1.0.0
  * @category receivers
  */
-export const make = <E, R>(
+export const make: {
+  <E, R>(
+    options: ReceiverOptions<E, R> & { readonly dedupe: true }
+  ): Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    never,
+    R | Dedupe.Dedupe | HttpServerRequest.HttpServerRequest
+  >
+  <E, R>(
+    options: ReceiverOptions<E, R> & { readonly dedupe?: false | undefined }
+  ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest>
+  <E, R>(
+    options: ReceiverOptions<E, R>
+  ): Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    never,
+    R | Dedupe.Dedupe | HttpServerRequest.HttpServerRequest
+  >
+} = <E, R>(
   options: ReceiverOptions<E, R>
-): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest> =>
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  never,
+  R | Dedupe.Dedupe | HttpServerRequest.HttpServerRequest
+> =>
   Effect.gen(function*() {
     const verified = yield* Effect.result(verifyRequest(options))
     if (Result.isFailure(verified)) {
@@ -91,16 +127,44 @@ export const make = <E, R>(
       }
     }
     const event = verified.success
-    const outcome = yield* Effect.exit(Effect.suspend(() => options.handle(event)))
-    if (Exit.isSuccess(outcome)) return HttpServerResponse.empty({ status: 204 })
-    yield* Effect.logError("the handler failed; answering 500 so that Exa delivers the event again", outcome.cause)
-      .pipe(Effect.annotateLogs({ "exa.event.id": event.id, "exa.event.type": event.type }))
+    const annotate = Effect.annotateLogs({ "exa.event.id": event.id, "exa.event.type": event.type })
+    const handled = Effect.suspend(() => options.handle(event))
+    const outcome = yield* Effect.exit(
+      options.dedupe === true
+        ? Effect.andThen(Effect.service(Dedupe.Dedupe), Dedupe.tryOnce(event.id, handled))
+        : Effect.map(handled, (value): Dedupe.Attempt<unknown> => ({ _tag: "Ran", value }))
+    )
+    if (Exit.isSuccess(outcome)) {
+      switch (outcome.value._tag) {
+        case "Ran":
+          return HttpServerResponse.empty({ status: 204 })
+        case "Done":
+          return text("duplicate", 200)
+        case "Busy": {
+          const now = yield* Clock.currentTimeMillis
+          const seconds = Math.max(1, Math.ceil((outcome.value.expiresAt - now) / 1000))
+          yield* annotate(
+            Effect.logWarning(
+              `the webhook receiver refused a delivery (409): another copy of the event is being handled`
+            )
+          )
+          return HttpServerResponse.text("another copy of this event is being handled", {
+            status: 409,
+            headers: { "retry-after": String(seconds) }
+          })
+        }
+      }
+    }
+    yield* annotate(
+      Effect.logError("the handler failed; answering 500 so that Exa delivers the event again", outcome.cause)
+    )
     return text("the handler failed", 500)
   })
 
 /**
  * The receiver as a web handler, `(Request) => Promise<Response>`, for Cloudflare Workers, Deno, Bun or a Next.js
- * route. `layer` provides what the handler needs (it is built at once); call `dispose` when done with it.
+ * route. `layer` provides what the handler needs (and the `Dedupe`, with `dedupe: true`; it is built at once); call
+ * `dispose` when done with it.
  *
  * @example
  * ```ts
@@ -116,9 +180,22 @@ export const make = <E, R>(
  * @since 1.0.0
  * @category receivers
  */
-export const webHandler = <E, R, LE>(
+export const webHandler: {
+  <E, R, LE>(
+    options: ReceiverOptions<E, R> & { readonly dedupe: true },
+    layer: Layer.Layer<R | Dedupe.Dedupe, LE>
+  ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> }
+  <E, R, LE>(
+    options: ReceiverOptions<E, R> & { readonly dedupe?: false | undefined },
+    layer: Layer.Layer<R, LE>
+  ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> }
+  <E, R, LE>(
+    options: ReceiverOptions<E, R>,
+    layer: Layer.Layer<R | Dedupe.Dedupe, LE>
+  ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> }
+} = <E, R, LE>(
   options: ReceiverOptions<E, R>,
-  layer: Layer.Layer<R, LE>
+  layer: Layer.Layer<R | Dedupe.Dedupe, LE>
 ): { readonly handler: (request: Request) => Promise<Response>; readonly dispose: () => Promise<void> } => {
   const { dispose, handler } = HttpEffect.toWebHandlerLayer(make(options), layer)
   return { handler: (request) => (handler as (request: Request) => Promise<Response>)(request), dispose }
