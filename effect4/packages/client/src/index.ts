@@ -18,6 +18,8 @@ export * as Exa from "./Exa.js"
 /** @since 1.0.0 */
 export * as ExaClient from "./ExaClient.js"
 /** @since 1.0.0 */
+export * as Handlers from "./Handlers.js"
+/** @since 1.0.0 */
 export * as Retry from "./Retry.js"
 /** @since 1.0.0 */
 export * as WebhooksClient from "./WebhooksClient.js"
