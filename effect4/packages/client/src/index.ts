@@ -6,6 +6,8 @@
  */
 
 /** @since 1.0.0 */
+export * as Checkpoint from "./Checkpoint.js"
+/** @since 1.0.0 */
 export * as Dedupe from "./Dedupe.js"
 /** @since 1.0.0 */
 export * as Endpoint from "./Endpoint.js"
