@@ -24,6 +24,8 @@ export * as Handlers from "./Handlers.js"
 /** @since 1.0.0 */
 export * as Retry from "./Retry.js"
 /** @since 1.0.0 */
+export * as Tail from "./Tail.js"
+/** @since 1.0.0 */
 export * as WebhooksClient from "./WebhooksClient.js"
 /** @since 1.0.0 */
 export * as WebhookReceiver from "./WebhookReceiver.js"
