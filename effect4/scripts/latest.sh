@@ -4,12 +4,12 @@
 # when a new one breaks us, without touching the checked-in lockfile.
 #
 #   scripts/latest.sh          tries effect@latest with @effect/vitest@latest
-#   scripts/latest.sh 4.2.0    tries that version (or dist-tag) of both
+#   scripts/latest.sh 4.2.0    tries that version (or dist-tag) of both (and of the catalog's other @effect/*)
 #
 # In a scratch copy of effect4/ (a temp dir beside symlinks to the repository's packages/ and node_modules/, which the
-# shared conformance suite reads), it sets the workspace catalog's `effect` and `@effect/vitest` to the versions
-# npm resolves (and `vitest` to the newest the new @effect/vitest accepts, when the pinned one is outside its peer
-# range), installs, type-checks (tsc -b) and runs every test, all through scripts/node.sh.
+# shared conformance suite reads), it sets the workspace catalog's `effect`, `@effect/vitest` and any other `@effect/*`
+# package to the versions npm resolves (and `vitest` to the newest the new @effect/vitest accepts, when the pinned one
+# is outside its peer range), installs, type-checks (tsc -b) and runs every test, all through scripts/node.sh.
 #
 # Prints one line on stdout and exits:
 #   0  `effect 4.x.y: passes (…)`
@@ -48,17 +48,28 @@ if ! effect="$(npm_view "effect@$tag" 2>"$log" | tail -n 1)" || [ -z "$effect" ]
   exit 2
 fi
 
-# The matching @effect/vitest: the same version or tag when npm has it (they are released together), else its latest.
-vitest_effect="$(npm_view "@effect/vitest@$tag" 2>/dev/null | tail -n 1)"
-[ -n "$vitest_effect" ] || vitest_effect="$(npm_view "@effect/vitest@latest" 2>/dev/null | tail -n 1)"
-if [ -z "$vitest_effect" ]; then
-  echo "effect@$tag: skipped: the npm registry did not say which @effect/vitest goes with effect $effect"
-  exit 2
-fi
-
-# vitest: the pinned one when the new @effect/vitest accepts it, else the newest it accepts.
 catalog_of() { sed -n "s/^  \"\\{0,1\\}$1\"\\{0,1\\}: *\\([^ ]*\\) *$/\\1/p" "$root/pnpm-workspace.yaml"; }
 pinned_effect="$(catalog_of effect)"
+
+# The catalog's @effect/* packages (@effect/vitest, and any other the workspace tests with) are released with
+# effect: each at the same version or tag when npm has it, else at its latest.
+companions=()
+for name in $(sed -n 's/^  "\(@effect\/[^"]*\)":.*/\1/p' "$root/pnpm-workspace.yaml"); do
+  version="$(npm_view "$name@$tag" 2>/dev/null | tail -n 1)"
+  [ -n "$version" ] || version="$(npm_view "$name@latest" 2>/dev/null | tail -n 1)"
+  if [ -z "$version" ]; then
+    echo "effect@$tag: skipped: the npm registry did not say which $name goes with effect $effect"
+    exit 2
+  fi
+  companions+=("$name=$version")
+done
+companion() { # $1: a package name; prints the version chosen for it
+  local entry
+  for entry in "${companions[@]}"; do [ "${entry%=*}" = "$1" ] && echo "${entry##*=}"; done
+}
+vitest_effect="$(companion @effect/vitest)"
+
+# vitest: the pinned one when the new @effect/vitest accepts it, else the newest it accepts.
 vitest="$(catalog_of vitest)"
 peer="$(timeout 60 "$node_sh" npm view "@effect/vitest@$vitest_effect" peerDependencies.vitest --fetch-retries=0 --fetch-timeout=20000 --loglevel=error 2>/dev/null || true)"
 if [ -n "$peer" ]; then
@@ -75,14 +86,16 @@ tar -C "$repo" -cf - --exclude=node_modules --exclude=.node --exclude=dist --exc
 ln -s "$repo/packages" "$scratch/packages"
 ln -s "$repo/node_modules" "$scratch/node_modules"
 work="$scratch/effect4"
-sed -i -E \
-  -e "s/^(  effect:).*/\\1 $effect/" \
-  -e "s/^(  \"@effect\\/vitest\":).*/\\1 $vitest_effect/" \
-  -e "s/^(  vitest:).*/\\1 $vitest/" \
-  "$work/pnpm-workspace.yaml"
+edits=(-e "s/^(  effect:).*/\\1 $effect/" -e "s/^(  vitest:).*/\\1 $vitest/")
+with=""
+for entry in "${companions[@]}"; do
+  edits+=(-e "s|^(  \"${entry%=*}\":).*|\\1 ${entry##*=}|")
+  with="$with${entry%=*} ${entry##*=}, "
+done
+sed -i -E "${edits[@]}" "$work/pnpm-workspace.yaml"
 
 tried="effect $effect"
-with="@effect/vitest $vitest_effect, vitest $vitest; the line pins effect $pinned_effect"
+with="${with}vitest $vitest; the line pins effect $pinned_effect"
 fail() { # $1: the first error
   keep=1
   # The installed packages are 100 MB or more: keep the sources, the scratch lockfile and the log.
