@@ -5,8 +5,8 @@
  * **released** when it failed, so that a redelivery runs it again. A claimant that crashes releases nothing: its
  * claim expires, and the next copy takes it over.
  *
- * The store here is in memory (one process); it is race free: of any number of concurrent copies, one claims and the
- * others see it busy. (The Effect 3 line's store in files, `layerFileSystem`, is not ported yet.)
+ * Two stores: in memory (one process) and files in a directory (every process on one machine). Both are race free:
+ * of any number of concurrent copies, one claims and the others see it busy.
  *
  * @since 1.0.0
  */
@@ -17,8 +17,11 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as PlatformError from "effect/PlatformError"
+import * as PlatformError from "effect/PlatformError"
+import * as Schedule from "effect/Schedule"
 import type * as Errors from "./Errors.js"
+import * as AtomicFile from "./internal/atomicFile.js"
+import * as NodeFs from "./internal/nodeFs.js"
 import * as Params from "./internal/params.js"
 
 /**
@@ -202,6 +205,288 @@ const makeMemory = (window: number, maxEntries: number): Service => {
         if (ownedBy(entries.get(id), token)) entries.delete(id)
       })
   })
+}
+
+const parseEntry = (text: string): Entry | undefined => {
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>
+    const until = value.until
+    if (typeof until !== "number" || !Number.isFinite(until)) return undefined
+    switch (value.state) {
+      case "done":
+      case "released":
+      case "gone":
+        return { state: value.state, until }
+      case "claimed":
+        return typeof value.token === "string" ? { state: "claimed", token: value.token, until } : undefined
+    }
+    return undefined
+  } catch {
+    return undefined
+  }
+}
+
+const tooLong = (id: string) =>
+  PlatformError.badArgument({
+    module: "KeyValueStore",
+    method: "claim",
+    description: `the event id ${JSON.stringify(id.slice(0, 60))} is empty or too long to be a file name`
+  })
+
+const fileStoreError = (method: string, description: string) =>
+  PlatformError.badArgument({ module: "FileSystem", method: `Dedupe.${method}`, description })
+
+/**
+ * The record in files under `directory` (created if missing), shared by every process on the machine that uses the
+ * same directory: one folder per id, holding numbered versions of its record. A change writes the next version
+ * with an exclusive create (a temporary file, `fsync`ed, then hard-linked to its name, which fails if another
+ * process wrote that version first): the atomic compare-and-set that makes a claim race free across processes, an
+ * expired claim taken over by exactly one of them, and a crash at any moment harmless. Ids whose record expired
+ * more than a day ago are swept hourly. Options that are not a positive duration fail the layer with
+ * `InvalidRequest`.
+ *
+ * Files go through the runtime's `node:fs` (Node, Bun, Deno; elsewhere the layer fails with a `BadArgument`) and
+ * need hard links (any local disk; not every network share). Replicas on several machines need a database instead.
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layerFileSystem = (
+  directory: string,
+  options: Options = {}
+): Layer.Layer<Dedupe, Errors.InvalidRequest | PlatformError.PlatformError> =>
+  Layer.effect(
+    Dedupe,
+    Effect.gen(function*() {
+      const window = yield* Params.validated(() => {
+        if (typeof directory !== "string" || directory.length === 0) {
+          throw new Params.Invalid("the dedupe directory must be a non-empty path")
+        }
+        return Effect.succeed(windowOf(Params.record("the options of Dedupe.layerFileSystem", options)))
+      })
+      const fs = yield* NodeFs.make("Dedupe.layerFileSystem")
+      yield* fs.makeDirectory(directory, { recursive: true })
+      const store = makeFileStore(fs, directory, window)
+      yield* Effect.forkScoped(Effect.repeat(store.sweep, Schedule.spaced("1 hour")))
+      return store.service
+    })
+  )
+
+/** How long a record stays after it expired (or was released) before a sweep removes it. */
+const keptAfterExpiry = 86_400_000
+/** How long a sweep may take to remove a record it marked `gone` before anyone else finishes the job. */
+const sweepStalledAfter = 10_000
+
+/**
+ * The file store. Its layout, and why each part is there:
+ *
+ * - `<directory>/<id as a file name>/` holds one id's record. It is created whole, by renaming a prepared temporary
+ *   folder into place (which fails when it exists), holding `id.<nonce>` (a random name given to this folder's
+ *   life) and the first version.
+ * - Versions are `<nonce>-<n>`, `n` counting up from 0; the highest is the record. Versions are never removed while
+ *   the folder lives: a removed name could be written again by a writer that read the record long before (it would
+ *   then "win" a change decided on an old version, and a second copy would run).
+ * - A folder is removed only by a sweep, for a record idle for a day: it first writes the next version as `gone`
+ *   (the same compare-and-set, so no writer can change the record after it), then renames the folder aside and
+ *   removes it. Writers that find `gone` wait until it is removed. A writer that read the old folder and writes into
+ *   a new one at the same path uses the old nonce in the name: it checks its folder's nonce after writing, sees the
+ *   change, takes its version back and reads again.
+ */
+const makeFileStore = (fs: NodeFs.Fs, directory: string, window: number) => {
+  const path = { join: AtomicFile.join }
+  const folderOf = (id: string) =>
+    Option.match(AtomicFile.fileNameOf(typeof id === "string" ? id : ""), {
+      onNone: () => Effect.fail(tooLong(String(id))),
+      onSome: (name) => Effect.succeed(path.join(directory, name))
+    })
+
+  interface Seen {
+    /** The folder's nonce; undefined when there is no folder. */
+    readonly nonce: string | undefined
+    /** The highest version, -1 for none. */
+    readonly version: number
+    /** The record; undefined when there is none or it is unreadable (free to take). */
+    readonly entry: Entry | undefined
+  }
+  const absent: Seen = { nonce: undefined, version: -1, entry: undefined }
+
+  const current = (folder: string, method: string): Effect.Effect<Seen, PlatformError.PlatformError> =>
+    Effect.gen(function*() {
+      const names = yield* fs.readDirectory(folder).pipe(
+        Effect.map(Option.some),
+        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeedNone)
+      )
+      if (Option.isNone(names)) return absent
+      const identity = names.value.find((name) => /^id\.[0-9a-f]{32}$/.test(name))
+      if (identity === undefined) {
+        return yield* fileStoreError(method, `${folder} is not a record this store wrote (it has no identity file)`)
+      }
+      const nonce = identity.slice(3)
+      let version = -1
+      for (const name of names.value) {
+        // Only the names this store writes (`0`, `1`, … with no leading zero): a stray `00` would read as 0.
+        const match = name.startsWith(`${nonce}-`) ? /^(0|[1-9]\d{0,14})$/.exec(name.slice(nonce.length + 1)) : null
+        if (match !== null) version = Math.max(version, Number(match[1]))
+      }
+      if (version < 0) return { nonce, version, entry: undefined }
+      const text = yield* AtomicFile.readIfExists(fs, path.join(folder, `${nonce}-${version}`), 65_536)
+      // The folder was swept away while it was read: there is no record.
+      if (Option.isNone(text)) return yield* current(folder, method)
+      return { nonce, version, entry: parseEntry(text.value) }
+    })
+
+  // Creates the folder with its first version: whether this call did (false when it exists already).
+  const create = (folder: string, entry: Entry) =>
+    Effect.gen(function*() {
+      const nonce = AtomicFile.randomHex()
+      const prepared = path.join(directory, `${AtomicFile.temporaryPrefix}${AtomicFile.randomHex()}`)
+      yield* fs.makeDirectory(prepared)
+      const moved = yield* Effect.gen(function*() {
+        yield* AtomicFile.create(fs, path.join(prepared, `id.${nonce}`), nonce)
+        yield* AtomicFile.create(fs, path.join(prepared, `${nonce}-0`), JSON.stringify(entry))
+        return yield* fs.rename(prepared, folder).pipe(
+          Effect.as(true),
+          // Renaming onto a folder that is not empty fails (ENOTEMPTY, EEXIST): another copy created it first.
+          Effect.catch((error) =>
+            fs.exists(folder).pipe(Effect.flatMap((exists) => exists ? Effect.succeed(false) : Effect.fail(error)))
+          )
+        )
+      }).pipe(Effect.ensuring(fs.remove(prepared, { recursive: true }).pipe(Effect.ignore)))
+      return moved
+    })
+
+  // Writes the version after `seen`, unless someone else did: whether this call did.
+  const write = (folder: string, seen: Seen, entry: Entry) =>
+    Effect.gen(function*() {
+      if (seen.nonce === undefined) return yield* create(folder, entry)
+      const file = path.join(folder, `${seen.nonce}-${seen.version + 1}`)
+      const written = yield* AtomicFile.create(fs, file, JSON.stringify(entry)).pipe(
+        // The folder was swept away: not written; the caller reads again.
+        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed(false))
+      )
+      if (!written) return false
+      // Written into the folder read, or into a new one created at the same path after a sweep (whose nonce differs:
+      // the version is not part of its record)? Take it back in the second case.
+      if (yield* fs.exists(path.join(folder, `id.${seen.nonce}`))) return true
+      yield* fs.remove(file).pipe(Effect.ignore)
+      return false
+    })
+
+  // Renames a folder marked `gone` aside and removes it; puts it back if it turns out to be another life of the
+  // record (two removers raced and a copy created the folder again in between).
+  const removeGone = (folder: string, nonce: string) =>
+    Effect.gen(function*() {
+      const aside = path.join(directory, `${AtomicFile.temporaryPrefix}${AtomicFile.randomHex()}`)
+      const moved = yield* fs.rename(folder, aside).pipe(
+        Effect.as(true),
+        Effect.catchIf((error) => AtomicFile.isReason(error, "NotFound"), () => Effect.succeed(false))
+      )
+      if (!moved) return
+      if (yield* fs.exists(path.join(aside, `id.${nonce}`))) {
+        yield* fs.remove(aside, { recursive: true })
+      } else {
+        yield* fs.rename(aside, folder)
+      }
+    })
+
+  // Reads the record and, while `decide` wants a change, writes it as the next version (again on a lost race).
+  const change = <A>(
+    id: string,
+    method: string,
+    decide: (entry: Entry | undefined, now: number) => { readonly write?: Entry; readonly result: A }
+  ): Effect.Effect<A, PlatformError.PlatformError> =>
+    Effect.gen(function*() {
+      const folder = yield* folderOf(id)
+      while (true) {
+        const seen = yield* current(folder, method)
+        const now = yield* Clock.currentTimeMillis
+        if (seen.entry?.state === "gone") {
+          // Being swept: wait until it is removed, or finish the job of a sweep that stopped half way.
+          if (seen.nonce !== undefined && now - seen.entry.until > sweepStalledAfter) {
+            yield* removeGone(folder, seen.nonce)
+          } else yield* Effect.sleep(Duration.millis(2))
+          continue
+        }
+        const decision = decide(seen.entry, now)
+        if (decision.write === undefined || (yield* write(folder, seen, decision.write))) {
+          return decision.result
+        }
+      }
+    })
+
+  const service = Dedupe.of({
+    claim: (id, ttl) =>
+      Effect.suspend(() => {
+        const token = AtomicFile.randomHex()
+        return change(id, "claim", (entry, now): { write?: Entry; result: Claim } => {
+          const busy = found(entry, now)
+          return busy !== undefined
+            ? { result: busy }
+            : {
+              write: { state: "claimed", token, until: now + Duration.toMillis(ttl) },
+              result: { _tag: "Claimed", token }
+            }
+        })
+      }),
+    renew: (id, token, ttl) =>
+      change(id, "renew", (entry, now) =>
+        ownedBy(entry, token)
+          ? { write: { state: "claimed", token, until: now + Duration.toMillis(ttl) }, result: true }
+          : { result: false }),
+    complete: (id) =>
+      change(
+        id,
+        "complete",
+        (entry, now) =>
+          entry?.state === "done" && entry.until > now
+            ? { result: undefined }
+            : { write: { state: "done", until: now + window }, result: undefined }
+      ),
+    release: (id, token) =>
+      change(
+        id,
+        "release",
+        (entry, now) =>
+          ownedBy(entry, token)
+            ? { write: { state: "released", until: now }, result: undefined }
+            : { result: undefined }
+      )
+  })
+
+  // Removes the records idle for a day (expired or released more than a day ago, or unreadable for a day), and
+  // temporary files and folders a crash left.
+  const sweepOne = (name: string, now: number) =>
+    Effect.gen(function*() {
+      const entryPath = path.join(directory, name)
+      if (name.startsWith(AtomicFile.temporaryPrefix)) {
+        const mtime = Option.getOrElse(yield* fs.mtime(entryPath), () => new Date(now))
+        if (now - mtime.getTime() > 3_600_000) yield* fs.remove(entryPath, { recursive: true })
+        return
+      }
+      const seen = yield* current(entryPath, "sweep")
+      if (seen.nonce === undefined) return
+      if (seen.entry?.state === "gone") {
+        if (now - seen.entry.until > sweepStalledAfter) yield* removeGone(entryPath, seen.nonce)
+        return
+      }
+      let idleSince = seen.entry?.until
+      if (idleSince === undefined) {
+        // Unreadable (or no version): idle since it was last written.
+        const mtime = yield* fs.mtime(
+          seen.version < 0 ? entryPath : path.join(entryPath, `${seen.nonce}-${seen.version}`)
+        )
+        idleSince = Option.getOrElse(Option.map(mtime, (date) => date.getTime()), () => now)
+      }
+      if (now - idleSince <= keptAfterExpiry) return
+      // From here no one can change the record: they find it `gone` and wait.
+      if (yield* write(entryPath, seen, { state: "gone", until: now })) yield* removeGone(entryPath, seen.nonce)
+    }).pipe(Effect.ignore)
+  const sweep = Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    for (const name of yield* fs.readDirectory(directory)) yield* sweepOne(name, now)
+  }).pipe(Effect.ignore)
+
+  return { service, sweep }
 }
 
 /**
