@@ -46,8 +46,9 @@ export interface Options {
   readonly renewEvery?: Duration.Input | undefined
   /**
    * How often a process without the lease tries to take it. Default 0.5 seconds. On `@effect/sql-pg`'s `PgClient`
-   * a waiting process also tries as soon as the holder hands the lease back (it listens for that), so this bounds
-   * only the wait after a holder that died or whose announcement was missed.
+   * with a pool of two connections or more, a waiting process also tries as soon as the holder hands the lease back
+   * (it listens for that on one of them), so this bounds only the wait after a holder that died or whose
+   * announcement was missed.
    */
   readonly retryEvery?: Duration.Input | undefined
   /** A name for this process in the lease row, for people reading it. Default a random id. */
@@ -296,19 +297,29 @@ export const acquire = (
   })
 
 // What `@effect/sql-pg`'s `PgClient` adds to `SqlClient` (provided as both, the same object): `LISTEN`, confirmed by
-// the server, as a queue of notifications for the life of the scope.
+// the server, as a queue of notifications for the life of the scope (holding one of the pool's connections for it),
+// and the pool's size.
 interface Listening {
   readonly listen: (
     channel: string
   ) => Effect.Effect<Queue.Dequeue<{ readonly payload: string }, SqlError>, SqlError, Scope.Scope>
+  readonly poolStats: Effect.Effect<{ readonly max: number }>
 }
 
-const listening = (sql: SqlClient.SqlClient): Listening | undefined =>
-  typeof (sql as Partial<Listening>).listen === "function" ? sql as unknown as Listening : undefined
+// The client, when it can listen without starving the tries: a pool of one connection (`maxConnections: 1`, or
+// `makeClient`) would give it to the listener for the whole wait, and every try would wait for it forever.
+const listening = (sql: SqlClient.SqlClient): Effect.Effect<Listening | undefined> => {
+  const candidate = sql as Partial<Listening>
+  if (typeof candidate.listen !== "function" || !Effect.isEffect(candidate.poolStats)) return Effect.succeed(undefined)
+  return Effect.map(
+    candidate.poolStats,
+    (stats) => stats.max >= 2 ? candidate as Listening : undefined
+  )
+}
 
 // Tries to take the lease until it is granted: every `retryEvery`, and at once whenever a holder announces it handed
-// the lease back. The listening (a connection of the client's pool, held for the wait) starts only once a first try
-// found the lease held, and ends with the wait; a failure to listen leaves the periodic tries. Once the server has
+// the lease back. The listening (a connection of the client's pool, held for the wait, so only with a pool of two or
+// more) starts only once a first try found the lease held, and ends with the wait; a failure to listen leaves the periodic tries. Once the server has
 // confirmed the LISTEN, one try is made at once: a hand-back between the first try and then was not heard.
 const waitFor = (
   sql: SqlClient.SqlClient,
@@ -320,7 +331,7 @@ const waitFor = (
     return Effect.flatMap(Effect.scope, (outer) =>
       Effect.scoped(Effect.gen(function*() {
         const handedBack = yield* Queue.sliding<void>(1)
-        const listener = listening(sql)
+        const listener = yield* listening(sql)
         if (listener !== undefined) {
           yield* Effect.gen(function*() {
             const notifications = yield* listener.listen(channel)

@@ -44,6 +44,12 @@ const row = (name: string) =>
     return rows[0]
   })
 
+const currentDatabase = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ readonly name: string }>`SELECT current_database() AS name`
+  return rows[0]!.name
+})
+
 // As if the holder's lease ran out: its expiry moves into the past.
 const expire = (name: string) =>
   Effect.gen(function*() {
@@ -200,6 +206,30 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("L
       // The wait is over: it listens no more.
       yield* eventually(Effect.map(listeners, (rows) => rows[0]!.n === 0), "the listening to end")
     })))
+
+  it.effect("a process waiting on a PgClient of one connection does not listen, which would hold it, and still gets the lease", () =>
+    Effect.gen(function*() {
+      const pg = yield* PostgresCluster.PostgresCluster
+      const database = pg.freshDatabase()
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* Lease.setup
+          const a = yield* Scope.make()
+          assert(Option.isSome(yield* Scope.provide(Lease.tryAcquire("poller", still), a)))
+          // Its only connection: a LISTEN on it would leave none for the tries.
+          const b = yield* Effect.forkChild(
+            Effect.scoped(Effect.map(
+              Lease.acquire("poller", { ...still, holder: "b" }),
+              (lease) => lease.holder
+            )).pipe(Effect.provide(pg.client(yield* currentDatabase, { maxConnections: 1 })))
+          )
+          yield* Effect.sleep("200 millis")
+          yield* Scope.close(a, Exit.void)
+          expect(yield* Fiber.join(b).pipe(Effect.timeout("25 seconds"))).toBe("b")
+        }),
+        database
+      )
+    }))
 
   it.effect("interrupting run waits for the work's finalizers (its open transaction) before handing the lease back", () =>
     inDatabase(Effect.gen(function*() {
