@@ -7,11 +7,13 @@
  *
  * The holder renews the lease on its own fiber (never from the work it guards, which may be slow) and hands it back
  * when its scope closes, announcing it with PostgreSQL's `NOTIFY`: a process waiting for the lease on
- * `@effect/sql-pg`'s `PgClient` listens, and tries at once instead of at its next `retryEvery`. Built on
- * `effect/sql`'s `SqlClient`: provide `PgClient.layer` from `@effect/sql-pg` (an optional peer dependency). Not
- * exported from the package root; import `@effect-exa/client/Lease`.
+ * `@effect/sql-pg`'s `PgClient` (a pool of two connections or more: the listening holds one) listens, and tries at
+ * once instead of at its next `retryEvery`. Built on `effect/sql`'s `SqlClient`: provide `PgClient.layer` from
+ * `@effect/sql-pg` (an optional peer dependency). Not exported from the package root; import
+ * `@effect-exa/client/Lease`.
  *
- * Ported from the Effect 3 line (same table, SQL and fencing); `@effect/sql-pg` 4's `listen` hands back a queue.
+ * Ported from the Effect 3 line (same table, SQL and fencing); `@effect/sql-pg` 4's `listen` hands back a queue and
+ * holds a connection of the pool while it listens.
  *
  * @since 1.0.0
  */
