@@ -581,11 +581,12 @@ const workWith = <E, R>(
 // Runs effects that never succeed side by side until one fails, with that failure. Each runs on a fiber of a scope
 // that, when closed (by that failure or an interruption of the whole), interrupts the others and waits for their
 // finalizers: their transactions roll back, or commit what they handled, before anything after them runs (the lease
-// handed back, the process exit).
+// handed back, the process exit). The race is on how each fiber ends (`Effect.exit`): `raceAll` waits for a success,
+// and these never succeed, so raced as they are a failed poller went unnoticed while the workers ran on.
 const firstFailure = <E, R>(effects: ReadonlyArray<Effect.Effect<never, E, R>>): Effect.Effect<never, E, R> =>
   Effect.scoped(Effect.flatMap(
     Effect.forEach(effects, (effect) => Effect.forkScoped(effect)),
-    (fibers) => Effect.raceAll(fibers.map((fiber) => Fiber.join(fiber)))
+    (fibers) => Effect.flatten(Effect.raceAll(fibers.map((fiber) => Effect.exit(Fiber.join(fiber)))))
   ))
 
 /**

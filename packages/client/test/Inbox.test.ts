@@ -379,6 +379,24 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
       }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1), encoded("ev_2", 2)] })))
     ))
 
+  it.effect("consume ends with the poller's failure (an unreadable stored position) while its workers go on", () =>
+    inDatabase(
+      Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`INSERT INTO effect_exa_inbox_position (inbox, position, token) VALUES ('exa', '{"v": 2}'::jsonb, 1)`
+        const options = { tail: { since: at(0) }, lease: fastLease, idle: "20 millis" } as const
+        // The workers never end on their own: consume must not wait for them to fail too.
+        const failed = yield* Effect.flip(
+          Inbox.consume("exa", () => Effect.void, options).pipe(Effect.timeout("25 seconds"))
+        )
+        assert(failed._tag === "CheckpointUnreadable", String(failed))
+        expect(failed.name).toBe("exa")
+        // Its lease was handed back on the way out.
+        const next = yield* Effect.scoped(Lease.tryAcquire("exa", { ...fastLease, holder: "next" }))
+        expect(Option.isSome(next)).toBe(true)
+      }).pipe(Effect.provide(ExaApi.layerClient({ events: [encoded("ev_1", 1)] })))
+    ))
+
   it.effect("a webhook receiver puts deliveries in the inbox and answers 204, a redelivery too; one row", () =>
     inDatabase(Effect.gen(function*() {
       const secret = Redacted.make("whsec_inbox")
