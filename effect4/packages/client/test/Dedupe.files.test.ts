@@ -134,10 +134,12 @@ describe("Dedupe.layerFileSystem", () => {
       const recent = yield* dedupe.claim("ev_recent", ttl)
       yield* dedupe.complete("ev_recent", tokenOf(recent))
       // The hourly sweep runs on the clock, and its file operations take real time: the clock moves an hour at a
-      // time, then stands still while they run.
-      for (let hour = 0; hour < 4 && fs.existsSync(path.join(dir, "ev_old")); hour++) {
+      // time, then stands still while they run. The sweep renames the folder aside before removing it, so it is done
+      // when the aside folder is gone too, not when the record's name is.
+      const swept = () => fs.readdirSync(dir).join() === "ev_recent"
+      for (let hour = 0; hour < 4 && !swept(); hour++) {
         yield* TestClock.adjust("1 hour")
-        for (let i = 0; i < 100 && fs.existsSync(path.join(dir, "ev_old")); i++) {
+        for (let i = 0; i < 200 && !swept(); i++) {
           yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
         }
       }
