@@ -1,7 +1,9 @@
 /**
- * Every install line in the README and the docs pins what this line of effect-exa (Effect 3) needs: npm's `latest`
- * of `effect`, `@effect/vitest` or `@effect/platform-node` is for Effect 4, so an unpinned line gives a new user a
- * peer conflict. The versions are the workspace catalog's (pnpm-workspace.yaml); nothing is installed.
+ * Every install line in the README and the docs pins what its line of effect-exa needs: npm's `latest` of `effect`,
+ * `@effect/vitest` or `@effect/platform-node` is for Effect 4, so an unpinned Effect 3 line gives a new user a peer
+ * conflict; and npm's `latest` of `@effect-exa/*` is the Effect 3 line, so an Effect 4 line (one that installs
+ * `effect` 4) must name the Effect 4 packages' prerelease version. The versions are the workspace catalogs'
+ * (pnpm-workspace.yaml, effect4/pnpm-workspace.yaml) and effect4's package versions; nothing is installed.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { readdirSync, readFileSync } from "node:fs"
@@ -82,20 +84,41 @@ const packagesOf = (command: string): Array<Named> =>
 // The docs pages, and the repository's README.
 const pages = [...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`), "README.md"]
 const versions = catalog(read("pnpm-workspace.yaml"))
+const versions4 = catalog(read("effect4/pnpm-workspace.yaml"))
+/** The Effect 4 packages' version (a prerelease, which no caret range of a release admits). */
+const next: string = JSON.parse(read("effect4/packages/client/package.json")).version
+
+/** Which Effect line an install command is for: 4 when it installs `effect` 4 or an `@effect-exa` prerelease. */
+const lineOf = (named: ReadonlyArray<Named>): 3 | 4 =>
+  named.some((n) =>
+      (n.name === "effect" && n.range !== undefined && /^[\^~]?4(\.|$)/.test(n.range)) ||
+      (n.name.startsWith("@effect-exa/") && n.range?.includes("-") === true)
+    )
+    ? 4
+    : 3
 
 /** What an install line must say about one package: nothing when it is right. */
-const problem = (named: Named): string | undefined => {
-  // This project's own packages: their version is the package's, not the catalog's.
-  if (named.name.startsWith("@effect-exa/")) return undefined
-  const version = versions.get(named.name)
+const problem = (named: Named, line: 3 | 4 = 3): string | undefined => {
+  if (named.name.startsWith("@effect-exa/")) {
+    // This project's own packages: on Effect 3 npm's latest (the 0.x line); on Effect 4 the prerelease, exactly.
+    if (line === 3 || named.range === next) return undefined
+    return `${named.name}${named.range === undefined ? "" : `@${named.range}`} on an Effect 4 line is not ` +
+      `${named.name}@${next}: npm's latest is the Effect 3 line`
+  }
+  const catalogFile = line === 3 ? "pnpm-workspace.yaml" : "effect4/pnpm-workspace.yaml"
+  const version = (line === 3 ? versions : versions4).get(named.name)
   if (version === undefined) {
-    return `${named.name} is not in the workspace catalog (pnpm-workspace.yaml): add it there, with the version tested`
+    return `${named.name} is not in the Effect ${line} catalog (${catalogFile}): add it there, with the version tested`
   }
   const wanted = version.replace(/^[\^~]/, "")
   if (named.range === undefined) {
-    return `${named.name} is not pinned: npm's latest may not be for Effect 3 (the catalog has ${version})`
+    return `${named.name} is not pinned: npm's latest may not be for Effect ${line} (the catalog has ${version})`
   }
   if (!admits(named.range, wanted)) return `${named.name}@${named.range} does not pin the catalog's ${version}`
+  // The Effect 4 packages peer on one minor (`>=4.1.5 <4.2.0`): a caret or a bare major would admit the next one.
+  if (line === 4 && (named.range.startsWith("^") || !/^~?\d+\.\d+/.test(named.range))) {
+    return `${named.name}@${named.range} admits another minor than the catalog's ${version} (Effect 4 pins the minor)`
+  }
   return undefined
 }
 
@@ -140,14 +163,25 @@ describe("install lines", () => {
       ])
     expect(problem({ name: "@effect/platform-node", range: undefined })).toContain("not pinned")
     expect(problem({ name: "@effect/vitest", range: "^0.29" })).toContain("does not pin")
-    expect(problem({ name: "left-pad", range: "1" })).toContain("not in the workspace catalog")
+    expect(problem({ name: "left-pad", range: "1" })).toContain("not in the Effect 3 catalog")
+    // The Effect 4 line: its catalog, and the @effect-exa prerelease named exactly.
+    const four = packagesOf(`npm install @effect-exa/client@${next} effect@~4.1 @effect/sql-pg@~4.1`)
+    expect(lineOf(four)).toBe(4)
+    expect(lineOf(packagesOf("npm install @effect-exa/client effect@^3.22"))).toBe(3)
+    expect(four.map((named) => problem(named, 4))).toEqual([undefined, undefined, undefined])
+    expect(problem({ name: "@effect-exa/client", range: undefined }, 4)).toContain("npm's latest is the Effect 3 line")
+    expect(problem({ name: "@effect-exa/client", range: "^1.0.0" }, 4)).toContain(`is not @effect-exa/client@${next}`)
+    expect(problem({ name: "@effect/platform", range: "^0.97" }, 4)).toContain("not in the Effect 4 catalog")
+    expect(problem({ name: "effect", range: "^4.1.5" }, 4)).toContain("admits another minor")
+    expect(problem({ name: "effect", range: "4" }, 4)).toContain("admits another minor")
+    expect(problem({ name: "effect", range: "^3.22" }, 4)).toContain("does not pin")
   })
 
   for (const page of pages) {
     it(`${page}: every package installed is pinned to the catalog's version`, () => {
       const problems = installLines(read(page)).flatMap((line) =>
-        packagesOf(line).flatMap((named) => {
-          const found = problem(named)
+        packagesOf(line).flatMap((named, _, all) => {
+          const found = problem(named, lineOf(all))
           return found === undefined ? [] : [`${found}\n    in: ${line}`]
         })
       )

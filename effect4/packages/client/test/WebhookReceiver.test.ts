@@ -2,7 +2,7 @@
  * WebhookReceiver as a web handler: every answer (status and body) and what it logs, hostile senders (bodies over
  * the limit, announced or streamed, bodies that must not be read at all, empty bodies, bad options), and `make` as
  * an `effect/http` server effect. Ported from the Effect 3 line's `WebhookReceiver.test.ts` and the receiver part of
- * `WebhookEdges.test.ts` (the `dedupe` cases are not: `Dedupe` is not ported).
+ * `WebhookEdges.test.ts` (the `dedupe` cases are in `WebhookOnce.test.ts`).
  */
 import { WebhookReceiver } from "@effect-exa/client"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
