@@ -12,7 +12,8 @@
 # is outside its peer range), installs, type-checks (tsc -b) and runs every test, all through scripts/node.sh.
 #
 # Prints one line on stdout and exits:
-#   0  `effect 4.x.y: passes (…)`
+#   0  `effect 4.x.y: passes (…)`, or `effect 4.x.y: the version the line pins …` when npm's latest is exactly what
+#      the workspace pins (scripts/test.sh tests that; LATEST_FORCE=1 runs the scratch copy anyway)
 #   1  `effect 4.x.y: FAILS: <first error>` (the scratch copy and its logs are kept; stderr says where)
 #   2  `effect@latest: skipped: …` when the npm registry cannot be reached
 # The root workspace must be installed (`corepack pnpm install` at the repository root) for the conformance suite.
@@ -77,6 +78,19 @@ if [ -n "$peer" ]; then
   if [ -n "$accepted" ] && ! printf '%s\n' "$accepted" | grep -q -x -F "$vitest"; then
     vitest="$(printf '%s\n' "$accepted" | grep -v -- - | tail -n 1)"
   fi
+fi
+
+# Nothing new to try when npm resolves exactly what the line pins: scripts/test.sh (which CI runs just before) tests
+# that. LATEST_FORCE=1 runs the scratch copy anyway.
+same=1
+[ "$effect" = "$pinned_effect" ] && [ "$vitest" = "$(catalog_of vitest)" ] || same=0
+for entry in "${companions[@]}"; do
+  pinned="$(awk -v name="\"${entry%=*}\":" '$1 == name { print $2 }' "$root/pnpm-workspace.yaml")"
+  [ "${entry##*=}" = "$pinned" ] || same=0
+done
+if [ "$same" = 1 ] && [ "${LATEST_FORCE:-0}" != 1 ]; then
+  echo "effect $effect: the version the line pins, with its pinned companions (scripts/test.sh tests it; LATEST_FORCE=1 to run it here too)"
+  exit 0
 fi
 
 # The working tree's effect4/ without what is installed, built or fetched; ../packages and ../node_modules as the
