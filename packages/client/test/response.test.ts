@@ -103,6 +103,7 @@ describe("retryAfter", () => {
   it("retry-after-ms first: a non-negative number of milliseconds, spaces around allowed", () => {
     expect(read({ "retry-after-ms": "250", "retry-after": "9" })).toBe(250)
     expect(read({ "retry-after-ms": " 1.5 " })).toBe(1.5)
+    expect(read({ "retry-after-ms": "1500.25" })).toBe(1500.25)
     for (const value of ["-1", "1e3", "1.", ".5", "12ms", "1, 2", ""]) {
       expect(read({ "retry-after-ms": value }), value).toBeUndefined()
     }
