@@ -1,0 +1,39 @@
+/**
+ * The generators on Effect 4's `effect/Arbitrary`: what they generate decodes, and `eventOf` keeps to its type.
+ * (The Effect 3 line's third test, generated events seeding the emulator, comes with the emulator's port.)
+ */
+import { Event, EventType } from "@effect-exa/schema"
+import { Arbitraries } from "@effect-exa/testing"
+import { describe, expect, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Effect from "effect/Effect"
+
+describe("Arbitraries", () => {
+  it.effect("encodedEvent generates JSON that decodes", () =>
+    Effect.gen(function*() {
+      const samples = yield* Arbitrary.sampleEffect(Arbitraries.encodedEvent, { count: 100, seed: 1 })
+      expect(samples.length).toBe(100)
+      for (const json of samples) {
+        expect(Event.decodeSync(JSON.parse(JSON.stringify(json))).id).toBe(json.id)
+      }
+    }), 120_000)
+
+  it.effect("event generates known and unknown events; knownEvent only known ones", () =>
+    Effect.gen(function*() {
+      const events = yield* Arbitrary.sampleEffect(Arbitraries.event, { count: 200, seed: 2 })
+      expect(events.some(Event.isKnown)).toBe(true)
+      expect(events.some(Event.isUnknown)).toBe(true)
+      const known = yield* Arbitrary.sampleEffect(Arbitraries.knownEvent, { count: 50, seed: 3 })
+      expect(known.every(Event.isKnown)).toBe(true)
+    }), 120_000)
+
+  it.effect("eventOf(type) generates only that type", () =>
+    Effect.gen(function*() {
+      for (const type of EventType.knownTypes) {
+        for (const event of yield* Arbitrary.sampleEffect(Arbitraries.eventOf(type), { count: 5 })) {
+          expect(event.type).toBe(type)
+          expect(event).toBeInstanceOf(Event.variants[type])
+        }
+      }
+    }), 120_000)
+})
