@@ -5,6 +5,7 @@
 // interleaved across decoders, so that load on the machine hits them alike).
 //
 //   corepack pnpm exec tsc -b                                        # repository root: the Effect 3 line's dist
+//                                                                    # (and its bench's samples)
 //   scripts/node.sh corepack pnpm exec tsc -b && scripts/node.sh node scripts/bench-decode.mjs   # in effect4/
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -24,7 +25,15 @@ const all = Object.values(fixtures.events)
 const samples = {
   "small (monitor.run.completed)": { text: JSON.stringify(fixtures.events["monitor.run.completed"]), page: false },
   "medium (webset.created)": { text: JSON.stringify(fixtures.events["webset.created"]), page: false },
-  "large (webset.item.enriched)": { text: JSON.stringify(fixtures.events["webset.item.enriched"]), page: false },
+  // The fixture is a short item (about 2 KiB); the large event is the Effect 3 line's bench sample (about 53 KiB).
+  "webset.item.enriched (the fixture)": {
+    text: JSON.stringify(fixtures.events["webset.item.enriched"]),
+    page: false
+  },
+  "large (webset.item.enriched, long page text)": {
+    text: (await load("../../packages/testing/bench/dist/samples.js")).samples.find((s) => s.name === "large").text,
+    page: false
+  },
   "page of 200 events": {
     text: JSON.stringify({
       data: Array.from({ length: 200 }, (_, i) => all[i % all.length]),
