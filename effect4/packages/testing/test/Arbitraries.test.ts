@@ -1,9 +1,10 @@
 /**
  * The generators on Effect 4's `effect/Arbitrary`: what they generate decodes, and `eventOf` keeps to its type.
- * (The Effect 3 line's third test, generated events seeding the emulator, comes with the emulator's port.)
+ * and generated events seed the emulator and come back equal through the client.
  */
+import { EventsClient } from "@effect-exa/client"
 import { Event, EventType } from "@effect-exa/schema"
-import { Arbitraries } from "@effect-exa/testing"
+import { Arbitraries, ExaApi } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
@@ -36,4 +37,17 @@ describe("Arbitraries", () => {
         }
       }
     }), 120_000)
+
+  it.effect("generated events seed the emulator and come back equal through the client", () =>
+    Effect.gen(function*() {
+      const generated = yield* Arbitrary.sampleEffect(Arbitraries.knownEvent, { count: 30, seed: 4 })
+      const events = generated.map((e, i) => new (e.constructor as any)({ ...e, id: `ev_${i}` }) as Event.KnownEvent)
+      const api = yield* ExaApi.ExaApi
+      yield* api.addEvents(events)
+      for (const event of events) {
+        const fetched = yield* EventsClient.getEvent(event.id)
+        expect(fetched.type).toBe(event.type)
+        expect(JSON.stringify(yield* Event.encode(fetched))).toBe(JSON.stringify(yield* Event.encode(event)))
+      }
+    }).pipe(Effect.provide(ExaApi.layerClient({ client: { retry: false } }))), 120_000)
 })
