@@ -145,31 +145,29 @@ const setting = <A, E>(
     )
   })
 
-// A replica process (type stripping over this package's sources, as `crashWriter.mjs`), once it is READY.
+// A replica process (type stripping over this package's sources, as `crashWriter.mjs`), started: the caller waits
+// for its READY line (so that several start side by side).
 const replica = (
   run: Run,
   id: string,
   lease: { readonly leaseMs: number; readonly renewMs: number; readonly retryMs: number }
 ) =>
-  Effect.tap(
-    launch(
+  launch(
+    id,
+    "replica.mjs",
+    {
       id,
-      "replica.mjs",
-      {
-        id,
-        inbox,
-        apiUrl: run.apiUrl,
-        apiKey,
-        pg: { host: run.pg.host, port: run.pg.port, database: run.database },
-        workers,
-        batchSize,
-        ...lease,
-        pollMs: 100,
-        lookbackMs: 30_000
-      },
-      ["--conditions=source", "--experimental-transform-types", "--no-warnings"]
-    ),
-    (child) => line(child, "READY")
+      inbox,
+      apiUrl: run.apiUrl,
+      apiKey,
+      pg: { host: run.pg.host, port: run.pg.port, database: run.database },
+      workers,
+      batchSize,
+      ...lease,
+      pollMs: 100,
+      lookbackMs: 30_000
+    },
+    ["--conditions=source", "--experimental-transform-types", "--no-warnings"]
   )
 
 // Reads that may run before a replica created the tables: no table yet counts as nothing.
@@ -229,6 +227,8 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("r
           const lease = { leaseMs: 15_000, renewMs: 300, retryMs: 100 }
           const a = yield* replica(run, "a", lease)
           const b = yield* replica(run, "b", lease)
+          yield* line(a, "READY")
+          yield* line(b, "READY")
           const all = [run.emulator, a, b]
           yield* eventually(Effect.map(handledCount, (h) => h.distinct >= 10), "the first events", all)
           const leader = yield* holderOf([a, b])
@@ -277,8 +277,10 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("r
             Effect.map(replica(run, id, lease), (child) => {
               live.set(id, child)
               all.push(child)
+              return child
             })
-          for (const id of ["r0", "r1", "r2"]) yield* start(id)
+          const started = [yield* start("r0"), yield* start("r1"), yield* start("r2")]
+          for (const child of started) yield* line(child, "READY")
           yield* eventually(Effect.map(handledCount, (h) => h.distinct >= 10), "the first events", all)
           const kills = 2
           for (let k = 0; k < kills; k++) {
@@ -286,15 +288,16 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("r
             const leader = yield* holderOf([...live.values()])
             const killedAt = run.truth().length
             expect(yield* stop(leader, "SIGKILL")).toBeNull()
-            live.delete(leader.name)
+            // Three replicas again, the new process under the killed one's name (as a restarted pod would be),
+            // starting while the others take over.
+            const restarted = yield* start(leader.name)
             // Another replica takes the lease over once it runs out, and stores the events added since.
             yield* eventually(
               Effect.map(storedCount, (n) => n >= killedAt + 10),
               `events stored after kill ${k + 1}`,
               all
             )
-            // Three replicas again (the new process under the killed one's name, as a restarted pod would be).
-            yield* start(leader.name)
+            yield* line(restarted, "READY")
           }
           run.emulator.process.kill("SIGUSR1")
           const total = Number(yield* line(run.emulator, "DONE "))
