@@ -1,7 +1,7 @@
 /**
- * Test helpers for `@effect-exa/client` on Effect 4: the in-memory Events API (the emulator's events part), fixtures
- * and generators. `PostgresCluster` is imported by its own path (`@effect-exa/testing/PostgresCluster`), as it needs
- * the optional `@effect/sql-pg`.
+ * Test helpers for `@effect-exa/client` on Effect 4: the in-memory Events API (the emulator's events part), fixtures,
+ * generators and signed webhook deliveries. `PostgresCluster` is imported by its own path
+ * (`@effect-exa/testing/PostgresCluster`), as it needs the optional `@effect/sql-pg`.
  *
  * @since 0.1.0
  */
@@ -12,3 +12,5 @@ export * as Fixtures from "./Fixtures.js"
 export * as ExaApi from "./ExaApi.js"
 /** @since 0.1.0 */
 export * as Arbitraries from "./Arbitraries.js"
+/** @since 0.1.0 */
+export * as Webhooks from "./Webhooks.js"
