@@ -19,6 +19,8 @@ import * as Schema from "effect/Schema"
 export const TypeId: unique symbol = Symbol.for("@effect-exa/client/Error") as any
 
 /**
+ * The type of `TypeId`.
+ *
  * @since 0.1.0
  * @category type ids
  */

@@ -68,6 +68,9 @@ export const current: FiberRef.FiberRef<Limits> = globalValue(
 )
 
 /**
+ * The mark on this module's failure causes (`Exceeded`, `DeadlineExceeded`). It is a registered symbol, so
+ * `isExceeded` and `isDeadlineExceeded` recognise causes made by another copy of the package.
+ *
  * @since 0.1.0
  * @category type ids
  */

@@ -6,6 +6,8 @@
 import * as Schema from "effect/Schema"
 
 /**
+ * The entity of a webset of companies.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -14,6 +16,8 @@ export const CompanyEntity = Schema.Struct({ type: Schema.Literal("company") }).
 })
 
 /**
+ * The entity of a webset of people.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -22,6 +26,8 @@ export const PersonEntity = Schema.Struct({ type: Schema.Literal("person") }).an
 })
 
 /**
+ * The entity of a webset of articles.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -30,6 +36,8 @@ export const ArticleEntity = Schema.Struct({ type: Schema.Literal("article") }).
 })
 
 /**
+ * The entity of a webset of research papers.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -61,6 +69,8 @@ export const Entity: Schema.Union<
 })
 
 /**
+ * The type the `Entity` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */

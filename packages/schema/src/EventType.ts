@@ -56,6 +56,8 @@ export const all = [...knownTypes, ...opaqueTypes] as const
 export const KnownEventType: Schema.Literal<typeof knownTypes> = Schema.Literal(...knownTypes)
 
 /**
+ * The type the `KnownEventType` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -70,6 +72,8 @@ export type KnownEventType = typeof KnownEventType.Type
 export const EventType: Schema.Literal<typeof all> = Schema.Literal(...all)
 
 /**
+ * The type the `EventType` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -115,6 +119,8 @@ export const UnrecognizedEventType: Schema.brand<Schema.filter<typeof Schema.Str
   ).annotations({ identifier: "UnrecognizedEventType" })
 
 /**
+ * The type the `UnrecognizedEventType` schema decodes to.
+ *
  * @since 0.3.0
  * @category models
  */
@@ -133,6 +139,8 @@ export const AnyEventType: Schema.Union<[typeof EventType, typeof UnrecognizedEv
 ).annotations({ identifier: "AnyEventType" })
 
 /**
+ * The type the `AnyEventType` schema decodes to.
+ *
  * @since 0.3.0
  * @category models
  */

@@ -9,6 +9,8 @@ import { Metadata } from "./Metadata.js"
 import { NullableTimestamp, Timestamp } from "./Timestamp.js"
 
 /**
+ * An import's status: `pending`, `processing`, `completed`, `failed` or `canceled`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -16,24 +18,32 @@ export const ImportStatus: Schema.Literal<["pending", "processing", "completed",
   .Literal("pending", "processing", "completed", "failed", "canceled")
 
 /**
+ * The type the `ImportStatus` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ImportStatus = typeof ImportStatus.Type
 
 /**
+ * What an import reads: `csv` or `webset`.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ImportFormat: Schema.Literal<["csv", "webset"]> = Schema.Literal("csv", "webset")
 
 /**
+ * The type the `ImportFormat` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ImportFormat = typeof ImportFormat.Type
 
 /**
+ * Why an import failed: `invalid_format`, `invalid_file_content` or `missing_identifier`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -41,6 +51,8 @@ export const ImportFailedReason: Schema.Literal<["invalid_format", "invalid_file
   Schema.Literal("invalid_format", "invalid_file_content", "missing_identifier")
 
 /**
+ * The type the `ImportFailedReason` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -79,6 +91,8 @@ export interface Import extends Schema.Schema.Type<typeof Import_> {}
 export interface ImportEncoded extends Schema.Schema.Encoded<typeof Import_> {}
 
 /**
+ * The `Import` schema: decodes the API's JSON to an `Import`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

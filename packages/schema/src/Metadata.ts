@@ -20,6 +20,8 @@ export const Metadata: Schema.declare<
 > = stringRecord("Metadata", "string keys to string values")
 
 /**
+ * The type the `Metadata` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */

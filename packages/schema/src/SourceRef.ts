@@ -14,6 +14,8 @@ import * as Schema from "effect/Schema"
 export const SourceKind: Schema.Literal<["import", "webset"]> = Schema.Literal("import", "webset")
 
 /**
+ * The type the `SourceKind` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -33,12 +35,16 @@ const SourceRef_ = Schema.Struct({
 export interface SourceRef extends Schema.Schema.Type<typeof SourceRef_> {}
 
 /**
+ * A `SourceRef` as the API sends it (JSON), before decoding.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SourceRefEncoded extends Schema.Schema.Encoded<typeof SourceRef_> {}
 
 /**
+ * The `SourceRef` schema: decodes the API's JSON to a `SourceRef`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

@@ -24,6 +24,8 @@ import { Timestamp } from "./Timestamp.js"
 export const WebhookStatus: Schema.Literal<["active", "inactive"]> = Schema.Literal("active", "inactive")
 
 /**
+ * The type the `WebhookStatus` schema decodes to.
+ *
  * @since 0.2.0
  * @category models
  */

@@ -23,6 +23,8 @@ export const Reference = Schema.Struct({
 }).annotations({ identifier: "Reference" })
 
 /**
+ * The type the `Reference` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -51,6 +53,8 @@ export const OrganizationRef = Schema.Struct({
 }).annotations({ identifier: "OrganizationRef" })
 
 /**
+ * One position in a person's work history.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -62,6 +66,8 @@ export const WorkHistoryEntry = Schema.Struct({
 }).annotations({ identifier: "WorkHistoryEntry" })
 
 /**
+ * One school in a person's education history.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -123,6 +129,8 @@ export const CompanyFinancials = Schema.Struct({
 }).annotations({ identifier: "CompanyFinancials" })
 
 /**
+ * A company's web traffic.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -227,6 +235,8 @@ export const WebsetItemProperties: Schema.Union<[
   .annotations({ identifier: "WebsetItemProperties" })
 
 /**
+ * The type the `WebsetItemProperties` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -246,12 +256,16 @@ export const WebsetItemEvaluation = Schema.Struct({
 }).annotations({ identifier: "WebsetItemEvaluation" })
 
 /**
+ * The type the `WebsetItemEvaluation` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
 export type WebsetItemEvaluation = typeof WebsetItemEvaluation.Type
 
 /**
+ * The status of one enrichment's result on an item: `pending`, `completed` or `canceled`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -279,6 +293,8 @@ export const EnrichmentResult = Schema.Struct({
 }).annotations({ identifier: "EnrichmentResult" })
 
 /**
+ * The type the `EnrichmentResult` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -316,6 +332,8 @@ export interface WebsetItem extends Schema.Schema.Type<typeof WebsetItem_> {}
 export interface WebsetItemEncoded extends Schema.Schema.Encoded<typeof WebsetItem_> {}
 
 /**
+ * The `WebsetItem` schema: decodes the API's JSON to a `WebsetItem`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

@@ -21,6 +21,8 @@ import * as Schema from "effect/Schema"
 export const TypeId: unique symbol = Symbol.for("@effect-exa/client/Error") as any
 
 /**
+ * The type of `TypeId`.
+ *
  * @since 1.0.0
  * @category type ids
  */

@@ -56,6 +56,8 @@ export const all = [...knownTypes, ...opaqueTypes] as const
 export const KnownEventType: Schema.Literals<typeof knownTypes> = Schema.Literals(knownTypes)
 
 /**
+ * The type the `KnownEventType` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -70,6 +72,8 @@ export type KnownEventType = typeof KnownEventType.Type
 export const EventType: Schema.Literals<typeof all> = Schema.Literals(all)
 
 /**
+ * The type the `EventType` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -114,6 +118,8 @@ export const UnrecognizedEventType: Schema.brand<Schema.String, "UnrecognizedEve
 ).pipe(Schema.brand("UnrecognizedEventType")).annotate({ identifier: "UnrecognizedEventType" })
 
 /**
+ * The type the `UnrecognizedEventType` schema decodes to.
+ *
  * @since 0.3.0
  * @category models
  */
@@ -132,6 +138,8 @@ export const AnyEventType: Schema.Union<readonly [typeof EventType, typeof Unrec
 ]).annotate({ identifier: "AnyEventType" })
 
 /**
+ * The type the `AnyEventType` schema decodes to.
+ *
  * @since 0.3.0
  * @category models
  */

@@ -19,6 +19,8 @@ export const Metadata: Schema.declare<{ readonly [x: string]: string }> = string
 )
 
 /**
+ * The type the `Metadata` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -11,12 +11,16 @@ import { NullableTimestamp, Timestamp } from "./Timestamp.js"
 import { WebsetSearchBehavior } from "./WebsetSearch.js"
 
 /**
+ * Whether a monitor runs: `enabled` or `disabled`.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const MonitorStatus: Schema.Literals<["enabled", "disabled"]> = Schema.Literals(["enabled", "disabled"])
 
 /**
+ * The type the `MonitorStatus` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -82,6 +86,8 @@ export interface Monitor extends Schema.Schema.Type<typeof Monitor_> {}
 export interface MonitorEncoded extends Schema.Codec.Encoded<typeof Monitor_> {}
 
 /**
+ * The `Monitor` schema: decodes the API's JSON to a `Monitor`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

@@ -7,6 +7,8 @@ import * as Schema from "effect/Schema"
 import { NullableTimestamp, Timestamp } from "./Timestamp.js"
 
 /**
+ * A monitor run's status: `created`, `running`, `completed`, `canceled` or `failed`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -14,18 +16,24 @@ export const MonitorRunStatus: Schema.Literals<["created", "running", "completed
   .Literals(["created", "running", "completed", "canceled", "failed"])
 
 /**
+ * The type the `MonitorRunStatus` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
 export type MonitorRunStatus = typeof MonitorRunStatus.Type
 
 /**
+ * What a monitor run does: `search` or `refresh`.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const MonitorRunType: Schema.Literals<["search", "refresh"]> = Schema.Literals(["search", "refresh"])
 
 /**
+ * The type the `MonitorRunType` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -63,6 +71,8 @@ export interface MonitorRun extends Schema.Schema.Type<typeof MonitorRun_> {}
 export interface MonitorRunEncoded extends Schema.Codec.Encoded<typeof MonitorRun_> {}
 
 /**
+ * The `MonitorRun` schema: decodes the API's JSON to a `MonitorRun`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

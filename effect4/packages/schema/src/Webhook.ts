@@ -22,6 +22,8 @@ import { Timestamp } from "./Timestamp.js"
 export const WebhookStatus: Schema.Literals<readonly ["active", "inactive"]> = Schema.Literals(["active", "inactive"])
 
 /**
+ * The type the `WebhookStatus` schema decodes to.
+ *
  * @since 0.2.0
  * @category models
  */

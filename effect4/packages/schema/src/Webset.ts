@@ -13,6 +13,8 @@ import { WebsetEnrichment } from "./WebsetEnrichment.js"
 import { WebsetSearch } from "./WebsetSearch.js"
 
 /**
+ * A webset's status: `idle`, `pending`, `running` or `paused`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -24,6 +26,8 @@ export const WebsetStatus: Schema.Literals<["idle", "pending", "running", "pause
 ])
 
 /**
+ * The type the `WebsetStatus` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -64,6 +68,8 @@ export interface Webset extends Schema.Schema.Type<typeof Webset_> {}
 export interface WebsetEncoded extends Schema.Codec.Encoded<typeof Webset_> {}
 
 /**
+ * The `Webset` schema: decodes the API's JSON to a `Webset`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

@@ -8,6 +8,8 @@ import { Metadata } from "./Metadata.js"
 import { Timestamp } from "./Timestamp.js"
 
 /**
+ * An enrichment's status: `pending`, `canceled` or `completed`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -18,6 +20,8 @@ export const WebsetEnrichmentStatus: Schema.Literals<["pending", "canceled", "co
 ])
 
 /**
+ * The type the `WebsetEnrichmentStatus` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -33,6 +37,8 @@ export const WebsetEnrichmentFormat: Schema.Literals<["text", "date", "number", 
   Schema.Literals(["text", "date", "number", "options", "email", "phone", "url"])
 
 /**
+ * The type the `WebsetEnrichmentFormat` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -80,6 +86,8 @@ export interface WebsetEnrichment extends Schema.Schema.Type<typeof WebsetEnrich
 export interface WebsetEnrichmentEncoded extends Schema.Codec.Encoded<typeof WebsetEnrichment_> {}
 
 /**
+ * The `WebsetEnrichment` schema: decodes the API's JSON to a `WebsetEnrichment`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

@@ -23,6 +23,8 @@ export const Reference = Schema.Struct({
 }).annotate({ identifier: "Reference" })
 
 /**
+ * The type the `Reference` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -51,6 +53,8 @@ export const OrganizationRef = Schema.Struct({
 }).annotate({ identifier: "OrganizationRef" })
 
 /**
+ * One position in a person's work history.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -62,6 +66,8 @@ export const WorkHistoryEntry = Schema.Struct({
 }).annotate({ identifier: "WorkHistoryEntry" })
 
 /**
+ * One school in a person's education history.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -123,6 +129,8 @@ export const CompanyFinancials = Schema.Struct({
 }).annotate({ identifier: "CompanyFinancials" })
 
 /**
+ * A company's web traffic.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -229,6 +237,8 @@ export const WebsetItemProperties: Schema.Union<
   .annotate({ identifier: "WebsetItemProperties" })
 
 /**
+ * The type the `WebsetItemProperties` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -248,12 +258,16 @@ export const WebsetItemEvaluation = Schema.Struct({
 }).annotate({ identifier: "WebsetItemEvaluation" })
 
 /**
+ * The type the `WebsetItemEvaluation` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
 export type WebsetItemEvaluation = typeof WebsetItemEvaluation.Type
 
 /**
+ * The status of one enrichment's result on an item: `pending`, `completed` or `canceled`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -281,6 +295,8 @@ export const EnrichmentResult = Schema.Struct({
 }).annotate({ identifier: "EnrichmentResult" })
 
 /**
+ * The type the `EnrichmentResult` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -318,6 +334,8 @@ export interface WebsetItem extends Schema.Schema.Type<typeof WebsetItem_> {}
 export interface WebsetItemEncoded extends Schema.Codec.Encoded<typeof WebsetItem_> {}
 
 /**
+ * The `WebsetItem` schema: decodes the API's JSON to a `WebsetItem`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */

@@ -10,6 +10,8 @@ import { SourceKind, SourceRef } from "./SourceRef.js"
 import { NullableTimestamp, Timestamp } from "./Timestamp.js"
 
 /**
+ * A search's status: `created`, `pending`, `running`, `completed` or `canceled`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -17,6 +19,8 @@ export const WebsetSearchStatus: Schema.Literals<["created", "pending", "running
   .Literals(["created", "pending", "running", "completed", "canceled"])
 
 /**
+ * The type the `WebsetSearchStatus` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -32,6 +36,8 @@ export const WebsetSearchCanceledReason: Schema.Literals<["webset_deleted", "web
   Schema.Literals(["webset_deleted", "webset_canceled", "out_of_credits"])
 
 /**
+ * The type the `WebsetSearchCanceledReason` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -46,6 +52,8 @@ export type WebsetSearchCanceledReason = typeof WebsetSearchCanceledReason.Type
 export const WebsetSearchBehavior: Schema.Literals<["override", "append"]> = Schema.Literals(["override", "append"])
 
 /**
+ * The type the `WebsetSearchBehavior` schema decodes to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -142,6 +150,8 @@ export interface WebsetSearch extends Schema.Schema.Type<typeof WebsetSearch_> {
 export interface WebsetSearchEncoded extends Schema.Codec.Encoded<typeof WebsetSearch_> {}
 
 /**
+ * The `WebsetSearch` schema: decodes the API's JSON to a `WebsetSearch`, and encodes one back.
+ *
  * @since 0.1.0
  * @category schemas
  */
