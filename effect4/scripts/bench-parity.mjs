@@ -70,7 +70,8 @@ async function main() {
     Layer: await from("../packages/client/node_modules/effect", "dist/Layer.js"),
     ManagedRuntime: await from("../packages/client/node_modules/effect", "dist/ManagedRuntime.js"),
     Redacted: await from("../packages/client/node_modules/effect", "dist/Redacted.js"),
-    FetchHttpClient: await from("../packages/client/node_modules/effect", "dist/http/FetchHttpClient.js")
+    FetchHttpClient: await from("../packages/client/node_modules/effect", "dist/http/FetchHttpClient.js"),
+    FetchTransport: await from("../packages/client", "dist/FetchTransport.js")
   }
 
   const server = fork(fileURLToPath(import.meta.url), ["--server"], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
@@ -102,7 +103,8 @@ async function main() {
       ["effect 3 line: getEvent, @effect/platform FetchHttpClient", v3, v3.FetchHttpClient.layer],
       ["effect 3 line: getEvent, its FetchTransport", v3, v3.FetchTransport.layer],
       ["effect 3 line: getEvent, its NodeTransport (undici)", v3, v3.NodeTransport.layer],
-      ["effect 4 line: getEvent, effect/http FetchHttpClient", v4, v4.FetchHttpClient.layer]
+      ["effect 4 line: getEvent, effect/http FetchHttpClient", v4, v4.FetchHttpClient.layer],
+      ["effect 4 line: getEvent, its FetchTransport", v4, v4.FetchTransport.layer]
     ].map(([name, line, http]) => ({
       name,
       make: () => {
@@ -114,10 +116,7 @@ async function main() {
       }
     }))
   ]
-  const notPorted = [
-    "effect 4 line: getEvent, its FetchTransport",
-    "effect 4 line: getEvent, its NodeTransport (undici)"
-  ]
+  const notPorted = ["effect 4 line: getEvent, its NodeTransport (undici)"]
 
   // `concurrency` calls in flight for `ms`: calls per second, and client CPU µs per call (this process only).
   const slice = async (call, id, concurrency, ms) => {
@@ -194,13 +193,14 @@ async function main() {
   for (const name of notPorted) console.log(`| ${name} | - | - | not ported yet | | | |`)
   // The issue's bar: the Effect 4 line within 10% of the Effect 3 line, per transport and against the Effect 3
   // line's best.
-  const e4 = built.findIndex((c) => c.name.startsWith("effect 4 line: getEvent, effect/http"))
-  console.log("\nEffect 4 line over FetchHttpClient, x each Effect 3 client (median of per-round ratios):")
-  for (const row of rows.filter((r) => r.name === built[e4].name)) {
-    const versus = built.map((c, j) => [c.name, row.xEach[j]]).filter(([n]) => n.startsWith("effect 3"))
-    console.log(
-      `  ${row.size} c=${row.concurrency}: ` + versus.map(([n, x]) => `${x.toFixed(2)} x ${n.slice(25)}`).join("; ")
-    )
+  for (const e4 of built.filter((c) => c.name.startsWith("effect 4 line"))) {
+    console.log(`\n${e4.name.slice(25)} (Effect 4 line), x each Effect 3 client (median of per-round ratios):`)
+    for (const row of rows.filter((r) => r.name === e4.name)) {
+      const versus = built.map((c, j) => [c.name, row.xEach[j]]).filter(([n]) => n.startsWith("effect 3"))
+      console.log(
+        `  ${row.size} c=${row.concurrency}: ` + versus.map(([n, x]) => `${x.toFixed(2)} x ${n.slice(25)}`).join("; ")
+      )
+    }
   }
 
   console.log("\nDecoders (bench-decode.mjs), same process:")

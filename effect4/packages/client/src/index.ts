@@ -20,6 +20,8 @@ export * as Exa from "./Exa.js"
 /** @since 1.0.0 */
 export * as ExaClient from "./ExaClient.js"
 /** @since 1.0.0 */
+export * as FetchTransport from "./FetchTransport.js"
+/** @since 1.0.0 */
 export * as Handlers from "./Handlers.js"
 /** @since 1.0.0 */
 export * as Retry from "./Retry.js"

@@ -1,16 +1,17 @@
 /**
  * The conformance suite on the Effect 4 line: the Effect 3 line's scenarios (`packages/testing/conformance`) with
  * the same expectations, against the same emulator (the Effect 3 line's `ExaApi` on loopback HTTP), with this line's
- * client over Effect 4's `FetchHttpClient`. Only strings cross between the two copies of `effect`: the URL, the key
+ * client over each of its transports: Effect 4's `FetchHttpClient` and this package's `FetchTransport`. Only strings cross between the two copies of `effect`: the URL, the key
  * and JSON over HTTP.
  */
-import { EventsClient, Exa, WebhooksClient } from "@effect-exa/client"
+import { EventsClient, Exa, FetchTransport, WebhooksClient } from "@effect-exa/client"
 import { Event } from "@effect-exa/schema"
 import { describe, expect, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -57,7 +58,7 @@ const call = (
   }
 }
 
-const adapter: Adapter = {
+const adapter = (transport: Layer.Layer<HttpClient.HttpClient>): Adapter => ({
   call: (request: Call, connection: Connection): Promise<Settled> => {
     const { retry, timeout } = connection.options
     const client = Exa.layer({
@@ -71,7 +72,7 @@ const adapter: Adapter = {
         maxRetryAfter: Duration.millis(retry.maxRetryAfter),
         jitter: retry.jitter
       }
-    }).pipe(Layer.provide(FetchHttpClient.layer))
+    }).pipe(Layer.provide(transport))
     return Effect.runPromise(
       call(request).pipe(
         Effect.provide(client),
@@ -86,13 +87,20 @@ const adapter: Adapter = {
   reveal: (value) => (Redacted.isRedacted(value) ? String(Redacted.value(value)) : undefined),
   iso: (value) => (DateTime.isDateTime(value) ? DateTime.formatIso(value) : undefined),
   isKnown: (event) => typeof event === "object" && event !== null && !(event instanceof Event.UnknownEvent)
-}
-
-describe("conformance over effect/http FetchHttpClient", () => {
-  for (const scenario of scenarios) {
-    it(scenario.name, async () => {
-      const { actual, expected } = await run(scenario, adapter)
-      expect(actual).toEqual(expected)
-    })
-  }
 })
+
+const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
+  ["effect/http FetchHttpClient", FetchHttpClient.layer],
+  ["FetchTransport", FetchTransport.layer]
+]
+
+for (const [name, transport] of transports) {
+  describe(`conformance over ${name}`, () => {
+    for (const scenario of scenarios) {
+      it(scenario.name, async () => {
+        const { actual, expected } = await run(scenario, adapter(transport))
+        expect(actual).toEqual(expected)
+      })
+    }
+  })
+}
