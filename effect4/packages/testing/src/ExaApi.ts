@@ -1,9 +1,10 @@
 /**
- * An in-memory Exa Websets API, events part: `GET /websets/v0/events/{id}` and `GET /websets/v0/events` with the
- * real API's pagination, filters, validation, authentication and error bodies, scriptable failures, a rate limit and
- * recorded requests. It is exposed as an `HttpClient`, so the real `EventsClient` (request building, decoding, error
- * mapping, retries) runs in tests. The webhooks endpoints and deliveries of the Effect 3 line's emulator are not
- * ported yet: their routes answer 404 here.
+ * An in-memory Exa Websets API: the events endpoints (`GET /websets/v0/events/{id}`, `GET /websets/v0/events`) and
+ * the webhooks endpoints (`/websets/v0/webhooks…`) with the real API's pagination, filters, validation,
+ * authentication and error bodies, scriptable failures, and recorded requests. Added events are delivered for real
+ * to the webhooks subscribed to them: signed POSTs over HTTP, recorded as attempts, retried on a schedule. It is
+ * exposed as an `HttpClient`, so the real `EventsClient` and `WebhooksClient` (request building, decoding, error
+ * mapping, retries) run in tests.
  *
  * @since 0.1.0
  */
@@ -11,9 +12,11 @@ import * as Endpoint from "@effect-exa/client/Endpoint"
 import * as EventsClient from "@effect-exa/client/EventsClient"
 import * as Exa from "@effect-exa/client/Exa"
 import type * as ExaClient from "@effect-exa/client/ExaClient"
+import * as WebhooksClient from "@effect-exa/client/WebhooksClient"
 import type * as Event from "@effect-exa/schema/Event"
 import * as EventType from "@effect-exa/schema/EventType"
 import * as Timestamp from "@effect-exa/schema/Timestamp"
+import type * as WebhookAttempt from "@effect-exa/schema/WebhookAttempt"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -28,9 +31,14 @@ import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as Cursor from "./internal/cursor.js"
 import { toJson } from "./internal/json.js"
+import * as WebhookApi from "./internal/webhookApi.js"
+import * as Webhooks from "./Webhooks.js"
 
-// Every route the emulator answers: the endpoints the events client declares.
-const routes: ReadonlyArray<Endpoint.Any> = Object.values(EventsClient.endpoints)
+// Every route the emulator answers: the endpoints the clients declare.
+const routes: ReadonlyArray<Endpoint.Any> = [
+  ...Object.values(EventsClient.endpoints),
+  ...Object.values(WebhooksClient.endpoints)
+]
 
 /**
  * A scripted failure for the next request(s).
@@ -97,6 +105,24 @@ export interface Reply {
 export type Outcome = { readonly _tag: "Reply"; readonly reply: Reply } | { readonly _tag: "Transport" }
 
 /**
+ * A webhook as the emulator holds it: the JSON the API returns, plus the signing secret, which the API itself
+ * returns only when the webhook is created.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EmulatedWebhook extends WebhookApi.StoredWebhook {}
+
+/**
+ * How the emulator delivers events to webhooks: the retry schedule of failed attempts and the time a receiver has
+ * to answer. Success is a 2xx within that time; a 3xx fails (redirects are not followed), as at Exa.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DeliveryOptions extends WebhookApi.DeliveryOptions {}
+
+/**
  * The control surface of the emulator, for scripting it from a test.
  *
  * @since 0.1.0
@@ -117,6 +143,32 @@ export interface Service {
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   /** Forgets recorded requests and scripted failures. */
   readonly reset: Effect.Effect<void>
+  /**
+   * Delivers a held event to a webhook URL as Exa does: a POST of its JSON, signed with `secret`
+   * (`Exa-Signature`). Gives the receiver's status and body, or `undefined` when no event has that id.
+   */
+  readonly deliver: (
+    url: string,
+    eventId: string,
+    options: Webhooks.SignOptions & { readonly tamper?: ((body: string) => string) | undefined }
+  ) => Effect.Effect<{ readonly status: number; readonly body: string } | undefined>
+  /** The webhooks held, oldest first, with their secrets. */
+  readonly webhooks: Effect.Effect<ReadonlyArray<EmulatedWebhook>>
+  /** Sets a webhook's status, as Exa may (the API cannot): an `inactive` webhook gets no deliveries. */
+  readonly setWebhookStatus: (id: string, status: "active" | "inactive") => Effect.Effect<void>
+  /**
+   * Makes a webhook's receiver unreachable for a while (on the Effect clock): its deliveries fail without a request,
+   * recorded with status 0 and no body, and are retried on the schedule like any failure.
+   */
+  readonly receiverDown: (webhookId: string, duration: Duration.Input) => Effect.Effect<void>
+  /** Every delivery attempt so far, to every webhook, oldest first, as the API would list them. */
+  readonly deliveries: Effect.Effect<ReadonlyArray<WebhookAttempt.WebhookAttemptEncoded>>
+  /**
+   * Runs every delivery that is due now (new events, retries whose time has come on the Effect clock) and waits for
+   * those under way. Deliveries also run by themselves in the background; `flush` makes a test deterministic:
+   * after `addEvents`, or after `TestClock.adjust`, call it before looking at what a receiver got.
+   */
+  readonly flush: Effect.Effect<void>
   /** Answers one request; the HTTP layers call this. */
   readonly handle: (request: {
     readonly method: string
@@ -151,6 +203,8 @@ export interface Options {
    * `limit` requests, refilled at `limit` per `interval` on the Effect clock. Default none.
    */
   readonly rateLimit?: { readonly limit: number; readonly interval: Duration.Input } | undefined
+  /** How events are delivered to webhooks (retry schedule, timeout). */
+  readonly delivery?: DeliveryOptions | undefined
 }
 
 /**
@@ -178,14 +232,15 @@ const redactedHeaders = (headers: Readonly<Record<string, string>>): Record<stri
 }
 
 /**
- * Builds an emulator. It asks for a `Scope` as the Effect 3 line's does (where webhook deliveries run in it), so that
- * porting the webhooks part leaves its type as it is; `layer` gives it the layer's.
+ * Builds an emulator. Its webhook deliveries run in the scope it is built in, and stop when that scope closes
+ * (`layer` gives them the layer's scope).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options = {}): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const hooks = yield* WebhookApi.make(options.delivery)
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey ?? defaultApiKey
     const store = yield* Ref.make<ReadonlyArray<Event.Encoded>>(
       [...(options.events ?? [])].map(toJson).sort(newestFirst)
@@ -270,11 +325,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
       listEvents: (_params, url, events, requestId) => list(url, requestId, events)
     }
 
-    // Requests are routed by the client's own endpoint table: a route the client does not declare does not exist.
+    // Requests are routed by the clients' own endpoint tables: a route the clients do not declare does not exist.
     const answer = (
       request: Parameters<Service["handle"]>[0],
       requestId: string,
-      events: ReadonlyArray<Event.Encoded>
+      events: ReadonlyArray<Event.Encoded>,
+      now: number
     ): Outcome => {
       const path = request.url.pathname
       const found = Endpoint.route(routes, request.method, path)
@@ -289,8 +345,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
       if (found._tag === "MalformedParam") {
         return apiError(400, `Malformed ${found.endpoint.notFound ?? "resource"} id`, "INVALID_REQUEST", requestId)
       }
-      const name = found.endpoint.name.split(".")[1] as keyof typeof eventHandlers
-      return eventHandlers[name](found.params, request.url, events, requestId)
+      const [resource, name] = found.endpoint.name.split(".") as [string, string]
+      if (resource === "EventsClient") {
+        return eventHandlers[name as keyof typeof eventHandlers](found.params, request.url, events, requestId)
+      }
+      const routed: WebhookApi.Routed = { params: found.params, url: request.url, body: request.body ?? "", now }
+      const answered = hooks.handlers[name as keyof typeof hooks.handlers](routed)
+      if (typeof answered.body !== "string") return reply(answered.status, answered.body, requestId)
+      return answered.status === 404
+        ? apiError(404, answered.body, "NOT_FOUND", requestId)
+        : apiError(answered.status, answered.body, "INVALID_REQUEST_BODY", requestId)
     }
 
     const scripted = (failure: Failure, requestId: string): Effect.Effect<Outcome | undefined> => {
@@ -370,7 +434,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
           const outcome = yield* scripted(failure, requestId)
           if (outcome !== undefined) return outcome
         }
-        return answer(request, requestId, yield* Ref.get(store))
+        return answer(request, requestId, yield* Ref.get(store), now)
       })
 
     return ExaApi.of({
@@ -378,7 +442,10 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
       addEvents: (events) =>
         Effect.suspend(() => {
           const added = [...events].map(toJson)
-          return Ref.update(store, (all) => [...all, ...added].sort(newestFirst))
+          return Effect.andThen(
+            Ref.update(store, (all) => [...all, ...added].sort(newestFirst)),
+            hooks.onEvents(added)
+          )
         }),
       removeEvent: (id) => Ref.update(store, (all) => all.filter((event) => event.id !== id)),
       events: Ref.get(store),
@@ -386,6 +453,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
         Ref.update(failures, (queue) => [...queue, ...Array.from({ length: times }, () => failure)]),
       requests: Ref.get(recorded),
       reset: Effect.andThen(Ref.set(recorded, []), Ref.set(failures, [])),
+      deliver: (url, eventId, signing) =>
+        Effect.flatMap(Ref.get(store), (events) => {
+          const event = events.find((e) => e.id === eventId)
+          return event === undefined ? Effect.succeed(undefined) : Webhooks.deliver(url, event, signing)
+        }),
+      webhooks: hooks.webhooks,
+      setWebhookStatus: hooks.setStatus,
+      receiverDown: hooks.receiverDown,
+      deliveries: hooks.deliveries,
+      flush: hooks.flush,
       handle
     })
   })

@@ -1,6 +1,6 @@
 /**
- * Test helpers for `@effect-exa/client` on Effect 4: the in-memory Events API (the emulator's events part), fixtures,
- * generators and signed webhook deliveries. `PostgresCluster` is imported by its own path
+ * Test helpers for `@effect-exa/client` on Effect 4: an in-memory Websets API (events and webhooks, with real
+ * deliveries), fixtures, generators and signed webhook deliveries. `PostgresCluster` is imported by its own path
  * (`@effect-exa/testing/PostgresCluster`), as it needs the optional `@effect/sql-pg`.
  *
  * @since 0.1.0

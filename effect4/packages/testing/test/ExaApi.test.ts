@@ -1,6 +1,6 @@
 /**
- * The emulator's events part, ported from the Effect 3 line's `ExaApi.test.ts` (its delivery test comes with the
- * webhooks part).
+ * The emulator's events endpoints, scripted failures and control surface, ported from the Effect 3 line's
+ * `ExaApi.test.ts`, plus the real client over `layerClient`.
  */
 import { EventsClient } from "@effect-exa/client"
 import { type Event } from "@effect-exa/schema"
@@ -9,6 +9,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/testing/TestClock"
+import { createHmac } from "node:crypto"
+import { createServer } from "node:http"
 
 const KEY = "test-api-key"
 const events = Array.from(
@@ -50,10 +52,9 @@ describe("ExaApi emulator", () => {
       const route = yield* get("/websets/v0/imports")
       expect(route.status).toBe(404)
       expect(route.body).toEqual({ statusCode: 404, message: "Cannot GET /websets/v0/imports", error: "Not Found" })
-      // The webhooks endpoints are not ported yet: no such route.
       const webhook = yield* get("/websets/v0/webhooks/webhook_x")
       expect(webhook.status).toBe(404)
-      expect(webhook.body).toMatchObject({ message: "Cannot GET /websets/v0/webhooks/webhook_x" })
+      expect(webhook.body).toMatchObject({ error: "Webhook not found", tag: "NOT_FOUND" })
     })))
 
   it.effect("401 without the key or with a wrong one; Bearer works too", () =>
@@ -215,4 +216,32 @@ describe("ExaApi emulator", () => {
       yield* api.failNext({ _tag: "Status", status: 401, body: { error: "Invalid API key", tag: "INVALID_API_KEY" } })
       expect((yield* Effect.flip(EventsClient.getEvent("ev_2")))._tag).toBe("Unauthorized")
     }).pipe(Effect.provide(ExaApi.layerClient({ events, client: { retry: false } }))))
+  it.live("delivers a held event to a URL, signed", () =>
+    Effect.gen(function*() {
+      const received: Array<{ signature: string | undefined; body: string }> = []
+      const server = createServer((req, res) => {
+        let body = ""
+        req.on("data", (c) => (body += c))
+        req.on("end", () => {
+          received.push({ signature: req.headers["exa-signature"] as string | undefined, body })
+          res.writeHead(204).end()
+        })
+      })
+      yield* Effect.acquireRelease(
+        Effect.callback<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
+        () => Effect.sync(() => server.close())
+      )
+      const address = server.address() as { port: number }
+      const api = yield* ExaApi.ExaApi
+      const reply = yield* api.deliver(`http://127.0.0.1:${address.port}/hook`, "ev_2", {
+        secret: "whsec_x",
+        timestamp: 1700000000
+      })
+      expect(reply?.status).toBe(204)
+      expect(yield* api.deliver("http://127.0.0.1:1/", "ev_missing", { secret: "whsec_x" })).toBeUndefined()
+      const [delivery] = received
+      expect(JSON.parse(delivery!.body)).toEqual(events[2])
+      const expected = createHmac("sha256", "whsec_x").update(`1700000000.${delivery!.body}`).digest("hex")
+      expect(delivery!.signature).toBe(`t=1700000000,v1=${expected}`)
+    }).pipe(Effect.provide(ExaApi.layer({ events }))))
 })
