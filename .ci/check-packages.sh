@@ -14,33 +14,35 @@ entries_of() {
   echo ". $modules"
 }
 failed=0
+problems=()
+problem() { failed=1; problems+=("$1"); }
 for name in schema client testing; do
   (cd "packages/$name" && corepack pnpm pack --pack-destination "$out/$name" >/dev/null)
   tarball=$(ls "$out/$name"/*.tgz)
   echo "== @effect-exa/$name ($(du -k "$tarball" | cut -f1) KiB packed)"
-  if ! (cd "packages/$name" && corepack pnpm exec publint --strict --pack npm); then failed=1; fi
+  if ! (cd "packages/$name" && corepack pnpm exec publint --strict --pack npm); then problem "publint @effect-exa/$name"; fi
   # shellcheck disable=SC2086
-  if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints $(entries_of "$name"); then failed=1; fi
+  if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints $(entries_of "$name"); then problem "attw @effect-exa/$name"; fi
 done
 # The command line: one bundled file and its bin shim; publint checks the manifest (no types, no library entry).
 (cd packages/cli && corepack pnpm pack --pack-destination "$out/cli" >/dev/null)
 echo "== @effect-exa/cli ($(du -k "$out"/cli/*.tgz | cut -f1) KiB packed)"
-if ! (cd packages/cli && corepack pnpm exec publint --strict --pack npm); then failed=1; fi
+if ! (cd packages/cli && corepack pnpm exec publint --strict --pack npm); then problem "publint @effect-exa/cli"; fi
 cli_listing=$(tar tzf "$out"/cli/*.tgz | sort | tr '\n' ' ')
 if [ "$cli_listing" != "package/LICENSE package/README.md package/bin/effect-exa.js package/dist/effect-exa.js package/package.json " ]; then
-  echo "the cli tarball holds: $cli_listing"; failed=1
+  echo "the cli tarball holds: $cli_listing"; problem "the cli tarball's contents"
 fi
 
 echo "== tarball contents"
 for tarball in "$out"/*/*.tgz; do
   listing=$(tar tzf "$tarball")
-  if grep -E '\.tsbuildinfo$' <<<"$listing"; then echo "$tarball holds build info"; failed=1; fi
+  if grep -E '\.tsbuildinfo$' <<<"$listing"; then echo "$tarball holds build info"; problem "$(basename "$tarball") holds build info"; fi
   # Every declaration file has its map beside it, and every map its declaration file.
   for map in $(grep -E '\.d\.ts\.map$' <<<"$listing"); do
-    if ! grep -qxF "${map%.map}" <<<"$listing"; then echo "$tarball: $map has no .d.ts"; failed=1; fi
+    if ! grep -qxF "${map%.map}" <<<"$listing"; then echo "$tarball: $map has no .d.ts"; problem "$(basename "$tarball"): a map without .d.ts"; fi
   done
   for dts in $(grep -E '\.d\.ts$' <<<"$listing"); do
-    if ! grep -qxF "$dts.map" <<<"$listing"; then echo "$tarball: $dts has no map"; failed=1; fi
+    if ! grep -qxF "$dts.map" <<<"$listing"; then echo "$tarball: $dts has no map"; problem "$(basename "$tarball"): a .d.ts without map"; fi
   done
   echo "$(basename "$tarball"): $(wc -l <<<"$listing") files"
 done
@@ -66,20 +68,20 @@ expected="webset.idle true NotFound true 1 ev_1"
 if (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error >/dev/null); then
   for program in esm.mjs cjs.cjs; do
     got=$(cd "$scratch" && node "$program" 2>&1 | tail -n 1)
-    if [ "$got" = "$expected" ]; then echo "$program: ok"; else echo "$program: expected '$expected', got '$got'"; failed=1; fi
+    if [ "$got" = "$expected" ]; then echo "$program: ok"; else echo "$program: expected '$expected', got '$got'"; problem "$program: got '$got'"; fi
   done
   # Runs where our users run: the same ESM program on Bun and Deno (both installed from npm, as binaries).
   tools=$(mktemp -d)
   if (cd "$tools" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error bun@1.4 deno@2.9 >/dev/null); then
     for runtime in "bun esm.mjs" "deno run --allow-all esm.mjs"; do
       got=$(cd "$scratch" && timeout 120 "$tools/node_modules/.bin/"$runtime 2>&1 | tail -n 1)
-      if [ "$got" = "$expected" ]; then echo "${runtime%% *}: ok"; else echo "${runtime%% *}: expected '$expected', got '$got'"; failed=1; fi
+      if [ "$got" = "$expected" ]; then echo "${runtime%% *}: ok"; else echo "${runtime%% *}: expected '$expected', got '$got'"; problem "${runtime%% *}: got '$got'"; fi
     done
   else
-    echo "installing bun and deno from npm failed"; failed=1
+    echo "installing bun and deno from npm failed"; problem "installing bun and deno from npm"
   fi
 else
-  echo "npm install of the tarballs failed"; failed=1
+  echo "npm install of the tarballs failed"; problem "npm install of the tarballs"
 fi
 
 echo "== the command line, installed from its tarball (it has no dependencies)"
@@ -87,18 +89,25 @@ cli_scratch=$(mktemp -d)
 if (cd "$cli_scratch" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "$(ls "$out"/cli/*.tgz)" >/dev/null); then
   version=$(cd "$cli_scratch" && node_modules/.bin/effect-exa --version 2>&1 | grep -v "^$" | tail -n 1)
   expected_version=$(node -p 'require("./packages/cli/package.json").version')
-  if [ "$version" = "$expected_version" ]; then echo "effect-exa --version: ok"; else echo "effect-exa --version: expected $expected_version, got '$version'"; failed=1; fi
+  if [ "$version" = "$expected_version" ]; then echo "effect-exa --version: ok"; else echo "effect-exa --version: expected $expected_version, got '$version'"; problem "effect-exa --version: got '$version'"; fi
   # Nothing listens on port 9 of loopback: exit 7 (the API could not be reached), with a message.
   code=0
   (cd "$cli_scratch" && EXA_API_KEY=k node_modules/.bin/effect-exa events get ev_1 --base-url http://127.0.0.1:9 >/dev/null 2>&1) || code=$?
-  if [ "$code" = 7 ]; then echo "effect-exa events get (unreachable): ok"; else echo "effect-exa events get (unreachable): expected exit 7, got $code"; failed=1; fi
+  if [ "$code" = 7 ]; then echo "effect-exa events get (unreachable): ok"; else echo "effect-exa events get (unreachable): expected exit 7, got $code"; problem "effect-exa events get (unreachable): exit $code"; fi
   if [ -n "$(ls "$cli_scratch/node_modules" | grep -v '^@effect-exa$' | grep -v '^\.')" ]; then
-    echo "installing the cli brought other packages: $(ls "$cli_scratch/node_modules")"; failed=1
+    echo "installing the cli brought other packages: $(ls "$cli_scratch/node_modules")"; problem "installing the cli brought other packages"
   fi
 else
-  echo "npm install of the cli tarball failed"; failed=1
+  echo "npm install of the cli tarball failed"; problem "npm install of the cli tarball"
 fi
 
 echo "== API reference (typedoc -> docs/api)"
-if ! corepack pnpm exec typedoc --logLevel Warn; then failed=1; fi
+if ! corepack pnpm exec typedoc --logLevel Warn; then problem "typedoc (the API reference)"; fi
+
+# One line at the end, so that the failure is named where CI's log is read (its tail).
+if [ ${#problems[@]} -eq 0 ]; then
+  echo "check:packages: passes"
+else
+  echo "check:packages: FAILS: $(IFS=';'; echo "${problems[*]}" | sed 's/;/; /g')"
+fi
 exit $failed
