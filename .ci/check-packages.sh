@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Packaging checks for the four packages: pack each as it would be published (its prepack builds ESM + CJS +
-# .d.ts; pnpm pack rewrites workspace: ranges), then run publint and @arethetypeswrong/cli on every entry point,
+# Packaging checks for the four packages: pack each as it would be published (built clean, ESM + CJS + .d.ts, as its
+# prepack does; pnpm pack rewrites workspace: ranges), then run publint and @arethetypeswrong/cli on every entry point,
 # check what the tarballs hold, and install them into a scratch project outside the workspace to run a small
 # program against the loopback emulator: ESM and CJS on Node, and ESM on Bun and Deno. Last, the API reference is generated from the JSDoc
 # (typedoc; warnings are errors, e.g. broken links).
@@ -16,18 +16,25 @@ entries_of() {
 failed=0
 problems=()
 problem() { failed=1; problems+=("$1"); }
+# The root build, once for all four packages (incremental: `pnpm test` has just type-checked and built), then packs
+# that skip their scripts: each package's prepack would remove its dist and rebuild the whole repository, four builds
+# from cold. What the clean build guarded against, files left in dist by a module since removed, is checked below
+# (every built file has its source).
+corepack pnpm run build >/dev/null || problem "the build (corepack pnpm run build)"
+pack() { (cd "packages/$1" && corepack pnpm --config.ignore-scripts=true pack --pack-destination "$out/$1" >/dev/null); }
 for name in schema client testing; do
-  (cd "packages/$name" && corepack pnpm pack --pack-destination "$out/$name" >/dev/null)
+  pack "$name"
   tarball=$(ls "$out/$name"/*.tgz)
   echo "== @effect-exa/$name ($(du -k "$tarball" | cut -f1) KiB packed)"
-  if ! (cd "packages/$name" && corepack pnpm exec publint --strict --pack npm); then problem "publint @effect-exa/$name"; fi
+  # publint reads the tarball itself (`--pack npm` would pack, and so build, once more).
+  if ! corepack pnpm exec publint run "$tarball" --strict; then problem "publint @effect-exa/$name"; fi
   # shellcheck disable=SC2086
   if ! corepack pnpm exec attw "$tarball" --format table-flipped --entrypoints $(entries_of "$name"); then problem "attw @effect-exa/$name"; fi
 done
 # The command line: one bundled file and its bin shim; publint checks the manifest (no types, no library entry).
-(cd packages/cli && corepack pnpm pack --pack-destination "$out/cli" >/dev/null)
+pack cli
 echo "== @effect-exa/cli ($(du -k "$out"/cli/*.tgz | cut -f1) KiB packed)"
-if ! (cd packages/cli && corepack pnpm exec publint --strict --pack npm); then problem "publint @effect-exa/cli"; fi
+if ! corepack pnpm exec publint run "$(ls "$out"/cli/*.tgz)" --strict; then problem "publint @effect-exa/cli"; fi
 cli_listing=$(tar tzf "$out"/cli/*.tgz | sort | tr '\n' ' ')
 if [ "$cli_listing" != "package/LICENSE package/README.md package/bin/effect-exa.js package/dist/effect-exa.js package/package.json " ]; then
   echo "the cli tarball holds: $cli_listing"; problem "the cli tarball's contents"
@@ -43,6 +50,11 @@ for tarball in "$out"/*/*.tgz; do
   done
   for dts in $(grep -E '\.d\.ts$' <<<"$listing"); do
     if ! grep -qxF "$dts.map" <<<"$listing"; then echo "$tarball: $dts has no map"; problem "$(basename "$tarball"): a .d.ts without map"; fi
+  done
+  # Every built module has its source: nothing left over from a module since removed or renamed.
+  name=$(basename "$(dirname "$tarball")")
+  for built in $(grep -E '^package/dist/(esm|cjs)/.+\.(js|d\.ts)$' <<<"$listing" | sed -E 's#^package/dist/(esm|cjs)/##; s#\.(js|d\.ts)$##' | sort -u); do
+    if [ ! -f "packages/$name/src/$built.ts" ]; then echo "$tarball: dist/$built has no source"; problem "$(basename "$tarball"): stale dist/$built"; fi
   done
   echo "$(basename "$tarball"): $(wc -l <<<"$listing") files"
 done
