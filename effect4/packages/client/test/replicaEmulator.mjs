@@ -1,6 +1,6 @@
 // The events source of Replica.process.test.ts, a child process: the Effect 3 line's emulator (`ExaApi` behind
-// `ExaApiServer` of packages/testing, run from the build the root `tsc -b` makes; this line has no emulator of its
-// own yet). It speaks HTTP on loopback, so the Effect 4 replicas talk to it as to the real API. It prints
+// `ExaApiServer` of packages/testing, run from the build the root `tsc -b` makes, as the conformance suite also uses
+// it). It speaks HTTP on loopback, so the Effect 4 replicas talk to it as to the real API. It prints
 // `URL <base url>`, then adds `rate` events a second (dated now), appending each id to the truth file once it is
 // served (the ground truth of what must be handled), until SIGUSR1; then it prints `DONE <count>` and serves until
 // killed.

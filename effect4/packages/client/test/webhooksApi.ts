@@ -1,6 +1,7 @@
 /**
  * A small in-memory webhooks API behind the stub `HttpClient`, for the tests of `WebhooksClient` on this line (the
- * Effect 3 line runs them against `@effect-exa/testing`'s emulator, which is not ported yet). It routes with the
+ * Effect 3 line runs them against `@effect-exa/testing`'s emulator; this small stub came before this line's port and
+ * keeps the client's tests free of the testing package). It routes with the
  * clients' own endpoint tables (`Endpoint.route`), keeps webhooks, their attempts and events, and answers as the
  * API does: the secret only on create, 404 for an unknown webhook or event, cursor pages. A test can script the next
  * answers (`failNext`) ahead of the store.

@@ -2,8 +2,8 @@
  * The emulator's webhooks part, with the Effect 4 `WebhooksClient` over `ExaApi.layerClient`: the management calls,
  * real deliveries (signed POSTs to a receiver on loopback, attempts, retries on the Effect clock, receivers made down,
  * timeouts) with `failedDeliveries` on top, deliveries owned by the caller's scope, and the endpoints' answers. Ported
- * from the Effect 3 line's `WebhooksClient.test.ts` (over the in-memory `HttpClient` only: `ExaApiServer` is not
- * ported yet).
+ * from the Effect 3 line's `WebhooksClient.test.ts`, over the in-memory `HttpClient` (`ExaApiServer`, the same emulator
+ * on loopback, has its own tests).
  */
 import { type Errors, WebhooksClient, WebhookSignature } from "@effect-exa/client"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
