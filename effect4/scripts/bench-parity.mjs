@@ -71,7 +71,8 @@ async function main() {
     ManagedRuntime: await from("../packages/client/node_modules/effect", "dist/ManagedRuntime.js"),
     Redacted: await from("../packages/client/node_modules/effect", "dist/Redacted.js"),
     FetchHttpClient: await from("../packages/client/node_modules/effect", "dist/http/FetchHttpClient.js"),
-    FetchTransport: await from("../packages/client", "dist/FetchTransport.js")
+    FetchTransport: await from("../packages/client", "dist/FetchTransport.js"),
+    NodeTransport: await from("../packages/client", "dist/NodeTransport.js")
   }
 
   const server = fork(fileURLToPath(import.meta.url), ["--server"], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
@@ -104,7 +105,8 @@ async function main() {
       ["effect 3 line: getEvent, its FetchTransport", v3, v3.FetchTransport.layer],
       ["effect 3 line: getEvent, its NodeTransport (undici)", v3, v3.NodeTransport.layer],
       ["effect 4 line: getEvent, effect/http FetchHttpClient", v4, v4.FetchHttpClient.layer],
-      ["effect 4 line: getEvent, its FetchTransport", v4, v4.FetchTransport.layer]
+      ["effect 4 line: getEvent, its FetchTransport", v4, v4.FetchTransport.layer],
+      ["effect 4 line: getEvent, its NodeTransport (undici)", v4, v4.NodeTransport.layer]
     ].map(([name, line, http]) => ({
       name,
       make: () => {
@@ -116,7 +118,7 @@ async function main() {
       }
     }))
   ]
-  const notPorted = ["effect 4 line: getEvent, its NodeTransport (undici)"]
+  const notPorted = []
 
   // `concurrency` calls in flight for `ms`: calls per second, and client CPU µs per call (this process only).
   const slice = async (call, id, concurrency, ms) => {
