@@ -6,7 +6,8 @@
 # (a peer or engine mismatch, a deprecation) fails it. There it runs packed/smoke.mjs: the package root and its
 # Inbox and Lease entries imported (without the optional peer @effect/sql-pg installed), getEvent and listEvents
 # against the Effect 3 line's emulator on loopback (`effect-exa emulator`, the command line's bundle), each decoded
-# event compared with the JSON sent. When npm's `effect@latest` is outside the peer range, it installs once more
+# event compared with the JSON sent; the NodeTransport entry refusing to load without its optional peer undici, then,
+# with undici added at the client's peer range (no warning either), getEvent over it. When npm's `effect@latest` is outside the peer range, it installs once more
 # with it and says what npm says (informational: that is what the range is for).
 #
 # Needs the root workspace installed and built (`corepack pnpm install` builds the command line; `tsc -b` the rest)
@@ -172,6 +173,26 @@ if ! smoke="$(in_dir "$app" env EXA_BASE_URL="$base_url" EXA_API_KEY="$key" time
   fail "smoke.mjs: $(first_line 'Error' "$work/smoke.err")"
 fi
 echo "== smoke ($(date -u +%T)): $smoke" >>"$log"
+
+# 4b. With the optional peer undici added at the client's range, as a user of NodeTransport does: no warning either,
+# and getEvent over it.
+undici_range="$(tar xzOf "${tarball[client]}" package/package.json |
+  "$node_sh" node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>console.log(JSON.parse(s).peerDependencies.undici))')"
+if ! in_dir "$app" timeout 120 "$node_sh" npm install --no-audit --no-fund --no-update-notifier "undici@$undici_range" \
+  >"$work/npm-undici.out" 2>&1; then
+  cat "$work/npm-undici.out" >>"$log"
+  fail "npm install undici@$undici_range: $(first_line 'npm (error|ERR)' "$work/npm-undici.out")"
+fi
+cat "$work/npm-undici.out" >>"$log"
+if ! warnings="$("$node_sh" node "$here/packed/npm-output.mjs" <"$work/npm-undici.out")"; then
+  fail "npm install undici warned: $(head -n 1 <<<"$warnings")"
+fi
+if ! smoke_undici="$(in_dir "$app" env EXA_BASE_URL="$base_url" EXA_API_KEY="$key" timeout 60 "$node_sh" node smoke.mjs 2>"$work/smoke.err")"; then
+  cat "$work/smoke.err" >>"$log"
+  fail "smoke.mjs with undici: $(first_line 'Error' "$work/smoke.err")"
+fi
+smoke="$smoke; with undici $("$node_sh" node -p "require('$app/node_modules/undici/package.json').version"): ${smoke_undici##*, }"
+echo "== smoke with undici ($(date -u +%T)): $smoke_undici" >>"$log"
 
 # 5. npm's effect@latest: inside the peer range it is what step 3 installed; outside, what does npm say?
 npm_view() { timeout 60 "$node_sh" npm view "$1" version --json --fetch-retries=0 --loglevel=error 2>>"$log"; }

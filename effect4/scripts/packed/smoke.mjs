@@ -1,5 +1,5 @@
 // Run by ../packed.sh in a scratch npm project where the packed Effect 4 packages are installed beside `effect` (and
-// nothing else), under Node >= 22.19: the imports a user writes, then getEvent and listEvents against the Effect 3
+// nothing else; undici too on a second run), under Node >= 22.19: the imports a user writes, then getEvent and listEvents against the Effect 3
 // line's emulator on loopback (EXA_BASE_URL, EXA_API_KEY; it serves the sample events ev_sample_000000 to
 // ev_sample_000002). Each decoded event is compared with the JSON the emulator sends for it. Prints one line and
 // exits 0, or throws (exit 1) with what differed.
@@ -58,8 +58,27 @@ check(page.data[0].id === "ev_sample_000002", `listEvents: newest ${page.data[0]
 check(page.hasMore === true && page.nextCursor === rawPage.nextCursor, "listEvents: hasMore or nextCursor differs")
 check(missing._tag === "NotFound" && missing instanceof Errors.NotFound, `getEvent(ev_missing): ${missing._tag}`)
 
+// NodeTransport is its own entry point, on undici, an optional peer: without undici the package root above loaded
+// all the same, and the entry fails to load; with it (packed.sh's second run), getEvent runs over it.
+let overUndici
+if (existsSync("node_modules/undici")) {
+  const NodeTransport = await import("@effect-exa/client/NodeTransport")
+  const again = await Effect.runPromise(
+    EventsClient.getEvent("ev_sample_000001").pipe(
+      Effect.provide(Exa.layer({ apiKey: Redacted.make(apiKey), baseUrl, retry: false })),
+      Effect.provide(NodeTransport.layer)
+    )
+  )
+  same(again, await raw("/websets/v0/events/ev_sample_000001"), "getEvent over NodeTransport")
+  overUndici = `getEvent ${again.id} over NodeTransport (undici)`
+} else {
+  const failed = await import("@effect-exa/client/NodeTransport").then(() => "loaded", (e) => e.code)
+  check(failed === "ERR_MODULE_NOT_FOUND", `@effect-exa/client/NodeTransport without undici: ${failed}`)
+  overUndici = "the NodeTransport entry needs undici"
+}
+
 console.log(
   `getEvent ${event.id} (${event.type}), listEvents ${
     page.data.map((e) => e.id).join(" ")
-  }, NotFound, Inbox and Lease without @effect/sql-pg`
+  }, NotFound, Inbox and Lease without @effect/sql-pg, ${overUndici}`
 )
