@@ -1,6 +1,7 @@
 /**
  * Type-checks every `@example` in the packages' JSDoc, against the packages' sources, so that no example in the
- * API reference can rot.
+ * API reference can rot; and the Effect 3 line's snippets of docs/migrating-to-effect4.md (its Effect 4 ones are
+ * effect4/test/docs-examples.test.ts's, in the Effect 4 workspace).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { readdirSync, readFileSync } from "node:fs"
@@ -21,9 +22,27 @@ const examples = ["schema", "client", "testing"].flatMap((pkg) => {
   })
 })
 
+// The migration page's `typescript` blocks that a paragraph "Effect 3 line:" introduces (the page shows each change
+// on both lines); a failure names the page and the line.
+const migration = "docs/migrating-to-effect4.md"
+const migrationLines = readFileSync(join(root, migration), "utf8").split("\n")
+const effect3Snippets = migrationLines.flatMap((line, i) => {
+  if (line !== "```typescript") return []
+  const before = migrationLines.slice(0, i).filter((l) => l.trim() !== "").pop()
+  if (before?.trim() !== "Effect 3 line:") return []
+  const end = migrationLines.findIndex((l, j) => j > i && l === "```")
+  return [{
+    name: migration,
+    path: join(root, "docs", "test", `__migration_effect3_${i + 2}.ts`),
+    code: migrationLines.slice(i + 1, end).join("\n"),
+    line: i + 2
+  }]
+})
+
 describe("JSDoc examples", () => {
   it("exist for the main entry points", () => {
     expect(examples.length).toBeGreaterThanOrEqual(8)
+    expect(effect3Snippets.length).toBeGreaterThanOrEqual(4)
   })
 
   it("all type-check", () => {
@@ -41,7 +60,8 @@ describe("JSDoc examples", () => {
       declarationMap: false
     }
     const host = ts.createCompilerHost(options)
-    const virtual = new Map(examples.map((e) => [e.path, e.code]))
+    const all: Array<{ name: string; path: string; code: string; line?: number }> = [...examples, ...effect3Snippets]
+    const virtual = new Map(all.map((e) => [e.path, e.code]))
     const getSourceFile = host.getSourceFile
     host.getSourceFile = (file, language, ...rest) =>
       virtual.has(file)
@@ -55,8 +75,11 @@ describe("JSDoc examples", () => {
     const problems = ts.getPreEmitDiagnostics(program)
       .filter((d) => d.file !== undefined && virtual.has(d.file.fileName))
       .map((d) => {
-        const example = examples.find((e) => e.path === d.file!.fileName)!
-        return `${example.name}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+        const example = all.find((e) => e.path === d.file!.fileName)!
+        const name = example.line === undefined
+          ? example.name
+          : `${example.name}:${example.line + d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line}`
+        return `${name}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
       })
     expect(problems).toEqual([])
   }, 120_000)
