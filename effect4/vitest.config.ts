@@ -1,3 +1,7 @@
-import { defineConfig } from "vitest/config"
+import { defineConfig, defineProject, mergeConfig } from "vitest/config"
+import shared from "./vitest.shared.js"
 
-export default defineConfig({ test: { projects: ["packages/*"] } })
+// One project per package, and `docs` for test/ here (the Effect 4 line's examples, type-checked).
+export default defineConfig({
+  test: { projects: ["packages/*", mergeConfig(shared, defineProject({ test: { name: "docs" } }))] }
+})
