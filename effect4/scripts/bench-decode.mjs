@@ -1,8 +1,10 @@
 // Decoding speed of the two lines side by side, in one process under one Node: the Effect 3 line's
-// Event.decodeSync (its compiled decoder) and Effect Schema 3's own decoder, against Effect 4's Schema, interpreted
-// and with its JIT compiler (effect/schema/SchemaJITCompiler, which generates code with `new Function`).
-// Each figure is JSON.parse of the payload text plus the decode, in microseconds per payload (median of rounds
-// interleaved across decoders, so that load on the machine hits them alike).
+// Event.decodeSync (its compiled decoder) and Effect Schema 3's own decoder, against the Effect 4 line's decoders,
+// which are Effect 4's Schema parser with its JIT compiler (effect/schema/SchemaJITCompiler, enabled by the package
+// on its schemas, so `Schema.decodeUnknownSync` of them is compiled too; scripts/prof-decode.mjs has the figures
+// without it). Each figure is JSON.parse of the payload text plus the decode, in microseconds of this process's CPU
+// time per payload (median of rounds interleaved across decoders, so that load on the machine hits them alike; CPU
+// time, so that waiting for a core on a loaded machine is not counted).
 //
 //   corepack pnpm exec tsc -b                                        # repository root: the Effect 3 line's dist
 //                                                                    # (and its bench's samples)
@@ -16,7 +18,6 @@ const v3 = await load("../../packages/schema/dist/esm/index.js")
 const v3Schema = await load("../../node_modules/effect/dist/esm/Schema.js")
 const v4 = await load("../packages/schema/dist/index.js")
 const v4Schema = await load("../node_modules/effect/dist/Schema.js")
-const v4Jit = await load("../node_modules/effect/dist/schema/SchemaJITCompiler.js")
 const fixtures = JSON.parse(
   (await import("node:fs")).readFileSync(join(here, "../packages/schema/test/fixtures.json"), "utf8")
 )
@@ -44,14 +45,7 @@ const samples = {
   }
 }
 
-const v4Interpreted = {
-  event: v4Schema.decodeUnknownSync(v4.Event.Event),
-  page: v4Schema.decodeUnknownSync(v4.ListEventsResponse.ListEventsResponse)
-}
-// Enabled after the interpreted decoders captured their entries, as the compiler's docs say.
-v4Jit.enable(v4.Event.Event.ast)
-v4Jit.enable(v4.ListEventsResponse.ListEventsResponse.ast)
-const v4Compiled = {
+const v4Plain = {
   event: v4Schema.decodeUnknownSync(v4.Event.Event),
   page: v4Schema.decodeUnknownSync(v4.ListEventsResponse.ListEventsResponse)
 }
@@ -77,26 +71,30 @@ const decoders = {
       return r.success
     }
   },
-  "effect 4: Schema.decodeUnknownSync": v4Interpreted,
-  "effect 4: Schema.decodeUnknownSync + SchemaJITCompiler": v4Compiled
+  "effect 4: Schema.decodeUnknownSync (same compiled schema)": v4Plain
 }
 
+const cpu = () => {
+  const { system, user } = process.cpuUsage()
+  return user + system
+}
 const time = (fn, text, budgetMs) => {
   let n = 0
-  const start = process.hrtime.bigint()
+  const start = cpu()
   let elapsed = 0
-  while (elapsed < budgetMs * 1e6) {
+  while (elapsed < budgetMs * 1000) {
     for (let i = 0; i < 20; i++) fn(JSON.parse(text))
     n += 20
-    elapsed = Number(process.hrtime.bigint() - start)
+    elapsed = cpu() - start
   }
-  return elapsed / n / 1000
+  return elapsed / n
 }
 
 const rounds = Number(process.env.ROUNDS ?? 7)
 for (const [name, sample] of Object.entries(samples)) {
   const results = Object.fromEntries(Object.keys(decoders).map((d) => [d, []]))
-  for (const d of Object.values(decoders)) (sample.page ? d.page : d.event)(JSON.parse(sample.text)) // warm + check
+  // Warm (V8's JIT, and Effect's, which compiles each schema node when it first decodes) and check.
+  for (const d of Object.values(decoders)) time(sample.page ? d.page : d.event, sample.text, 100)
   for (let r = 0; r < rounds; r++) {
     for (const [d, decoder] of Object.entries(decoders)) {
       results[d].push(time(sample.page ? decoder.page : decoder.event, sample.text, sample.page ? 300 : 150))
