@@ -113,8 +113,15 @@ else
   echo "npm install of the cli tarball failed"; problem "npm install of the cli tarball"
 fi
 
-echo "== API reference (typedoc -> docs/api)"
-if ! corepack pnpm exec typedoc --logLevel Warn; then problem "typedoc (the API reference)"; fi
+echo "== API reference (typedoc -> docs/api: an index, effect3/ and effect4/)"
+# Both lines, as `corepack pnpm docs:api` makes them. The Effect 4 line's sources resolve `effect` from
+# effect4/node_modules (effect 4), so that workspace is installed first (CI runs this before effect4/scripts/test.sh,
+# whose install then finds it in place).
+if ! install4=$(CI=true effect4/scripts/node.sh corepack pnpm --dir effect4 install --frozen-lockfile --reporter=append-only 2>&1); then
+  echo "$install4" | tail -n 20; problem "installing effect4/ for the API reference"
+elif ! corepack pnpm docs:api; then
+  problem "typedoc (the API reference of both lines)"
+fi
 
 # One line at the end, so that the failure is named where CI's log is read (its tail).
 if [ ${#problems[@]} -eq 0 ]; then
