@@ -99,7 +99,7 @@ describe("effect-exa webhooks", () => {
       const gone = yield* run(["webhooks", "get", second], env)
       expect(gone.code).toBe(3)
       expect(gone.stderr).toContain(`Webhook "${second}" not found`)
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped), 120_000) // eleven runs of the command line: 17 s on a quiet machine, past 30 s on a busy one
 
   it.live("bad input exits 2 before any request: no events, an unknown type, metadata without =, a plain-http URL", () =>
     Effect.gen(function*() {
