@@ -13,9 +13,8 @@ entries_of() {
   modules=$(cd "packages/$1/src" && ls ./*.ts | sed -e 's|^\./||' -e 's|\.ts$||' | grep -vx index | tr '\n' ' ')
   echo ". $modules"
 }
-failed=0
 problems=()
-problem() { failed=1; problems+=("$1"); }
+problem() { problems+=("$1"); }
 # The root build, once for all four packages (incremental: `pnpm test` has just type-checked and built), then packs
 # that skip their scripts: each package's prepack would remove its dist and rebuild the whole repository, four builds
 # from cold. What the clean build guarded against, files left in dist by a module since removed, is checked below
@@ -128,5 +127,5 @@ if [ ${#problems[@]} -eq 0 ]; then
   echo "check:packages: passes"
 else
   echo "check:packages: FAILS: $(IFS=';'; echo "${problems[*]}" | sed 's/;/; /g')"
+  exit 1
 fi
-exit $failed

@@ -66,8 +66,23 @@ in_dir() { # $1: a folder; rest: the command, run there
   (cd "$dir" && "$@")
 }
 # npm as a user runs it (its default log level: warnings are shown), without the audit, funding and update notes.
-npm_install() { # $1: the project folder; $2: where its output goes
-  in_dir "$1" timeout 120 "$node_sh" npm install --no-audit --no-fund --no-update-notifier >"$2" 2>&1
+npm_install() { # $1: the project folder; $2: where its output goes; rest: packages to add
+  local dir="$1" output="$2"
+  shift 2
+  in_dir "$dir" timeout 120 "$node_sh" npm install --no-audit --no-fund --no-update-notifier "$@" >"$output" 2>&1
+}
+# An install as step 3 wants it: it succeeds without any `npm warn`, else the check fails saying so.
+npm_install_clean() { # $1: what (for the message); rest: as npm_install
+  local what="$1" output="$3" warnings
+  shift
+  if ! npm_install "$@"; then
+    cat "$output" >>"$log"
+    fail "$what: $(first_line 'npm (error|ERR)' "$output")"
+  fi
+  cat "$output" >>"$log"
+  if ! warnings="$("$node_sh" node "$here/packed/npm-output.mjs" <"$output")"; then
+    fail "$what warned: $(head -n 1 <<<"$warnings")"
+  fi
 }
 
 # The warning detection this relies on.
@@ -121,8 +136,11 @@ emulator=$!
 
 # 3. The scratch project: the tarballs and `effect` at the client's peer range, as a user's package.json has them.
 # (Until the packages are on npm, `overrides` points the client's dependency on the schema at its tarball.)
-range="$(tar xzOf "${tarball[client]}" package/package.json |
-  "$node_sh" node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>console.log(JSON.parse(s).peerDependencies.effect))')"
+client_peer() { # $1: a peer dependency of the packed client; prints its range
+  tar xzOf "${tarball[client]}" package/package.json | "$node_sh" node -e \
+    'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>console.log(JSON.parse(s).peerDependencies[process.argv[1]]))' "$1"
+}
+range="$(client_peer effect)"
 app="$work/app"
 mkdir -p "$app"
 manifest_for() { # $1: the effect version or range
@@ -142,14 +160,7 @@ JSON
 }
 manifest_for "$range" >"$app/package.json"
 cp "$here/packed/smoke.mjs" "$app/"
-if ! npm_install "$app" "$work/npm.out"; then
-  cat "$work/npm.out" >>"$log"
-  fail "npm install: $(first_line 'npm (error|ERR)' "$work/npm.out")"
-fi
-cat "$work/npm.out" >>"$log"
-if ! warnings="$("$node_sh" node "$here/packed/npm-output.mjs" <"$work/npm.out")"; then
-  fail "npm install warned: $(head -n 1 <<<"$warnings")"
-fi
+npm_install_clean "npm install" "$app" "$work/npm.out"
 version_of() { # $1: a package installed in the scratch project
   "$node_sh" node -p "require('$app/node_modules/$1/package.json').version"
 }
@@ -168,7 +179,8 @@ base_url="$("$node_sh" node -e 'console.log(JSON.parse(require("fs").readFileSyn
   cat "$work/emulator.err" >>"$log"
   fail "the emulator did not start: $(tail -n 1 "$work/emulator.err")"
 }
-if ! smoke="$(in_dir "$app" env EXA_BASE_URL="$base_url" EXA_API_KEY="$key" timeout 60 "$node_sh" node smoke.mjs 2>"$work/smoke.err")"; then
+run_smoke() { in_dir "$app" env EXA_BASE_URL="$base_url" EXA_API_KEY="$key" timeout 60 "$node_sh" node smoke.mjs 2>"$work/smoke.err"; }
+if ! smoke="$(run_smoke)"; then
   cat "$work/smoke.err" >>"$log"
   fail "smoke.mjs: $(first_line 'Error' "$work/smoke.err")"
 fi
@@ -176,18 +188,9 @@ echo "== smoke ($(date -u +%T)): $smoke" >>"$log"
 
 # 4b. With the optional peer undici added at the client's range, as a user of NodeTransport does: no warning either,
 # and getEvent over it.
-undici_range="$(tar xzOf "${tarball[client]}" package/package.json |
-  "$node_sh" node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>console.log(JSON.parse(s).peerDependencies.undici))')"
-if ! in_dir "$app" timeout 120 "$node_sh" npm install --no-audit --no-fund --no-update-notifier "undici@$undici_range" \
-  >"$work/npm-undici.out" 2>&1; then
-  cat "$work/npm-undici.out" >>"$log"
-  fail "npm install undici@$undici_range: $(first_line 'npm (error|ERR)' "$work/npm-undici.out")"
-fi
-cat "$work/npm-undici.out" >>"$log"
-if ! warnings="$("$node_sh" node "$here/packed/npm-output.mjs" <"$work/npm-undici.out")"; then
-  fail "npm install undici warned: $(head -n 1 <<<"$warnings")"
-fi
-if ! smoke_undici="$(in_dir "$app" env EXA_BASE_URL="$base_url" EXA_API_KEY="$key" timeout 60 "$node_sh" node smoke.mjs 2>"$work/smoke.err")"; then
+undici_range="$(client_peer undici)"
+npm_install_clean "npm install undici@$undici_range" "$app" "$work/npm-undici.out" "undici@$undici_range"
+if ! smoke_undici="$(run_smoke)"; then
   cat "$work/smoke.err" >>"$log"
   fail "smoke.mjs with undici: $(first_line 'Error' "$work/smoke.err")"
 fi
