@@ -14,31 +14,11 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import type { IncomingMessage } from "node:http"
 import { idle } from "./fixtures.js"
+import { refusedUrl, serve } from "./server.js"
 
 const KEY = "fetch-transport-key-4321"
-
-/** Serves `handler` on a free port until the scope closes (its connections too). */
-const serve = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-  Effect.acquireRelease(
-    Effect.callback<{ readonly url: string; readonly server: Server; readonly requests: () => number }>((resume) => {
-      let count = 0
-      const server = createServer((req, res) => {
-        count++
-        handler(req, res)
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, server, requests: () => count }))
-      })
-    }),
-    ({ server }) => Effect.sync(() => (server.closeAllConnections(), server.close()))
-  )
-
-/** A port that was free a moment ago: a server was bound to it and closed, so a connection there is refused. */
-const refusedUrl = Effect.scoped(Effect.map(serve(() => {}), ({ url }) => url))
 
 const client = (
   baseUrl: string,
