@@ -36,15 +36,21 @@ export const DatabaseLive = PgClient.layerConfig({ url: Config.redacted("DATABAS
 export const EventsLive = Exa.layerConfig().pipe(Layer.provide(FetchTransport.layer))
 // #endregion
 
-/** The table the example handler writes to. */
+/**
+ * The table the example handler writes to. Under a lock, as `Inbox.setup` does: replicas start together, and
+ * concurrent `CREATE TABLE IF NOT EXISTS` can collide in Postgres's catalog (a duplicate key in `pg_type`).
+ */
 export const createTable = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql`CREATE TABLE IF NOT EXISTS handled_events (
-    event_id text NOT NULL,
-    event_type text NOT NULL,
-    attempt int NOT NULL,
-    replica text,
-    handled_at timestamptz NOT NULL DEFAULT now()
-  )`)
+  sql.withTransaction(Effect.zipRight(
+    sql`SELECT pg_advisory_xact_lock(hashtext('handled_events'))`,
+    sql`CREATE TABLE IF NOT EXISTS handled_events (
+      event_id text NOT NULL,
+      event_type text NOT NULL,
+      attempt int NOT NULL,
+      replica text,
+      handled_at timestamptz NOT NULL DEFAULT now()
+    )`
+  )))
 
 const env = (name: string): string | undefined => {
   const value = process.env[name]

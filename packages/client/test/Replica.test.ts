@@ -120,4 +120,30 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("a
       ))),
     120_000
   )
+
+  it.scoped(
+    "the example's table setup holds when replicas start together (no catalog collision)",
+    () =>
+      Effect.gen(function*() {
+        assert(existsSync(entry), `${entry} is missing: build the docs examples first (corepack pnpm exec tsc -b)`)
+        const { createTable } = (yield* Effect.promise(() => import(entry))) as {
+          readonly createTable: Effect.Effect<unknown, unknown, SqlClient.SqlClient>
+        }
+        const sql = yield* SqlClient.SqlClient
+        // Concurrent `CREATE TABLE IF NOT EXISTS` of one table, unserialized, fails now and then with a duplicate key
+        // in `pg_type`: eight at once, five times over, would hit it.
+        for (let round = 0; round < 5; round++) {
+          yield* sql`DROP TABLE IF EXISTS handled_events`
+          const outcomes = yield* Effect.all(Array.from({ length: 8 }, () => Effect.either(createTable)), {
+            concurrency: "unbounded"
+          })
+          expect(outcomes.filter((o) => o._tag === "Left")).toEqual([])
+        }
+        const rows = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM handled_events`
+        expect(rows).toEqual([{ n: 0 }])
+      }).pipe(Effect.provide(Layer.unwrapEffect(
+        Effect.map(PostgresCluster.PostgresCluster, (pg) => pg.freshDatabase({ maxConnections: 8 }))
+      ))),
+    120_000
+  )
 })

@@ -40,7 +40,12 @@ const program = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   yield* Inbox.setup
   // No key on purpose: a second transactional write of one event is a second row, and the test counts them.
-  yield* sql`CREATE TABLE IF NOT EXISTS handled (event_id text NOT NULL, replica text NOT NULL)`
+  // Under a lock: replicas start together, and concurrent `CREATE TABLE IF NOT EXISTS` can collide in Postgres's
+  // catalog ("duplicate key value violates unique constraint pg_type_typname_nsp_index").
+  yield* sql.withTransaction(Effect.andThen(
+    sql`SELECT pg_advisory_xact_lock(hashtext('handled'))`,
+    sql`CREATE TABLE IF NOT EXISTS handled (event_id text NOT NULL, replica text NOT NULL)`
+  ))
   yield* Effect.sync(() => process.stdout.write("READY\n"))
   return yield* Inbox.consume(settings.inbox, handle, {
     workers: settings.workers,

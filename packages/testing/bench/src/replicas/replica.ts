@@ -101,9 +101,14 @@ const Sql = PgClient.layer({ ...settings.pg, username: "postgres", maxConnection
 const program = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   yield* Inbox.setup
-  yield* sql`CREATE TABLE IF NOT EXISTS ${
-    sql(handledTable)
-  } (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`
+  // Under a lock: replicas start together, and concurrent `CREATE TABLE IF NOT EXISTS` can collide in Postgres's
+  // catalog ("duplicate key value violates unique constraint pg_type_typname_nsp_index").
+  yield* sql.withTransaction(Effect.zipRight(
+    sql`SELECT pg_advisory_xact_lock(hashtext(${handledTable}))`,
+    sql`CREATE TABLE IF NOT EXISTS ${
+      sql(handledTable)
+    } (event_id text NOT NULL, replica text NOT NULL, at timestamptz NOT NULL DEFAULT now())`
+  ))
   if (settings.receiverSecret !== undefined) {
     // The receiver shares this replica's pool (warm from the setup above): given the `Sql` layer, it would build a
     // pool of its own and open its first connection during the first delivery.
