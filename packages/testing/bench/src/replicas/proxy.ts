@@ -4,11 +4,19 @@
  */
 import * as Http from "node:http"
 
-/** A running proxy: its URL, its targets, the answers it passed on (status and time taken), and how to stop it. */
+/** One answer the proxy passed on: its status, the ms it took, when it came (`Date.now()`) and which target gave it. */
+export interface Answer {
+  readonly status: number
+  readonly ms: number
+  readonly at: number
+  readonly target: string | undefined
+}
+
+/** A running proxy: its URL, its targets, the answers it passed on, and how to stop it. */
 export interface Proxy {
   readonly url: string
   readonly setTargets: (targets: ReadonlyArray<string>) => void
-  readonly answers: () => ReadonlyArray<{ readonly status: number; readonly ms: number }>
+  readonly answers: () => ReadonlyArray<Answer>
   readonly close: () => Promise<void>
 }
 
@@ -16,17 +24,23 @@ export interface Proxy {
 export const start = (initial: ReadonlyArray<string>): Promise<Proxy> => {
   let next = 0
   let targets = initial
-  const answers: Array<{ status: number; ms: number }> = []
+  const answers: Array<Answer> = []
   const server = Http.createServer((request, response) => {
     const started = performance.now()
-    response.on("finish", () => answers.push({ status: response.statusCode, ms: performance.now() - started }))
-    if (targets.length === 0) {
+    const target = targets.length === 0 ? undefined : new URL(request.url ?? "/", targets[next++ % targets.length])
+    response.on("finish", () =>
+      answers.push({
+        status: response.statusCode,
+        ms: performance.now() - started,
+        at: Date.now(),
+        target: target?.origin
+      }))
+    if (target === undefined) {
       request.resume()
       response.writeHead(502)
       response.end()
       return
     }
-    const target = new URL(request.url ?? "/", targets[next++ % targets.length])
     const upstream = Http.request(target, { method: request.method, headers: request.headers }, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(response)

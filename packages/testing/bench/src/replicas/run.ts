@@ -101,6 +101,10 @@ export interface Result {
   /** Disruptions followed by another before any event was stored: left out of `failoverMs` and `handOverMs`. */
   readonly overlapped: number
   readonly ackMs: ReadonlyArray<number>
+  /** Every answer at the proxy: status, ms, when (ms into the run) and how long its receiver had been taking deliveries. */
+  readonly acks: ReadonlyArray<
+    { readonly status: number; readonly ms: number; readonly atMs: number; readonly servingMs: number | null }
+  >
   readonly firstTry204: number
   readonly deliveries: number
   readonly drainPerSecond: number
@@ -210,7 +214,15 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
       yield* child.line("READY")
       if (secret !== undefined) ports.push(yield* child.line("PORT "))
     }
-    if (proxy !== undefined) proxy.setTargets(ports.map((port) => `http://127.0.0.1:${port}`))
+    // When each receiver began to take deliveries, to tell a cold receiver's first answers from the rest.
+    const serving = new Map<string, number>()
+    const route = () => {
+      if (proxy === undefined) return
+      const targets = ports.map((port) => `http://127.0.0.1:${port}`)
+      for (const target of targets) if (!serving.has(target)) serving.set(target, Date.now())
+      proxy.setTargets(targets)
+    }
+    route()
 
     const query = <A extends object>(text: string) =>
       Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<A>(text)).pipe(Effect.provide(db))
@@ -294,7 +306,7 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
       yield* next.line("READY")
       if (secret !== undefined && proxy !== undefined) {
         ports[i] = yield* next.line("PORT ")
-        proxy.setTargets(ports.map((port) => `http://127.0.0.1:${port}`))
+        route()
       }
     }
     // Events keep coming for a lease and a few seconds after the last disruption, so that each is followed by a
@@ -377,6 +389,12 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
       handOverMs,
       overlapped,
       ackMs: acks.filter((a) => a.status >= 200 && a.status < 300).map((a) => a.ms),
+      acks: acks.map((a) => ({
+        status: a.status,
+        ms: a.ms,
+        atMs: a.at - started,
+        servingMs: a.target === undefined ? null : a.at - a.ms - (serving.get(a.target) ?? a.at)
+      })),
       firstTry204: acks.filter((a) => a.status === 204).length,
       deliveries: acks.length,
       drainPerSecond: r.n / Math.max(0.001, (r.lastDone - r.firstDone) / 1000),
