@@ -142,6 +142,43 @@ describe("the stores' lock file", () => {
     60_000
   )
 
+  it.live(
+    "a guard left by a process that is gone (killed while releasing) is taken over at once, not after 30 seconds",
+    () =>
+      Effect.gen(function*() {
+        const dir = yield* freshDirectory
+        const file = path.join(dir, "positions.json.lock")
+        const namespace = fs.readlinkSync("/proc/self/ns/pid")
+        const dead = 2 ** 22 + 12_345 // above Linux's pid_max: no process has it
+        const guard = (ns: string) =>
+          fs.writeFileSync(`${file}.guard`, JSON.stringify({ at: Date.now(), pid: dead, namespace: ns }))
+
+        // A stale lock to take over: the take-over needs the guard.
+        staleLock(file)
+        guard(namespace)
+        expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("5 seconds"))).toBe("taken")
+        expect(fs.existsSync(`${file}.guard`)).toBe(false)
+        expect(fs.existsSync(file)).toBe(false)
+
+        // Released under the guard too: a dead guard there does not keep the lock file behind.
+        guard(namespace)
+        const released = yield* Effect.fork(withLock(file, Effect.sleep("50 millis")))
+        yield* Effect.sleep("10 millis")
+        yield* Fiber.join(released).pipe(Effect.timeout("5 seconds"))
+        expect(fs.existsSync(file)).toBe(false)
+
+        // A guard from another namespace says nothing about its process: it is waited for (until it goes).
+        staleLock(file)
+        guard("pid:[1]")
+        const waiting = yield* Effect.fork(withLock(file, Effect.succeed("taken")))
+        yield* Effect.sleep("500 millis")
+        expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+        fs.rmSync(`${file}.guard`)
+        expect(yield* Fiber.join(waiting).pipe(Effect.timeout("5 seconds"))).toBe("taken")
+      }).pipe(Effect.provide(NodeContext.layer), Effect.scoped),
+    60_000
+  )
+
   it.live("a file larger than a store reads is InvalidData, not read whole", () =>
     Effect.gen(function*() {
       const dir = yield* freshDirectory

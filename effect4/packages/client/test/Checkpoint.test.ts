@@ -8,6 +8,7 @@
 import { Checkpoint } from "@effect-exa/client"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
@@ -206,6 +207,31 @@ describe("Checkpoint.layerFile", () => {
       }
       // The lock is released, and no temporary file is left.
       expect(fs.readdirSync(dir)).toEqual(["checkpoints.json"])
+    }).pipe(Effect.scoped))
+
+  it.live("a guard left by a process killed while releasing a lock is taken over at once, one from elsewhere waited for", () =>
+    Effect.gen(function*() {
+      const dir = yield* temporaryDirectory
+      const file = path.join(dir, "checkpoints.json")
+      const namespace = fs.readlinkSync("/proc/self/ns/pid")
+      const dead = 2 ** 22 + 12_345 // above Linux's pid_max: no process has it
+      const crashed = (ns: string) => {
+        fs.writeFileSync(`${file}.lock`, JSON.stringify({ token: "crashed", at: Date.now() - 60_000, pid: dead }))
+        fs.writeFileSync(`${file}.lock.guard`, JSON.stringify({ at: Date.now(), pid: dead, namespace: ns }))
+      }
+      crashed(namespace)
+      // Without the take-over the guard would hold every writer for 30 seconds.
+      yield* using(Checkpoint.layerFile(file), (c) => c.set("main", position(1))).pipe(Effect.timeout("5 seconds"))
+      expect(fs.readdirSync(dir)).toEqual(["checkpoints.json"])
+
+      // A guard from another pid namespace says nothing about its process: waited for until it goes.
+      crashed("pid:[1]")
+      const writing = yield* Effect.forkChild(using(Checkpoint.layerFile(file), (c) => c.set("main", position(2))))
+      yield* Effect.sleep("500 millis")
+      expect(writing.pollUnsafe()).toBeUndefined()
+      fs.rmSync(`${file}.lock.guard`)
+      yield* Fiber.join(writing).pipe(Effect.timeout("5 seconds"))
+      expect(yield* using(Checkpoint.layerFile(file), (c) => c.get("main"))).toEqual(Option.some(position(2)))
     }).pipe(Effect.scoped))
 
   it.live("a lock left by a crashed process (older than 10 s) is taken over; a file that cannot be read is never replaced", () =>

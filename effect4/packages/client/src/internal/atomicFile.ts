@@ -189,14 +189,14 @@ export const withLock = <A, E, R>(
           const gone = holder !== undefined && holder.namespace !== undefined && holder.namespace === namespace &&
             !alive(holder.pid)
           if (holder === undefined || now - holder.at > staleLockAfter || gone) {
-            yield* removeIf(fs, file, (text) => text === held.value)
+            yield* removeIf(fs, file, namespace, (text) => text === held.value)
           }
         }
         if (now - started > lockWait) return yield* lockTimedOut(file)
         yield* restore(Effect.sleep(Math.min(2 + attempt, 20)))
       }
       const exit = yield* Effect.exit(restore(effect))
-      yield* removeIf(fs, file, (text) => lockHolder(text)?.token === token).pipe(Effect.ignore)
+      yield* removeIf(fs, file, namespace, (text) => lockHolder(text)?.token === token).pipe(Effect.ignore)
       return yield* exit
     })
   )
@@ -222,16 +222,19 @@ const lockHolder = (
 }
 
 /**
- * Removes `file` if its content passes `expected`, under the guard `<file>.guard` (see `withLock`). A guard older
- * than 30 seconds (its holder died between two file operations) is removed.
+ * Removes `file` if its content passes `expected`, under the guard `<file>.guard` (see `withLock`). A guard whose
+ * process is gone (in this pid namespace: killed between two file operations) is removed at once, any other after
+ * 30 seconds.
  */
-const removeIf = (fs: Fs, file: string, expected: (text: string) => boolean) =>
+const removeIf = (fs: Fs, file: string, namespace: string | undefined, expected: (text: string) => boolean) =>
   Effect.gen(function*() {
     const guard = `${file}.guard`
     const started = yield* Clock.currentTimeMillis
     for (let attempt = 0;; attempt++) {
       const now = yield* Clock.currentTimeMillis
-      const taken = yield* fs.writeFileString(guard, String(now), { flag: "wx" }).pipe(
+      const taken = yield* fs.writeFileString(guard, JSON.stringify({ at: now, pid: ownPid(), namespace }), {
+        flag: "wx"
+      }).pipe(
         Effect.as(true),
         Effect.catchIf((error) => isReason(error, "AlreadyExists"), () => Effect.succeed(false))
       )
@@ -241,15 +244,34 @@ const removeIf = (fs: Fs, file: string, expected: (text: string) => boolean) =>
           if (Option.isSome(text) && expected(text.value)) yield* fs.remove(file)
         }).pipe(Effect.ensuring(fs.remove(guard).pipe(Effect.ignore)))
       }
-      const since = yield* fs.mtime(guard).pipe(
-        Effect.map((mtime) => Option.getOrElse(Option.map(mtime, (date) => date.getTime()), () => now)),
-        Effect.orElseSucceed(() => now)
-      )
-      if (now - since > staleGuardAfter) yield* fs.remove(guard).pipe(Effect.ignore)
+      // A guard's holder killed with `kill -9` between taking it and removing it would otherwise stall every other
+      // writer of the file for 30 seconds. Removed only if it still holds what was read, as a stale guard is: the
+      // same window as the 30-second take-over, sooner.
+      const held = yield* readIfExists(fs, guard, maxLockBytes).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+      const holder = Option.isSome(held) ? lockHolder(held.value) : undefined
+      if (
+        Option.isSome(held) && holder !== undefined && holder.namespace !== undefined &&
+        holder.namespace === namespace && !alive(holder.pid)
+      ) {
+        yield* removeIfStill(fs, guard, held.value)
+      } else {
+        const since = yield* fs.mtime(guard).pipe(
+          Effect.map((mtime) => Option.getOrElse(Option.map(mtime, (date) => date.getTime()), () => now)),
+          Effect.orElseSucceed(() => now)
+        )
+        if (now - since > staleGuardAfter) yield* fs.remove(guard).pipe(Effect.ignore)
+      }
       if (now - started > lockWait) return yield* lockTimedOut(guard)
       yield* Effect.sleep(Math.min(1 + attempt, 10))
     }
   })
+
+// Removes `file` if it still holds `text` (a guard left by a process that is gone).
+const removeIfStill = (fs: Fs, file: string, text: string) =>
+  readIfExists(fs, file, maxLockBytes).pipe(
+    Effect.flatMap((now) => Option.isSome(now) && now.value === text ? fs.remove(file) : Effect.void),
+    Effect.ignore
+  )
 
 // The process id, where there is one (Node, Bun, Deno's Node layer).
 const ownPid = (): number | undefined => {
