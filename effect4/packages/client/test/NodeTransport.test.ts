@@ -122,6 +122,28 @@ describe("the client over NodeTransport on loopback", () => {
       }
     }).pipe(Effect.scoped))
 
+  it.live("a body of announced length cut off, or stalled half-way, is a Transport error or a Timeout (aborted)", () =>
+    Effect.gen(function*() {
+      // An announced, unencoded length: the body is read whole by undici's own reader, not streamed.
+      const cut = yield* serve((_, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(json.length) })
+        res.write(json.slice(0, 20), () => res.destroy())
+      })
+      const error = yield* Effect.flip(EventsClient.getEvent("ev_1").pipe(Effect.provide(client(cut.url))))
+      expect(error._tag).toBe("Transport")
+      expect(JSON.stringify(error) + error.message).not.toContain(KEY)
+
+      const stalled = yield* serve((_, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(json.length) })
+        res.write(json.slice(0, 20))
+      })
+      const context = yield* Layer.build(client(stalled.url, { timeout: "200 millis" }))
+      const late = yield* Effect.flip(EventsClient.getEvent("ev_2").pipe(Effect.provide(context)))
+      expect(late._tag).toBe("Timeout")
+      yield* eventually(() => stalled.aborted.length > 0)
+      expect(stalled.aborted).toEqual(["/websets/v0/events/ev_2"])
+    }).pipe(Effect.scoped))
+
   it.live("a server that never answers is a Timeout, and the request is aborted (the server sees it close)", () =>
     Effect.gen(function*() {
       const { aborted, url } = yield* serve(() => {})
