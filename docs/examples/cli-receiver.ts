@@ -22,7 +22,11 @@ const main = Effect.gen(function*() {
     const response = await handler(request)
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()))
   })
-  server.listen(port, "127.0.0.1")
+  // Listening once the port is bound (a port in use fails here, with its reason).
+  yield* Effect.async<void, Error>((resume) => {
+    server.once("error", (error) => resume(Effect.fail(error)))
+    server.listen(port, "127.0.0.1", () => resume(Effect.void))
+  })
   yield* Console.log(`listening on http://localhost:${port}/webhook`)
 })
 

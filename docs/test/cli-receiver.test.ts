@@ -46,6 +46,12 @@ describe("docs/cli.md: the receiver for listen", () => {
         const missing = yield* run(file, { PORT: String(port) })
         expect(missing.code).toBe(1)
         expect(missing.stderr).toContain("EXA_WEBHOOK_SECRET")
+
+        // The port is the running receiver's: a second one says why it cannot listen, and never that it listens.
+        const taken = yield* run(file, { EXA_WEBHOOK_SECRET: secret, PORT: String(port) })
+        expect(taken.code).toBe(1)
+        expect(taken.stdout).not.toContain("listening on")
+        expect(taken.stderr).toContain("EADDRINUSE")
       }).pipe(Effect.scoped),
     120_000
   )
