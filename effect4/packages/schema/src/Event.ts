@@ -9,6 +9,7 @@ import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import * as EventType from "./EventType.js"
 import { Import } from "./Import.js"
+import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 import { Monitor } from "./Monitor.js"
 import { MonitorRun } from "./MonitorRun.js"
@@ -459,6 +460,9 @@ export const match = <A>(event: Event, cases: Cases<A> | PartialCases<A>): A => 
   const handler = table[event.type]
   return handler !== undefined ? handler(event) : (cases as PartialCases<A>).orElse(event)
 }
+
+// The event classes declare no constructor, field or accessor: the compiled decoder may build their instances.
+for (const variant of [...KnownEvent.members, UnknownEvent]) registerClass(variant)
 
 const decoder = Decoder.make(Event)
 

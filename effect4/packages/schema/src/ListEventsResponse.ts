@@ -8,6 +8,7 @@ import type * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import { Event } from "./Event.js"
+import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 
 /**
@@ -21,6 +22,9 @@ export class ListEventsResponse extends Schema.Class<ListEventsResponse>("ListEv
   hasMore: Schema.Boolean,
   nextCursor: Schema.NullOr(Schema.String)
 }) {}
+
+// No constructor, field or accessor of its own: the compiled decoder may build its instances.
+registerClass(ListEventsResponse)
 
 const decoder = Decoder.make(ListEventsResponse)
 

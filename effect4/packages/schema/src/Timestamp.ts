@@ -9,6 +9,7 @@ import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
+import { FAIL, fastDecode } from "./internal/compile.js"
 import { makeUtc } from "./internal/utc.js"
 
 // The shape of an RFC 3339 `date-time`; the ranges of each part are checked after.
@@ -16,13 +17,6 @@ const SHAPE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{
 
 // Digits only: `SHAPE` has already been checked.
 const two = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
-
-// Two digits at `i`, or -1 when either is not a digit.
-const digits2 = (s: string, i: number): number => {
-  const a = s.charCodeAt(i) - 48
-  const b = s.charCodeAt(i + 1) - 48
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
-}
 
 const daysIn = (year: number, month: number): number =>
   month === 2
@@ -64,24 +58,60 @@ const instant = (
   return utc < FIRST || utc > LAST ? undefined : utc
 }
 
-// The form the API sends, `2025-11-12T21:50:51.207Z`, checked character by character without the regular
-// expression; -1 when the text is not in exactly that form (the general parser then decides).
+// Days before each month of a common year (index 1 to 12), and each month's length.
+const BEFORE = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+const LENGTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+// Whether a character code, less 48, is a decimal digit (unsigned: a code below "0" wraps to a large number).
+const isDigit = (d: number): boolean => d >>> 0 <= 9
+
+// The form the API sends, `2025-11-12T21:50:51.207Z`, read character by character without the regular expression
+// and computed with integer arithmetic only; -1 when the text is not in exactly that form (upper-case `T` and `Z`,
+// three fraction digits), and the general parser decides. Range checks are the general parser's: month 1 to 12,
+// the month's length (29 February in leap years only), hour to 23, minute to 59, second to 60 (a leap second,
+// which the arithmetic carries into the next minute).
 const canonical = (s: string): number | undefined | -1 => {
+  if (s.length !== 24) return -1
+  const y0 = s.charCodeAt(0) - 48
+  const y1 = s.charCodeAt(1) - 48
+  const y2 = s.charCodeAt(2) - 48
+  const y3 = s.charCodeAt(3) - 48
+  const mo0 = s.charCodeAt(5) - 48
+  const mo1 = s.charCodeAt(6) - 48
+  const d0 = s.charCodeAt(8) - 48
+  const d1 = s.charCodeAt(9) - 48
+  const h0 = s.charCodeAt(11) - 48
+  const h1 = s.charCodeAt(12) - 48
+  const mi0 = s.charCodeAt(14) - 48
+  const mi1 = s.charCodeAt(15) - 48
+  const s0 = s.charCodeAt(17) - 48
+  const s1 = s.charCodeAt(18) - 48
+  const f0 = s.charCodeAt(20) - 48
+  const f1 = s.charCodeAt(21) - 48
+  const f2 = s.charCodeAt(22) - 48
   if (
-    s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 ||
-    s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90
+    s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90 ||
+    !isDigit(y0) || !isDigit(y1) || !isDigit(y2) || !isDigit(y3) || !isDigit(mo0) || !isDigit(mo1) ||
+    !isDigit(d0) || !isDigit(d1) || !isDigit(h0) || !isDigit(h1) || !isDigit(mi0) || !isDigit(mi1) ||
+    !isDigit(s0) || !isDigit(s1) || !isDigit(f0) || !isDigit(f1) || !isDigit(f2)
   ) return -1
-  const century = digits2(s, 0)
-  const year = digits2(s, 2)
-  const month = digits2(s, 5)
-  const day = digits2(s, 8)
-  const hour = digits2(s, 11)
-  const minute = digits2(s, 14)
-  const second = digits2(s, 17)
-  const millis = digits2(s, 20)
-  const last = s.charCodeAt(22) - 48
-  if ((century | year | month | day | hour | minute | second | millis) < 0 || last < 0 || last > 9) return -1
-  return instant(century * 100 + year, month, day, hour, minute, second, millis * 10 + last, 0)
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+  const month = mo0 * 10 + mo1
+  const day = d0 * 10 + d1
+  const hour = h0 * 10 + h1
+  const minute = mi0 * 10 + mi1
+  const second = s0 * 10 + s1
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  if (day > LENGTH[month]! + (leap && month === 2 ? 1 : 0)) return undefined
+  // Days from 0000-01-01 (year 0 is a leap year): 365 a year plus the leap days of the years before this one,
+  // less the 719,528 days from there to 1970-01-01. All operands are non-negative, so `| 0` is a floor.
+  const days = year * 365 + ((year + 3) >> 2) - (((year + 99) / 100) | 0) + (((year + 399) / 400) | 0) - 719_528 +
+    BEFORE[month]! + (leap && month > 2 ? 1 : 0) + day - 1
+  const utc = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + f0 * 100 + f1 * 10 + f2
+  // Only a leap second at the very end of 9999 gets past the last instant.
+  return utc > LAST ? undefined : utc
 }
 
 /**
@@ -169,17 +199,7 @@ const Utc: Schema.declare<DateTime.Utc> = Schema.declare(
   }
 )
 
-/**
- * An RFC 3339 timestamp with optional fractional seconds, decoded to a `DateTime.Utc`. Its instant must lie in the
- * years 0000 to 9999 in UTC (what RFC 3339 can write back); the error says so when it does not.
- *
- * Encodes to the canonical form the API itself sends (`2025-11-12T21:50:51.207Z`: UTC, milliseconds), so a
- * timestamp in that form round-trips byte for byte; any other offset or precision is normalised to that form.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Timestamp: Schema.decodeTo<Schema.declare<DateTime.Utc>, Schema.String> = Schema.String.pipe(
+const TimestampCodec = Schema.String.pipe(
   Schema.decodeTo(
     Utc,
     SchemaTransformation.transformEffect({
@@ -192,7 +212,31 @@ export const Timestamp: Schema.decodeTo<Schema.declare<DateTime.Utc>, Schema.Str
       encode: (value: DateTime.Utc) => Effect.succeed(DateTime.formatIso(value))
     })
   )
-).annotate({ identifier: "Timestamp", description: "an RFC 3339 timestamp" })
+)
+
+// The same steps for the package's compiled decoder (internal/compile.ts), without an Effect: a string, parsed, a
+// `DateTime.Utc` (which `Utc` accepts as it is).
+const decodeFast = (u: unknown): DateTime.Utc | typeof FAIL => {
+  if (typeof u !== "string") return FAIL
+  const millis = parse(u)
+  return millis === undefined ? FAIL : makeUtc(millis)
+}
+
+/**
+ * An RFC 3339 timestamp with optional fractional seconds, decoded to a `DateTime.Utc`. Its instant must lie in the
+ * years 0000 to 9999 in UTC (what RFC 3339 can write back); the error says so when it does not.
+ *
+ * Encodes to the canonical form the API itself sends (`2025-11-12T21:50:51.207Z`: UTC, milliseconds), so a
+ * timestamp in that form round-trips byte for byte; any other offset or precision is normalised to that form.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Timestamp: Schema.decodeTo<Schema.declare<DateTime.Utc>, Schema.String> = TimestampCodec.annotate({
+  identifier: "Timestamp",
+  description: "an RFC 3339 timestamp",
+  ...fastDecode(decodeFast, TimestampCodec.ast.encoding)
+})
 
 /**
  * A nullable timestamp: required key, `null` allowed.

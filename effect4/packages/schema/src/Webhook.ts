@@ -8,6 +8,7 @@ import type * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import { AnyEventType } from "./EventType.js"
+import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 import { Metadata } from "./Metadata.js"
 import { Timestamp } from "./Timestamp.js"
@@ -214,6 +215,9 @@ export class ListWebhooksResponse extends Schema.Class<ListWebhooksResponse>("Li
   hasMore: Schema.Boolean,
   nextCursor: Schema.NullOr(Schema.String)
 }) {}
+
+// No constructor, field or accessor of its own: the compiled decoder may build its instances.
+registerClass(ListWebhooksResponse)
 
 const webhook = Decoder.make(Webhook)
 const created = Decoder.make(CreatedWebhook)

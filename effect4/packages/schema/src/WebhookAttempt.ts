@@ -8,6 +8,7 @@ import type * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import { AnyEventType } from "./EventType.js"
+import { registerClass } from "./internal/compile.js"
 import * as Decoder from "./internal/decoder.js"
 import { stringRecord } from "./internal/stringRecord.js"
 import { Timestamp } from "./Timestamp.js"
@@ -83,6 +84,9 @@ export class ListWebhookAttemptsResponse
     nextCursor: Schema.NullOr(Schema.String)
   })
 {}
+
+// No constructor, field or accessor of its own: the compiled decoder may build its instances.
+registerClass(ListWebhookAttemptsResponse)
 
 const page = Decoder.make(ListWebhookAttemptsResponse)
 

@@ -49,8 +49,12 @@ const withoutCodeGeneration = <A>(f: () => A): A => {
   }
 }
 
-describe("the package's decoders, compiled by Effect's JIT compiler", () => {
-  it("generate code for a schema's nodes when they first decode", () => {
+// Parse options (even none: `{}`) send a decode to Effect's parser, past the package's own compiled fast path: what
+// these tests look at.
+const viaEffect = {}
+
+describe("the package's decoders, compiled by Effect's JIT compiler where Effect's parser decides", () => {
+  it("generate code for a schema's nodes when Effect's parser first decodes", () => {
     const original = globalThis.Function
     let generated = 0
     globalThis.Function = new Proxy(original, {
@@ -61,7 +65,7 @@ describe("the package's decoders, compiled by Effect's JIT compiler", () => {
     })
     try {
       const decoder = Decoder.make(makeSchema())
-      expect(Result.isSuccess(decoder.result(inputs[0]))).toBe(true)
+      expect(Result.isSuccess(decoder.result(inputs[0], viaEffect))).toBe(true)
     } finally {
       globalThis.Function = original
     }
@@ -73,12 +77,14 @@ describe("the package's decoders, compiled by Effect's JIT compiler", () => {
     // Without code generation the compiler gives up on every node: Effect's interpreter decodes.
     const interpreted = withoutCodeGeneration(() => {
       const decoder = Decoder.make(makeSchema())
-      for (const input of inputs) decoder.result(input) // every node resolved while code generation is refused
+      for (const input of inputs) decoder.result(input, viaEffect) // every node resolved while code generation is refused
       return decoder
     })
     for (const input of inputs) {
-      const a = compiled.result(input)
-      const b = interpreted.result(input)
+      const a = compiled.result(input, viaEffect)
+      const b = interpreted.result(input, viaEffect)
+      // The package's fast path gives the same answer.
+      expect(compiled.result(input)._tag).toBe(a._tag)
       expect(a._tag).toBe(b._tag)
       if (Result.isSuccess(a) && Result.isSuccess(b)) {
         expect({ ...a.success }).toStrictEqual({ ...b.success })

@@ -39,6 +39,23 @@ describe("Timestamp.parse", () => {
     { timeout: 120_000, arbitrary: { runs: 1000 } }
   )
 
+  // Any digits in the API's shape: most are impossible dates or times, which both must refuse alike. Written with a
+  // lower-case t, the same text is not in the shortcut's form and goes through the general parser.
+  const digits = (width: number) => Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 10 ** width - 1 }))
+  it.prop("the API's form is read by a shortcut that agrees with the general parser on any digits, valid or not", {
+    year: digits(4),
+    month: digits(2),
+    day: digits(2),
+    hour: digits(2),
+    minute: digits(2),
+    second: digits(2),
+    millis: digits(3)
+  }, ({ day, hour, millis, minute, month, second, year }) => {
+    const text = `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}.` +
+      `${pad(millis, 3)}Z`
+    expect(Timestamp.parse(text), text).toBe(Timestamp.parse(text.replace("T", "t")))
+  }, { timeout: 120_000, arbitrary: { runs: 3000 } })
+
   it("the API's own form refuses whatever the general parser refuses", () => {
     for (
       const text of [
