@@ -547,6 +547,15 @@ describe("the compiled decoder's parts", () => {
     }
     const nullable = Schema.NullOr(Schema.Unknown)
     expect(compile(nullable.ast)!(null)).toBeNull()
+    // `NullOr(X)` where X takes null too: X comes first, in a struct's field as anywhere.
+    const NullText = Schema.Null.pipe(
+      Schema.decodeTo(Schema.String, SchemaTransformation.transform({ decode: () => "was null", encode: () => null }))
+    )
+    const field = Schema.Struct({ a: Schema.NullOr(NullText), b: Schema.NullOr(Schema.Literals(["x", "y"])) })
+    expect(compile(field.ast)!({ a: null, b: null })).toEqual(
+      Result.getOrThrow(effectDecode(field)({ a: null, b: null }))
+    )
+    expect(compile(field.ast)!({ a: null, b: null })).toEqual({ a: "was null", b: null })
   })
 
   it("a check on any node runs on its decoded value, as Effect runs it", () => {

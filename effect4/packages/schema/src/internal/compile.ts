@@ -365,7 +365,7 @@ const objects = (ast: SchemaAST.Objects, go: Go, prototype?: object): Decode | u
     optional,
     decoders,
     ast.propertySignatures.map((ps) => kindOf(ps.type)),
-    ast.propertySignatures.map((ps) => (ps.type._tag === "Literal" ? ps.type.literal : undefined)),
+    ast.propertySignatures.map((ps) => constantsOf(ps.type, go)),
     prototype,
     classic
   )
@@ -411,17 +411,23 @@ const ANYTHING = 4
 const NULLABLE_STRING = 5
 const NULLABLE_NUMBER = 6
 const LITERAL = 7
+// `null`, or the field's decoder (`NullOr(X)` where X refuses null).
+const NULLABLE = 8
+// One of a few literals (`Literals([...])`).
+const ONE_OF = 9
 
 // A node decoded by its own parser alone: no checks, no encoding chain, no hand-written decoder.
 const isBare = (ast: SchemaAST.AST): boolean =>
   ast.checks === undefined && ast.encoding === undefined &&
   (ast as { readonly encodingChecks?: unknown }).encodingChecks === undefined && hookOf(ast) === undefined
 
-// The inline kind of a node: a bare keyword, literal, or `NullOr` of a keyword; `ownOf` gives such nodes the same
-// decoders.
-const kindOf = (ast: SchemaAST.AST): number => {
+// The inline kind of a node: a bare keyword or literal, a few literals, `NullOr` of something that refuses null;
+// `ownOf` gives such nodes the same decoders. A `suspend` is looked through (the event's `object`), a few levels deep.
+const kindOf = (ast: SchemaAST.AST, depth = 0): number => {
   if (!isBare(ast)) return CALL
   switch (ast._tag) {
+    case "Suspend":
+      return depth < 4 ? kindOf(ast.thunk(), depth + 1) : CALL
     case "String":
       return STRING
     case "Number":
@@ -434,14 +440,38 @@ const kindOf = (ast: SchemaAST.AST): number => {
     case "Literal":
       return LITERAL
     case "Union": {
-      if (ast.types.length !== 2 || ast.options?.mode === "oneOf") return CALL
+      if (ast.options?.mode === "oneOf") return CALL
+      if (literalsOf(ast) !== undefined) return ONE_OF
+      if (ast.types.length !== 2) return CALL
       const [a, b] = ast.types as unknown as [SchemaAST.AST, SchemaAST.AST]
       if (b._tag !== "Null" || !isBare(b)) return CALL
-      const kind = kindOf(a)
-      return kind === STRING ? NULLABLE_STRING : kind === NUMBER ? NULLABLE_NUMBER : CALL
+      const kind = kindOf(a, depth + 1)
+      return kind === STRING
+        ? NULLABLE_STRING
+        : kind === NUMBER
+        ? NULLABLE_NUMBER
+        : kindsOf(a).includes("null")
+        ? CALL
+        : NULLABLE
     }
     default:
       return CALL
+  }
+}
+
+// What `struct` checks a field of an inline kind against: the literal (`LITERAL`), the literals (`ONE_OF`), the
+// decoder of the non-null member (`NULLABLE`).
+const constantsOf = (ast: SchemaAST.AST, go: Go): unknown => {
+  while (ast._tag === "Suspend" && kindOf(ast) !== CALL) ast = ast.thunk()
+  switch (kindOf(ast)) {
+    case LITERAL:
+      return (ast as SchemaAST.Literal).literal
+    case ONE_OF:
+      return literalsOf(ast as SchemaAST.Union)
+    case NULLABLE:
+      return go((ast as SchemaAST.Union).types[0]!)
+    default:
+      return undefined
   }
 }
 
@@ -479,7 +509,7 @@ const struct = (
   optional: ReadonlyArray<boolean>,
   decoders: ReadonlyArray<Decode>,
   kinds: ReadonlyArray<number>,
-  literals: ReadonlyArray<unknown>,
+  constants: ReadonlyArray<unknown>,
   prototype: object | undefined,
   classic: Decode
 ): Decode => {
@@ -535,7 +565,21 @@ const struct = (
           if (v !== null && typeof v !== "number") return fail(base, FAIL)
           break
         case LITERAL:
-          if (v !== literals[i]) return fail(base, FAIL)
+          if (v !== constants[i]) return fail(base, FAIL)
+          break
+        case ONE_OF: {
+          const values = constants[i] as ReadonlyArray<unknown>
+          let j = 0
+          while (j < values.length && v !== values[j]) j++
+          if (j === values.length) return fail(base, FAIL)
+          break
+        }
+        case NULLABLE:
+          if (v !== null) {
+            a = (constants[i] as Decode)(v)
+            if (a === FAIL || a === BAIL) return fail(base, a)
+            if (a !== v) changed |= 1 << i
+          }
           break
         default:
           a = decoders[i]!(v)
@@ -729,14 +773,24 @@ const sentinelsOf = (ast: SchemaAST.AST): Map<PropertyKey, unknown> => {
 // members its index selects, in that order, and its index leaves out only members that would fail. Here too only
 // members that can accept the input are tried: by the kind of input, and for objects by the literal at the key that
 // tells most members apart (`type` for events).
+// The values of a union of a few bare literals (at most `FEW`), compared with `===`: a few comparisons cost nothing
+// for strings of another length, where hashing a fresh string (out of `JSON.parse`) reads it in full.
+const FEW = 8
+const literalsOf = (ast: SchemaAST.Union): ReadonlyArray<unknown> | undefined => {
+  const members = ast.types
+  return members.length > 0 && members.length <= FEW &&
+      members.every((m) => m._tag === "Literal" && isBare(m))
+    ? members.map((m) => (m as SchemaAST.Literal).literal)
+    : undefined
+}
+
 const union = (ast: SchemaAST.Union, go: Go): Decode | undefined => {
   if (ast.options?.mode === "oneOf") return undefined
   const members = ast.types
-  if (members.length > 0 && members.every((m) => m._tag === "Literal" && m.encoding === undefined && !m.checks)) {
+  if (members.length > 0 && members.every((m) => m._tag === "Literal" && isBare(m))) {
     const values = members.map((m) => (m as SchemaAST.Literal).literal)
-    // Compared with `===`: a few comparisons cost nothing for strings of another length, where hashing a fresh string
-    // (out of `JSON.parse`) reads it in full. Many values: one hash beats many comparisons.
-    if (values.length <= 8) {
+    // Many values: one hash beats many comparisons.
+    if (values.length <= FEW) {
       const count = values.length
       return (u) => {
         for (let i = 0; i < count; i++) if (u === values[i]) return u
