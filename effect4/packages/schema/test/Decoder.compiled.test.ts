@@ -7,6 +7,7 @@ import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 import { BAIL, compile, FAIL, registerClass } from "../src/internal/compile.js"
 import * as Decoder from "../src/internal/decoder.js"
@@ -79,45 +80,60 @@ const effectDecode = <A, I>(schema: Schema.Codec<A, I>) => {
   }
 }
 
-const fastEvent = compile(Event.Event.ast)!
+// Each fast path twice: as the package runs it where code generation works (plain subtrees decoded by Effect's
+// JIT-compiled functions), and with closures only, as where code generation is refused.
+const fastPaths = (ast: SchemaAST.AST): ReadonlyArray<(u: unknown) => unknown> => [
+  compile(ast, { generated: true })!,
+  compile(ast, { generated: false })!
+]
+const [fastEvent, closuresEvent] = fastPaths(Event.Event.ast) as [(u: unknown) => unknown, (u: unknown) => unknown]
 const fastPage = compile(ListEventsResponse.ListEventsResponse.ast)!
 const effectEvent = effectDecode(Event.Event)
 const effectPage = effectDecode(ListEventsResponse.ListEventsResponse)
 
-// The fast path and the package's decoder agree with Effect: the same value (see `difference`), or a refusal, and
-// then the package's decoder fails with Effect's own error. The fast path may leave an input it cannot read as data
-// to Effect (`BAIL`, or a throw) only where `mayBail` says so.
+// The fast paths and the package's decoder agree with Effect: the same value (see `difference`), or a refusal, and
+// then the package's decoder fails with Effect's own error. A fast path may leave an input it cannot read as data to
+// Effect (`BAIL`, or a throw) only where `mayBail` says so.
 const agreeWith = <A>(
-  fast: (u: unknown) => unknown,
+  fasts: ReadonlyArray<(u: unknown) => unknown>,
   reference: (u: unknown) => Result.Result<A, Schema.SchemaError | "thrown">,
   decoder: (u: unknown) => Result.Result<A, Schema.SchemaError>
 ) =>
 (input: unknown, mayBail = false): "decoded" | "refused" => {
   const expected = reference(input)
-  let actual: unknown
-  try {
-    actual = fast(input)
-  } catch {
-    actual = BAIL
-  }
   const viaDecoder = decoder(input)
+  for (const fast of fasts) {
+    let actual: unknown
+    try {
+      actual = fast(input)
+    } catch {
+      actual = BAIL
+    }
+    if (Result.isSuccess(expected)) {
+      if (mayBail && actual === BAIL) continue
+      assert(actual !== FAIL && actual !== BAIL, "the fast path refused what Effect decodes")
+      expect(difference(actual, expected.success, parts(input))).toBeUndefined()
+    } else {
+      assert(actual === FAIL || actual === BAIL, "the fast path decoded what Effect refuses")
+    }
+  }
   if (Result.isSuccess(expected)) {
-    if (mayBail && actual === BAIL) actual = viaDecoder.pipe(Result.getOrThrow)
-    assert(actual !== FAIL && actual !== BAIL, "the fast path refused what Effect decodes")
-    expect(difference(actual, expected.success, parts(input))).toBeUndefined()
     assert(Result.isSuccess(viaDecoder), "the package's decoder refused what Effect decodes")
     expect(difference(viaDecoder.success, expected.success, parts(input))).toBeUndefined()
     return "decoded"
   }
-  assert(actual === FAIL || actual === BAIL, "the fast path decoded what Effect refuses")
   assert(Result.isFailure(viaDecoder))
   expect(Schema.isSchemaError(viaDecoder.failure)).toBe(true)
   if (expected.failure !== "thrown") expect(viaDecoder.failure.message).toBe(expected.failure.message)
   return "refused"
 }
 
-const agree = agreeWith(fastEvent, effectEvent, (u) => Event.decodeResult(u))
-const agreePage = agreeWith(fastPage, effectPage, (u) => ListEventsResponse.decodeResult(u))
+const agree = agreeWith(fastPaths(Event.Event.ast), effectEvent, (u) => Event.decodeResult(u))
+const agreePage = agreeWith(
+  fastPaths(ListEventsResponse.ListEventsResponse.ast),
+  effectPage,
+  (u) => ListEventsResponse.decodeResult(u)
+)
 
 // JSON text as the API sends it, parsed.
 const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
@@ -168,10 +184,12 @@ describe("the compiled decoder", () => {
     expect(stopped).toEqual([])
   })
 
-  it("decodes every fixture itself (Effect's parser is not needed), to what Effect decodes", () => {
+  it("decodes every fixture itself (no replay through Effect's parser), to what Effect decodes", () => {
     for (const input of Fixtures.allEvents) {
-      const value = fastEvent(input)
-      assert(value !== FAIL && value !== BAIL, input.type)
+      for (const fast of [fastEvent, closuresEvent]) {
+        const value = fast(input)
+        assert(value !== FAIL && value !== BAIL, input.type)
+      }
       expect(agree(input)).toBe("decoded")
     }
     const page = { data: Fixtures.allEvents, hasMore: true, nextCursor: "c_1" }
@@ -190,11 +208,13 @@ describe("the compiled decoder", () => {
         }]
       ] as const
     ) {
-      const value = compile(schema.ast)!(input)
-      assert(value !== FAIL && value !== BAIL)
       const expected = effectDecode(schema as Schema.Codec<unknown, unknown>)(input)
       assert(Result.isSuccess(expected))
-      expect(difference(value, expected.success, parts(input))).toBeUndefined()
+      for (const fast of fastPaths(schema.ast)) {
+        const value = fast(input)
+        assert(value !== FAIL && value !== BAIL)
+        expect(difference(value, expected.success, parts(input))).toBeUndefined()
+      }
     }
   })
 
@@ -242,6 +262,7 @@ describe("the compiled decoder", () => {
         Schema.String,
         Schema.Number,
         Schema.Array(Schema.String),
+        Schema.Array(Schema.Union([Schema.String, Schema.Finite, Schema.Null])),
         Schema.Record(Schema.String, Schema.String),
         Schema.Struct({ type: Schema.Literals(["company", "person", "custom"]) })
       ])
@@ -281,6 +302,10 @@ describe("the compiled decoder", () => {
     delete missing.data.title
     expect(agree(missing)).toBe("refused")
     expect(agree({ ...idle, data: { ...idle.data, metadata: undefined } })).toBe("refused")
+    // An enrichment's result is strings only.
+    const results = structuredClone(enriched) as any
+    results.data.enrichments[0].result = ["18000000", 18000000]
+    expect(agree(results)).toBe("refused")
     // An `Unknown` value that is `undefined` but present is kept for the unknown event; absent, it is refused.
     expect(agree({ ...idle, type: "webset.export.created", data: undefined })).toBe("refused")
   })
@@ -451,7 +476,7 @@ describe("the compiled decoder on hostile input", () => {
       prototype.title = "from the prototype"
       const { title: _, ...withoutTitle } = idle.data
       // The fast path leaves such an input to Effect.
-      expect(fastEvent(idle)).toBe(BAIL)
+      expect(closuresEvent(idle)).toBe(BAIL)
       expect(agree({ ...idle, data: withoutTitle }, true)).toBe("decoded")
       expect(agree(idle, true)).toBe("decoded")
       prototype.extra = 1
@@ -463,6 +488,9 @@ describe("the compiled decoder on hostile input", () => {
   })
 })
 
+// The closures themselves: with generated code, a plain schema would be decoded by Effect's own function.
+const closures = { generated: false }
+
 describe("the compiled decoder's parts", () => {
   it("builds instances of a registered class itself, equal to the constructor's; an unregistered one through it", () => {
     let constructed = 0
@@ -472,7 +500,7 @@ describe("the compiled decoder's parts", () => {
         constructed++
       }
     }
-    const unregistered = compile(Counted.ast)!
+    const unregistered = compile(Counted.ast, closures)!
     const reference = effectDecode(Counted)
     const before = constructed
     const value = unregistered({ a: "x", b: 1, c: true })
@@ -482,7 +510,7 @@ describe("the compiled decoder's parts", () => {
 
     class Plain extends Schema.Class<Plain>("Plain")({ a: Schema.String, b: Schema.optionalKey(Schema.Number) }) {}
     registerClass(Plain)
-    const registered = compile(Plain.ast)!
+    const registered = compile(Plain.ast, closures)!
     const plain = effectDecode(Plain)
     for (const input of [{ a: "x", b: 1 }, { b: 2, a: "y", c: 1 }, { a: "z" }]) {
       const ours = registered(input)
@@ -493,7 +521,7 @@ describe("the compiled decoder's parts", () => {
     expect(registered({ a: 1 })).toBe(FAIL)
     // An annotated copy is another AST: decoded through the constructor, as Effect does.
     const annotated = Plain.annotate({ title: "plain" })
-    expect(difference(compile(annotated.ast)!({ a: "x" }), new Plain({ a: "x" }), new Set())).toBeUndefined()
+    expect(difference(compile(annotated.ast, closures)!({ a: "x" }), new Plain({ a: "x" }), new Set())).toBeUndefined()
   })
 
   it("a timestamp's hand-written decoder serves the timestamp only, not a schema decoding through it", () => {
@@ -503,7 +531,7 @@ describe("the compiled decoder's parts", () => {
         SchemaTransformation.transform({ decode: (s: string) => s.trim(), encode: (s: string) => s })
       )
     )
-    const fast = compile(Padded.ast)!
+    const fast = compile(Padded.ast, closures)!
     const reference = effectDecode(Padded)
     for (const input of [" 2025-11-12T21:50:51.207Z ", "2025-11-12T21:50:51.207Z", " soon ", 42]) {
       const expected = reference(input)
@@ -521,7 +549,7 @@ describe("the compiled decoder's parts", () => {
     })
     expect(
       difference(
-        compile(optional.ast)!({ at: "2025-11-12T21:50:51.207Z" }),
+        compile(optional.ast, closures)!({ at: "2025-11-12T21:50:51.207Z" }),
         Result.getOrThrow(effectDecode(optional)({ at: "2025-11-12T21:50:51.207Z" })),
         new Set()
       )
@@ -533,7 +561,7 @@ describe("the compiled decoder's parts", () => {
     const B = Schema.Struct({ kind: Schema.Literal("a"), n: Schema.String })
     const C = Schema.Struct({ n: Schema.Unknown })
     const union = Schema.Union([A, B, C, Schema.Null, Schema.String])
-    const fast = compile(union.ast)!
+    const fast = compile(union.ast, closures)!
     const reference = effectDecode(union)
     for (
       const input of [{ kind: "a", n: 1 }, { kind: "a", n: "1" }, { kind: "b", n: 1 }, { n: [] }, null, "s", 1, [], {
@@ -546,22 +574,22 @@ describe("the compiled decoder's parts", () => {
       else expect(actual).toBe(FAIL)
     }
     const nullable = Schema.NullOr(Schema.Unknown)
-    expect(compile(nullable.ast)!(null)).toBeNull()
+    expect(compile(nullable.ast, closures)!(null)).toBeNull()
     // `NullOr(X)` where X takes null too: X comes first, in a struct's field as anywhere.
     const NullText = Schema.Null.pipe(
       Schema.decodeTo(Schema.String, SchemaTransformation.transform({ decode: () => "was null", encode: () => null }))
     )
     const field = Schema.Struct({ a: Schema.NullOr(NullText), b: Schema.NullOr(Schema.Literals(["x", "y"])) })
-    expect(compile(field.ast)!({ a: null, b: null })).toEqual(
+    expect(compile(field.ast, closures)!({ a: null, b: null })).toEqual(
       Result.getOrThrow(effectDecode(field)({ a: null, b: null }))
     )
-    expect(compile(field.ast)!({ a: null, b: null })).toEqual({ a: "was null", b: null })
+    expect(compile(field.ast, closures)!({ a: null, b: null })).toEqual({ a: "was null", b: null })
   })
 
   it("a check on any node runs on its decoded value, as Effect runs it", () => {
     const Even = Schema.Number.check(Schema.makeFilter((n: number) => n % 2 === 0 || "odd"))
     const schema = Schema.Struct({ n: Even, list: Schema.Array(Schema.String).check(Schema.isMinLength(1)) })
-    const fast = compile(schema.ast)!
+    const fast = compile(schema.ast, closures)!
     expect(fast({ n: 2, list: ["a"] })).toEqual({ n: 2, list: ["a"] })
     expect(fast({ n: 3, list: ["a"] })).toBe(FAIL)
     expect(fast({ n: 2, list: [] })).toBe(FAIL)

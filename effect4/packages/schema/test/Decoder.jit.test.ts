@@ -72,6 +72,25 @@ describe("the package's decoders, compiled by Effect's JIT compiler where Effect
     expect(generated).toBeGreaterThan(0)
   })
 
+  it("hand a plain subtree (the array of structs) to Effect's generated function on the fast path too", () => {
+    const original = globalThis.Function
+    let generated = 0
+    globalThis.Function = new Proxy(original, {
+      apply: (target, self, args) => {
+        // Effect's JIT compiler builds each function from (ast, R, resolve, source); probes take one argument.
+        if (args.length === 4) generated++
+        return Reflect.apply(target, self, args)
+      }
+    })
+    try {
+      const decoder = Decoder.make(makeSchema())
+      expect(Result.isSuccess(decoder.result(inputs[0]))).toBe(true)
+    } finally {
+      globalThis.Function = original
+    }
+    expect(generated).toBeGreaterThan(0)
+  })
+
   it("decode to the same values and fail with the same messages as Effect's interpreter alone", () => {
     const compiled = Decoder.make(makeSchema())
     // Without code generation the compiler gives up on every node: Effect's interpreter decodes.

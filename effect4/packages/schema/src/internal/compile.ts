@@ -4,17 +4,20 @@
  * Effect 4's parser runs an `Effect` per node wherever its own code generator stops (a class, a timestamp: every
  * declaration and effectful transformation), and every event is a class full of timestamps. This module walks a
  * schema's AST once and builds a tree of closures that check the input and build the same output as Effect's
- * decoding, without running an Effect and without generating code (so it also works where `new Function` is
- * refused). The contract:
+ * decoding, without running an Effect. The closures generate no code; where the runtime lets Effect generate code,
+ * the plain subtrees its code generator handles in one function (no declaration below: an item's properties,
+ * evaluations and enrichment results) are handed to that function, which builds them faster than closures can, and
+ * where it does not (a Content-Security-Policy without 'unsafe-eval'), closures decode everything. The contract:
  *
  * - the fast path returns a value only when Effect would return an equal one for that input: new objects and arrays
  *   with the same own keys in the same order and the same prototypes, the same values where Effect keeps the input's
  *   (an `Unknown` field, a string record), the same `DateTime.Utc` values;
  * - otherwise it returns `FAIL` (the input is invalid) or `BAIL` (it cannot tell), and the caller runs Effect's
- *   parser, which produces the result and the error message. The fast path never builds errors.
+ *   parser, which produces the result and the error message. The closures never build errors.
  *
  * A node it does not handle makes `compile` return `undefined`, and the schema is decoded by Effect alone. The
- * property tests in `test/Decoder.compiled.test.ts` compare both paths on generated, mutated and hostile inputs.
+ * property tests in `test/Decoder.compiled.test.ts` compare both forms (with and without generated code) to Effect's
+ * decoding on generated, mutated and hostile inputs.
  *
  * Inputs are read as data: a value behind a getter or a proxy may be read a different number of times here than by
  * Effect (a union reads its discriminator to pick a member, then the member reads it again), so one whose value
@@ -24,7 +27,10 @@
  * @internal
  */
 import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
+import * as SchemaJITCompiler from "effect/schema/SchemaJITCompiler"
 import * as SchemaAST from "effect/SchemaAST"
+import * as SchemaParser from "effect/SchemaParser"
 
 /** The input is invalid: Effect's parser fails on it too. */
 export const FAIL: unique symbol = Symbol.for("@effect-exa/schema/compile/FAIL") as never
@@ -88,9 +94,15 @@ const settle = (effect: unknown): unknown => {
 
 /**
  * Compiles a schema AST for decoding, or `undefined` when some node is outside what the fast path handles.
+ *
+ * `generated`: whether plain subtrees are decoded by Effect's JIT-compiled functions (see `isPlainContainer`); by
+ * default, when the runtime lets Effect generate code.
  */
-export const compile = (ast: SchemaAST.AST): Decode | undefined => {
-  const root = go(ast)
+export const compile = (
+  ast: SchemaAST.AST,
+  options?: { readonly generated?: boolean | undefined }
+): Decode | undefined => {
+  const root = compilers[(options?.generated ?? canGenerateCode()) ? 1 : 0]!(ast)
   if (root === undefined) return undefined
   // Structs keep the values they decode on a shared stack (see `struct`); whatever happens below, the stack is left
   // as it was found and holds no decoded value after the call.
@@ -111,25 +123,109 @@ const hasEnumerable = (object: object): boolean => {
   return false
 }
 
-type Go = (ast: SchemaAST.AST) => Decode | undefined
-
-// Each node is compiled once, whichever schema it is met in (`Event` and the page that holds events share theirs).
-// ASTs are immutable and acyclic (a recursive schema goes through `suspend`, compiled when first used).
-const cache = new WeakMap<SchemaAST.AST, Decode | null>()
-const go: Go = (node) => {
-  const cached = cache.get(node)
-  if (cached !== undefined) return cached ?? undefined
-  const out = build(node, go)
-  cache.set(node, out ?? null)
-  return out
+// Whether `new Function` works here, as Effect's JIT compiler itself checks it (again if `Function` is replaced). A
+// Content-Security-Policy without 'unsafe-eval', and some edge runtimes, refuse it.
+let checkedFunction: unknown
+let codeGeneration = false
+const canGenerateCode = (): boolean => {
+  if (checkedFunction !== globalThis.Function) {
+    checkedFunction = globalThis.Function
+    try {
+      codeGeneration = globalThis.Function("return true")() === true
+    } catch {
+      codeGeneration = false
+    }
+  }
+  return codeGeneration
 }
 
-const build = (ast: SchemaAST.AST, go: Go): Decode | undefined => {
+type Go = (ast: SchemaAST.AST) => Decode | undefined
+
+// Each node is compiled once, whichever schema it is met in (`Event` and the page that holds events share theirs),
+// with generated code for plain subtrees or without. ASTs are immutable and acyclic (a recursive schema goes through
+// `suspend`, compiled when first used).
+const compiler = (generated: boolean): Go => {
+  const cache = new WeakMap<SchemaAST.AST, Decode | null>()
+  const go: Go = (node) => {
+    const cached = cache.get(node)
+    if (cached !== undefined) return cached ?? undefined
+    const out = build(node, go, generated)
+    cache.set(node, out ?? null)
+    return out
+  }
+  return go
+}
+const compilers: ReadonlyArray<Go> = [compiler(false), compiler(true)]
+
+const build = (ast: SchemaAST.AST, go: Go, generated: boolean): Decode | undefined => {
   // Checks on the encoded side of a node (what `flip` produces) are not part of decoding as our schemas use it.
   if ((ast as { readonly encodingChecks?: unknown }).encodingChecks !== undefined) return undefined
+  if (generated && isPlainContainer(ast)) return viaEffect(ast)
   const decode = hookOf(ast) ?? instances(ast, go) ?? codec(ast, go)
   if (decode === undefined || ast.checks === undefined) return decode
   return checked(decode, ast.checks, ast)
+}
+
+// A subtree Effect's JIT compiler turns into one generated function: no declaration, `suspend`, encoding chain or
+// hand-written decoder anywhere in it (an item's properties, evaluations and enrichment results; a search's criteria
+// and progress). Such a function checks and builds a struct with named property reads and an object literal, which
+// closures cannot match; where Effect can generate code, the fast path hands these subtrees to it, and keeps its own
+// closures for what Effect's code generator stops at (classes, timestamps, string records) and for runtimes that
+// refuse code generation. The containers only: a lone field (a string, a few literals) is checked inline by `struct`.
+const isPlainContainer = (ast: SchemaAST.AST): boolean =>
+  (ast._tag === "Objects" || ast._tag === "Arrays" || (ast._tag === "Union" && kindOf(ast) === CALL)) &&
+  plainNodes(ast, 0) !== undefined
+
+// The number of nodes in a plain subtree (Effect generates code for at most 2,048, 256 deep), or `undefined`.
+const plainNodes = (ast: SchemaAST.AST, depth: number): number | undefined => {
+  if (
+    depth > 64 || ast.encoding !== undefined || hookOf(ast) !== undefined ||
+    (ast as { readonly encodingChecks?: unknown }).encodingChecks !== undefined
+  ) return undefined
+  const sum = (nodes: ReadonlyArray<SchemaAST.AST>): number | undefined => {
+    let total = 1
+    for (const node of nodes) {
+      const count = plainNodes(node, depth + 1)
+      if (count === undefined) return undefined
+      total += count
+      if (total > 1024) return undefined
+    }
+    return total
+  }
+  switch (ast._tag) {
+    case "String":
+    case "Number":
+    case "Boolean":
+    case "Null":
+    case "Undefined":
+    case "Literal":
+    case "Unknown":
+    case "Any":
+      return 1
+    case "Objects":
+      return ast.indexSignatures.length === 0 ? sum(ast.propertySignatures.map((ps) => ps.type)) : undefined
+    case "Arrays":
+      return sum([...ast.elements, ...ast.rest])
+    case "Union":
+      return ast.options?.mode === "oneOf" ? undefined : sum(ast.types)
+    default:
+      return undefined
+  }
+}
+
+// A plain subtree, decoded by Effect's own parser with its JIT compiler enabled: on a valid input, its generated
+// function's output, returned as it is; on an invalid one, Effect's detailed pass runs and throws, and the fast path
+// says FAIL (the caller's replay of the whole input through Effect then reports it).
+const viaEffect = (ast: SchemaAST.AST): Decode => {
+  SchemaJITCompiler.enable(ast)
+  const decode = SchemaParser.decodeUnknownSync(Schema.make<Schema.Codec<unknown, unknown>>(ast))
+  return (u) => {
+    try {
+      return decode(u)
+    } catch {
+      return FAIL
+    }
+  }
 }
 
 // The node's hand-written decoder, if it was written for this very encoding chain.
