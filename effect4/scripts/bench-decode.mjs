@@ -1,10 +1,11 @@
 // Decoding speed of the two lines side by side, in one process under one Node: the Effect 3 line's
-// Event.decodeSync (its compiled decoder) and Effect Schema 3's own decoder, against the Effect 4 line's decoders,
-// which are Effect 4's Schema parser with its JIT compiler (effect/schema/SchemaJITCompiler, enabled by the package
-// on its schemas, so `Schema.decodeUnknownSync` of them is compiled too; scripts/prof-decode.mjs has the figures
-// without it). Each figure is JSON.parse of the payload text plus the decode, in microseconds of this process's CPU
-// time per payload (median of rounds interleaved across decoders, so that load on the machine hits them alike; CPU
-// time, so that waiting for a core on a loaded machine is not counted).
+// Event.decodeSync (its compiled decoder) and Effect Schema 3's own decoder, against the Effect 4 line's decoders
+// (its own compiled decoder, packages/schema/src/internal/compile.ts, with Effect 4's Schema parser for what that does
+// not settle) and Effect 4's own `Schema.decodeUnknownSync` of the same schemas (compiled by its JIT compiler,
+// effect/schema/SchemaJITCompiler, which the package enables on them). Each figure is JSON.parse of the payload text
+// plus the decode, in microseconds of this process's CPU time per payload (median of rounds interleaved across
+// decoders, so that load on the machine hits them alike; CPU time, so that waiting for a core on a loaded machine is
+// not counted).
 //
 //   corepack pnpm exec tsc -b                                        # repository root: the Effect 3 line's dist
 //                                                                    # (and its bench's samples)
