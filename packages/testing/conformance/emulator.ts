@@ -119,6 +119,23 @@ const isSettled = (value: unknown): value is Settled =>
   typeof value === "object" && value !== null && "_tag" in value &&
   ((value._tag === "Success" && "value" in value) || (value._tag === "Failure" && "error" in value))
 
+/**
+ * How many requests the emulator saw. It records one as it arrives, and on a busy machine an attempt the client gave
+ * up on (a timeout) can be read in a moment after the call returned: the count is waited for, boundedly, up to what
+ * the scenario expects (never past it, so too many still shows).
+ */
+const requestCount = <E, R>(
+  requests: Effect.Effect<ReadonlyArray<unknown>, E, R>,
+  expected: number | undefined
+): Effect.Effect<number, E, R> =>
+  Effect.gen(function*() {
+    for (let i = 0; expected !== undefined && i < 100; i++) {
+      if ((yield* requests).length >= expected) break
+      yield* Effect.sleep(Duration.millis(100))
+    }
+    return (yield* requests).length
+  })
+
 const runScenario = (scenario: Scenario, adapter: Adapter): Effect.Effect<Verdict> =>
   Effect.gen(function*() {
     const setup = scenario.setup ?? {}
@@ -152,7 +169,7 @@ const runScenario = (scenario: Scenario, adapter: Adapter): Effect.Effect<Verdic
       Effect.map((value) => isSettled(value) ? value : { _tag: "Defect" as const, defect: value }),
       Effect.catchAll((error) => Effect.succeed({ _tag: "Defect" as const, defect: error.error }))
     )
-    const requests = (yield* api.requests).length
+    const requests = yield* requestCount(api.requests, scenario.requests)
     return verdict(scenario, settled, requests, adapter)
   }).pipe(Effect.scoped)
 

@@ -157,17 +157,17 @@ const answers: ReadonlyArray<Scenario> = [
   {
     name: "getEvent: an answer that never comes is Timeout, with the timeout",
     setup: { events: [event(1)], failures: [{ _tag: "Stall" }] },
-    client: { retry: false, timeout: 200 },
+    client: { retry: false, timeout: 500 },
     call: { op: "getEvent", id: "ev_1" },
-    expect: { error: { _tag: "Timeout", timeout: 200 } },
+    expect: { error: { _tag: "Timeout", timeout: 500 } },
     requests: 1
   },
   {
     name: "getEvent: timeouts are retried, each attempt timed on its own",
     setup: { events: [event(1)], failures: [{ _tag: "Stall", times: 3 }] },
-    client: { timeout: 200 },
+    client: { timeout: 500 },
     call: { op: "getEvent", id: "ev_1" },
-    expect: { error: { _tag: "Timeout", timeout: 200 } },
+    expect: { error: { _tag: "Timeout", timeout: 500 } },
     requests: 3
   },
   {

@@ -247,6 +247,11 @@ const runOnEffect4 = (scenario: Scenario, adapter: Adapter): Promise<Verdict> =>
           (defect: unknown) => ({ _tag: "Defect" as const, defect })
         )
       )
+      // Waited for up to what the scenario expects (see the Effect 3 emulator's `requestCount`).
+      for (let i = 0; scenario.requests !== undefined && i < 100; i++) {
+        if ((yield* api.requests).length >= scenario.requests) break
+        yield* Effect.sleep(Duration.millis(100))
+      }
       const requests = (yield* api.requests).length
       return verdict(scenario, settled, requests, adapter)
     }).pipe(Effect.scoped)
