@@ -22,12 +22,15 @@ const main = Effect.gen(function*() {
     const response = await handler(request)
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()))
   })
-  // Listening once the port is bound (a port in use fails here, with its reason).
-  yield* Effect.async<void, Error>((resume) => {
+  // Listening once the port is bound (a port in use fails here, with its reason; PORT=0 takes a free one).
+  const bound = yield* Effect.async<number, Error>((resume) => {
     server.once("error", (error) => resume(Effect.fail(error)))
-    server.listen(port, "127.0.0.1", () => resume(Effect.void))
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address()
+      resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : port))
+    })
   })
-  yield* Console.log(`listening on http://localhost:${port}/webhook`)
+  yield* Console.log(`listening on http://localhost:${bound}/webhook`)
 })
 
 Effect.runPromise(main).catch((error) => {

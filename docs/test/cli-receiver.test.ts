@@ -5,17 +5,7 @@
 import { Fixtures, Webhooks } from "@effect-exa/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Http from "node:http"
 import { compile, run, start } from "./program.js"
-
-const freePort = Effect.async<number>((resume) => {
-  const server = Http.createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
 
 describe("docs/cli.md: the receiver for listen", () => {
   it.live(
@@ -23,15 +13,18 @@ describe("docs/cli.md: the receiver for listen", () => {
     () =>
       Effect.gen(function*() {
         const file = yield* compile("cli-receiver.ts", "receiver.mjs")
-        const port = yield* freePort
         const secret = "whsec_local_docs"
-        const receiver = yield* start(file, { EXA_WEBHOOK_SECRET: secret, PORT: String(port) })
-        yield* Effect.promise(async () => {
-          while (!receiver.stdout().includes("listening on")) {
+        // PORT=0: the receiver takes a free port and says which (a port picked here could be taken meanwhile).
+        const receiver = yield* start(file, { EXA_WEBHOOK_SECRET: secret, PORT: "0" })
+        const port = yield* Effect.promise(async () => {
+          for (;;) {
+            const listening = receiver.stdout().match(/listening on http:\/\/localhost:(\d+)\/webhook/)
+            if (listening !== null) return Number(listening[1])
             if (receiver.child.exitCode !== null) throw new Error(`the receiver ended: ${receiver.stderr()}`)
             await new Promise((resolve) => setTimeout(resolve, 20))
           }
         })
+        expect(port).toBeGreaterThan(0)
         const url = `http://127.0.0.1:${port}/webhook`
         const event = Fixtures.make("webset.idle", { id: "ev_docs_cli" })
         expect((yield* Webhooks.deliver(url, event, { secret, timestamp: Math.floor(Date.now() / 1000) })).status).toBe(
