@@ -95,7 +95,7 @@ describe("Dedupe.layerFileSystem under races", () => {
         // A second store on the directory sweeps when it starts: the record goes.
         yield* Effect.scoped(Effect.gen(function*() {
           yield* Layer.build(Dedupe.layerFileSystem(dir).pipe(Layer.provide(NodeContext.layer)))
-          for (let i = 0; i < 500 && fs.existsSync(folder); i++) yield* Effect.sleep("10 millis")
+          for (let i = 0; i < 3000 && fs.existsSync(folder); i++) yield* Effect.sleep("10 millis")
         }))
         expect(fs.existsSync(folder)).toBe(false)
         // A new copy claims the id in a new folder at the same path, and runs.

@@ -130,7 +130,7 @@ describe("the stores' lock file", () => {
           fs.writeFileSync(file, JSON.stringify({ token: "1".repeat(32), at: Date.now(), pid: dead, namespace: ns }))
 
         lock(namespace)
-        expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("5 seconds"))).toBe("taken")
+        expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("8 seconds"))).toBe("taken")
 
         // The same id in another container's namespace says nothing about that process: the lock is waited for.
         lock("pid:[1]")
@@ -156,7 +156,7 @@ describe("the stores' lock file", () => {
         // A stale lock to take over: the take-over needs the guard.
         staleLock(file)
         guard(namespace)
-        expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("5 seconds"))).toBe("taken")
+        expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("20 seconds"))).toBe("taken")
         expect(fs.existsSync(`${file}.guard`)).toBe(false)
         expect(fs.existsSync(file)).toBe(false)
 
@@ -164,7 +164,7 @@ describe("the stores' lock file", () => {
         guard(namespace)
         const released = yield* Effect.fork(withLock(file, Effect.sleep("50 millis")))
         yield* Effect.sleep("10 millis")
-        yield* Fiber.join(released).pipe(Effect.timeout("5 seconds"))
+        yield* Fiber.join(released).pipe(Effect.timeout("20 seconds"))
         expect(fs.existsSync(file)).toBe(false)
 
         // A guard from another namespace says nothing about its process: it is waited for (until it goes).
@@ -174,7 +174,7 @@ describe("the stores' lock file", () => {
         yield* Effect.sleep("500 millis")
         expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
         fs.rmSync(`${file}.guard`)
-        expect(yield* Fiber.join(waiting).pipe(Effect.timeout("5 seconds"))).toBe("taken")
+        expect(yield* Fiber.join(waiting).pipe(Effect.timeout("20 seconds"))).toBe("taken")
       }).pipe(Effect.provide(NodeContext.layer), Effect.scoped),
     60_000
   )

@@ -221,7 +221,7 @@ describe("Checkpoint.layerFile", () => {
       }
       crashed(namespace)
       // Without the take-over the guard would hold every writer for 30 seconds.
-      yield* using(Checkpoint.layerFile(file), (c) => c.set("main", position(1))).pipe(Effect.timeout("5 seconds"))
+      yield* using(Checkpoint.layerFile(file), (c) => c.set("main", position(1))).pipe(Effect.timeout("20 seconds"))
       expect(fs.readdirSync(dir)).toEqual(["checkpoints.json"])
 
       // A guard from another pid namespace says nothing about its process: waited for until it goes.
@@ -230,7 +230,7 @@ describe("Checkpoint.layerFile", () => {
       yield* Effect.sleep("500 millis")
       expect(writing.pollUnsafe()).toBeUndefined()
       fs.rmSync(`${file}.lock.guard`)
-      yield* Fiber.join(writing).pipe(Effect.timeout("5 seconds"))
+      yield* Fiber.join(writing).pipe(Effect.timeout("20 seconds"))
       expect(yield* using(Checkpoint.layerFile(file), (c) => c.get("main"))).toEqual(Option.some(position(2)))
     }).pipe(Effect.scoped))
 

@@ -139,7 +139,7 @@ describe("Dedupe.layerFileSystem", () => {
       const swept = () => fs.readdirSync(dir).join() === "ev_recent"
       for (let hour = 0; hour < 4 && !swept(); hour++) {
         yield* TestClock.adjust("1 hour")
-        for (let i = 0; i < 200 && !swept(); i++) {
+        for (let i = 0; i < 2000 && !swept(); i++) {
           yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
         }
       }
