@@ -192,17 +192,22 @@ export const start: Effect.Effect<Cluster, ClusterError, Scope.Scope> = Effect.g
     "--no-sync",
     "--no-instructions"
   ], { ...owner, cwd: dir })
-  const port = yield* freePort
   const pidFile = join(dataDir, "postmaster.pid")
-  const settings =
-    `-p ${port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -k ${dir}`
-  yield* Effect.acquireRelease(
-    exec(join(bin, "pg_ctl"), ["start", "-D", dataDir, "-l", join(dir, "log"), "-w", "-t", "90", "-o", settings], {
-      ...owner,
-      cwd: dir
-    }),
-    () => Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)
-  )
+  // The port is free when picked, but another process (a parallel test, say) may bind it before the server does:
+  // then the start fails, and is tried again on another port.
+  const port = yield* Effect.gen(function*() {
+    const port = yield* freePort
+    const settings =
+      `-p ${port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -k ${dir}`
+    yield* Effect.acquireRelease(
+      exec(join(bin, "pg_ctl"), ["start", "-D", dataDir, "-l", join(dir, "log"), "-w", "-t", "90", "-o", settings], {
+        ...owner,
+        cwd: dir
+      }),
+      () => Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)
+    )
+    return port
+  }).pipe(Effect.retry({ times: 2 }))
   const pid = pidOf(pidFile)
   // A test process that dies without closing the scope still takes its cluster down.
   const onExit = () => {

@@ -190,7 +190,7 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("r
           // A stop interrupts at most the handler under way on each worker: only those may have printed twice.
           expect(printed.length - total).toBeLessThanOrEqual(2 * workers)
         })),
-    120_000
+    240_000
   )
 
   it.effect(
@@ -249,6 +249,6 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("r
           // worker per kill.
           expect(printed.length - total).toBeLessThanOrEqual(kills * workers * batchSize)
         })),
-    120_000
+    240_000
   )
 })

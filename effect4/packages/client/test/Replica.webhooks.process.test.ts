@@ -296,6 +296,6 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("w
           expect(attempts.filter((a) => a.successful && a.attempt > 1).length).toBeGreaterThanOrEqual(1)
         }).pipe(Effect.provide(pg.client("webhooks", { maxConnections: 3 })))
       }),
-    120_000
+    240_000
   )
 })
