@@ -7,7 +7,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import { spawnSync } from "node:child_process"
 import { createHmac } from "node:crypto"
+import { fileURLToPath } from "node:url"
 
 const secret = "whsec_receiver"
 const sign = (body: string) => {
@@ -128,4 +130,25 @@ describe("WebhookReceiver.make against hostile senders", () => {
         yield* Effect.promise(misconfigured.dispose)
       }
     }))
+})
+
+describe("webHandler, built", () => {
+  it("loads Node's fetch classes when it is built, not during the first delivery (a child process, fresh)", () => {
+    // Node defines `Request` and `Response` as lazy getters and loads its fetch implementation on first use: an
+    // accessor before, a plain value after.
+    const script = `
+      const loaded = () => "value" in Object.getOwnPropertyDescriptor(globalThis, "Response")
+      const { WebhookReceiver } = await import("@effect-exa/client")
+      const { Effect, Layer, Redacted } = await import("effect")
+      const imported = loaded()
+      WebhookReceiver.webHandler({ secret: Redacted.make("whsec_x"), handle: () => Effect.void }, Layer.empty)
+      console.log(JSON.stringify({ imported, built: loaded() }))
+    `
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      encoding: "utf8"
+    })
+    expect(child.stderr).toBe("")
+    expect(JSON.parse(child.stdout)).toEqual({ imported: false, built: true })
+  })
 })
