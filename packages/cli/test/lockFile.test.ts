@@ -32,6 +32,10 @@ const withLock = <A, E, R>(file: string, effect: Effect.Effect<A, E, R>) =>
 const staleLock = (file: string) =>
   fs.writeFileSync(file, JSON.stringify({ token: "0".repeat(32), at: Date.now() - 60_000, pid: process.pid }))
 
+// A process id above Linux's pid_max: no process has it. And this process's pid namespace.
+const deadPid = 2 ** 22 + 12_345
+const ownNamespace = () => fs.readlinkSync("/proc/self/ns/pid")
+
 describe("the stores' lock file", () => {
   it.live(
     "eight copies taking over a stale lock at once, twenty times: never two inside",
@@ -124,10 +128,9 @@ describe("the stores' lock file", () => {
       Effect.gen(function*() {
         const dir = yield* freshDirectory
         const file = path.join(dir, "positions.json.lock")
-        const namespace = fs.readlinkSync("/proc/self/ns/pid")
-        const dead = 2 ** 22 + 12_345 // above Linux's pid_max: no process has it
+        const namespace = ownNamespace()
         const lock = (ns: string) =>
-          fs.writeFileSync(file, JSON.stringify({ token: "1".repeat(32), at: Date.now(), pid: dead, namespace: ns }))
+          fs.writeFileSync(file, JSON.stringify({ token: "1".repeat(32), at: Date.now(), pid: deadPid, namespace: ns }))
 
         lock(namespace)
         expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("8 seconds"))).toBe("taken")
@@ -148,10 +151,9 @@ describe("the stores' lock file", () => {
       Effect.gen(function*() {
         const dir = yield* freshDirectory
         const file = path.join(dir, "positions.json.lock")
-        const namespace = fs.readlinkSync("/proc/self/ns/pid")
-        const dead = 2 ** 22 + 12_345 // above Linux's pid_max: no process has it
+        const namespace = ownNamespace()
         const guard = (ns: string) =>
-          fs.writeFileSync(`${file}.guard`, JSON.stringify({ at: Date.now(), pid: dead, namespace: ns }))
+          fs.writeFileSync(`${file}.guard`, JSON.stringify({ at: Date.now(), pid: deadPid, namespace: ns }))
 
         // A stale lock to take over: the take-over needs the guard.
         staleLock(file)
