@@ -13,16 +13,19 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { readFileSync } from "node:fs"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import { createServer as createHttpsServer } from "node:https"
 import { Agent, MockAgent } from "undici"
+import { eventually } from "./eventually.js"
 
 const idleJson = JSON.parse(JSON.stringify(Fixtures.make("webset.idle")))
 
 // A loopback server whose handler the test chooses; it records when a request's connection closes.
 const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
   Effect.acquireRelease(
-    Effect.async<{ url: string; closed: Array<string>; bodies: Array<string>; sockets: Array<string> }>((resume) => {
+    Effect.async<
+      { url: string; closed: Array<string>; bodies: Array<string>; sockets: Array<string>; s: Server }
+    >((resume) => {
       const closed: Array<string> = []
       const bodies: Array<string> = []
       const sockets: Array<string> = []
@@ -37,19 +40,17 @@ const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
       s.listen(0, "127.0.0.1", () => {
         const address = s.address()
         resume(
-          Effect.succeed(
-            {
-              url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
-              closed,
-              bodies,
-              sockets,
-              s
-            } as any
-          )
+          Effect.succeed({
+            url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+            closed,
+            bodies,
+            sockets,
+            s
+          })
         )
       })
     }),
-    (info: any) =>
+    (info) =>
       Effect.sync(() => {
         info.s.closeAllConnections()
         info.s.close()
@@ -82,8 +83,10 @@ describe("NodeTransport", () => {
 
   it.live("the EventsClient's timeout is enforced by the transport: Timeout, and the socket is closed", () =>
     Effect.gen(function*() {
-      const { url, closed } = yield* server(() => {})
-      const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, timeout: "150 millis", retry: false }).pipe(
+      let arrived = 0
+      const { url, closed } = yield* server(() => void arrived++)
+      // Long enough for the request to reach the server on a busy machine: the close is only seen if it did.
+      const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, timeout: "2 seconds", retry: false }).pipe(
         Layer.provide(NodeTransport.layer)
       )
       // Built for the whole test, so that only the request's own abort can close the connection (ending the
@@ -92,21 +95,27 @@ describe("NodeTransport", () => {
       const start = Date.now()
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1")).pipe(Effect.provide(context))
       expect(error._tag).toBe("Timeout")
-      expect(Date.now() - start).toBeGreaterThanOrEqual(140)
-      if (error._tag === "Timeout") expect(Duration.toMillis(error.timeout)).toBe(150)
-      yield* Effect.sleep("50 millis")
+      // Not before the deadline (a lower bound only, which a slow machine cannot break).
+      expect(Date.now() - start).toBeGreaterThanOrEqual(1_990)
+      if (error._tag === "Timeout") expect(Duration.toMillis(error.timeout)).toBe(2_000)
+      yield* eventually(
+        Effect.sync(() => closed.length > 0),
+        "the server to see the connection close",
+        () => ` (requests arrived: ${arrived})`
+      )
       expect(closed).toEqual(["/websets/v0/events/ev_1"])
     }).pipe(Effect.scoped))
 
   it.live("interrupting a request closes its socket", () =>
     Effect.gen(function*() {
-      const { url, closed } = yield* server(() => {})
+      let arrived = 0
+      const { url, closed } = yield* server(() => void arrived++)
       const http = yield* Layer.build(NodeTransport.layer)
       const fiber = yield* Effect.fork(HttpClient.get(`${url}/slow`).pipe(Effect.provide(http)))
-      yield* Effect.sleep("50 millis")
+      yield* eventually(Effect.sync(() => arrived >= 1), "the request to reach the server")
       const exit = yield* Fiber.interrupt(fiber)
       expect(Exit.isInterrupted(exit)).toBe(true)
-      yield* Effect.sleep("50 millis")
+      yield* eventually(Effect.sync(() => closed.length === 1), "the server to see the connection close")
       expect(closed).toEqual(["/slow"])
     }).pipe(Effect.scoped))
 
@@ -146,16 +155,19 @@ describe("NodeTransport", () => {
 
   it.live("the layer closes the connections it opened when its scope ends", () =>
     Effect.gen(function*() {
-      const { url, sockets } = yield* server((_, res) => res.end("ok"))
+      const { s, sockets, url } = yield* server((_, res) => res.end("ok"))
+      // Both sides keep an idle connection for a minute: only the layer's closing can end this one (in time for the
+      // wait below).
+      s.keepAliveTimeout = 60_000
       yield* Effect.scoped(Effect.gen(function*() {
-        const context = yield* Layer.build(NodeTransport.layer)
+        const context = yield* Layer.build(NodeTransport.layerWith({ keepAliveTimeout: 60_000 }))
         const response = yield* HttpClient.get(`${url}/a`).pipe(Effect.provide(context))
         expect(response.status).toBe(200)
         // Kept alive after the response: the layer's scope is still open.
         yield* Effect.sleep("30 millis")
         expect(sockets).toEqual([])
       }))
-      yield* Effect.sleep("30 millis")
+      yield* eventually(Effect.sync(() => sockets.length > 0), "the server to see the connection close")
       expect(sockets).toEqual(["closed"])
     }).pipe(Effect.scoped))
 
@@ -187,16 +199,19 @@ describe("NodeTransport", () => {
         res.writeHead(200, { "content-type": "application/json" })
         res.end(JSON.stringify({ ...idleJson, id: String(req.headers["x-team"]) }))
       })
-      const layer = Exa.layer({
-        apiKey: Redacted.make("k"),
-        baseUrl: url,
-        timeout: "100 millis",
-        retry: false,
-        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-team", "growth"))
-      }).pipe(Layer.provide(NodeTransport.layer))
-      const event = yield* EventsClient.getEvent("ev_1").pipe(Effect.provide(layer))
+      const layer = (timeout?: Duration.DurationInput) =>
+        Exa.layer({
+          apiKey: Redacted.make("k"),
+          baseUrl: url,
+          ...(timeout === undefined ? {} : { timeout }),
+          retry: false,
+          transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-team", "growth"))
+        }).pipe(Layer.provide(NodeTransport.layer))
+      // The answer, with the default timeout (a short one could fire on a busy machine before it comes).
+      const event = yield* EventsClient.getEvent("ev_1").pipe(Effect.provide(layer()))
       expect(event.id).toBe("growth")
-      const error = yield* Effect.flip(EventsClient.getEvent("slow")).pipe(Effect.provide(layer))
+      // The path that never answers, with a short timeout (the same transformClient), which must fire.
+      const error = yield* Effect.flip(EventsClient.getEvent("slow")).pipe(Effect.provide(layer("100 millis")))
       expect(error._tag).toBe("Timeout")
     }).pipe(Effect.scoped))
 
@@ -241,18 +256,25 @@ describe("NodeTransport", () => {
 
   it.live("a caller's Effect.timeout around getEvent aborts the request: the server sees the connection close", () =>
     Effect.gen(function*() {
-      const { url, closed } = yield* server(() => {})
+      let arrived = 0
+      const { url, closed } = yield* server(() => void arrived++)
       const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
         Layer.provide(NodeTransport.layer)
       )
       const context = yield* Layer.build(layer)
+      // The server never answers, so the timeout fires; long enough for the request to reach the server on a busy
+      // machine (the close is only seen if it did).
       const result = yield* EventsClient.getEvent("ev_slow").pipe(
-        Effect.timeout("100 millis"),
+        Effect.timeout("2 seconds"),
         Effect.option,
         Effect.provide(context)
       )
       expect(result._tag).toBe("None")
-      yield* Effect.sleep("50 millis")
+      yield* eventually(
+        Effect.sync(() => closed.length > 0),
+        "the server to see the connection close",
+        () => ` (requests arrived: ${arrived})`
+      )
       expect(closed).toEqual(["/websets/v0/events/ev_slow"])
     }).pipe(Effect.scoped))
 
@@ -279,14 +301,29 @@ describe("NodeTransport", () => {
 
   it.live("Effect.race: the losing request is aborted; a stream interrupted mid-page aborts its page request", () =>
     Effect.gen(function*() {
+      const arrived: Array<string> = []
+      // The fast answer is held until the slow request has arrived, so that the loser is in flight when it loses.
+      let slowArrived = false
+      let heldFast: (() => void) | undefined
       const { url, closed } = yield* server((req, res) => {
-        if (req.url?.includes("slow") || req.url?.includes("cursor=")) return // never answers
-        res.writeHead(200, { "content-type": "application/json" })
-        res.end(
-          req.url?.startsWith("/websets/v0/events/")
-            ? JSON.stringify(idleJson)
-            : JSON.stringify({ data: [idleJson], hasMore: true, nextCursor: "c2" })
-        )
+        arrived.push(req.url ?? "")
+        if (req.url?.includes("slow") || req.url?.includes("cursor=")) {
+          if (req.url.includes("slow")) {
+            slowArrived = true
+            heldFast?.()
+          }
+          return // never answers
+        }
+        const answer = () => {
+          res.writeHead(200, { "content-type": "application/json" })
+          res.end(
+            req.url?.startsWith("/websets/v0/events/")
+              ? JSON.stringify(idleJson)
+              : JSON.stringify({ data: [idleJson], hasMore: true, nextCursor: "c2" })
+          )
+        }
+        if (req.url?.includes("ev_fast") && !slowArrived) heldFast = answer
+        else answer()
       })
       const layer = Exa.layer({ apiKey: Redacted.make("k"), baseUrl: url, retry: false }).pipe(
         Layer.provide(NodeTransport.layer)
@@ -297,19 +334,23 @@ describe("NodeTransport", () => {
       )
       expect(winner.id).toBe(idleJson.id)
       // The second page never comes: taking one event ends the stream before it is needed; taking two waits
-      // for it, until the timeout below interrupts the stream.
+      // for it, until it is interrupted below once its request has reached the server.
       const first = yield* EventsClient.streamEvents().pipe(Stream.take(1), Stream.runCollect, Effect.provide(context))
       expect(Chunk.size(first)).toBe(1)
-      const two = yield* EventsClient.streamEvents().pipe(
-        Stream.take(2),
-        Stream.runCollect,
-        Effect.timeout("100 millis"),
-        Effect.option,
-        Effect.provide(context)
+      const two = yield* Effect.fork(
+        EventsClient.streamEvents().pipe(Stream.take(2), Stream.runCollect, Effect.provide(context))
       )
-      expect(two._tag).toBe("None")
-      yield* Effect.sleep("50 millis")
-      expect(closed).toContain("/websets/v0/events/ev_slow")
-      expect(closed).toContain("/websets/v0/events?cursor=c2")
+      yield* eventually(
+        Effect.sync(() => arrived.includes("/websets/v0/events?cursor=c2")),
+        "the second page's request to reach the server"
+      )
+      expect(Exit.isInterrupted(yield* Fiber.interrupt(two))).toBe(true)
+      yield* eventually(
+        Effect.sync(() =>
+          closed.includes("/websets/v0/events/ev_slow") && closed.includes("/websets/v0/events?cursor=c2")
+        ),
+        "the server to see both aborted requests close",
+        () => ` (closed: ${JSON.stringify(closed)})`
+      )
     }).pipe(Effect.scoped))
 })
