@@ -17,6 +17,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { fetch as undiciFetch } from "undici"
+import { eventually } from "./eventually.js"
 import { refusedPort, serve } from "./loopback.js"
 
 // The codes of a connection that never opened, as `Retry` lists them.
@@ -197,10 +198,11 @@ const silent = (req: IncomingMessage, _: ServerResponse) => {
 
 // Waits until the server has seen `n` requests (the client may give up before a request has reached the handler).
 const seen = (server: { readonly requests: () => number }, n: number) =>
-  Effect.repeat(Effect.sync(server.requests), {
-    until: (count) => count >= n,
-    schedule: Schedule.spaced("10 millis")
-  })
+  eventually(
+    Effect.sync(() => server.requests() >= n),
+    `the server to see ${n} request(s)`,
+    () => ` (it saw ${server.requests()})`
+  )
 
 for (const transport of transports) {
   describe(`createWebhook over ${transport.name}`, () => {
@@ -234,7 +236,9 @@ for (const transport of transports) {
     it.live("is not retried after a timeout: the server sees exactly one request", () =>
       Effect.gen(function*() {
         const server = yield* serve(silent)
-        const client = counted(transport, server.url, "1 second")
+        // The server never answers, so the timeout fires; long enough for the POST to reach the server first on a
+        // busy machine (one that never arrived would prove nothing).
+        const client = counted(transport, server.url, "5 seconds")
         const error = yield* Effect.flip(WebhooksClient.createWebhook(params).pipe(Effect.provide(client.layer)))
         expect(error._tag).toBe("Timeout")
         expect(client.attempts()).toBe(1)
