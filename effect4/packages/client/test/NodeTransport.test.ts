@@ -22,17 +22,12 @@ import * as Stream from "effect/Stream"
 import type { IncomingMessage } from "node:http"
 import * as Zlib from "node:zlib"
 import { Agent, interceptors, MockAgent } from "undici"
+import { eventually } from "./eventually.js"
 import { idle } from "./fixtures.js"
 import { refusedUrl, serve } from "./server.js"
 import { recordingTracer } from "./tracer.js"
 
 const KEY = "node-transport-key-8765"
-
-/** Waits, without asserting how long it takes, until `done()` holds (or gives up after about ten seconds). */
-const eventually = (done: () => boolean) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 200 && !done(); i++) yield* Effect.sleep("50 millis")
-  })
 
 const client = (
   baseUrl: string,
@@ -137,21 +132,31 @@ describe("the client over NodeTransport on loopback", () => {
         res.writeHead(200, { "content-type": "application/json", "content-length": String(json.length) })
         res.write(json.slice(0, 20))
       })
-      const context = yield* Layer.build(client(stalled.url, { timeout: "200 millis" }))
+      // Long enough for the request to reach the server on a busy machine (the abort is only seen if it did).
+      const context = yield* Layer.build(client(stalled.url, { timeout: "2 seconds" }))
       const late = yield* Effect.flip(EventsClient.getEvent("ev_2").pipe(Effect.provide(context)))
       expect(late._tag).toBe("Timeout")
-      yield* eventually(() => stalled.aborted.length > 0)
+      yield* eventually(
+        Effect.sync(() => stalled.aborted.length > 0),
+        "the server to see the stalled request aborted",
+        () => ` (requests arrived: ${stalled.requests()})`
+      )
       expect(stalled.aborted).toEqual(["/websets/v0/events/ev_2"])
     }).pipe(Effect.scoped))
 
   it.live("a server that never answers is a Timeout, and the request is aborted (the server sees it close)", () =>
     Effect.gen(function*() {
-      const { aborted, url } = yield* serve(() => {})
-      // Built for the whole test, so that only the request's own abort can close the connection.
-      const context = yield* Layer.build(client(url, { timeout: "200 millis" }))
+      const { aborted, requests, url } = yield* serve(() => {})
+      // Built for the whole test, so that only the request's own abort can close the connection; the timeout long
+      // enough for the request to reach the server on a busy machine (the abort is only seen if it did).
+      const context = yield* Layer.build(client(url, { timeout: "2 seconds" }))
       const error = yield* Effect.flip(EventsClient.getEvent("ev_1").pipe(Effect.provide(context)))
       expect(error._tag).toBe("Timeout")
-      yield* eventually(() => aborted.length > 0)
+      yield* eventually(
+        Effect.sync(() => aborted.length > 0),
+        "the server to see the request aborted",
+        () => ` (requests arrived: ${requests()})`
+      )
       expect(aborted).toEqual(["/websets/v0/events/ev_1"])
     }).pipe(Effect.scoped))
 })
@@ -282,10 +287,10 @@ describe("NodeTransport alone", () => {
       const { aborted, requests, url } = yield* serve(() => {})
       const http = yield* Layer.build(NodeTransport.layer)
       const fiber = yield* Effect.forkChild(HttpClient.get(`${url}/slow`).pipe(Effect.provide(http)))
-      yield* eventually(() => requests() > 0)
+      yield* eventually(Effect.sync(() => requests() > 0), "the request to reach the server")
       yield* Fiber.interrupt(fiber)
       expect(Exit.hasInterrupts(yield* Fiber.await(fiber))).toBe(true)
-      yield* eventually(() => aborted.length > 0)
+      yield* eventually(Effect.sync(() => aborted.length > 0), "the server to see the request aborted")
       expect(aborted).toEqual(["/slow"])
     }).pipe(Effect.scoped))
 
@@ -299,7 +304,7 @@ describe("NodeTransport alone", () => {
         const response = yield* HttpClient.get(`${url}/a`).pipe(Effect.provide(http))
         expect(yield* response.text).toBe("ok")
       }))
-      yield* eventually(() => closedSockets() > 0)
+      yield* eventually(Effect.sync(() => closedSockets() > 0), "the server to see the connection close")
       expect(closedSockets()).toBe(1)
 
       const agent = new MockAgent()

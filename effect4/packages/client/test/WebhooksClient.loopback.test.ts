@@ -12,9 +12,9 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import { createServer, type IncomingMessage } from "node:http"
 import type { AddressInfo } from "node:net"
+import { eventually } from "./eventually.js"
 
 const params: WebhooksClient.CreateWebhookParams = { events: ["webset.idle"], url: "https://hooks.example.com/exa" }
 
@@ -68,7 +68,11 @@ const counted = (baseUrl: string, timeout: Duration.Input) => {
 
 // Waits until the server has seen `n` requests (the client may give up before a request has reached the handler).
 const seen = (server: { readonly requests: () => number }, n: number) =>
-  Effect.repeat(Effect.sync(server.requests), { until: (count) => count >= n, schedule: Schedule.spaced("10 millis") })
+  eventually(
+    Effect.sync(() => server.requests() >= n),
+    `the server to see ${n} request(s)`,
+    () => ` (it saw ${server.requests()})`
+  )
 
 describe("createWebhook over FetchHttpClient on loopback", () => {
   it.live("is retried after a refused connection: three attempts, then the Transport error with its code", () =>
@@ -100,7 +104,9 @@ describe("createWebhook over FetchHttpClient on loopback", () => {
   it.live("is not retried after a timeout: the server sees exactly one request", () =>
     Effect.gen(function*() {
       const server = yield* serve(silent)
-      const client = counted(server.url, "1 second")
+      // The server never answers, so the timeout fires; long enough for the POST to reach the server first on a
+      // busy machine (one that never arrived would prove nothing).
+      const client = counted(server.url, "5 seconds")
       const error = yield* Effect.flip(WebhooksClient.createWebhook(params).pipe(Effect.provide(client.layer)))
       expect(error._tag).toBe("Timeout")
       expect(client.attempts()).toBe(1)
