@@ -4,13 +4,14 @@
  * line covers through its other tests over `layerClient`: the clients over real sockets (a GET, a POST's body),
  * scripted resets and stalls, a server that closes with a request still open, and answers on the layer's clock.
  */
-import { EventsClient, WebhooksClient } from "@effect-exa/client"
+import { EventsClient, Exa, WebhooksClient } from "@effect-exa/client"
 import { ExaApi, ExaApiServer, Fixtures } from "@effect-exa/testing"
-import { describe, expect, it } from "@effect/vitest"
+import { assert, describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/testing/TestClock"
@@ -21,12 +22,19 @@ const serve = (options?: ExaApiServer.Options) =>
 
 const idle = Fixtures.make("webset.idle", { id: "ev_1", createdAt: "2026-11-30T10:00:00.000Z" })
 
-/** Waits (in real time, not on any Effect clock) until the emulator has received `count` requests. */
+/**
+ * Waits (in real time, not on any Effect clock) until the emulator has received `count` requests; gives up after
+ * about 25 s (within the test's budget, so the reason shows), never asserting how long it took.
+ */
 const received = (api: ExaApi.Service, count: number) =>
   Effect.gen(function*() {
-    while ((yield* api.requests).length < count) {
+    for (let i = 0; i < 5_000; i++) {
+      if ((yield* api.requests).length >= count) return
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
     }
+    assert.fail(
+      `gave up waiting for the emulator to receive ${count} request(s) (it has ${(yield* api.requests).length})`
+    )
   })
 
 describe("ExaApiServer.layerWith", () => {
@@ -127,16 +135,24 @@ describe("ExaApiServer.layerClient", () => {
   it.live("a scripted reset drops the connection (Transport); a stall ends in the client's Timeout", () =>
     Effect.gen(function*() {
       const api = yield* ExaApi.ExaApi
+      const { url } = yield* ExaApiServer.ExaApiServer
       yield* api.failNext({ _tag: "Transport" })
       expect((yield* Effect.flip(EventsClient.getEvent("ev_1")))._tag).toBe("Transport")
+      // The stall through a second client whose timeout must fire: long enough for the request to reach the emulator
+      // on a busy machine (it must, to be the one that stalls). The other calls keep the default timeout. Fresh: a
+      // nested provide shares the outer memo map, whose clients (over the default timeout) it would otherwise reuse.
+      const stalling = Layer.fresh(
+        Exa.layer({ apiKey: api.apiKey, baseUrl: url, retry: false, timeout: "2 seconds" }).pipe(
+          Layer.provide(FetchHttpClient.layer)
+        )
+      )
       yield* api.failNext({ _tag: "Stall" })
-      expect((yield* Effect.flip(EventsClient.getEvent("ev_1")))._tag).toBe("Timeout")
+      expect((yield* Effect.flip(EventsClient.getEvent("ev_1").pipe(Effect.provide(stalling))))._tag).toBe("Timeout")
+      yield* received(api, 2)
       // The server still answers afterwards.
       expect((yield* EventsClient.getEvent("ev_1")).id).toBe("ev_1")
       expect((yield* api.requests).length).toBe(3)
-    }).pipe(
-      Effect.provide(ExaApiServer.layerClient({ events: [idle], client: { retry: false, timeout: "1 second" } }))
-    ))
+    }).pipe(Effect.provide(ExaApiServer.layerClient({ events: [idle], client: { retry: false } }))))
 
   it.effect("answers run on the clock of the context the layer is built in (a Delay waits for TestClock)", () =>
     Effect.gen(function*() {
