@@ -31,6 +31,11 @@ export const Default: Layer.Layer<
   ExaClient.ExaClient
 > = Layer.merge(EventsClient.Default, WebhooksClient.Default)
 
+// Each connection's own resource clients. Effect 4 shares what a layer built with the layers provided inside it, by
+// the layer's identity: the one `Default` would hand a connection provided inside another the outer connection's
+// clients, with the outer options.
+const ownClients = () => Layer.fresh(Default)
+
 /**
  * The connection and every resource client over it, over whichever `HttpClient` is provided.
  *
@@ -55,7 +60,7 @@ export const Default: Layer.Layer<
 export const layer = (
   options: ExaClient.Options
 ): Layer.Layer<Clients, Config.ConfigError, HttpClient.HttpClient> =>
-  Layer.provideMerge(Default, ExaClient.layer(options))
+  Layer.provideMerge(ownClients(), ExaClient.layer(options))
 
 /**
  * The connection, reading its settings through `Config` (`EXA_API_KEY`, `EXA_BASE_URL`), and every resource client
@@ -67,4 +72,4 @@ export const layer = (
 export const layerConfig = (
   options: ExaClient.ConfigOptions = {}
 ): Layer.Layer<Clients, Config.ConfigError, HttpClient.HttpClient> =>
-  Layer.provideMerge(Default, ExaClient.layerConfig(options))
+  Layer.provideMerge(ownClients(), ExaClient.layerConfig(options))

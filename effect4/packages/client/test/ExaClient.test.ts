@@ -2,7 +2,7 @@
  * The connection under every resource client: one set of options, one rate limiter (Effect 4 has no core
  * `RateLimiter`, so this checks our own on the TestClock), `run` for any declared endpoint.
  */
-import { EventsClient, ExaClient } from "@effect-exa/client"
+import { EventsClient, Exa, ExaClient, WebhooksClient } from "@effect-exa/client"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -118,5 +118,25 @@ describe("ExaClient", () => {
       )
       expect(String(error)).toContain("timeout must be a Duration")
     })
+  })
+})
+
+describe("Exa.layer, provided inside another", () => {
+  it.effect("a connection provided inside another uses its own options, and the outer one keeps its own", () => {
+    const s = stub((url) => json(200, idleWith(url.pathname.split("/").pop()!)))
+    const outer = Exa.layer({ apiKey, baseUrl: "https://outer.example" }).pipe(Layer.provide(s.layer))
+    const inner = Exa.layer({ apiKey, baseUrl: "https://inner.example" }).pipe(Layer.provide(s.layer))
+    return Effect.gen(function*() {
+      yield* EventsClient.getEvent("ev_1")
+      yield* EventsClient.getEvent("ev_2").pipe(Effect.provide(inner))
+      yield* WebhooksClient.listWebhooks().pipe(Effect.provide(inner), Effect.ignore)
+      yield* EventsClient.getEvent("ev_3")
+      expect(s.seen.map((seen) => `${seen.url.host} ${seen.url.pathname}`)).toEqual([
+        "outer.example /websets/v0/events/ev_1",
+        "inner.example /websets/v0/events/ev_2",
+        "inner.example /websets/v0/webhooks",
+        "outer.example /websets/v0/events/ev_3"
+      ])
+    }).pipe(Effect.provide(outer))
   })
 })
