@@ -349,14 +349,16 @@ describe("WebhooksClient over the in-memory API", () => {
     }).pipe(Effect.provide(api.layer))
   })
 
-  it.effect("a connection provided inside another is its own only with { local: true } (Effect 4 reuses built layers)", () => {
+  it.effect("a connection provided inside another is its own (Exa.layer builds its own clients), with or without { local: true }", () => {
     const outer = webhooksApi({ apiKey: Redacted.make("k-outer") })
     const inner = webhooksApi({ apiKey: Redacted.make("k-inner") })
     return Effect.gen(function*() {
+      yield* WebhooksClient.listWebhooks()
       yield* WebhooksClient.listWebhooks().pipe(Effect.provide(inner.layer))
       yield* WebhooksClient.listWebhooks().pipe(Effect.provide(inner.layer, { local: true }))
-      expect(outer.seen.map((r) => r.headers["x-api-key"])).toEqual(["k-outer"])
-      expect(inner.seen.map((r) => r.headers["x-api-key"])).toEqual(["k-inner"])
+      yield* WebhooksClient.listWebhooks()
+      expect(outer.seen.map((r) => r.headers["x-api-key"])).toEqual(["k-outer", "k-outer"])
+      expect(inner.seen.map((r) => r.headers["x-api-key"])).toEqual(["k-inner", "k-inner"])
     }).pipe(Effect.provide(outer.layer))
   })
 })
