@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -180,6 +181,15 @@ describe("the stores' lock file", () => {
       }).pipe(Effect.provide(NodeContext.layer), Effect.scoped),
     60_000
   )
+
+  it.live("a FIFO planted at the lock's path is not read (it would wait for a writer forever): it is taken over", () =>
+    Effect.gen(function*() {
+      const dir = yield* freshDirectory
+      const file = path.join(dir, "positions.json.lock")
+      execFileSync("mkfifo", [file])
+      expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("20 seconds"))).toBe("taken")
+      expect(fs.existsSync(file)).toBe(false)
+    }).pipe(Effect.provide(NodeContext.layer), Effect.scoped), 60_000)
 
   it.live("a file larger than a store reads is InvalidData, not read whole", () =>
     Effect.gen(function*() {

@@ -12,6 +12,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -232,6 +233,15 @@ describe("Checkpoint.layerFile", () => {
       fs.rmSync(`${file}.lock.guard`)
       yield* Fiber.join(writing).pipe(Effect.timeout("20 seconds"))
       expect(yield* using(Checkpoint.layerFile(file), (c) => c.get("main"))).toEqual(Option.some(position(2)))
+    }).pipe(Effect.scoped))
+
+  it.live("a FIFO planted at the lock's path is not read (it would wait for a writer forever): it is taken over", () =>
+    Effect.gen(function*() {
+      const dir = yield* temporaryDirectory
+      const file = path.join(dir, "checkpoints.json")
+      execFileSync("mkfifo", [`${file}.lock`])
+      yield* using(Checkpoint.layerFile(file), (c) => c.set("main", position(1))).pipe(Effect.timeout("20 seconds"))
+      expect(fs.readdirSync(dir)).toEqual(["checkpoints.json"])
     }).pipe(Effect.scoped))
 
   it.live("a lock left by a crashed process (older than 10 s) is taken over; a file that cannot be read is never replaced", () =>

@@ -89,10 +89,21 @@ export const create = (fs: FileSystem.FileSystem, path: Path.Path, target: strin
 
 /**
  * The text of a file, or `None` when there is none. A file larger than `maxBytes` fails with `InvalidData`: the
- * stores never write one that large, and reading a planted or runaway file whole could exhaust memory.
+ * stores never write one that large, and reading a planted or runaway file whole could exhaust memory. So does
+ * anything but a regular file (a directory, a FIFO).
  */
 export const readIfExists = (fs: FileSystem.FileSystem, file: string, maxBytes: number) =>
   Effect.scoped(Effect.gen(function*() {
+    // Only a regular file is read: opening a FIFO planted at the path would wait for a writer, forever.
+    if ((yield* fs.stat(file)).type !== "File") {
+      return yield* new PlatformError.SystemError({
+        reason: "InvalidData",
+        module: "FileSystem",
+        method: "readFile",
+        pathOrDescriptor: file,
+        description: `${file} is not a regular file`
+      })
+    }
     const handle = yield* fs.open(file, { flag: "r" })
     const size = Number((yield* handle.stat).size)
     const tooLarge = (bytes: number) =>
@@ -225,7 +236,8 @@ const removeIf = (
     const started = yield* Clock.currentTimeMillis
     for (let attempt = 0;; attempt++) {
       const now = yield* Clock.currentTimeMillis
-      const taken = yield* fs.writeFileString(guard, JSON.stringify({ at: now, pid: ownPid(), namespace }), {
+      const mark = randomHex()
+      const taken = yield* fs.writeFileString(guard, JSON.stringify({ at: now, pid: ownPid(), namespace, mark }), {
         flag: "wx"
       }).pipe(
         Effect.as(true),
@@ -234,7 +246,7 @@ const removeIf = (
       if (taken) {
         return yield* Effect.gen(function*() {
           const text = yield* readIfExists(fs, file, maxLockBytes).pipe(Effect.orElseSucceed(() => Option.some("")))
-          if (Option.isSome(text) && expected(text.value)) yield* fs.remove(file)
+          if (Option.isSome(text) && expected(text.value) && (yield* stillOurs(fs, guard, mark))) yield* fs.remove(file)
         }).pipe(Effect.ensuring(fs.remove(guard).pipe(Effect.ignore)))
       }
       // A guard's holder killed with `kill -9` between taking it and removing it would otherwise stall every other
@@ -258,6 +270,15 @@ const removeIf = (
       yield* Effect.sleep(Math.min(1 + attempt, 10))
     }
   })
+
+// Whether the guard is still the one this remover took: another process that took a guard it thought dead (or
+// stale) over meanwhile would make two removers, so the lock file is then left alone. Narrows that window to the
+// two file operations below; closing it needs an advisory lock (flock), which the stores do not rely on.
+const stillOurs = (fs: FileSystem.FileSystem, guard: string, mark: string) =>
+  readIfExists(fs, guard, maxLockBytes).pipe(
+    Effect.map((text) => Option.isSome(text) && text.value.includes(`"mark":"${mark}"`)),
+    Effect.orElseSucceed(() => false)
+  )
 
 // Removes `file` if it still holds `text` (a guard left by a process that is gone).
 const removeIfStill = (fs: FileSystem.FileSystem, file: string, text: string) =>

@@ -98,7 +98,8 @@ export const create = (fs: Fs, target: string, text: string) =>
 
 /**
  * The text of a file, or `None` when there is none. A file larger than `maxBytes` fails with `InvalidData`: the
- * stores never write one that large, and reading a planted or runaway file whole could exhaust memory.
+ * stores never write one that large, and reading a planted or runaway file whole could exhaust memory. So does
+ * anything but a regular file (a directory, a FIFO).
  */
 export const readIfExists = (
   fs: Fs,
@@ -106,6 +107,16 @@ export const readIfExists = (
   maxBytes: number
 ): Effect.Effect<Option.Option<string>, PlatformError.PlatformError> =>
   Effect.scoped(Effect.gen(function*() {
+    // Only a regular file is read: opening a FIFO planted at the path would wait for a writer, forever.
+    if (!(yield* fs.isFile(file))) {
+      return yield* PlatformError.systemError({
+        _tag: "InvalidData",
+        module: "FileSystem",
+        method: "readFile",
+        pathOrDescriptor: file,
+        description: `${file} is not a regular file`
+      })
+    }
     const handle = yield* fs.open(file, "r")
     const size = yield* handle.size
     const tooLarge = (bytes: number) =>
@@ -232,7 +243,8 @@ const removeIf = (fs: Fs, file: string, namespace: string | undefined, expected:
     const started = yield* Clock.currentTimeMillis
     for (let attempt = 0;; attempt++) {
       const now = yield* Clock.currentTimeMillis
-      const taken = yield* fs.writeFileString(guard, JSON.stringify({ at: now, pid: ownPid(), namespace }), {
+      const mark = randomHex()
+      const taken = yield* fs.writeFileString(guard, JSON.stringify({ at: now, pid: ownPid(), namespace, mark }), {
         flag: "wx"
       }).pipe(
         Effect.as(true),
@@ -241,7 +253,7 @@ const removeIf = (fs: Fs, file: string, namespace: string | undefined, expected:
       if (taken) {
         return yield* Effect.gen(function*() {
           const text = yield* readIfExists(fs, file, maxLockBytes).pipe(Effect.orElseSucceed(() => Option.some("")))
-          if (Option.isSome(text) && expected(text.value)) yield* fs.remove(file)
+          if (Option.isSome(text) && expected(text.value) && (yield* stillOurs(fs, guard, mark))) yield* fs.remove(file)
         }).pipe(Effect.ensuring(fs.remove(guard).pipe(Effect.ignore)))
       }
       // A guard's holder killed with `kill -9` between taking it and removing it would otherwise stall every other
@@ -265,6 +277,15 @@ const removeIf = (fs: Fs, file: string, namespace: string | undefined, expected:
       yield* Effect.sleep(Math.min(1 + attempt, 10))
     }
   })
+
+// Whether the guard is still the one this remover took: another process that took a guard it thought dead (or
+// stale) over meanwhile would make two removers, so the lock file is then left alone. Narrows that window to the
+// two file operations below; closing it needs an advisory lock (flock), which the stores do not rely on.
+const stillOurs = (fs: Fs, guard: string, mark: string) =>
+  readIfExists(fs, guard, maxLockBytes).pipe(
+    Effect.map((text) => Option.isSome(text) && text.value.includes(`"mark":"${mark}"`)),
+    Effect.orElseSucceed(() => false)
+  )
 
 // Removes `file` if it still holds `text` (a guard left by a process that is gone).
 const removeIfStill = (fs: Fs, file: string, text: string) =>

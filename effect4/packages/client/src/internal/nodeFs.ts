@@ -30,7 +30,7 @@ interface NodeFsPromises {
   access(path: string): Promise<void>
   readdir(path: string): Promise<Array<string>>
   mkdir(path: string, options: { recursive: boolean }): Promise<unknown>
-  stat(path: string): Promise<{ mtime: Date }>
+  stat(path: string): Promise<{ mtime: Date; isFile(): boolean }>
   readlink(path: string): Promise<string>
   writeFile(path: string, data: string, options: { flag: string }): Promise<void>
 }
@@ -63,6 +63,8 @@ export interface Fs {
   ) => Effect.Effect<void, PlatformError.PlatformError>
   /** When the file was last modified, if the file system says. */
   readonly mtime: (path: string) => Effect.Effect<Option.Option<Date>, PlatformError.PlatformError>
+  /** Whether the path (followed through links) is a regular file. */
+  readonly isFile: (path: string) => Effect.Effect<boolean, PlatformError.PlatformError>
   readonly readLink: (path: string) => Effect.Effect<string, PlatformError.PlatformError>
   /** Writes a small file in one call; with flag `wx`, only if nothing is there (`AlreadyExists` otherwise). */
   readonly writeFileString: (
@@ -179,6 +181,7 @@ const fromNode = (fs: NodeFsPromises): Fs => {
     makeDirectory: (path, options) =>
       Effect.asVoid(call("makeDirectory", path, () => fs.mkdir(path, { recursive: options?.recursive === true }))),
     mtime: (path) => Effect.map(call("stat", path, () => fs.stat(path)), (info) => Option.fromNullishOr(info.mtime)),
+    isFile: (path) => Effect.map(call("stat", path, () => fs.stat(path)), (info) => info.isFile()),
     readLink: (path) => call("readLink", path, () => fs.readlink(path)),
     writeFileString: (path, text, options) =>
       call("writeFile", path, () => fs.writeFile(path, text, { flag: options.flag }))
