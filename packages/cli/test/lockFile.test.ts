@@ -182,14 +182,18 @@ describe("the stores' lock file", () => {
     60_000
   )
 
-  it.live("a FIFO planted at the lock's path is not read (it would wait for a writer forever): it is taken over", () =>
-    Effect.gen(function*() {
-      const dir = yield* freshDirectory
-      const file = path.join(dir, "positions.json.lock")
-      execFileSync("mkfifo", [file])
-      expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("20 seconds"))).toBe("taken")
-      expect(fs.existsSync(file)).toBe(false)
-    }).pipe(Effect.provide(NodeContext.layer), Effect.scoped), 60_000)
+  it.live(
+    "a FIFO planted at the lock's path is not read (it would wait for a writer forever): it is taken over",
+    () =>
+      Effect.gen(function*() {
+        const dir = yield* freshDirectory
+        const file = path.join(dir, "positions.json.lock")
+        execFileSync("mkfifo", [file])
+        expect(yield* withLock(file, Effect.succeed("taken")).pipe(Effect.timeout("20 seconds"))).toBe("taken")
+        expect(fs.existsSync(file)).toBe(false)
+      }).pipe(Effect.provide(NodeContext.layer), Effect.scoped),
+    60_000
+  )
 
   it.live("a file larger than a store reads is InvalidData, not read whole", () =>
     Effect.gen(function*() {
