@@ -117,6 +117,15 @@ const freePort = Effect.async<number, ClusterError>((resume) => {
   })
 })
 
+// Whether the server's log says it could not listen on its port (taken by another process meanwhile).
+const portTaken = (log: string): boolean => {
+  try {
+    return /could not bind|could not create any TCP\/IP sockets|Address already in use/.test(readFileSync(log, "utf8"))
+  } catch {
+    return false
+  }
+}
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
@@ -207,7 +216,12 @@ export const start: Effect.Effect<Cluster, ClusterError, Scope.Scope> = Effect.g
       () => Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)
     )
     return port
-  }).pipe(Effect.retry({ times: 2 }))
+  }).pipe(
+    // Only a start that failed to bind its port is tried again (a server that timed out starting, say, is not: that
+    // error is the one to see), and a postmaster it may have left is stopped first.
+    Effect.tapError(() => Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)),
+    Effect.retry({ times: 2, while: () => portTaken(join(dir, "log")) })
+  )
   const pid = pidOf(pidFile)
   // A test process that dies without closing the scope still takes its cluster down.
   const onExit = () => {
