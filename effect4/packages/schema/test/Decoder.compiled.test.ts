@@ -387,6 +387,30 @@ describe("the compiled decoder on hostile input", () => {
       .toBe("decoded")
   })
 
+  it("a getter that answers otherwise when read again: never a value of the wrong type out of the fast path", () => {
+    // Valid on the first read, a number after: the result holds what was checked, a string, as Effect's does.
+    const flipping = (valid: unknown, later: unknown) => {
+      let reads = 0
+      return () => (reads++ === 0 ? valid : later)
+    }
+    const data = idle.data as any
+    for (
+      const input of [
+        { ...idle, data: withGetter(data, "id", flipping(data.id, 12345)) },
+        withGetter(idle, "id", flipping(idle.id, 12345)),
+        { ...idle, data: withGetter(data, "title", flipping(data.title, 12345)) }
+      ]
+    ) {
+      const result = Event.decodeResult(input)
+      if (Result.isSuccess(result)) {
+        expect(typeof result.success.id).toBe("string")
+        expect(typeof (result.success.data as any).id).toBe("string")
+        const title = (result.success.data as any).title
+        expect(title === null || typeof title === "string").toBe(true)
+      }
+    }
+  })
+
   it("proxies whose traps throw: a SchemaError or Effect's value, never a throw", () => {
     for (const trap of ["get", "has", "ownKeys", "getPrototypeOf", "getOwnPropertyDescriptor"] as const) {
       for (

@@ -596,7 +596,7 @@ const fail = (base: number, outcome: unknown): unknown => {
 // A struct of ordinary string names, read in the input's own key order (`for…in`, which V8 serves from the object's
 // enum cache, rather than a keyed lookup per declared name). The output is built in the declared order, as Effect
 // builds it: when the input's own keys are exactly the declared ones in that order (what a server sends), by copying
-// the input whole (`{ ...u }`, one step) and writing the fields whose value changed (timestamps, nested structs and
+// the input whole (`{ ...u }`, one step) and writing back each checked field that the copy holds otherwise (timestamps, nested structs and
 // arrays); otherwise field by field. Anything unusual (a declared field `for…in` does not list but the input has, an
 // input that is not a plain object) goes to `classic`, the declared-order form. `compile`'s entry point makes sure
 // `Object.prototype` has no enumerable keys, so `for…in` lists own keys only.
@@ -628,7 +628,6 @@ const struct = (
       while (stack.length < top) stack.push(undefined)
     }
     let seen = 0
-    let changed = 0
     let last = -1
     let ordered = true
     let extra = false
@@ -674,13 +673,11 @@ const struct = (
           if (v !== null) {
             a = (constants[i] as Decode)(v)
             if (a === FAIL || a === BAIL) return fail(base, a)
-            if (a !== v) changed |= 1 << i
           }
           break
         default:
           a = decoders[i]!(v)
           if (a === FAIL || a === BAIL) return fail(base, a)
-          if (a !== v) changed |= 1 << i
       }
       stack[base + i] = a
       seen |= 1 << i
@@ -701,8 +698,10 @@ const struct = (
     if (prototype === undefined && ordered && !extra && Object.getOwnPropertySymbols(input).length === 0) {
       if (copy === undefined) copy = copies[nextCopy++] ?? spread
       out = copy(input)
-      for (let i = 0; changed !== 0; changed >>>= 1, i++) {
-        if ((changed & 1) !== 0) out[names[i]!] = stack[base + i]
+      // Every checked field is the value checked: the copy read each field again, and a getter (or a proxy) may
+      // have answered otherwise the second time. A field the check changed differs too, so this covers it.
+      for (let i = 0, s = seen; s !== 0; s >>>= 1, i++) {
+        if ((s & 1) !== 0 && out[names[i]!] !== stack[base + i]) out[names[i]!] = stack[base + i]
       }
     } else {
       out = prototype === undefined ? {} : Object.create(prototype)
