@@ -3,12 +3,13 @@
  * options; every answer of the receiver (status and body), and what it logs; `DeliveryTooLarge`'s message; the
  * reasons `sign` gives.
  */
-import { Errors, WebhookReceiver, WebhookSignature } from "@effect-exa/client"
+import { Dedupe, Errors, WebhookReceiver, WebhookSignature } from "@effect-exa/client"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
 
 const secretText = "whsec_edges"
@@ -166,6 +167,72 @@ describe("the receiver's answers, exactly", () => {
         "the webhook receiver cannot verify deliveries: Invalid request: a webhook secret is empty"
       ])
       yield* Effect.promise(misconfigured.dispose)
+    }))
+
+  it.live("each refusal is answered with its tag or a fixed text, and logged as a warning with its reason", () =>
+    Effect.gen(function*() {
+      const { dispose, handler } = receiver()
+      const stale = (body: string) => {
+        const t = Math.floor(Date.now() / 1000) - 301
+        return `t=${t},v1=${createHmac("sha256", secretText).update(`${t}.${body}`).digest("hex")}`
+      }
+      logs.length = 0
+      expect(yield* answer(handler, post({ "exa-signature": stale(event) }, event))).toEqual([
+        401,
+        "TimestampOutOfTolerance"
+      ])
+      expect(String(logs[0]!.message)).toMatch(
+        /^the webhook receiver refused a delivery \(401\): The signature timestamp \d+ is more than 5m from now/
+      )
+      logs.length = 0
+      expect(yield* answer(handler, post({ "exa-signature": "t=1,v1=zz" }, event))).toEqual([
+        401,
+        "SignatureMalformed"
+      ])
+      expect(logs.map((log) => String(log.message))).toEqual([
+        "the webhook receiver refused a delivery (401): malformed Exa-Signature header: no v1 signature is 64 hex characters"
+      ])
+      logs.length = 0
+      expect(yield* answer(handler, post({ "exa-signature": signed("{}") }, "{}"))).toEqual([
+        400,
+        "the body is not an event"
+      ])
+      expect(String(logs[0]!.message)).toMatch(
+        /^the webhook receiver refused a delivery \(400\): the body is not an event: \S/
+      )
+      yield* Effect.promise(dispose)
+    }))
+})
+
+describe("the receiver's 409 for a copy of an event another copy is handling", () => {
+  // A store in which the event is claimed by another copy until `expiresAt` (epoch milliseconds).
+  const busyUntil = (expiresAt: number): Dedupe.Service => ({
+    claim: () => Effect.succeed({ _tag: "Busy", expiresAt }),
+    renew: () => Effect.succeed(false),
+    complete: () => Effect.void,
+    release: () => Effect.void
+  })
+  const now = 1_900_000_000_000
+
+  it.effect("Retry-After is the seconds until the claim expires, rounded up, and at least 1", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(now)
+      const header = yield* WebhookSignature.sign({ secret, body: event })
+      const app = WebhookReceiver.make({ secret, handle: () => Effect.void, dedupe: true })
+      const retryAfter = (expiresAt: number) =>
+        app.pipe(
+          Effect.provideService(
+            HttpServerRequest.HttpServerRequest,
+            HttpServerRequest.fromWeb(post({ "exa-signature": header }, event))
+          ),
+          Effect.provideService(Dedupe.Dedupe, busyUntil(expiresAt)),
+          Effect.map((response) => [response.status, response.headers["retry-after"]])
+        )
+      expect(yield* retryAfter(now + 2_500)).toEqual([409, "3"])
+      expect(yield* retryAfter(now + 30_000)).toEqual([409, "30"])
+      expect(yield* retryAfter(now + 200)).toEqual([409, "1"])
+      // Expired while this copy was on its way: come back at once, as far as a header can say.
+      expect(yield* retryAfter(now - 5_000)).toEqual([409, "1"])
     }))
 })
 
