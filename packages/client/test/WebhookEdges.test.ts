@@ -4,11 +4,14 @@
  * reasons `sign` gives.
  */
 import { Dedupe, Errors, WebhookReceiver, WebhookSignature } from "@effect-exa/client"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
 
@@ -101,6 +104,39 @@ describe("WebhookSignature.verifyRequest, exactly", () => {
       )
       assert(failed instanceof Errors.Transport)
       expect(failed.description.startsWith("reading the delivery failed: ")).toBe(true)
+    }))
+})
+
+describe("WebhookSignature.verifyRequest on a platform that passes headers and bodies on as they come", () => {
+  const verifyOn = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.flip(WebhookSignature.verifyRequest({ secret })).pipe(
+      Effect.provideService(HttpServerRequest.HttpServerRequest, request)
+    )
+
+  it.live("a blank header left untrimmed is SignatureMissing, not a malformed one", () =>
+    Effect.gen(function*() {
+      // Web and Node requests trim header values; a platform that does not may hand over a blank one.
+      const request = HttpServerRequest.fromWeb(post({}, event))
+      for (const blank of ["   ", "\t", " \t "]) {
+        const error = yield* verifyOn(request.modify({ headers: Headers.fromInput({ "exa-signature": blank }) }))
+        expect(error._tag).toBe("SignatureMissing")
+      }
+    }))
+
+  it.live("a body that breaks off after some bytes is Transport, even when the platform's error has no cause", () =>
+    Effect.gen(function*() {
+      const request = HttpServerRequest.fromWeb(post({ "exa-signature": signed(event) }, event))
+      const cut: HttpServerRequest.HttpServerRequest = Object.create(request, {
+        stream: {
+          value: Stream.concat(
+            Stream.make(new TextEncoder().encode(event.slice(0, 10))),
+            Stream.fail(new HttpServerError.RequestError({ request, reason: "Decode", description: "closed" }))
+          )
+        }
+      })
+      const error = yield* verifyOn(cut)
+      assert(error instanceof Errors.Transport)
+      expect(error.description.startsWith("reading the delivery failed: ")).toBe(true)
     }))
 })
 
