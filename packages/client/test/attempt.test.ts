@@ -109,6 +109,35 @@ describe("runner", () => {
       expect(error).toBe("timed out")
     }))
 
+  it.live("on the live clock, the timer is native: it does not keep the process alive, and a time past 2^31 - 1 ms is kept", () =>
+    Effect.gen(function*() {
+      // Every timer armed while the attempt runs: its delay and whether it holds the process open.
+      const realSetTimeout = globalThis.setTimeout
+      const armed: Array<{ readonly millis: number | undefined; readonly handle: ReturnType<typeof setTimeout> }> = []
+      const recording = (callback: () => void, millis?: number) => {
+        const handle = realSetTimeout(callback, millis)
+        armed.push({ millis, handle })
+        return handle
+      }
+      const refs = (millis: number) =>
+        armed.filter((timer) => timer.millis === millis).map((timer) => timer.handle.hasRef())
+      const during = <A>(effect: Effect.Effect<A>) =>
+        Effect.acquireUseRelease(
+          Effect.sync(() => {
+            armed.length = 0
+            globalThis.setTimeout = recording as unknown as typeof setTimeout
+          }),
+          () => effect,
+          () => Effect.sync(() => void (globalThis.setTimeout = realSetTimeout))
+        )
+      // A one-minute limit: one timer of a minute, unref'd (a request in flight keeps the process alive itself).
+      expect(yield* during(runner(settings(60_000))(Effect.sync(() => refs(60_000))))).toEqual([false])
+      // Ten days past what a native timer can wait: armed for the longest it can, to be armed again when it wakes
+      // (never "no timer", and never one that fires at once).
+      const long = maxTimerMillis + 10 * 24 * 3_600_000
+      expect(yield* during(runner(settings(long))(Effect.sync(() => refs(maxTimerMillis))))).toEqual([false])
+    }))
+
   it.effect("a deadline stopped by the attempt's end never expires", () =>
     Effect.gen(function*() {
       const { deadline } = yield* runner(settings(1000))(FiberRef.get(TransportContract.current))
@@ -150,5 +179,20 @@ describe("runner", () => {
         yield* Effect.sleep("0 millis").pipe(Effect.zipRight(Effect.yieldNow()))
         expect(interrupted).toBe(true)
       }
+    }))
+
+  it.effect("a caller interrupted while waiting takes the attempt with it where forked fibers are not supervised", () =>
+    Effect.gen(function*() {
+      // Under daemonChildren, a forked fiber outlives its parent: only the runner itself can stop the attempt.
+      let interrupted = false
+      const fiber = yield* Effect.fork(Effect.daemonChildren(
+        runner(settings(1000))(
+          Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => void (interrupted = true))))
+        )
+      ))
+      yield* Effect.yieldNow()
+      yield* Fiber.interrupt(fiber)
+      yield* Effect.sleep("0 millis").pipe(Effect.zipRight(Effect.yieldNow()))
+      expect(interrupted).toBe(true)
     }))
 })
