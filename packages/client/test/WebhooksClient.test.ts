@@ -7,6 +7,7 @@ import { Errors, Exa, WebhooksClient } from "@effect-exa/client"
 import { EventType, type Webhook } from "@effect-exa/schema"
 import { Fixtures } from "@effect-exa/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -143,6 +144,58 @@ describe("deleteWebhook after a lost answer", () => {
       expect(error.resource).toBe("webhook")
     }))
 
+  it.effect("after exactly a 500 too, and the call's span says the 404 was taken as the delete that succeeded", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recordingTracer()
+      const server = gone(json(500, { error: "oops" }))
+      const fiber = yield* Effect.fork(
+        WebhooksClient.deleteWebhook("webhook_1").pipe(Effect.provide(server.layer), Effect.withTracer(tracer))
+      )
+      yield* TestClock.adjust("2 seconds")
+      expect(Option.isNone(yield* Fiber.join(fiber))).toBe(true)
+      const span = spans.find((s) => s.name === "WebhooksClient.deleteWebhook")
+      expect(span?.attributes.get("exa.gone_after_retry")).toBe(true)
+    }))
+
+  it.effect("after a connection lost once the request was sent too; not after one that never opened", () =>
+    Effect.gen(function*() {
+      // The first attempt fails in the transport with `code`; every later one is answered 404.
+      const lostThen404 = (code: string) => {
+        const sent: Array<string> = []
+        const client = HttpClient.make((request) => {
+          sent.push(request.method)
+          return sent.length === 1
+            ? Effect.fail(
+              new HttpClientError.RequestError({
+                request,
+                reason: "Transport",
+                cause: Object.assign(new Error(`read ${code}`), { code })
+              })
+            )
+            : Effect.succeed(HttpClientResponse.fromWeb(request, json(404, { error: "Webhook not found" })))
+        })
+        const layer = Exa.layer({
+          apiKey: Redacted.make("k-webhooks"),
+          timeout: "1 second",
+          retry: { initialDelay: "10 millis", jitter: false }
+        }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+        return { sent, layer }
+      }
+      const reset = lostThen404("ECONNRESET")
+      const afterReset = yield* Effect.fork(WebhooksClient.deleteWebhook("webhook_1").pipe(Effect.provide(reset.layer)))
+      yield* TestClock.adjust("2 seconds")
+      expect(Option.isNone(yield* Fiber.join(afterReset))).toBe(true)
+      expect(reset.sent).toEqual(["DELETE", "DELETE"])
+
+      const refused = lostThen404("ECONNREFUSED")
+      const afterRefused = yield* Effect.fork(
+        Effect.flip(WebhooksClient.deleteWebhook("webhook_1")).pipe(Effect.provide(refused.layer))
+      )
+      yield* TestClock.adjust("2 seconds")
+      expect((yield* Fiber.join(afterRefused))._tag).toBe("NotFound")
+      expect(refused.sent).toEqual(["DELETE", "DELETE"])
+    }))
+
   it.effect("only the delete: a GET retried after a timeout still reports NotFound", () =>
     Effect.gen(function*() {
       const server = gone(undefined)
@@ -151,6 +204,31 @@ describe("deleteWebhook after a lost answer", () => {
       )
       yield* TestClock.adjust("2 seconds")
       expect((yield* Fiber.join(fiber))._tag).toBe("NotFound")
+    }))
+
+  it.effect("deletes keep to the client's rate limit like every other call", () =>
+    Effect.gen(function*() {
+      const sent: Array<string> = []
+      const client = HttpClient.make((request) => {
+        sent.push(request.method)
+        return Effect.succeed(HttpClientResponse.fromWeb(request, json(200, Fixtures.webhook)))
+      })
+      const layer = Exa.layer({
+        apiKey: Redacted.make("k-webhooks"),
+        rateLimit: { limit: 1, interval: "1 second" }
+      }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+      const deletes = yield* Effect.fork(
+        Effect.all([1, 2, 3].map(() => WebhooksClient.deleteWebhook(Fixtures.webhook.id)), { concurrency: 3 }).pipe(
+          Effect.provide(layer)
+        )
+      )
+      yield* TestClock.adjust("10 millis")
+      expect(sent).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
+      expect(sent).toHaveLength(2)
+      yield* TestClock.adjust("1 second")
+      expect((yield* Fiber.join(deletes)).every(Option.isSome)).toBe(true)
+      expect(sent).toEqual(["DELETE", "DELETE", "DELETE"])
     }))
 
   it.effect("a delete answered at once returns the webhook", () =>

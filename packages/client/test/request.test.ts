@@ -7,7 +7,7 @@ import { type Endpoint, Errors, ExaClient } from "@effect-exa/client"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
@@ -510,5 +510,40 @@ describe("the core's spans", () => {
       const { spans, tracer } = recordingTracer()
       yield* call(() => text(`{}`), endpoint(), { httpSpans: true }).pipe(Effect.withTracer(tracer))
       expect(spans.map((s) => [s.name, s.kind])).toEqual([["Test.call", "internal"], ["http.client GET", "client"]])
+      // A failed attempt's client span has no captured stack either.
+      const failed = yield* call(() => text(`{"error":"no"}`, { status: 500 }), endpoint(), { httpSpans: true }).pipe(
+        Effect.withTracer(tracer)
+      )
+      expect(failed.exit._tag).toBe("Failure")
+      expect(spans.slice(2).map((s) => [s.name, s.exit.length, s.attributes.has("code.stacktrace")])).toEqual([
+        ["Test.call", 1, false],
+        ["http.client GET", 1, false]
+      ])
+    }))
+})
+
+describe("below transformClient, no request leaves the API's origin", () => {
+  // A transformClient that sends every request to `url` instead.
+  const to = (url: string) => (client: HttpClient.HttpClient) =>
+    HttpClient.mapRequest(client, (request) => HttpClientRequest.setUrl(request, url))
+
+  it.effect("one to another origin, or to a host that merely starts like the API's, is Redirected and never sent", () =>
+    Effect.gen(function*() {
+      for (const url of ["https://elsewhere.test/websets/v0/things/t_1", "https://api.exa.ai.elsewhere.test/x"]) {
+        const result = yield* call(() => text(`{}`), endpoint(), { transformClient: to(url) })
+        const error = failureOf(result)
+        assert(error instanceof Errors.Redirected, String(error))
+        expect(error.location).toBe(url)
+        expect(result.sent).toEqual([])
+      }
+    }))
+
+  it.effect("one to the origin itself, or to any path under it, is sent", () =>
+    Effect.gen(function*() {
+      for (const url of ["https://api.exa.ai", "https://api.exa.ai/elsewhere"]) {
+        const result = yield* call(() => text(`{}`), endpoint(), { transformClient: to(url) })
+        expect(result.exit._tag).toBe("Success")
+        expect(result.sent.map((s) => s.request.url)).toEqual([url])
+      }
     }))
 })
