@@ -196,6 +196,31 @@ describe("deleteWebhook after a lost answer", () => {
       expect(refused.sent).toEqual(["DELETE", "DELETE"])
     }))
 
+  it.effect("but after a 408 or a 409 (retried, yet the server did not act), a 404 is NotFound", () =>
+    Effect.gen(function*() {
+      for (const status of [408, 409]) {
+        const server = gone(json(status, { error: "not now" }))
+        const fiber = yield* Effect.fork(
+          Effect.flip(WebhooksClient.deleteWebhook("webhook_1")).pipe(Effect.provide(server.layer))
+        )
+        yield* TestClock.adjust("2 seconds")
+        expect((yield* Fiber.join(fiber))._tag, String(status)).toBe("NotFound")
+        expect(server.sent.map((s) => s.method)).toEqual(["DELETE", "DELETE"])
+      }
+    }))
+
+  it.effect("after a timeout, only a 404 is taken as the delete that succeeded: a 503 to every retry is still ApiError", () =>
+    Effect.gen(function*() {
+      const server = scripted((_, i) => (i === 0 ? undefined : json(503, { error: "busy" })))
+      const fiber = yield* Effect.fork(
+        Effect.flip(WebhooksClient.deleteWebhook("webhook_1")).pipe(Effect.provide(server.layer))
+      )
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "ApiError")
+      expect(error.status).toBe(503)
+    }))
+
   it.effect("only the delete: a GET retried after a timeout still reports NotFound", () =>
     Effect.gen(function*() {
       const server = gone(undefined)
