@@ -121,7 +121,7 @@ describe("runner", () => {
       }
       const refs = (millis: number) =>
         armed.filter((timer) => timer.millis === millis).map((timer) => timer.handle.hasRef())
-      const during = <A>(effect: Effect.Effect<A>) =>
+      const during = <A, E>(effect: Effect.Effect<A, E>) =>
         Effect.acquireUseRelease(
           Effect.sync(() => {
             armed.length = 0
