@@ -36,13 +36,16 @@ const scripted = (answer: (sent: Sent, n: number) => Response | undefined) => {
     sent.push(one)
     return response === undefined ? Effect.never : Effect.succeed(HttpClientResponse.fromWeb(request, response))
   })
-  const layer = Exa.layer({
+  return { sent, layer: over(client) }
+}
+
+// The connection the tests use, over `client`: 1 s per attempt, retries 10 ms apart.
+const over = (client: HttpClient.HttpClient) =>
+  Exa.layer({
     apiKey: Redacted.make("k-webhooks"),
     timeout: "1 second",
     retry: { initialDelay: "10 millis", jitter: false }
   }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
-  return { sent, layer }
-}
 
 const json = (status: number, body: unknown) =>
   new Response(typeof body === "string" ? body : JSON.stringify(body), {
@@ -174,12 +177,7 @@ describe("deleteWebhook after a lost answer", () => {
             )
             : Effect.succeed(HttpClientResponse.fromWeb(request, json(404, { error: "Webhook not found" })))
         })
-        const layer = Exa.layer({
-          apiKey: Redacted.make("k-webhooks"),
-          timeout: "1 second",
-          retry: { initialDelay: "10 millis", jitter: false }
-        }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
-        return { sent, layer }
+        return { sent, layer: over(client) }
       }
       const reset = lostThen404("ECONNRESET")
       const afterReset = yield* Effect.fork(WebhooksClient.deleteWebhook("webhook_1").pipe(Effect.provide(reset.layer)))
