@@ -451,6 +451,30 @@ describe("compile: structs read in the input's key order", () => {
     }
   })
 
+  it("fields of a plain keyword or NullOr of one, checked inline, accept what Effect Schema accepts and nothing else", () => {
+    const Plain = Schema.Struct({
+      s: Schema.String,
+      n: Schema.Number,
+      b: Schema.Boolean,
+      u: Schema.Unknown,
+      ns: Schema.NullOr(Schema.String),
+      nn: Schema.NullOr(Schema.Number)
+    })
+    const plain = compile(Plain.ast)!
+    const good = { s: "s", n: 1, b: true, u: 0, ns: null, nn: null }
+    for (const field of Object.keys(good)) {
+      for (const value of [...others, 0, "", false, "1"]) {
+        // In the declared order and out of it (a field read first), as a server may send them.
+        for (const input of [{ ...good, [field]: value }, { [field]: value, ...good, [field]: value }]) {
+          const expected = Schema.decodeUnknownEither(Plain)(input)
+          const got = plain(input)
+          if (expected._tag === "Left") expect(got, `${field}: ${String(value)}`).toBe(FAIL)
+          else expect(got, `${field}: ${String(value)}`).toStrictEqual(expected.right)
+        }
+      }
+    }
+  })
+
   it("returns an input with nothing to convert, extra or out of order as it is, and copies one with a converted field", () => {
     const plain = { x: "y", z: null }
     const asIs = compile(Schema.Struct({ x: Schema.String, z: Schema.Null }).ast)!
@@ -491,6 +515,24 @@ describe("compile: structs read in the input's key order", () => {
     Object.defineProperty(hidden, "b", { value: 5, enumerable: false })
     expect(decode!(hidden)).toStrictEqual(slowly(Outer, hidden))
     expect((decode!(hidden) as any).b).toBe(5)
+    // Every required key listed, and an optional one own but not listed: read too.
+    const optionalHidden = { a: "x", inner: { x: "y", at: "1" }, c: null }
+    Object.defineProperty(optionalHidden, "b", { value: 5, enumerable: false })
+    expect(decode!(optionalHidden)).toStrictEqual(slowly(Outer, optionalHidden))
+    expect((decode!(optionalHidden) as any).b).toBe(5)
+    // Several optional fields, one listed and one own but not listed, in either place.
+    const Optionals = Schema.Struct({
+      p: Schema.optionalWith(Schema.Number, { exact: true }),
+      q: Schema.String,
+      r: Schema.optionalWith(Schema.Number, { exact: true })
+    })
+    const optionals = compile(Optionals.ast)!
+    for (const [listed, unlisted] of [["p", "r"], ["r", "p"]] as const) {
+      const input: Record<string, unknown> = { q: "q", [listed]: 1 }
+      Object.defineProperty(input, unlisted, { value: 2, enumerable: false })
+      expect(optionals(input), unlisted).toStrictEqual(slowly(Optionals, input))
+      expect((optionals(input) as any)[unlisted], unlisted).toBe(2)
+    }
     // An enumerable key inherited from a polluted Object.prototype: an optional field skips it, as Effect Schema does.
     const pollute = Object.prototype as any
     pollute.b = 7
@@ -498,6 +540,14 @@ describe("compile: structs read in the input's key order", () => {
       const input = { a: "x", inner: { x: "y", at: "1" }, c: null }
       expect(decode!(input)).toStrictEqual(slowly(Outer, input))
       expect(Object.hasOwn(decode!(input) as object, "b")).toBe(false)
+      // Inherited beside an own optional key that comes first.
+      const Optionals = Schema.Struct({
+        p: Schema.optionalWith(Schema.Number, { exact: true }),
+        b: Schema.optionalWith(Schema.Number, { exact: true })
+      })
+      const withOwn = { p: 1 }
+      expect(compile(Optionals.ast)!(withOwn)).toStrictEqual(slowly(Optionals, withOwn))
+      expect(Object.hasOwn(compile(Optionals.ast)!(withOwn) as object, "b")).toBe(false)
     } finally {
       delete pollute.b
     }
