@@ -137,7 +137,9 @@ export const fromExaClient = (client: ExaClient.Service): Service => {
 }
 
 /**
- * The service over the `ExaClient` in context.
+ * The service over the `ExaClient` in context. One shared value: Effect 4 reuses what it built for an enclosing
+ * `Effect.provide`, so a layer composed from it and provided inside another connection gets the outer one's service
+ * unless wrapped in `Layer.fresh` (`Exa.layer` does that itself).
  *
  * @example
  * ```ts
