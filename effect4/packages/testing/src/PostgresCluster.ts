@@ -206,6 +206,8 @@ export const start: Effect.Effect<Cluster, ClusterError, Scope.Scope> = Effect.g
     "--no-instructions"
   ], { ...owner, cwd: dir })
   const pidFile = join(dataDir, "postmaster.pid")
+  // The postmaster a start left running, if any, stopped by its pid.
+  const stopStarted = Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)
   // The port is free when picked, but another process (a parallel test, say) may bind it before the server does:
   // then the start fails, and is tried again on another port.
   const port = yield* Effect.gen(function*() {
@@ -217,13 +219,13 @@ export const start: Effect.Effect<Cluster, ClusterError, Scope.Scope> = Effect.g
         ...owner,
         cwd: dir
       }),
-      () => Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)
+      () => stopStarted
     )
     return port
   }).pipe(
     // Only a start that failed to bind its port is tried again (a server that timed out starting, say, is not: that
     // error is the one to see), and a postmaster it may have left is stopped first.
-    Effect.tapError(() => Effect.suspend(() => existsSync(pidFile) ? stop(pidOf(pidFile)) : Effect.void)),
+    Effect.tapError(() => stopStarted),
     Effect.retry({ times: 2, while: () => portTaken(join(dir, "log")) })
   )
   const pid = pidOf(pidFile)

@@ -197,9 +197,7 @@ export const withLock = <A, E, R>(
         const held = yield* readIfExists(fs, file, maxLockBytes).pipe(Effect.orElseSucceed(() => Option.some("")))
         if (Option.isSome(held)) {
           const holder = lockHolder(held.value)
-          const gone = holder !== undefined && holder.namespace !== undefined && holder.namespace === namespace &&
-            !alive(holder.pid)
-          if (holder === undefined || now - holder.at > staleLockAfter || gone) {
+          if (holder === undefined || now - holder.at > staleLockAfter || goneHere(holder, namespace)) {
             yield* removeIf(fs, file, namespace, (text) => text === held.value)
           }
         }
@@ -216,16 +214,22 @@ export const withLock = <A, E, R>(
 const lockHolder = (
   text: string
 ):
-  | { readonly token: unknown; readonly at: number; readonly pid: unknown; readonly namespace: string | undefined }
+  | {
+    readonly token: unknown
+    readonly at: number
+    readonly pid: unknown
+    readonly namespace: string | undefined
+    readonly mark: unknown
+  }
   | undefined =>
 {
   try {
     const parsed: unknown = JSON.parse(text)
-    const { at, namespace, pid, token } = typeof parsed === "object" && parsed !== null
-      ? parsed as { at?: unknown; pid?: unknown; token?: unknown; namespace?: unknown }
+    const { at, mark, namespace, pid, token } = typeof parsed === "object" && parsed !== null
+      ? parsed as { at?: unknown; pid?: unknown; token?: unknown; namespace?: unknown; mark?: unknown }
       : {}
     return typeof at === "number" && Number.isFinite(at)
-      ? { token, at, pid, namespace: typeof namespace === "string" ? namespace : undefined }
+      ? { token, at, pid, namespace: typeof namespace === "string" ? namespace : undefined, mark }
       : undefined
   } catch {
     return undefined
@@ -261,10 +265,7 @@ const removeIf = (fs: Fs, file: string, namespace: string | undefined, expected:
       // same window as the 30-second take-over, sooner.
       const held = yield* readIfExists(fs, guard, maxLockBytes).pipe(Effect.orElseSucceed(() => Option.none<string>()))
       const holder = Option.isSome(held) ? lockHolder(held.value) : undefined
-      if (
-        Option.isSome(held) && holder !== undefined && holder.namespace !== undefined &&
-        holder.namespace === namespace && !alive(holder.pid)
-      ) {
+      if (Option.isSome(held) && holder !== undefined && goneHere(holder, namespace)) {
         yield* removeIfStill(fs, guard, held.value)
       } else {
         const since = yield* fs.mtime(guard).pipe(
@@ -283,9 +284,16 @@ const removeIf = (fs: Fs, file: string, namespace: string | undefined, expected:
 // two file operations below; closing it needs an advisory lock (flock), which the stores do not rely on.
 const stillOurs = (fs: Fs, guard: string, mark: string) =>
   readIfExists(fs, guard, maxLockBytes).pipe(
-    Effect.map((text) => Option.isSome(text) && text.value.includes(`"mark":"${mark}"`)),
+    Effect.map((text) => Option.isSome(text) && lockHolder(text.value)?.mark === mark),
     Effect.orElseSucceed(() => false)
   )
+
+// Whether the process that wrote a lock or a guard is known to be gone: it ran in this pid namespace (`namespace`)
+// and no process has its id any more.
+const goneHere = (
+  holder: { readonly pid: unknown; readonly namespace: string | undefined },
+  namespace: string | undefined
+): boolean => holder.namespace !== undefined && holder.namespace === namespace && !alive(holder.pid)
 
 // Removes `file` if it still holds `text` (a guard left by a process that is gone).
 const removeIfStill = (fs: Fs, file: string, text: string) =>
