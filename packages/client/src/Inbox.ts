@@ -10,8 +10,10 @@
  * - Every replica runs workers (`work`): each claims pending rows with `SELECT … FOR UPDATE SKIP LOCKED` and runs the
  *   handler inside that transaction, so the handler's writes through the same `SqlClient` commit with the row's
  *   "done" mark (once), while its other effects (an HTTP call, an email) may run again after a crash (at least once:
- *   use the event id as their idempotency key). A failed handler's writes roll back; the row is retried later, with
- *   a growing delay.
+ *   use the event id as their idempotency key). A failed handler's writes roll back (to a savepoint set before its
+ *   first statement: a handler that writes nothing costs none); the row is retried later, with a growing delay.
+ *   Stored events are announced with `NOTIFY`, and workers on `PgClient` listen, so an idle worker on any replica
+ *   starts at once.
  * - A webhook receiver can acknowledge a delivery as soon as the event is in the inbox (`enqueue`).
  *
  * Built on `@effect/sql`'s `SqlClient` (an optional peer dependency; the SQL is PostgreSQL's): provide
@@ -22,18 +24,18 @@
 import * as Event from "@effect-exa/schema/Event"
 import * as Timestamp from "@effect-exa/schema/Timestamp"
 import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlConnection from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
+import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -41,6 +43,7 @@ import * as Checkpoint from "./Checkpoint.js"
 import type * as Errors from "./Errors.js"
 import type { EventsClient } from "./EventsClient.js"
 import { positive, settingsOf as leaseSettingsOf } from "./internal/leaseSettings.js"
+import { listening } from "./internal/listening.js"
 import * as Params from "./internal/params.js"
 import * as Lease from "./Lease.js"
 import * as Tail from "./Tail.js"
@@ -60,6 +63,17 @@ export const table = "effect_exa_inbox"
  * @category constants
  */
 export const positionTable = "effect_exa_inbox_position"
+
+/**
+ * The PostgreSQL notification channel on which new events in an inbox are announced, when they are stored (by the
+ * poller or `enqueue`): the payload is the inbox's name (`*` for a name over 1,000 bytes). Workers on
+ * `@effect/sql-pg`'s `PgClient` listen on it, so that a worker on any replica starts at once instead of at its next
+ * `idle` look.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const channel = "effect_exa_inbox"
 
 /**
  * How failed events are retried: after `initialDelay`, doubling at each failure up to `maxDelay`.
@@ -89,8 +103,9 @@ export interface WorkOptions {
    */
   readonly batchSize?: number | undefined
   /**
-   * How long an idle worker waits before it looks for events again (events polled on this replica wake it at once).
-   * Default 1 second.
+   * How long an idle worker waits before it looks for events again. New events wake it at once: those this
+   * replica's poller stores, and on `@effect/sql-pg`'s `PgClient` those any replica stores (announced on `channel`,
+   * heard on the connection `PgClient` keeps beside its pool for `LISTEN`). Default 1 second.
    */
   readonly idle?: Duration.DurationInput | undefined
   /** How failed events are retried. */
@@ -270,14 +285,26 @@ const rowsOf = (inbox: string, events: ReadonlyArray<Event.Event>): ReadonlyArra
     event: JSON.stringify(encodeEvent(event))
   }))
 
-// Inserts rows, ignoring events already in the inbox; how many were new.
-const insert = (sql: SqlClient.SqlClient, rows: ReadonlyArray<Row>) =>
+const utf8 = new TextEncoder()
+
+// What a notification of new events in `inbox` carries: its name, unless that would come near PostgreSQL's limit
+// on a payload (8,000 bytes), where the insert itself would fail; then `*`, which every worker takes as its own.
+const payloadOf = (inbox: string): string => utf8.encode(inbox).length <= 1000 ? inbox : "*"
+
+// Inserts rows, ignoring events already in the inbox, and announces new ones on `channel` (sent at commit, once per
+// transaction): one statement, so that an enqueued delivery costs one round trip. How many were new.
+const insert = (sql: SqlClient.SqlClient, inbox: string, rows: ReadonlyArray<Row>) =>
   rows.length === 0 ? Effect.succeed(0) : Effect.map(
-    sql<{ readonly event_id: string }>`
-      INSERT INTO ${sql(table)} ${sql.insert(rows)}
-      ON CONFLICT (inbox, event_id) DO NOTHING
-      RETURNING event_id`,
-    (inserted) => inserted.length
+    sql<{ readonly inserted: number }>`
+      WITH inserted AS (
+        INSERT INTO ${sql(table)} ${sql.insert(rows)}
+        ON CONFLICT (inbox, event_id) DO NOTHING
+        RETURNING 1
+      )
+      SELECT count(*)::int AS inserted,
+        CASE WHEN count(*) > 0 THEN pg_notify(${channel}, ${payloadOf(inbox)})::text END AS announced
+      FROM inserted`,
+    (result) => result[0]?.inserted ?? 0
   )
 
 /**
@@ -296,7 +323,7 @@ export const enqueue = (
     const inbox = inboxName(name)
     if (!isEvent(event)) throw new Params.Invalid("enqueue takes an Event")
     const rows = rowsOf(inbox, [event])
-    return Effect.flatMap(SqlClient.SqlClient, (sql) => Effect.map(insert(sql, rows), (n) => n > 0)).pipe(
+    return Effect.flatMap(SqlClient.SqlClient, (sql) => Effect.map(insert(sql, inbox, rows), (n) => n > 0)).pipe(
       Effect.withSpan("Inbox.enqueue", { attributes: { "exa.inbox": inbox, "exa.event.id": event.id } })
     )
   })
@@ -344,7 +371,7 @@ const writePosition = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lea
 // the inbox.
 const store = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lease, batch: Tail.Batch, withPosition: boolean) =>
   lease.fenced(Effect.gen(function*() {
-    const inserted = yield* insert(sql, rowsOf(inbox, batch.events))
+    const inserted = yield* insert(sql, inbox, rowsOf(inbox, batch.events))
     if (withPosition) yield* writePosition(sql, inbox, lease, batch.position)
     return inserted
   })).pipe(Effect.withSpan("Inbox.store", {
@@ -382,30 +409,42 @@ const sweepWith = (sql: SqlClient.SqlClient, inbox: string, millis: number) =>
     (rows) => rows[0]?.n ?? 0
   ).pipe(Effect.withSpan("Inbox.sweep", { attributes: { "exa.inbox": inbox } }))
 
-/** Wakes this replica's idle workers when its poller stored new events. */
+/**
+ * Wakes this replica's idle workers when new events are stored, one worker per wake: a worker that then claims a
+ * full batch wakes the next, so a burst draws in as many workers as it needs and a single event only one. A wake
+ * while no worker is idle is kept (one at most), so a worker that was looking meanwhile looks again at once.
+ */
 interface Wakeup {
   readonly wait: (millis: number) => Effect.Effect<void>
   readonly wake: Effect.Effect<void>
 }
 
-const makeWakeup: Effect.Effect<Wakeup> = Effect.gen(function*() {
-  const signal = yield* Ref.make(yield* Deferred.make<void>())
-  return {
-    wait: (millis) =>
-      Effect.flatMap(
-        Ref.get(signal),
-        (current) => Effect.raceFirst(Deferred.await(current), Effect.sleep(Duration.millis(millis)))
-      ),
-    wake: Effect.flatMap(
-      Deferred.make<void>(),
-      (next) => Effect.flatMap(Ref.getAndSet(signal, next), (current) => Deferred.succeed(current, undefined))
-    )
-  }
-})
+const makeWakeup: Effect.Effect<Wakeup> = Effect.map(Queue.sliding<void>(1), (tokens) => ({
+  wait: (millis) => Effect.raceFirst(Queue.take(tokens), Effect.sleep(Duration.millis(millis))),
+  wake: Effect.asVoid(Queue.offer(tokens, undefined))
+}))
 
-const noWakeup: Wakeup = { wait: (millis) => Effect.sleep(Duration.millis(millis)), wake: Effect.void }
+// Wakes `wakeup` whenever new events of `inbox` are announced on `channel` (by any replica's poller or receiver), for
+// as long as the enclosing scope lives, on one connection of the client's. A client that cannot listen, an
+// announcement made before the listening started, or a lost listening connection (listened for again a second
+// later) leaves the workers to their `idle` looks: a missed announcement delays an event by `idle` at most.
+const listenFor = (sql: SqlClient.SqlClient, inbox: string, wakeup: Wakeup) => {
+  const listener = listening(sql)
+  if (listener === undefined) return Effect.void
+  const own = payloadOf(inbox)
+  return listener.listen(channel).pipe(
+    Stream.runForEach((payload) => payload === own || payload === "*" ? wakeup.wake : Effect.void),
+    Effect.catchAllCause((cause) =>
+      Effect.logDebug("cannot listen for new events in the inbox; workers look every idle period", cause)
+    ),
+    Effect.zipRight(Effect.sleep(Duration.seconds(1))),
+    Effect.forever,
+    Effect.forkScoped,
+    Effect.asVoid
+  )
+}
 
-const pollWith = (inbox: string, options: PollOptions | undefined, settings: PollSettings, wakeup: Wakeup) =>
+const pollWith = (inbox: string, options: PollOptions | undefined, settings: PollSettings, wake: Effect.Effect<void>) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Lease.run(inbox, (lease) =>
       Effect.gen(function*() {
@@ -449,7 +488,7 @@ const pollWith = (inbox: string, options: PollOptions | undefined, settings: Pol
               unwritten = 0
               writtenAt = now
             }
-            if (inserted > 0) yield* wakeup.wake
+            if (inserted > 0) yield* wake
           }))
       }), options?.lease))
 
@@ -478,7 +517,7 @@ export const poll = (
   Params.validated(() => {
     const inbox = inboxName(name)
     const settings = pollSettingsOf(options)
-    return pollWith(inbox, options, settings, noWakeup)
+    return pollWith(inbox, options, settings, Effect.void)
   })
 
 const backoff = (settings: WorkSettings, attempts: number): number =>
@@ -495,8 +534,56 @@ interface Claimed {
   readonly attempts: number
 }
 
-// One transaction: claim up to `batchSize` pending rows no other worker holds, handle each in a savepoint (its
-// writes roll back on failure, and the failure is recorded with the time of the next try), mark the handled ones
+type SavepointState =
+  | { readonly _tag: "None" }
+  | { readonly _tag: "Set" }
+  | { readonly _tag: "Failed"; readonly error: SqlError }
+
+const none: SavepointState = { _tag: "None" }
+const set: SavepointState = { _tag: "Set" }
+
+// The claiming transaction's connection as one handler sees it: its first statement (of any kind, a nested
+// `withTransaction` included) is preceded by `SAVEPOINT effect_exa_handler`, set once even when statements come from
+// several fibers. A handler that writes nothing costs no statement of ours; one that writes can be rolled back alone.
+// One savepoint name, set again for each handler and never released: PostgreSQL keeps the older ones and rolls back
+// to the newest, so a handler that writes costs one statement of ours, not two. The savepoint is sent
+// uninterruptibly: an interruption during it would cancel it on the server, leaving unknown whether it was set.
+const savepointed = (connection: SqlConnection.Connection) => {
+  let state: SavepointState = none
+  const lock = Effect.unsafeMakeSemaphore(1)
+  const setOnce = lock.withPermits(1)(Effect.suspend(() => {
+    if (state._tag === "Set") return Effect.void
+    if (state._tag === "Failed") return Effect.fail(state.error)
+    return Effect.uninterruptible(Effect.matchEffect(
+      connection.executeUnprepared("SAVEPOINT effect_exa_handler", [], undefined),
+      {
+        onFailure: (error) => {
+          state = { _tag: "Failed", error }
+          return Effect.fail(error)
+        },
+        onSuccess: () => {
+          state = set
+          return Effect.void
+        }
+      }
+    ))
+  }))
+  const ensure = Effect.suspend(() => state._tag === "Set" ? Effect.void : setOnce)
+  const wrapped: SqlConnection.Connection = {
+    execute: (text, params, transformRows) => Effect.zipRight(ensure, connection.execute(text, params, transformRows)),
+    executeRaw: (text, params) => Effect.zipRight(ensure, connection.executeRaw(text, params)),
+    executeStream: (text, params, transformRows) =>
+      Stream.unwrap(Effect.as(ensure, connection.executeStream(text, params, transformRows))),
+    executeValues: (text, params) => Effect.zipRight(ensure, connection.executeValues(text, params)),
+    executeUnprepared: (text, params, transformRows) =>
+      Effect.zipRight(ensure, connection.executeUnprepared(text, params, transformRows))
+  }
+  return { connection: wrapped, state: (): SavepointState => state }
+}
+
+// One transaction: claim up to `batchSize` pending rows no other worker holds, handle each in a savepoint set before
+// its first statement (its writes roll back on failure, and the failure is recorded with the time of the next try;
+// a handler that wrote nothing has nothing to roll back), mark the handled ones
 // done in one statement, commit: each handler's writes commit with its done mark. Only the handlers can be
 // interrupted: an interruption (a graceful shutdown) stops after the handler under way, whose savepoint rolls back,
 // and commits what was handled before, so that only that one event is handled again elsewhere. How many rows were
@@ -518,24 +605,29 @@ const claim = <E, R>(
           FOR UPDATE SKIP LOCKED`
         const done: Array<string> = []
         let interrupted = false
+        const transaction = yield* Effect.serviceOption(SqlClient.TransactionConnection)
+        if (Option.isNone(transaction)) return yield* Effect.dieMessage("a claim ran outside its transaction")
+        const [connection, depth] = transaction.value
         for (const row of rows) {
           const attempt = row.attempts + 1
-          // One savepoint name, set again before each handler and never released: PostgreSQL keeps the older
-          // ones and rolls back to the newest, so a handled event costs one statement of ours, not two (a
-          // nested `withTransaction` also sends RELEASE: a third of the drain's round trips).
-          yield* sql`SAVEPOINT effect_exa_handler`
+          const savepoint = savepointed(connection)
           const exit = yield* Effect.exit(Effect.gen(function*() {
             const event = yield* Effect.mapError(
               Event.decode(row.event),
               (error) => `the stored event cannot be read: ${error.message}`
             )
-            yield* restore(Effect.suspend(() => handle(event, { inbox, attempt })))
+            yield* restore(Effect.suspend(() => handle(event, { inbox, attempt }))).pipe(
+              Effect.provideService(SqlClient.TransactionConnection, [savepoint.connection, depth])
+            )
           }))
           if (Exit.isSuccess(exit)) {
             done.push(row.event_id)
             continue
           }
-          yield* sql`ROLLBACK TO SAVEPOINT effect_exa_handler`
+          const state = savepoint.state()
+          // The savepoint was not set: the transaction cannot be trusted with anything more, and rolls back whole.
+          if (state._tag === "Failed") return yield* Effect.fail(state.error)
+          if (state._tag === "Set") yield* sql`ROLLBACK TO SAVEPOINT effect_exa_handler`
           if (Cause.isInterruptedOnly(exit.cause)) {
             interrupted = true
             break
@@ -573,9 +665,17 @@ const workWith = <E, R>(
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
     const worker: Effect.Effect<never, SqlError, R> = Effect.flatMap(
       claim(sql, inbox, handle, settings),
-      (claimed) => claimed > 0 ? worker : Effect.zipRight(wakeup.wait(settings.idle), worker)
+      (claimed) =>
+        claimed === settings.batchSize
+          ? Effect.zipRight(wakeup.wake, worker)
+          : claimed > 0
+          ? worker
+          : Effect.zipRight(wakeup.wait(settings.idle), worker)
     )
-    return firstFailure(Array.from({ length: settings.workers }, () => worker))
+    return Effect.scoped(Effect.zipRight(
+      listenFor(sql, inbox, wakeup),
+      firstFailure(Array.from({ length: settings.workers }, () => worker))
+    ))
   })
 
 // Runs effects that never succeed side by side until one fails, with that failure. Each runs on a fiber of a scope
@@ -607,7 +707,8 @@ export const work = <E, R>(
   Params.validated(() => {
     const inbox = inboxName(name)
     if (typeof handle !== "function") throw new Params.Invalid("handle must be a function")
-    return workWith(inbox, handle, workSettingsOf(options), noWakeup)
+    const settings = workSettingsOf(options)
+    return Effect.flatMap(makeWakeup, (wakeup) => workWith(inbox, handle, settings, wakeup))
   })
 
 /**
@@ -644,7 +745,7 @@ export const consume = <E, R>(
         Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError,
         R | SqlClient.SqlClient | EventsClient
       >([
-        Effect.zipRight(pollWith(inbox, options, poll, wakeup), Effect.never),
+        Effect.zipRight(pollWith(inbox, options, poll, wakeup.wake), Effect.never),
         workWith(inbox, handle, work, wakeup)
       ])
     }).pipe(Effect.withSpan("Inbox.consume", { attributes: { "exa.inbox": inbox } }))

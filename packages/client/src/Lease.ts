@@ -27,6 +27,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Errors from "./Errors.js"
 import { defaults, type Settings, settingsOf } from "./internal/leaseSettings.js"
+import { listening } from "./internal/listening.js"
 import * as Params from "./internal/params.js"
 
 /**
@@ -293,14 +294,6 @@ export const acquire = (
     const settings = settingsOf(options)
     return Effect.flatMap(SqlClient.SqlClient, (sql) => waitFor(sql, key, settings))
   })
-
-// What `@effect/sql-pg`'s `PgClient` adds to `SqlClient` (provided as both, the same object): `LISTEN` as a stream.
-interface Listening {
-  readonly listen: (channel: string) => Stream.Stream<string, SqlError>
-}
-
-const listening = (sql: SqlClient.SqlClient): Listening | undefined =>
-  typeof (sql as Partial<Listening>).listen === "function" ? sql as unknown as Listening : undefined
 
 // Tries to take the lease until it is granted: every `retryEvery`, and at once whenever a holder announces it handed
 // the lease back. The listening (one connection of the client's, shared) starts only once a first try found the

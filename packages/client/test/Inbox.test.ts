@@ -11,7 +11,11 @@ import * as Lease from "@effect-exa/client/Lease"
 import * as Event from "@effect-exa/schema/Event"
 import { ExaApi, Fixtures } from "@effect-exa/testing"
 import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlConnection from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
 import { assert, expect, layer } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -37,6 +41,34 @@ const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
 
 const drained = (name: string, total: number) =>
   Effect.map(Inbox.status(name), (status) => status.pending === 0 && status.done === total)
+
+// The database's client with every statement it sends recorded (and `fail` consulted first: a statement it matches
+// fails as a lost connection would), to count what the inbox sends per event.
+const recording = (statements: Array<string>, fail: (text: string) => boolean = () => false) =>
+  Layer.effect(
+    SqlClient.SqlClient,
+    Effect.gen(function*() {
+      const pg = yield* PgClient.PgClient
+      const sent = (text: string) =>
+        Effect.suspend(() => {
+          statements.push(text.replace(/\s+/g, " ").trim())
+          return fail(text) ? Effect.fail(new SqlError({ message: `refused: ${text}` })) : Effect.void
+        })
+      const record = (conn: SqlConnection.Connection): SqlConnection.Connection => ({
+        execute: (text, params, rows) => Effect.zipRight(sent(text), conn.execute(text, params, rows)),
+        executeRaw: (text, params) => Effect.zipRight(sent(text), conn.executeRaw(text, params)),
+        executeStream: (text, params, rows) => conn.executeStream(text, params, rows),
+        executeValues: (text, params) => Effect.zipRight(sent(text), conn.executeValues(text, params)),
+        executeUnprepared: (text, params, rows) =>
+          Effect.zipRight(sent(text), conn.executeUnprepared(text, params, rows))
+      })
+      return yield* SqlClient.make({
+        acquirer: Effect.map(pg.reserve, record),
+        compiler: PgClient.makeCompiler(),
+        spanAttributes: []
+      })
+    })
+  ).pipe(Layer.provide(Reactivity.layer))
 
 const fastRetry = { initialDelay: "10 millis", maxDelay: "20 millis" } as const
 const fastLease = { duration: "5 seconds", renewEvery: "100 millis", retryEvery: "50 millis" } as const
@@ -242,6 +274,109 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
         { event_id: "ev_3", attempts: 1 }
       ])
     })))
+
+  it.effect("a handler's savepoint is set before its first statement: none for one that writes nothing, one per writer", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE handled (event_id text NOT NULL)`
+      yield* Effect.forEach(["ev_1", "ev_2", "ev_3", "ev_4"], (id) => Inbox.enqueue("exa")(event(id)), {
+        discard: true
+      })
+      const statements: Array<string> = []
+      // ev_1 and ev_3 write nothing; ev_2 writes twice, from two fibers at once; ev_4 writes, then fails.
+      const handle = (e: Event.Event) =>
+        Effect.gen(function*() {
+          const db = yield* SqlClient.SqlClient
+          if (e.id === "ev_2") {
+            yield* Effect.all([db`INSERT INTO handled VALUES ('ev_2a')`, db`INSERT INTO handled VALUES ('ev_2b')`], {
+              concurrency: 2
+            })
+          }
+          if (e.id === "ev_4") {
+            yield* db`INSERT INTO handled VALUES ('ev_4')`
+            return yield* Effect.fail("ev_4 fails after its write")
+          }
+        })
+      const worker = yield* Effect.fork(
+        Effect.provide(
+          Inbox.work("exa", handle, { batchSize: 10, retry: { initialDelay: "1 hour" } }),
+          recording(statements)
+        )
+      )
+      yield* eventually(Effect.map(Inbox.status("exa"), (s) => s.done === 3 && s.failing === 1), "the batch")
+      yield* Fiber.interrupt(worker)
+      const batch = statements.slice(statements.indexOf("BEGIN"))
+      expect(batch.filter((text) => /^SAVEPOINT effect_exa_handler$/.test(text))).toHaveLength(2)
+      expect(batch.filter((text) => /^ROLLBACK TO SAVEPOINT effect_exa_handler$/.test(text))).toHaveLength(1)
+      // Each savepoint is set before the writes of its handler.
+      const first = batch.indexOf("SAVEPOINT effect_exa_handler")
+      expect(batch.findIndex((text) => text.includes("'ev_2"))).toBeGreaterThan(first)
+      expect(batch.lastIndexOf("SAVEPOINT effect_exa_handler")).toBeLessThan(
+        batch.findIndex((text) => text.includes("'ev_4'"))
+      )
+      const rows = yield* sql<{ readonly event_id: string }>`SELECT event_id FROM handled ORDER BY event_id`
+      expect(rows.map((r) => r.event_id)).toEqual(["ev_2a", "ev_2b"])
+    })))
+
+  it.effect("a savepoint that cannot be set rolls the whole batch back: what was handled before it is not done", () =>
+    inDatabase(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`CREATE TABLE handled (event_id text NOT NULL)`
+      yield* Effect.forEach(["ev_1", "ev_2"], (id) => Inbox.enqueue("exa")(event(id)), { discard: true })
+      let savepoints = 0
+      const statements: Array<string> = []
+      const handle = (e: Event.Event) =>
+        Effect.flatMap(SqlClient.SqlClient, (db) => db`INSERT INTO handled VALUES (${e.id})`)
+      // The second savepoint (ev_2's) fails, as a connection lost at that moment would.
+      const failing = recording(statements, (text) => text.startsWith("SAVEPOINT") && ++savepoints === 2)
+      const failure = yield* Effect.flip(Effect.provide(Inbox.work("exa", handle, { batchSize: 10 }), failing))
+      expect(failure).toBeInstanceOf(SqlError)
+      // ev_1's write and done mark rolled back with the batch: both events wait, nothing is written.
+      expect(yield* Inbox.status("exa")).toEqual({ pending: 2, failing: 0, done: 0 })
+      expect(yield* sql`SELECT * FROM handled`).toEqual([])
+      expect(statements).toContain("ROLLBACK")
+    })))
+
+  it.effect("events stored by another replica wake an idle worker at once (NOTIFY), not at its next idle look", () =>
+    Effect.gen(function*() {
+      const pg = yield* PostgresCluster.PostgresCluster
+      yield* pg.createDatabase("wakeup")
+      // Two replicas: two pools. The worker's replica looks for events once an hour of its own accord.
+      const workerSide = pg.client("wakeup")
+      const storingSide = pg.client("wakeup")
+      yield* Effect.provide(Inbox.setup, storingSide)
+      const listeners = Effect.provide(
+        Effect.map(
+          Effect.flatMap(
+            SqlClient.SqlClient,
+            (sql) =>
+              sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = 'wakeup' AND query = 'LISTEN "effect_exa_inbox"'`
+          ),
+          (rows) => rows[0]!.n
+        ),
+        storingSide
+      )
+      // A name over 1,000 bytes is announced as `*`, which every worker takes as its own.
+      for (const name of ["exa", "é".repeat(600)]) {
+        yield* eventually(Effect.map(listeners, (n) => n === 0), "no listener left from before")
+        const handled: Array<string> = []
+        const worker = yield* Effect.fork(Effect.provide(
+          Inbox.work(name, (e) => Effect.sync(() => handled.push(e.id)), { idle: "1 hour" }),
+          workerSide
+        ))
+        yield* eventually(Effect.map(listeners, (n) => n === 1), "the worker's LISTEN")
+        const store = (id: string) => Effect.provide(Inbox.enqueue(name)(event(id)), storingSide)
+        yield* store("ev_1")
+        yield* eventually(Effect.sync(() => handled.length === 1), "the first event")
+        // It has looked again and found nothing (it looks right after a batch): only a wake starts it now.
+        yield* Effect.sleep("300 millis")
+        yield* store("ev_2")
+        yield* eventually(Effect.sync(() => handled.length === 2), "the event stored by the other replica")
+        yield* Fiber.interrupt(worker)
+        expect(handled).toEqual(["ev_1", "ev_2"])
+      }
+    }))
 
   it.effect("a failed event waits for its retry delay, and its error is recorded meanwhile", () =>
     inDatabase(Effect.gen(function*() {

@@ -41,6 +41,10 @@ export const runReplicas = async (): Promise<string> => {
     Replicas.run({ ...base, rate: 600, seconds: 15, kills: 0, terms: 0, pollMs: 100, lookbackMs: 30_000 })
   )
   const drained = await Effect.runPromise(Replicas.drain({ replicas: 3, workers: 2, events: 20_000, batchSize: 100 }))
+  // The same with a handler that writes nothing to the database: no savepoint is set for it.
+  const drainedNoSql = await Effect.runPromise(
+    Replicas.drain({ replicas: 3, workers: 2, events: 20_000, batchSize: 100, sqlWrite: false })
+  )
   const hooks = await Effect.runPromise(Replicas.run({
     ...base,
     rate: 20,
@@ -123,6 +127,13 @@ export const runReplicas = async (): Promise<string> => {
         } duplicates; load ${drained.load})`,
         fmt(drained.perSecond),
         "≥ 2,000"
+      ],
+      [
+        `the same, a handler with no database write (${fmt(drainedNoSql.handled)} handled, ${
+          fmt(drainedNoSql.duplicates)
+        } duplicate external effects; load ${drainedNoSql.load})`,
+        fmt(drainedNoSql.perSecond),
+        "—"
       ]
     ]),
     "",

@@ -405,7 +405,14 @@ export const run = (options: Options): Effect.Effect<Result, Error | PostgresClu
 
 /** The same counts for a backlog already in the inbox: how fast `replicas` × `workers` drain `events` rows. */
 export const drain = (
-  options: { readonly replicas: number; readonly workers: number; readonly events: number; readonly batchSize: number }
+  options: {
+    readonly replicas: number
+    readonly workers: number
+    readonly events: number
+    readonly batchSize: number
+    /** Whether the handler writes to the database (default true); without, only its external effect counts. */
+    readonly sqlWrite?: boolean
+  }
 ) =>
   Effect.scoped(Effect.gen(function*() {
     const { cluster, database, db, dir } = yield* setting("drain")
@@ -448,7 +455,8 @@ export const drain = (
           lookbackMs: 30_000,
           workers: options.workers,
           batchSize: options.batchSize,
-          poll: false
+          poll: false,
+          sqlWrite: options.sqlWrite ?? true
         } satisfies ReplicaSettings
       )
       children.push(child)
@@ -462,14 +470,22 @@ export const drain = (
       if ((rows[0]?.pending ?? 1) === 0) break
       yield* sleep(100)
     }
+    // The times are of the claiming transactions (`now()`): the handled table's, or without it the done marks'.
+    // Duplicates: rows of the handled table, or lines of the external effect, beyond one per event.
     const rows = yield* query<{ n: number; distinct: number; first: number; last: number }>(
-      `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct,
-        (extract(epoch FROM min(at)) * 1000)::float8 AS first, (extract(epoch FROM max(at)) * 1000)::float8 AS last FROM handled`
+      options.sqlWrite === false
+        ? `SELECT count(*)::int AS n, count(*)::int AS distinct, (extract(epoch FROM min(done_at)) * 1000)::float8 AS first,
+            (extract(epoch FROM max(done_at)) * 1000)::float8 AS last FROM effect_exa_inbox WHERE done_at IS NOT NULL`
+        : `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct,
+            (extract(epoch FROM min(at)) * 1000)::float8 AS first, (extract(epoch FROM max(at)) * 1000)::float8 AS last FROM handled`
     )
     const r = rows[0]!
+    const external = children.flatMap((_, i) =>
+      readFileSync(join(dir, `external-${i}`), "utf8").split("\n").filter((line) => line !== "")
+    )
     return {
       handled: r.distinct,
-      duplicates: r.n - r.distinct,
+      duplicates: options.sqlWrite === false ? external.length - new Set(external).size : r.n - r.distinct,
       perSecond: r.n / Math.max(0.001, (r.last - r.first) / 1000),
       load: loadavg().map((n) => n.toFixed(2)).join(" ")
     }
