@@ -45,6 +45,10 @@ export const runReplicas = async (): Promise<string> => {
   const drainedNoSql = await Effect.runPromise(
     Replicas.drain({ replicas: 3, workers: 2, events: 20_000, batchSize: 100, sqlWrite: false })
   )
+  // One replica process with the same two workers each: on 2 cores, fewer processes compete for them.
+  const drainedOne = await Effect.runPromise(
+    Replicas.drain({ replicas: 1, workers: 2, events: 20_000, batchSize: 100 })
+  )
   const hooks = await Effect.runPromise(Replicas.run({
     ...base,
     rate: 20,
@@ -134,6 +138,13 @@ export const runReplicas = async (): Promise<string> => {
         } duplicate external effects; load ${drainedNoSql.load})`,
         fmt(drainedNoSql.perSecond),
         "—"
+      ],
+      [
+        `inbox drain: 20,000 rows, 1 replica × 2 workers, batches of 100 (${fmt(drainedOne.handled)} handled, ${
+          fmt(drainedOne.duplicates)
+        } duplicates; load ${drainedOne.load})`,
+        fmt(drainedOne.perSecond),
+        "≥ 2,000"
       ]
     ]),
     "",
