@@ -102,6 +102,28 @@ describe("runner", () => {
       expect(heard).toEqual(["a", "c", "late"])
     }))
 
+  it.effect("a listener that stops listening as it hears the deadline does not keep the next one from hearing it", () =>
+    Effect.gen(function*() {
+      // A transport settles when the deadline stops its request, and stops listening then: inside the deadline's
+      // own round of calls. Two requests in flight in one attempt (a transformClient that races them) both hear it.
+      const heard: Array<string> = []
+      const fiber = yield* Effect.fork(
+        runner(settings(1000))(Effect.gen(function*() {
+          const { deadline } = yield* FiberRef.get(TransportContract.current)
+          assert(deadline !== undefined)
+          const unsubscribe = deadline.subscribe(() => {
+            heard.push("first")
+            unsubscribe()
+          })
+          deadline.subscribe(() => heard.push("second"))
+          return yield* Effect.never
+        }))
+      )
+      yield* TestClock.adjust("1 second")
+      expect(yield* Effect.flip(Fiber.join(fiber))).toBe("timed out")
+      expect(heard).toEqual(["first", "second"])
+    }))
+
   it.live("on the live clock (a native timer), an attempt past its time fails with onTimeout", () =>
     Effect.gen(function*() {
       // The timer (10 ms) is due before the attempt (1 s) ends, whatever the machine's load: timers fire in order.

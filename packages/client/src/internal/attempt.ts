@@ -64,7 +64,7 @@ const noop = () => {}
 /** A deadline armed on a clock. */
 class Timer implements TransportContract.Deadline {
   expired = false
-  private listeners: Array<() => void> | undefined = undefined
+  private readonly listeners: Array<() => void> = []
   readonly stop: () => void
 
   constructor(clock: Clock.Clock, millis: number) {
@@ -73,9 +73,9 @@ class Timer implements TransportContract.Deadline {
 
   private expire() {
     this.expired = true
-    const listeners = this.listeners
-    this.listeners = undefined
-    if (listeners !== undefined) { for (const listener of listeners) listener() }
+    // Called from a copy, the list left empty: a listener stops listening as it hears (a transport does, as its
+    // request settles), which must not shift the ones after it, and stopping after the time is up does nothing.
+    for (const listener of this.listeners.splice(0)) listener()
   }
 
   subscribe(onExpire: () => void): () => void {
@@ -83,11 +83,10 @@ class Timer implements TransportContract.Deadline {
       onExpire()
       return noop
     }
-    const listeners = (this.listeners ??= [])
-    listeners.push(onExpire)
+    this.listeners.push(onExpire)
     return () => {
-      const index = listeners.indexOf(onExpire)
-      if (index >= 0) listeners.splice(index, 1)
+      const index = this.listeners.indexOf(onExpire)
+      if (index >= 0) this.listeners.splice(index, 1)
     }
   }
 }
