@@ -187,6 +187,26 @@ describe("runner", () => {
       expect(yield* Fiber.join(quick)).toBe("done")
     }))
 
+  it.effect("an attempt that cannot be interrupted and ends after its time does not reach the caller, who has moved on", () =>
+    Effect.gen(function*() {
+      // The timeout resumes the caller at once; the attempt's own end, a second later, is ignored (the caller is
+      // asleep by then, and wakes on its own time).
+      const steps: Array<string> = []
+      const fiber = yield* Effect.fork(Effect.gen(function*() {
+        const attempt = Effect.uninterruptible(Effect.as(Effect.sleep("2 seconds"), "late"))
+        steps.push(yield* Effect.flip(runner(settings(1000))(attempt)))
+        yield* Effect.sleep("5 seconds")
+        steps.push("awake")
+      }))
+      yield* TestClock.adjust("1 second")
+      expect(steps).toEqual(["timed out"])
+      yield* TestClock.adjust("1 second")
+      expect(steps).toEqual(["timed out"])
+      yield* TestClock.adjust("4 seconds")
+      yield* Fiber.join(fiber)
+      expect(steps).toEqual(["timed out", "awake"])
+    }))
+
   it.effect("a caller interrupted while waiting takes the attempt with it", () =>
     Effect.gen(function*() {
       for (const millis of [1000, Infinity]) {

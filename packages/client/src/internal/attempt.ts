@@ -111,24 +111,21 @@ export const runner = <E2>(settings: Settings<E2>) => {
       const timer = new Timer(Context.get(parent.currentDefaultServices, Clock.Clock), millis)
       const attempt = Effect.locally(self, TransportContract.current, { maxResponseBytes, deadline: timer })
       return Effect.flatMap(Effect.fork(attempt), (child) =>
+        // Whichever comes first resumes the caller: `Effect.async` ignores every later `resume`, and every one
+        // after the caller's interruption. The attempt's end and the interruption stop the timer, so its listener
+        // runs only if it comes first.
         Effect.async<A, E | E2>((resume) => {
-          let done = false
           const stopListening = timer.subscribe(() => {
-            if (done) return
-            done = true
             child.unsafeInterruptAsFork(parent.id())
             resume(Exit.fail(onTimeout()))
           })
           child.addObserver((exit) => {
             timer.stop()
             stopListening()
-            if (done) return
-            done = true
             resume(exit)
           })
           // The caller was interrupted while waiting: the attempt goes with it.
           return Effect.sync(() => {
-            done = true
             timer.stop()
             child.unsafeInterruptAsFork(parent.id())
           })
