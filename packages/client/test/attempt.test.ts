@@ -9,7 +9,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as TestClock from "effect/TestClock"
-import { maxTimerMillis, nativeTimer, runner } from "../src/internal/attempt.js"
+import { maxTimerMillis, nativeTimer, runner, Timer } from "../src/internal/attempt.js"
 
 const settings = (millis: number) => ({
   millis,
@@ -54,6 +54,28 @@ describe("nativeTimer", () => {
       vi.useRealTimers()
     }
   })
+})
+
+describe("Timer (an attempt's deadline)", () => {
+  it.effect("one that expires with no one listening tells the first to listen after at once; a listener that stopped, the first one too, is not told", () =>
+    Effect.gen(function*() {
+      // On its own: through the runner, the first listener is always the runner's, which stops listening only
+      // after stopping the timer, and a deadline expires unheard only if the runner's fiber yields between arming
+      // the timer and listening.
+      const clock = yield* Effect.clock
+      const heard: Array<string> = []
+      const unheard = new Timer(clock, 1000)
+      const heeded = new Timer(clock, 1000)
+      const stopFirst = heeded.subscribe(() => heard.push("first"))
+      heeded.subscribe(() => heard.push("second"))
+      stopFirst()
+      yield* TestClock.adjust("999 millis")
+      expect([unheard.expired, heeded.expired, heard]).toEqual([false, false, []])
+      yield* TestClock.adjust("1 millis")
+      expect([unheard.expired, heeded.expired, heard]).toEqual([true, true, ["second"]])
+      unheard.subscribe(() => heard.push("late"))
+      expect(heard).toEqual(["second", "late"])
+    }))
 })
 
 describe("runner", () => {

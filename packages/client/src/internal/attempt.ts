@@ -61,8 +61,8 @@ const clockTimer = (clock: Clock.Clock, millis: number, fire: () => void): () =>
 
 const noop = () => {}
 
-/** A deadline armed on a clock. */
-class Timer implements TransportContract.Deadline {
+/** A deadline armed on a clock (exported for its tests). */
+export class Timer implements TransportContract.Deadline {
   expired = false
   private readonly listeners: Array<() => void> = []
   readonly stop: () => void
