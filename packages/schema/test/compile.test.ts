@@ -5,6 +5,7 @@
  */
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { BAIL, compile, type Decode, FAIL, FastDecode, registerClass } from "../src/internal/compile.js"
@@ -25,6 +26,47 @@ const recorded = (calls: Array<string>, name: string, fields: Schema.Struct.Fiel
   Schema.Struct(fields).annotations({ [FastDecode]: (u: unknown) => (calls.push(name), u) })
 
 const others = ["x", 1, true, null, undefined, {}, [], Symbol.for("s")]
+
+/** An input, readably, for a failure message (symbols and `undefined` included). */
+const show = (u: unknown): string => {
+  try {
+    return typeof u === "object" && u !== null ? JSON.stringify(u) : String(u)
+  } catch {
+    return String(u)
+  }
+}
+
+/**
+ * Decodes each input with the compiled form and with Effect Schema: where Effect Schema succeeds, the compiled form
+ * returns the same value (prototype, own keys in order, every value); where it fails, FAIL. BAIL (Effect Schema
+ * decides) is accepted only for the inputs `mayBail` names.
+ */
+const agreesWithEffect = (
+  schema: Schema.Schema.Any,
+  inputs: ReadonlyArray<unknown>,
+  mayBail: (u: unknown) => boolean = () => false
+) => {
+  const decode = compile(schema.ast)
+  assert(decode !== undefined, "expected the schema to compile")
+  const slow = Schema.decodeUnknownEither(schema as Schema.Schema<unknown>)
+  for (const input of inputs) {
+    const got = decode(input)
+    const label = `${String(schema)} on ${show(input)}: ${show(got)}`
+    if (got === BAIL && mayBail(input)) continue
+    const expected = slow(input)
+    if (Either.isLeft(expected)) {
+      expect(got, label).toBe(FAIL)
+    } else {
+      expect(got, label).toStrictEqual(expected.right)
+      if (typeof got === "object" && got !== null) {
+        expect(Reflect.ownKeys(got), label).toEqual(Reflect.ownKeys(expected.right as object))
+      }
+    }
+  }
+}
+
+/** Values of every JSON kind and a few that JSON cannot write. */
+const values = ["x", "", "1", "a", 0, 1, -1.5, NaN, true, false, null, undefined, {}, [], { type: "a" }, ["x"]]
 
 describe("compile: keywords and literals", () => {
   it("string, number and boolean accept their own type only; unknown and any accept everything", () => {
@@ -434,7 +476,9 @@ describe("compile: structs read in the input's key order", () => {
     inner: Inner,
     c: Schema.NullOr(Schema.String)
   })
-  const [decode] = forms(Outer)
+  // Compiled inside each test, never while the file is collected: a compiler that throws then fails the tests that
+  // use it (under mutation testing, a file that fails to load counts as no test failing).
+  const decode = (u: unknown) => forms(Outer)[0]!(u)
 
   it("builds the output in the declared order, whatever the input's order, and drops extra keys", () => {
     for (
@@ -444,7 +488,7 @@ describe("compile: structs read in the input's key order", () => {
         { b: null, a: "x", inner: { x: "y", at: "1" }, c: null, z: {} }
       ]
     ) {
-      const out = decode!(input) as object
+      const out = decode(input) as object
       expect(out).toStrictEqual(slowly(Outer, input))
       expect(Reflect.ownKeys(out)).toEqual(Reflect.ownKeys(slowly(Outer, input) as object))
       expect(Reflect.ownKeys((out as any).inner)).toEqual(["x", "at"])
@@ -481,7 +525,7 @@ describe("compile: structs read in the input's key order", () => {
     expect(asIs(plain)).toBe(plain)
     const input = { a: "x", inner: { x: "y", at: "2" }, c: null }
     const snapshot = structuredClone(input)
-    const out = decode!(input) as any
+    const out = decode(input) as any
     expect(out).not.toBe(input)
     expect(out.inner).not.toBe(input.inner)
     expect(out).toStrictEqual({ a: "x", inner: { x: "y", at: 2 }, c: null })
@@ -502,7 +546,7 @@ describe("compile: structs read in the input's key order", () => {
     }
     const bare = Object.assign(Object.create(null), { a: "x", inner: { x: "y", at: "3" }, c: "c" })
     for (const input of [new Holder(), bare]) {
-      const out = decode!(input)
+      const out = decode(input)
       expect(out).toStrictEqual(slowly(Outer, input))
       expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
     }
@@ -513,13 +557,13 @@ describe("compile: structs read in the input's key order", () => {
     const hidden = { inner: { x: "y", at: "1" }, c: null }
     Object.defineProperty(hidden, "a", { value: "x", enumerable: false })
     Object.defineProperty(hidden, "b", { value: 5, enumerable: false })
-    expect(decode!(hidden)).toStrictEqual(slowly(Outer, hidden))
-    expect((decode!(hidden) as any).b).toBe(5)
+    expect(decode(hidden)).toStrictEqual(slowly(Outer, hidden))
+    expect((decode(hidden) as any).b).toBe(5)
     // Every required key listed, and an optional one own but not listed: read too.
     const optionalHidden = { a: "x", inner: { x: "y", at: "1" }, c: null }
     Object.defineProperty(optionalHidden, "b", { value: 5, enumerable: false })
-    expect(decode!(optionalHidden)).toStrictEqual(slowly(Outer, optionalHidden))
-    expect((decode!(optionalHidden) as any).b).toBe(5)
+    expect(decode(optionalHidden)).toStrictEqual(slowly(Outer, optionalHidden))
+    expect((decode(optionalHidden) as any).b).toBe(5)
     // Several optional fields, one listed and one own but not listed, in either place.
     const Optionals = Schema.Struct({
       p: Schema.optionalWith(Schema.Number, { exact: true }),
@@ -538,8 +582,8 @@ describe("compile: structs read in the input's key order", () => {
     pollute.b = 7
     try {
       const input = { a: "x", inner: { x: "y", at: "1" }, c: null }
-      expect(decode!(input)).toStrictEqual(slowly(Outer, input))
-      expect(Object.hasOwn(decode!(input) as object, "b")).toBe(false)
+      expect(decode(input)).toStrictEqual(slowly(Outer, input))
+      expect(Object.hasOwn(decode(input) as object, "b")).toBe(false)
       // Inherited beside an own optional key that comes first.
       const Optionals = Schema.Struct({
         p: Schema.optionalWith(Schema.Number, { exact: true }),
@@ -564,9 +608,9 @@ describe("compile: structs read in the input's key order", () => {
       },
       c: null
     }
-    expect(() => decode!(throwing)).toThrow("boom")
+    expect(() => decode(throwing)).toThrow("boom")
     const input = { a: "x", b: 1, inner: { x: "y", at: "4" }, c: "c" }
-    expect(decode!(input)).toStrictEqual({ a: "x", b: 1, inner: { x: "y", at: 4 }, c: "c" })
+    expect(decode(input)).toStrictEqual({ a: "x", b: 1, inner: { x: "y", at: 4 }, c: "c" })
   })
 
   it("a required key missing takes the declared-order form: undefined for what accepts it, FAIL otherwise", () => {
@@ -574,7 +618,7 @@ describe("compile: structs read in the input's key order", () => {
     const out = loose({ a: "x", d: "1" }) as object
     expect(out).toStrictEqual({ a: "x", u: undefined, d: 1 })
     expect(Reflect.ownKeys(out)).toEqual(["a", "u", "d"])
-    expect(decode!({ inner: { x: "y", at: "1" }, c: null })).toBe(FAIL)
+    expect(decode({ inner: { x: "y", at: "1" }, c: null })).toBe(FAIL)
   })
 })
 
@@ -624,6 +668,208 @@ describe("compile: no code generation", () => {
     } finally {
       global.Function = saved.Function
       global.eval = saved.eval
+    }
+  })
+})
+
+describe("compile: crafted inputs, against Effect Schema", () => {
+  it("a struct field of a union, with null or without, is checked as Effect Schema checks it, in and out of order", () => {
+    const fields: ReadonlyArray<Schema.Schema.Any> = [
+      Schema.NullOr(Schema.String),
+      Schema.NullOr(Schema.Number),
+      Schema.Union(Schema.Null, Schema.String),
+      Schema.Union(Schema.Null, Schema.Number),
+      Schema.NullOr(Schema.Boolean),
+      Schema.NullOr(Schema.Literal("a")),
+      Schema.NullOr(Schema.Unknown),
+      Schema.Union(Schema.Null, Schema.String, Schema.Number),
+      Schema.Union(Schema.String, Schema.Null, Schema.Number),
+      Schema.Union(Schema.String, Schema.Number),
+      Schema.Union(Schema.Number, Schema.String),
+      Schema.Union(Schema.Literal("a"), Schema.Number),
+      Schema.Union(Schema.Number, Schema.Literal("a")),
+      Schema.Union(Schema.Literal(1), Schema.String),
+      Schema.Union(Schema.String, Schema.Literal(1)),
+      Schema.Literal("a", "b")
+    ]
+    for (const field of fields) {
+      const inputs = values.flatMap((v) => [{ f: v, g: "g" }, { g: "g", f: v }])
+      // Both members accept null: Effect Schema picks one, the fast path leaves it to it.
+      const both = String(field) === String(Schema.NullOr(Schema.Unknown))
+      agreesWithEffect(Schema.Struct({ f: field, g: Schema.String }), [...inputs, { g: "g" }], () => both)
+    }
+  })
+
+  it("a union of three with null answers null alone, and every other value by its members", () => {
+    for (
+      const schema of [
+        Schema.Union(Schema.Null, Schema.String, Schema.Number),
+        Schema.Union(Schema.String, Schema.Null, Schema.Number),
+        Schema.Union(Schema.String, Schema.Number, Schema.Null),
+        Schema.Union(Schema.String, Schema.Number),
+        Schema.Union(Schema.Literal("a"), Schema.Number, Schema.Null)
+      ]
+    ) {
+      agreesWithEffect(schema, values)
+    }
+    let tried = 0
+    const counted = (type: "string" | "number") => node((u) => (tried++, typeof u === type ? u : FAIL))
+    const decode = compile(Schema.Union(Schema.Null, counted("string"), counted("number")).ast)!
+    tried = 0
+    expect(decode(null)).toBe(null)
+    expect(tried).toBe(0)
+    expect(decode(1)).toBe(1)
+    expect(tried).toBe(2)
+  })
+
+  it("a union that lists a literal twice (Schema.Literal keeps both) answers it, as Effect Schema does", () => {
+    expect(Schema.Literal("a", "a").ast._tag).toBe("Union")
+    agreesWithEffect(Schema.Literal("a", "a"), values)
+    agreesWithEffect(Schema.Literal("a", "b", "c", "d", "e", "f", "g", "h", "i", "a"), values)
+  })
+
+  it("a member without the dispatch literal is tried when the member with it fails", () => {
+    const schema = Schema.Union(
+      Schema.Struct({ type: Schema.Literal("a"), n: Schema.Number }),
+      Schema.Struct({ type: Schema.String })
+    )
+    // { type: "a", n: 1 }: both members accept it, and Effect Schema decides.
+    const both = (u: unknown) => (u as { n?: unknown }).n === 1 && (u as { type?: unknown }).type === "a"
+    agreesWithEffect(schema, [{ type: "a", n: 1 }, { type: "a", n: "x" }, { type: "a" }, { type: "b" }, { n: 1 }], both)
+  })
+
+  it("a literal member is tried only for its own value, never for an object", () => {
+    const calls: Array<string> = []
+    const literal = Schema.Literal("x").annotations({
+      [FastDecode]: (u: unknown) => (calls.push("x"), u === "x" ? u : FAIL)
+    })
+    const member = (type: string) =>
+      Schema.Struct({ type: Schema.Literal(type) }).annotations({
+        [FastDecode]: (u: unknown) => (calls.push(type), (u as { type?: unknown } | null)?.type === type ? u : FAIL)
+      })
+    const decode = compile(Schema.Union(member("a"), member("b"), literal).ast)!
+    calls.length = 0
+    expect(decode({ type: "a" })).toEqual({ type: "a" })
+    expect(calls).toEqual(["a"])
+    calls.length = 0
+    expect(decode("x")).toBe("x")
+    expect(calls).toEqual(["x"])
+  })
+
+  it("dispatches on the key with more values even when another key is carried by more members", () => {
+    const calls: Array<string> = []
+    const decode = compile(
+      Schema.Union(
+        recorded(calls, "A", { k1: Schema.Literal("a"), k2: Schema.Literal("x") }),
+        recorded(calls, "B", { k1: Schema.Literal("b"), k2: Schema.Literal("x") }),
+        recorded(calls, "C", { k1: Schema.Literal("c"), k2: Schema.Literal("y") }),
+        recorded(calls, "D", { k2: Schema.Literal("y") })
+      ).ast
+    )!
+    calls.length = 0
+    decode({ k1: "a", k2: "x" })
+    // k1 (three values) is the key: A, and D, which has no k1 literal.
+    expect(calls).toEqual(["A", "D"])
+  })
+
+  it("an input that is not an object fails a struct of symbol keys and a record", () => {
+    const key = Symbol.for("k")
+    agreesWithEffect(Schema.Struct({ [key]: Schema.Unknown }), [...values, "ab", { [key]: 1 }])
+    agreesWithEffect(Schema.Record({ key: Schema.String, value: Schema.String }), [...values, "ab", { a: "b" }])
+  })
+
+  it("a refinement's filter sees only what its base accepted", () => {
+    // The filter would throw on anything but a string.
+    const startsWithA = Schema.String.pipe(Schema.filter((s) => s.startsWith("a")))
+    agreesWithEffect(startsWithA, values)
+  })
+
+  it("a transformation whose step fails is FAIL, even when its target would decode anything", () => {
+    const anyToString = Schema.transform(Schema.Unknown, Schema.String, {
+      strict: false,
+      decode: (u) => String(u),
+      encode: (s) => s
+    })
+    const refused = Schema.transformOrFail(Schema.String, anyToString, {
+      strict: false,
+      decode: (s, _, ast) => (s === "ok" ? ParseResult.succeed(s) : ParseResult.fail(new ParseResult.Type(ast, s))),
+      encode: ParseResult.succeed
+    })
+    agreesWithEffect(refused, ["ok", "no", 1])
+    expect(compile(refused.ast)!("no")).toBe(FAIL)
+  })
+
+  it("an array decoded item by item (another class, or items that accept undefined) fails on an item that fails", () => {
+    class Strings extends Array<unknown> {}
+    const strings = compile(Schema.Array(Schema.String).ast)!
+    expect(strings(Strings.from(["a", 1]))).toBe(FAIL)
+    expect(strings(Strings.from(["a", "b"]))).toStrictEqual(["a", "b"])
+    const notOne = node((u) => (u === 1 ? FAIL : u))
+    const decode = compile(Schema.Array(notOne).ast)!
+    expect(decode([undefined, 2])).toStrictEqual([undefined, 2])
+    expect(decode([undefined, 1])).toBe(FAIL)
+  })
+
+  it("an array whose item bails, where items refuse undefined, bails", () => {
+    const decode = compile(Schema.Array(Schema.Struct({ a: Schema.String, b: bails })).ast)!
+    expect(decode([{ a: "x", b: 1 }])).toBe(BAIL)
+    expect(decode([{ a: 1, b: 1 }])).toBe(FAIL)
+  })
+
+  it("a struct of more fields than its masks hold is decoded as Effect Schema decodes it", () => {
+    const fields = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, Schema.String]))
+    const schema = Schema.Struct(fields)
+    const full = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, `v${i}`]))
+    const inputs = [full, ...[0, 1, 30, 31, 32, 33, 39].map((i) => ({ ...full, [`k${i}`]: undefined }))]
+    for (const i of [0, 31, 32, 39]) {
+      const { [`k${i}`]: _, ...missing } = full
+      inputs.push(missing)
+    }
+    agreesWithEffect(schema, inputs)
+  })
+
+  it("an instance of another class, with nothing to convert, decodes to a plain object", () => {
+    class Holder {
+      a = "x"
+      b = 1
+    }
+    const schema = Schema.Struct({ a: Schema.String, b: Schema.Number })
+    agreesWithEffect(schema, [new Holder()])
+    expect(Object.getPrototypeOf(compile(schema.ast)!(new Holder()))).toBe(Object.prototype)
+  })
+
+  it("the declared-order form builds a registered class's instances and passes a member's BAIL on", () => {
+    class Registered extends Schema.Class<Registered>("Registered")({ a: Schema.String, b: Schema.Number }) {}
+    registerClass(Registered)
+    const bare = Object.assign(Object.create(null), { a: "x", b: 1 })
+    const value = compile(Registered.ast)!(bare)
+    expect(value).toBeInstanceOf(Registered)
+    expect(value).toStrictEqual(Schema.decodeUnknownSync(Registered)(bare))
+    const withBail = compile(Schema.Struct({ a: Schema.String, b: bails }).ast)!
+    expect(withBail(Object.assign(Object.create(null), { a: "x", b: 1 }))).toBe(BAIL)
+  })
+
+  it("an input with nothing to convert is returned as it is, whichever optional keys it has", () => {
+    const schema = Schema.Struct({
+      p: Schema.optionalWith(Schema.String, { exact: true }),
+      a: Schema.String,
+      q: Schema.optionalWith(Schema.Number, { exact: true }),
+      r: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    })
+    const decode = compile(schema.ast)!
+    for (
+      const input of [
+        { a: "x" },
+        { p: "p", a: "x" },
+        { a: "x", q: 1 },
+        { a: "x", r: null },
+        { p: "p", a: "x", r: "r" },
+        { a: "x", q: 2, r: "r" },
+        { p: "p", a: "x", q: 3, r: null }
+      ]
+    ) {
+      expect(decode(input), show(input)).toBe(input)
+      expect(input).toStrictEqual(Schema.decodeUnknownSync(schema)(input))
     }
   })
 })
