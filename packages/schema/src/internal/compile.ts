@@ -264,11 +264,10 @@ const NULLABLE_STRING = 5
 const NULLABLE_NUMBER = 6
 
 // The inline kind of a node, when it is a plain keyword or `NullOr` of one; `build` gives such nodes the same
-// decoders. A node with its own decoder or parse options is never inlined.
+// decoders. A node with its own decoder is never inlined (one with parse options never gets here: `build` refuses
+// it, and so the struct holding it).
 const kindOf = (ast: AST.AST): number => {
-  if (ast.annotations[FastDecode] !== undefined || ast.annotations[AST.ParseOptionsAnnotationId] !== undefined) {
-    return CALL
-  }
+  if (ast.annotations[FastDecode] !== undefined) return CALL
   switch (ast._tag) {
     case "StringKeyword":
       return STRING
@@ -571,8 +570,10 @@ const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode
   // `NullOr(X)`, the commonest union, where X refuses null: answered without the general dispatch below.
   if (members.length === 2) {
     const at = members.findIndex((m) => AST.isLiteral(m) && m.literal === null)
-    const other = at === -1 ? undefined : decoders[1 - at]!
-    if (other !== undefined && other(null) === FAIL) return (u) => (u === null ? null : other(u))
+    if (at !== -1) {
+      const other = decoders[1 - at]!
+      if (other(null) === FAIL) return (u) => (u === null ? null : other(u))
+    }
   }
   // Literal members (`null` in `NullOr(X)`): an input equal to one is decided against only the other members that
   // accept that literal, found now by running them on it; usually none, so `null` is answered at once.
@@ -593,7 +594,7 @@ const union = (ast: AST.Union, go: (ast: AST.AST) => Decode | undefined): Decode
   // Dispatch on the key whose literals tell most members apart: `type` for events, not `object`, which they all
   // share. Members without a literal for that key (the unknown event, whose `type` is any other string) are
   // candidates for every value, unless their own decoder for the key refuses it (below).
-  const literals = members.map((m) => (m._tag === "Literal" ? new Map<PropertyKey, unknown>() : literalsOf(m)))
+  const literals = members.map(literalsOf)
   let key: PropertyKey | undefined
   let distinct = 0
   let covered = 0
