@@ -67,6 +67,33 @@ const mutate = (value: unknown, path: ReadonlyArray<number>, replacement: unknow
 }
 
 describe("the compiled decoder", () => {
+  it("a value that throws as it is read (a getter, a proxy) is a ParseError from every decoder, never a throw", () => {
+    const base = Fixtures.make("webset.idle", { id: "ev_1" }) as Record<string, unknown>
+    const getter = Object.defineProperty({ ...base }, "id", {
+      enumerable: true,
+      get: () => {
+        throw new Error("boom")
+      }
+    })
+    const proxy = new Proxy({ ...base }, {
+      get: () => {
+        throw new Error("boom")
+      },
+      ownKeys: () => {
+        throw new Error("boom")
+      }
+    })
+    for (const input of [getter, proxy]) {
+      const decoded = Event.decodeEither(input)
+      assert(Either.isLeft(decoded))
+      expect(decoded.left).toBeInstanceOf(ParseResult.ParseError)
+      expect(() => Event.decodeSync(input)).toThrow(ParseResult.ParseError)
+      const exit = Effect.runSyncExit(Event.decode(input))
+      assert(Exit.isFailure(exit))
+      expect(Exit.isFailure(exit) && exit.cause._tag).toBe("Fail")
+    }
+  })
+
   it("compiles the Event and ListEventsResponse schemas (the fast path is in use)", () => {
     expect(Decoder.isCompiled(Event.Event)).toBe(true)
     expect(Decoder.isCompiled(ListEventsResponse.ListEventsResponse)).toBe(true)

@@ -37,9 +37,16 @@ export const make = <A, I>(schema: Schema.Schema<A, I, never>): Decoder<A> => {
   }
   // Parse options change what is accepted (`onExcessProperty`, `exact`) or how errors read: the fast path only
   // stands in for the default behaviour.
+  // A value a caller built can throw as it is read (a getter, a proxy): the fast path then gives up, and Effect
+  // Schema reads it again, its throw made a ParseError by `slow`.
   const tryFast = (u: unknown, options: SchemaAST.ParseOptions | undefined): A | typeof FAIL => {
     if (fast === undefined || options !== undefined) return FAIL
-    const a = fast(u)
+    let a: unknown
+    try {
+      a = fast(u)
+    } catch {
+      return FAIL
+    }
     return a === BAIL ? FAIL : (a as A | typeof FAIL)
   }
   return {
