@@ -11,13 +11,18 @@
  *   handler inside that transaction, so the handler's writes through the same `SqlClient` commit with the row's
  *   "done" mark (once), while its other effects (an HTTP call, an email) may run again after a crash (at least once:
  *   use the event id as their idempotency key). A failed handler's writes roll back; the row is retried later, with
- *   a growing delay.
+ *   a growing delay. Stored events are announced with `NOTIFY`, and workers on `@effect/sql-pg`'s `PgClient` listen
+ *   (on a connection of the pool, when it has one to spare), so an idle worker on any replica starts at once.
  * - A webhook receiver can acknowledge a delivery as soon as the event is in the inbox (`enqueue`).
  *
  * Built on `effect/sql`'s `SqlClient` (the SQL is PostgreSQL's): provide `PgClient.layer` from `@effect/sql-pg` (an
  * optional peer dependency). Not exported from the package root; import `@effect-exa/client/Inbox`.
  *
- * Ported from the Effect 3 line: the same tables, SQL and guarantees.
+ * Ported from the Effect 3 line: the same tables, SQL and guarantees. `@effect/sql-pg` 4's `listen` holds a
+ * connection of the pool while it listens, so the workers listen only while the pool keeps another that no listening
+ * holds; and a handler's savepoint is set before it runs, not before its first statement as on the Effect 3 line
+ * (`effect/sql` 4 ties a transaction's `afterCommit` callbacks to the connection tuple it created, which a handler
+ * given a wrapped connection would lose, and `PgClient` ends a nested transaction on its own connection object).
  *
  * @since 1.0.0
  */
@@ -27,13 +32,12 @@ import * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
+import * as Queue from "effect/Queue"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -44,6 +48,7 @@ import * as Checkpoint from "./Checkpoint.js"
 import type * as Errors from "./Errors.js"
 import type { EventsClient } from "./EventsClient.js"
 import { positive, settingsOf as leaseSettingsOf } from "./internal/leaseSettings.js"
+import { listener as listenerOf } from "./internal/listening.js"
 import * as Params from "./internal/params.js"
 import * as Lease from "./Lease.js"
 import * as Tail from "./Tail.js"
@@ -63,6 +68,18 @@ export const table = "effect_exa_inbox"
  * @category constants
  */
 export const positionTable = "effect_exa_inbox_position"
+
+/**
+ * The PostgreSQL notification channel on which new events in an inbox are announced, when they are stored (by the
+ * poller or `enqueue`): the payload is the inbox's name (`*` for a name over 1,000 UTF-8 bytes). Workers on
+ * `@effect/sql-pg`'s `PgClient` listen on it (on a connection of the pool, when it has one to spare), so that a worker
+ * on any replica starts at once instead of at its next `idle` look. The same channel and payload as the Effect 3
+ * line's.
+ *
+ * @since 1.0.0
+ * @category constants
+ */
+export const channel = "effect_exa_inbox"
 
 /**
  * How failed events are retried: after `initialDelay`, doubling at each failure up to `maxDelay`.
@@ -92,8 +109,10 @@ export interface WorkOptions {
    */
   readonly batchSize?: number | undefined
   /**
-   * How long an idle worker waits before it looks for events again (events polled on this replica wake it at once).
-   * Default 1 second.
+   * How long an idle worker waits before it looks for events again. New events wake it at once: those this
+   * replica's poller stores, and on `@effect/sql-pg`'s `PgClient` those any replica stores (announced on `channel`,
+   * heard on a connection of the pool held while the workers run, when the pool has one to spare: the listenings of
+   * a process, each inbox's workers' and each wait for a lease, never take its last). Default 1 second.
    */
   readonly idle?: Duration.Input | undefined
   /** How failed events are retried. */
@@ -273,14 +292,27 @@ const rowsOf = (inbox: string, events: ReadonlyArray<Event.Event>): ReadonlyArra
     event: JSON.stringify(encodeEvent(event))
   }))
 
-// Inserts rows, ignoring events already in the inbox; how many were new.
-const insert = (sql: SqlClient.SqlClient, rows: ReadonlyArray<Row>) =>
+const utf8 = new TextEncoder()
+
+// What a notification of new events in `inbox` carries: its name, unless that would come near PostgreSQL's limit
+// on a payload (8,000 bytes), where the insert itself would fail; then `*`. A worker wakes on its own inbox's payload,
+// so the workers of every inbox with so long a name wake on `*` (and look in vain when it was another's).
+const payloadOf = (inbox: string): string => utf8.encode(inbox).length <= 1000 ? inbox : "*"
+
+// Inserts rows, ignoring events already in the inbox, and announces new ones on `channel` (sent at commit, once per
+// transaction): one statement, so that an enqueued delivery costs one round trip. How many were new.
+const insert = (sql: SqlClient.SqlClient, inbox: string, rows: ReadonlyArray<Row>) =>
   !Arr.isReadonlyArrayNonEmpty(rows) ? Effect.succeed(0) : Effect.map(
-    sql<{ readonly event_id: string }>`
-      INSERT INTO ${sql(table)} ${sql.insert(rows)}
-      ON CONFLICT (inbox, event_id) DO NOTHING
-      RETURNING event_id`,
-    (inserted) => inserted.length
+    sql<{ readonly inserted: number }>`
+      WITH inserted AS (
+        INSERT INTO ${sql(table)} ${sql.insert(rows)}
+        ON CONFLICT (inbox, event_id) DO NOTHING
+        RETURNING 1
+      )
+      SELECT count(*)::int AS inserted,
+        CASE WHEN count(*) > 0 THEN pg_notify(${channel}, ${payloadOf(inbox)})::text END AS announced
+      FROM inserted`,
+    (result) => result[0]?.inserted ?? 0
   )
 
 /**
@@ -299,7 +331,8 @@ export const enqueue = (
     const inbox = inboxName(name)
     if (!isEvent(event)) throw new Params.Invalid("enqueue takes an Event")
     const rows = rowsOf(inbox, [event])
-    return Effect.flatMap(Effect.service(SqlClient.SqlClient), (sql) => Effect.map(insert(sql, rows), (n) => n > 0))
+    return Effect.flatMap(Effect.service(SqlClient.SqlClient), (sql) =>
+      Effect.map(insert(sql, inbox, rows), (n) => n > 0))
       .pipe(
         Effect.withSpan("Inbox.enqueue", { attributes: { "exa.inbox": inbox, "exa.event.id": event.id } })
       )
@@ -348,7 +381,7 @@ const writePosition = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lea
 // the inbox.
 const store = (sql: SqlClient.SqlClient, inbox: string, lease: Lease.Lease, batch: Tail.Batch, withPosition: boolean) =>
   lease.fenced(Effect.gen(function*() {
-    const inserted = yield* insert(sql, rowsOf(inbox, batch.events))
+    const inserted = yield* insert(sql, inbox, rowsOf(inbox, batch.events))
     if (withPosition) yield* writePosition(sql, inbox, lease, batch.position)
     return inserted
   })).pipe(Effect.withSpan("Inbox.store", {
@@ -386,30 +419,52 @@ const sweepWith = (sql: SqlClient.SqlClient, inbox: string, millis: number) =>
     (rows) => rows[0]?.n ?? 0
   ).pipe(Effect.withSpan("Inbox.sweep", { attributes: { "exa.inbox": inbox } }))
 
-/** Wakes this replica's idle workers when its poller stored new events. */
+/**
+ * Wakes this replica's idle workers when new events are stored, one worker per wake: a worker that then claims a
+ * full batch wakes the next, so a burst draws in as many workers as it needs and a single event only one. A wake
+ * while no worker is idle is kept (one at most), so a worker that was looking meanwhile looks again at once.
+ */
 interface Wakeup {
   readonly wait: (millis: number) => Effect.Effect<void>
   readonly wake: Effect.Effect<void>
 }
 
-const makeWakeup: Effect.Effect<Wakeup> = Effect.gen(function*() {
-  const signal = yield* Ref.make(yield* Deferred.make<void>())
-  return {
-    wait: (millis) =>
-      Effect.flatMap(
-        Ref.get(signal),
-        (current) => Effect.raceFirst(Deferred.await(current), Effect.sleep(Duration.millis(millis)))
-      ),
-    wake: Effect.flatMap(
-      Deferred.make<void>(),
-      (next) => Effect.flatMap(Ref.getAndSet(signal, next), (current) => Deferred.succeed(current, undefined))
-    )
-  }
-})
+const makeWakeup: Effect.Effect<Wakeup> = Effect.map(Queue.sliding<void>(1), (tokens) => ({
+  wait: (millis) => Effect.raceFirst(Queue.take(tokens), Effect.sleep(Duration.millis(millis))),
+  wake: Effect.asVoid(Queue.offer(tokens, undefined))
+}))
 
-const noWakeup: Wakeup = { wait: (millis) => Effect.sleep(Duration.millis(millis)), wake: Effect.void }
+// Wakes `wakeup` whenever new events of `inbox` are announced on `channel` (by any replica's poller or receiver), for
+// as long as the enclosing scope lives, on one connection of the client's pool (held all that time). Once the server
+// has confirmed the LISTEN, one worker is woken: an announcement before that was not heard. A client that cannot
+// listen leaves the workers to their `idle` looks; so do a pool with no connection to spare for it (the last one is
+// never held by a listening) and a lost listening connection, until the listening is tried again, a second later. A
+// missed announcement delays an event by `idle` at most.
+const listenFor = (sql: SqlClient.SqlClient, inbox: string, wakeup: Wakeup) => {
+  const listener = listenerOf(sql)
+  if (listener === undefined) return Effect.void
+  const own = payloadOf(inbox)
+  return Effect.gen(function*() {
+    const notifications = yield* listener.listen(channel)
+    if (Option.isNone(notifications)) return
+    yield* wakeup.wake
+    while (true) {
+      const notification = yield* Queue.take(notifications.value)
+      if (notification.payload === own) yield* wakeup.wake
+    }
+  }).pipe(
+    Effect.scoped,
+    Effect.catchCause((cause) =>
+      Effect.logDebug("cannot listen for new events in the inbox; workers look every idle period", cause)
+    ),
+    Effect.andThen(Effect.sleep(Duration.seconds(1))),
+    Effect.forever,
+    Effect.forkScoped,
+    Effect.asVoid
+  )
+}
 
-const pollWith = (inbox: string, options: PollOptions | undefined, settings: PollSettings, wakeup: Wakeup) =>
+const pollWith = (inbox: string, options: PollOptions | undefined, settings: PollSettings, wake: Effect.Effect<void>) =>
   Effect.flatMap(Effect.service(SqlClient.SqlClient), (sql) =>
     Lease.run(inbox, (lease) =>
       Effect.gen(function*() {
@@ -453,7 +508,7 @@ const pollWith = (inbox: string, options: PollOptions | undefined, settings: Pol
               unwritten = 0
               writtenAt = now
             }
-            if (inserted > 0) yield* wakeup.wake
+            if (inserted > 0) yield* wake
           }))
       }), options?.lease))
 
@@ -482,7 +537,7 @@ export const poll = (
   Params.validated(() => {
     const inbox = inboxName(name)
     const settings = pollSettingsOf(options)
-    return pollWith(inbox, options, settings, noWakeup)
+    return pollWith(inbox, options, settings, Effect.void)
   })
 
 const backoff = (settings: WorkSettings, attempts: number): number =>
@@ -577,9 +632,17 @@ const workWith = <E, R>(
   Effect.flatMap(Effect.service(SqlClient.SqlClient), (sql) => {
     const worker: Effect.Effect<never, SqlError, R> = Effect.flatMap(
       claim(sql, inbox, handle, settings),
-      (claimed) => claimed > 0 ? worker : Effect.andThen(wakeup.wait(settings.idle), worker)
+      (claimed) =>
+        claimed === settings.batchSize
+          ? Effect.andThen(wakeup.wake, worker)
+          : claimed > 0
+          ? worker
+          : Effect.andThen(wakeup.wait(settings.idle), worker)
     )
-    return firstFailure(Array.from({ length: settings.workers }, () => worker))
+    return Effect.scoped(Effect.andThen(
+      listenFor(sql, inbox, wakeup),
+      firstFailure(Array.from({ length: settings.workers }, () => worker))
+    ))
   })
 
 // Runs effects that never succeed side by side until one fails, with that failure. Each runs on a fiber of a scope
@@ -611,7 +674,8 @@ export const work = <E, R>(
   Params.validated(() => {
     const inbox = inboxName(name)
     if (typeof handle !== "function") throw new Params.Invalid("handle must be a function")
-    return workWith(inbox, handle, workSettingsOf(options), noWakeup)
+    const settings = workSettingsOf(options)
+    return Effect.flatMap(makeWakeup, (wakeup) => workWith(inbox, handle, settings, wakeup))
   })
 
 /**
@@ -648,7 +712,7 @@ export const consume = <E, R>(
         Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError,
         R | SqlClient.SqlClient | EventsClient
       >([
-        Effect.andThen(pollWith(inbox, options, poll, wakeup), Effect.never),
+        Effect.andThen(pollWith(inbox, options, poll, wakeup.wake), Effect.never),
         workWith(inbox, handle, work, wakeup)
       ])
     }).pipe(Effect.withSpan("Inbox.consume", { attributes: { "exa.inbox": inbox } }))

@@ -7,10 +7,10 @@
  *
  * The holder renews the lease on its own fiber (never from the work it guards, which may be slow) and hands it back
  * when its scope closes, announcing it with PostgreSQL's `NOTIFY`: a process waiting for the lease on
- * `@effect/sql-pg`'s `PgClient` (a pool of two connections or more: the listening holds one) listens, and tries at
- * once instead of at its next `retryEvery`. Built on `effect/sql`'s `SqlClient`: provide `PgClient.layer` from
- * `@effect/sql-pg` (an optional peer dependency). Not exported from the package root; import
- * `@effect-exa/client/Lease`.
+ * `@effect/sql-pg`'s `PgClient` (a pool of two connections or more: the listening holds one, and never the pool's
+ * last, which the inbox's workers may be listening on) listens, and tries at once instead of at its next
+ * `retryEvery`. Built on `effect/sql`'s `SqlClient`: provide `PgClient.layer` from `@effect/sql-pg` (an optional peer
+ * dependency). Not exported from the package root; import `@effect-exa/client/Lease`.
  *
  * Ported from the Effect 3 line (same table, SQL and fencing); `@effect/sql-pg` 4's `listen` hands back a queue and
  * holds a connection of the pool while it listens.
@@ -30,6 +30,7 @@ import * as SqlClient from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type * as Errors from "./Errors.js"
 import { defaults, type Settings, settingsOf } from "./internal/leaseSettings.js"
+import { listener as listenerOf } from "./internal/listening.js"
 import * as Params from "./internal/params.js"
 
 /**
@@ -49,8 +50,8 @@ export interface Options {
   /**
    * How often a process without the lease tries to take it. Default 0.5 seconds. On `@effect/sql-pg`'s `PgClient`
    * with a pool of two connections or more, a waiting process also tries as soon as the holder hands the lease back
-   * (it listens for that on one of them), so this bounds only the wait after a holder that died or whose
-   * announcement was missed.
+   * (it listens for that on one of them, unless the others' listenings, such as the inbox's workers', leave it only
+   * the last), so this bounds only the wait after a holder that died or whose announcement was missed.
    */
   readonly retryEvery?: Duration.Input | undefined
   /** A name for this process in the lease row, for people reading it. Default a random id. */
@@ -298,30 +299,10 @@ export const acquire = (
     return Effect.flatMap(Effect.service(SqlClient.SqlClient), (sql) => waitFor(sql, key, settings))
   })
 
-// What `@effect/sql-pg`'s `PgClient` adds to `SqlClient` (provided as both, the same object): `LISTEN`, confirmed by
-// the server, as a queue of notifications for the life of the scope (holding one of the pool's connections for it),
-// and the pool's size.
-interface Listening {
-  readonly listen: (
-    channel: string
-  ) => Effect.Effect<Queue.Dequeue<{ readonly payload: string }, SqlError>, SqlError, Scope.Scope>
-  readonly poolStats: Effect.Effect<{ readonly max: number }>
-}
-
-// The client, when it can listen without starving the tries: a pool of one connection (`maxConnections: 1`, or
-// `makeClient`) would give it to the listener for the whole wait, and every try would wait for it forever.
-const listening = (sql: SqlClient.SqlClient): Effect.Effect<Listening | undefined> => {
-  const candidate = sql as Partial<Listening>
-  if (typeof candidate.listen !== "function" || !Effect.isEffect(candidate.poolStats)) return Effect.succeed(undefined)
-  return Effect.map(
-    candidate.poolStats,
-    (stats) => stats.max >= 2 ? candidate as Listening : undefined
-  )
-}
-
 // Tries to take the lease until it is granted: every `retryEvery`, and at once whenever a holder announces it handed
-// the lease back. The listening (a connection of the client's pool, held for the wait, so only with a pool of two or
-// more) starts only once a first try found the lease held, and ends with the wait; a failure to listen leaves the periodic tries. Once the server has
+// the lease back. The listening (a connection of the client's pool, held for the wait, so only while the pool keeps
+// another that no listening holds: on a pool of two or more) starts only once a first try found the lease held, and
+// ends with the wait; a failure to listen, or no connection to spare, leaves the periodic tries. Once the server has
 // confirmed the LISTEN, one try is made at once: a hand-back between the first try and then was not heard.
 const waitFor = (
   sql: SqlClient.SqlClient,
@@ -333,13 +314,14 @@ const waitFor = (
     return Effect.flatMap(Effect.scope, (outer) =>
       Effect.scoped(Effect.gen(function*() {
         const handedBack = yield* Queue.sliding<void>(1)
-        const listener = yield* listening(sql)
+        const listener = listenerOf(sql)
         if (listener !== undefined) {
           yield* Effect.gen(function*() {
             const notifications = yield* listener.listen(channel)
+            if (Option.isNone(notifications)) return
             yield* Queue.offer(handedBack, undefined)
             while (true) {
-              const notification = yield* Queue.take(notifications)
+              const notification = yield* Queue.take(notifications.value)
               if (notification.payload === name) yield* Queue.offer(handedBack, undefined)
             }
           }).pipe(

@@ -9,6 +9,7 @@
 import { Exa, WebhookReceiver, WebhookSignature } from "@effect-exa/client"
 import * as Event from "@effect-exa/schema/Event"
 import * as PostgresCluster from "@effect-exa/testing/PostgresCluster"
+import * as PgClient from "@effect/sql-pg/PgClient"
 import { assert, expect, layer } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -69,6 +70,36 @@ const inDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
 
 const drained = (name: string, total: number) =>
   Effect.map(Inbox.status(name), (status) => status.pending === 0 && status.done === total)
+
+// How many connections of this database listen on `channel` (a listening connection shows its LISTEN as its query).
+const listeners = (channel: string) =>
+  Effect.flatMap(Effect.service(SqlClient.SqlClient), (sql) =>
+    Effect.map(
+      sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND query ILIKE ${`LISTEN%${channel}%`}`,
+      (rows) => rows[0]!.n
+    ))
+
+// `client` whose LISTEN is sent only once `gate` opens (`asked` says it was asked for): a listening that starts late.
+const listeningLate = (
+  client: Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, unknown>,
+  asked: Deferred.Deferred<void>,
+  gate: Deferred.Deferred<void>
+) =>
+  Layer.effect(
+    SqlClient.SqlClient,
+    Effect.map(Effect.service(PgClient.PgClient), (pg) =>
+      new Proxy(pg, {
+        get: (target, key, receiver) =>
+          key === "listen"
+            ? (channel: string) =>
+              Effect.andThen(
+                Deferred.succeed(asked, undefined),
+                Effect.andThen(Deferred.await(gate), target.listen(channel))
+              )
+            : Reflect.get(target, key, receiver)
+      }))
+  ).pipe(Layer.provide(client))
 
 const fastRetry = { initialDelay: "10 millis", maxDelay: "20 millis" } as const
 const fastLease = { duration: "5 seconds", renewEvery: "100 millis", retryEvery: "50 millis" } as const
@@ -272,6 +303,184 @@ layer(PostgresCluster.layer, { timeout: 120_000, excludeTestServices: true })("I
         { event_id: "ev_3", attempts: 1 }
       ])
     })))
+
+  it.effect("events stored by another replica wake an idle worker at once (NOTIFY), not at its next idle look", () =>
+    Effect.gen(function*() {
+      const pg = yield* PostgresCluster.PostgresCluster
+      yield* pg.createDatabase("wakeup")
+      // Two replicas: two pools. The worker's replica looks for events once an hour of its own accord.
+      const workerSide = pg.client("wakeup")
+      const storingSide = pg.client("wakeup")
+      yield* Effect.provide(Inbox.setup, storingSide)
+      const listening = Effect.provide(listeners(Inbox.channel), storingSide)
+      // A name over 1,000 bytes is announced as `*`, which the workers of such a name take as theirs.
+      for (const name of ["exa", "é".repeat(600)]) {
+        yield* eventually(Effect.map(listening, (n) => n === 0), "no listener left from before")
+        const handled: Array<string> = []
+        const worker = yield* Effect.forkChild(Effect.provide(
+          Inbox.work(name, (e) => Effect.sync(() => handled.push(e.id)), { idle: "1 hour" }),
+          workerSide
+        ))
+        yield* eventually(Effect.map(listening, (n) => n === 1), "the worker's LISTEN")
+        const store = (id: string) => Effect.provide(Inbox.enqueue(name)(event(id)), storingSide)
+        yield* store("ev_1")
+        yield* eventually(Effect.sync(() => handled.length === 1), "the first event")
+        // It has looked again and found nothing (it looks right after a batch): only a wake starts it now.
+        yield* Effect.sleep("300 millis")
+        yield* store("ev_2")
+        yield* eventually(Effect.sync(() => handled.length === 2), "the event stored by the other replica")
+        yield* Fiber.interrupt(worker)
+        expect(handled).toEqual(["ev_1", "ev_2"])
+      }
+    }))
+
+  it.effect("an event announced before the workers' LISTEN was confirmed wakes one once it is", () =>
+    Effect.gen(function*() {
+      const pg = yield* PostgresCluster.PostgresCluster
+      yield* pg.createDatabase("late")
+      const storingSide = pg.client("late")
+      yield* Effect.provide(Inbox.setup, storingSide)
+      const store = (id: string) => Effect.provide(Inbox.enqueue("exa")(event(id)), storingSide)
+      const asked = yield* Deferred.make<void>()
+      const gate = yield* Deferred.make<void>()
+      const handled: Array<string> = []
+      yield* store("ev_1")
+      const worker = yield* Effect.forkChild(Effect.provide(
+        Inbox.work("exa", (e) => Effect.sync(() => handled.push(e.id)), { idle: "1 hour" }),
+        listeningLate(pg.client("late"), asked, gate)
+      ))
+      yield* Deferred.await(asked)
+      // The worker has handled ev_1 and looked again: it waits for a wake, or an hour.
+      yield* eventually(Effect.sync(() => handled.length === 1), "the first event")
+      yield* Effect.sleep("300 millis")
+      // Announced while nobody listens: not heard.
+      yield* store("ev_2")
+      yield* Effect.sleep("200 millis")
+      expect(handled).toEqual(["ev_1"])
+      yield* Deferred.succeed(gate, undefined)
+      yield* eventually(Effect.sync(() => handled.length === 2), "the event announced before the LISTEN")
+      yield* Fiber.interrupt(worker)
+    }))
+
+  it.effect("a worker that claims a full batch wakes the next: one announcement of a burst draws in a second worker", () =>
+    inDatabase(
+      Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const release = yield* Deferred.make<void>()
+        const handled: Array<string> = []
+        // ev_3 holds its worker (and its batch, ev_3 and ev_4) until released.
+        const handle = (e: Event.Event) =>
+          Effect.andThen(e.id === "ev_3" ? Deferred.await(release) : Effect.void, Effect.sync(() => handled.push(e.id)))
+        const workers = yield* Effect.forkScoped(
+          Inbox.work("exa", handle, { workers: 2, batchSize: 2, idle: "1 hour" })
+        )
+        yield* Effect.gen(function*() {
+          yield* eventually(Effect.map(listeners(Inbox.channel), (n) => n === 1), "the workers' LISTEN")
+          // The wake once the LISTEN is confirmed has been used: both workers wait.
+          yield* Effect.sleep("300 millis")
+          // Five events in one transaction: one announcement (PostgreSQL sends one per channel and payload at commit).
+          yield* sql.withTransaction(Effect.forEach(
+            ["ev_1", "ev_2", "ev_3", "ev_4", "ev_5"].map((id, i) => event(id, i)),
+            (e) => Inbox.enqueue("exa")(e),
+            { discard: true }
+          ))
+          // One worker is woken and claims ev_1 and ev_2, a full batch, which wakes the other. Whichever then claims
+          // ev_3 and ev_4 is held: only the other can handle ev_5.
+          yield* eventually(Effect.sync(() => handled.includes("ev_5")), "the second worker")
+          expect([...handled].sort()).toEqual(["ev_1", "ev_2", "ev_5"])
+        }).pipe(
+          // Released whatever happened: a held handler would keep the test's database open past a failure.
+          Effect.onExit(() => Deferred.succeed(release, undefined))
+        )
+        yield* eventually(drained("exa", 5), "every event")
+        yield* Fiber.interrupt(workers)
+      }).pipe(Effect.scoped)
+    ))
+
+  it.effect("a lost LISTEN is listened for again a second later (its connection counted no more)", () =>
+    Effect.gen(function*() {
+      const pg = yield* PostgresCluster.PostgresCluster
+      // A pool of two: one listening at most, so the lost one must have given its place back.
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* Inbox.setup
+          const sql = yield* SqlClient.SqlClient
+          const handled: Array<string> = []
+          const worker = yield* Effect.forkScoped(
+            Inbox.work("exa", (e) => Effect.sync(() => handled.push(e.id)), { idle: "1 hour" })
+          )
+          yield* eventually(Effect.map(listeners(Inbox.channel), (n) => n === 1), "the worker's LISTEN")
+          yield* sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND query ILIKE ${`LISTEN%${Inbox.channel}%`}`
+          yield* eventually(Effect.map(listeners(Inbox.channel), (n) => n === 0), "the LISTEN to be lost")
+          yield* eventually(Effect.map(listeners(Inbox.channel), (n) => n === 1), "the worker's LISTEN again")
+          yield* Effect.sleep("300 millis")
+          yield* Inbox.enqueue("exa")(event("ev_1"))
+          yield* eventually(Effect.sync(() => handled.length === 1), "the event announced on the new LISTEN")
+          yield* Fiber.interrupt(worker)
+        }).pipe(Effect.scoped),
+        pg.freshDatabase({ maxConnections: 2 })
+      )
+    }))
+
+  it.effect("consume on a pool of two connections, waiting for the lease: one of its waits listens, and its workers handle events", () =>
+    Effect.gen(function*() {
+      const pg = yield* PostgresCluster.PostgresCluster
+      yield* pg.createDatabase("small")
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* Inbox.setup
+          // This process holds the lease (until the test's scope closes): the replica waits for it.
+          assert(Option.isSome(yield* Lease.tryAcquire("exa", { duration: "1 hour" })))
+          const handled: Array<string> = []
+          const replica = yield* Effect.forkScoped(
+            Inbox.consume("exa", (e) => Effect.sync(() => handled.push(e.id)), { idle: "50 millis" }).pipe(
+              Effect.provide(eventsApi().layer),
+              Effect.provide(pg.client("small", { maxConnections: 2 }))
+            )
+          )
+          // Its wait for the lease and its workers would each hold a connection to listen: that would be both, and
+          // its claims and tries would wait for one forever. One listens; the other looks periodically.
+          const both = Effect.zipWith(listeners(Lease.channel), listeners(Inbox.channel), (a, b) => a + b)
+          yield* eventually(Effect.map(both, (n) => n === 1), "one listening")
+          yield* Effect.sleep("300 millis")
+          expect(yield* both).toBe(1)
+          yield* Inbox.enqueue("exa")(event("ev_1"))
+          yield* eventually(Effect.sync(() => handled.length === 1), "the event")
+          yield* Fiber.interrupt(replica)
+        }).pipe(Effect.scoped),
+        pg.client("small")
+      )
+    }))
+
+  it.effect("the workers of several inboxes on one pool never hold its last connection to listen", () =>
+    Effect.gen(function*() {
+      const pg = yield* PostgresCluster.PostgresCluster
+      yield* pg.createDatabase("several")
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* Inbox.setup
+          const names = ["a", "b", "c", "d"]
+          const handled: Array<string> = []
+          // Four inboxes' workers on a pool of three: two listen, the others look every idle period.
+          yield* Effect.forkScoped(
+            Effect.all(
+              names.map((name) =>
+                Inbox.work(name, (e) => Effect.sync(() => handled.push(`${name}/${e.id}`)), { idle: "50 millis" })
+              ),
+              { concurrency: "unbounded" }
+            ).pipe(Effect.provide(pg.client("several", { maxConnections: 3 })))
+          )
+          yield* eventually(Effect.map(listeners(Inbox.channel), (n) => n === 2), "two listenings")
+          yield* Effect.sleep("300 millis")
+          expect(yield* listeners(Inbox.channel)).toBe(2)
+          yield* Effect.forEach(names, (name) => Inbox.enqueue(name)(event("ev_1")), { discard: true })
+          yield* eventually(Effect.sync(() => handled.length === 4), "an event in each inbox")
+          expect(handled.sort()).toEqual(["a/ev_1", "b/ev_1", "c/ev_1", "d/ev_1"])
+        }).pipe(Effect.scoped),
+        pg.client("several")
+      )
+    }))
 
   it.effect("a failed event waits for its retry delay, and its error is recorded meanwhile", () =>
     inDatabase(Effect.gen(function*() {
