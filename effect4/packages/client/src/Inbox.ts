@@ -712,8 +712,10 @@ export const consume = <E, R>(
         Errors.StreamEventsError | Tail.CheckpointExpired | Checkpoint.CheckpointUnreadable | SqlError,
         R | SqlClient.SqlClient | EventsClient
       >([
-        Effect.andThen(pollWith(inbox, options, poll, wakeup.wake), Effect.never),
-        workWith(inbox, handle, work, wakeup)
+        workWith(inbox, handle, work, wakeup),
+        // Forked last, so stopped first (a scope's finalizers run last to first): the lease is handed back, and the
+        // next holder polls, while this replica's workers finish their batches and stop listening.
+        Effect.andThen(pollWith(inbox, options, poll, wakeup.wake), Effect.never)
       ])
     }).pipe(Effect.withSpan("Inbox.consume", { attributes: { "exa.inbox": inbox } }))
   })
