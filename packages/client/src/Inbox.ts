@@ -288,7 +288,8 @@ const rowsOf = (inbox: string, events: ReadonlyArray<Event.Event>): ReadonlyArra
 const utf8 = new TextEncoder()
 
 // What a notification of new events in `inbox` carries: its name, unless that would come near PostgreSQL's limit
-// on a payload (8,000 bytes), where the insert itself would fail; then `*`, which every worker takes as its own.
+// on a payload (8,000 bytes), where the insert itself would fail; then `*`. A worker wakes on its own inbox's payload,
+// so the workers of every inbox with so long a name wake on `*` (and look in vain when it was another's).
 const payloadOf = (inbox: string): string => utf8.encode(inbox).length <= 1000 ? inbox : "*"
 
 // Inserts rows, ignoring events already in the inbox, and announces new ones on `channel` (sent at commit, once per
@@ -433,7 +434,7 @@ const listenFor = (sql: SqlClient.SqlClient, inbox: string, wakeup: Wakeup) => {
   if (listener === undefined) return Effect.void
   const own = payloadOf(inbox)
   return listener.listen(channel).pipe(
-    Stream.runForEach((payload) => payload === own || payload === "*" ? wakeup.wake : Effect.void),
+    Stream.runForEach((payload) => payload === own ? wakeup.wake : Effect.void),
     Effect.catchAllCause((cause) =>
       Effect.logDebug("cannot listen for new events in the inbox; workers look every idle period", cause)
     ),
